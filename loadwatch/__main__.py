@@ -1,0 +1,5 @@
+"""Allow `python -m loadwatch`."""
+
+from loadwatch.cli import cli
+
+cli()

@@ -1,0 +1,159 @@
+"""SQLAlchemy 2 typed models: SI units in column names, UTC timestamps."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Rejects naive datetimes, stores naive UTC, returns aware UTC (FitTrackee's TZDateTime)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r} given for a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)  # type: ignore[no-any-return]
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Athlete(Base):
+    __tablename__ = "athletes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    home_tz: Mapped[str] = mapped_column(String(64), default="UTC")
+    default_sport: Mapped[str] = mapped_column(String(32), default="run")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class OriginalFile(Base):
+    """Every imported file, content-addressed and zlib-compressed, so the log can be rebuilt."""
+
+    __tablename__ = "original_files"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    filename: Mapped[str] = mapped_column(String(500))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    content_zlib: Mapped[bytes] = mapped_column(LargeBinary)
+    sport_hint: Mapped[str | None] = mapped_column(String(32))
+    gear_hint: Mapped[str | None] = mapped_column(String(120))
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Shoe(Base):
+    __tablename__ = "shoes"
+    __table_args__ = (UniqueConstraint("athlete_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(120))
+    brand_model: Mapped[str | None] = mapped_column(String(120))
+    starting_distance_m: Mapped[float] = mapped_column(Float, default=0.0)
+    window_start_m: Mapped[float] = mapped_column(Float)
+    window_end_m: Mapped[float] = mapped_column(Float)
+    retired_on: Mapped[date | None] = mapped_column(Date)
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Activity(Base):
+    __tablename__ = "activities"
+    __table_args__ = (
+        UniqueConstraint("source_sha256", "session_index"),
+        Index("ix_activities_athlete_started", "athlete_id", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    sport: Mapped[str] = mapped_column(String(32))
+    sub_sport: Mapped[str | None] = mapped_column(String(64))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    utc_offset_s: Mapped[int] = mapped_column(Integer)
+    duration_s: Mapped[float] = mapped_column(Float)
+    moving_s: Mapped[float] = mapped_column(Float)
+    distance_m: Mapped[float] = mapped_column(Float)
+    ascent_m: Mapped[float | None] = mapped_column(Float)
+    descent_m: Mapped[float | None] = mapped_column(Float)
+    avg_hr_bpm: Mapped[float | None] = mapped_column(Float)
+    avg_cadence_spm: Mapped[float | None] = mapped_column(Float)
+    device: Mapped[str | None] = mapped_column(String(200))
+    source_format: Mapped[str] = mapped_column(String(8))
+    source_file: Mapped[str] = mapped_column(String(500))
+    source_sha256: Mapped[str] = mapped_column(ForeignKey("original_files.sha256"))
+    session_index: Mapped[int] = mapped_column(Integer, default=0)
+    shoe_id: Mapped[int | None] = mapped_column(ForeignKey("shoes.id", ondelete="SET NULL"))
+    effort_rpe: Mapped[float | None] = mapped_column(Float)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PainEntry(Base):
+    """A post-run entry (during/after) or a next-morning check-in (morning); scores 0-10."""
+
+    __tablename__ = "pain_entries"
+    __table_args__ = (Index("ix_pain_entries_athlete_date", "athlete_id", "entry_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    activity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("activities.id", ondelete="SET NULL")
+    )
+    entry_date: Mapped[date] = mapped_column(Date)
+    during: Mapped[int | None] = mapped_column(Integer)
+    after: Mapped[int | None] = mapped_column(Integer)
+    morning: Mapped[int | None] = mapped_column(Integer)
+    location: Mapped[str | None] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Setting(Base):
+    """Per-athlete display settings; storage stays SI whatever is chosen here."""
+
+    __tablename__ = "settings"
+
+    athlete_id: Mapped[int] = mapped_column(
+        ForeignKey("athletes.id", ondelete="CASCADE"), primary_key=True
+    )
+    units: Mapped[str] = mapped_column(String(2), default="km")
+    week_start: Mapped[int] = mapped_column(Integer, default=0)  # 0 = Monday ... 6 = Sunday
+    thresholds_json: Mapped[str | None] = mapped_column(Text)

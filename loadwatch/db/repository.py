@@ -1,0 +1,309 @@
+"""Queries: take a session first, return domain values or DataFrames, never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, timedelta
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from loadwatch.db.models import Activity, Athlete, OriginalFile, PainEntry, Setting, Shoe
+from loadwatch.domain import ActivityRow, ParsedActivity, SourceFormat, Sport
+from loadwatch.errors import NotFoundError
+
+HOUR_S = 3600
+SAME_START_TOLERANCE_S = 60
+MAX_TZ_SHIFT_H = 14
+
+
+def now_utc() -> datetime:
+    return datetime.now(tz=UTC)
+
+
+def get_or_create_athlete(session: Session, name: str) -> Athlete:
+    athlete = session.scalar(select(Athlete).where(Athlete.name == name))
+    if athlete is None:
+        athlete = Athlete(name=name, home_tz="UTC", default_sport="run", created_at=now_utc())
+        session.add(athlete)
+        session.flush()
+    return athlete
+
+
+def get_athlete(session: Session, name: str) -> Athlete:
+    """Raises NotFoundError with the known names when `name` is unknown."""
+    athlete = session.scalar(select(Athlete).where(Athlete.name == name))
+    if athlete is None:
+        known = ", ".join(session.scalars(select(Athlete.name).order_by(Athlete.name))) or "none"
+        raise NotFoundError(f"no athlete named {name!r}; known athletes: {known}")
+    return athlete
+
+
+def athletes(session: Session) -> Sequence[Athlete]:
+    return session.scalars(select(Athlete).order_by(Athlete.name)).all()
+
+
+def athlete_counts(session: Session) -> dict[int, tuple[int, float, datetime | None]]:
+    """Per athlete id: (activity count, total distance m, latest start)."""
+    rows = session.execute(
+        select(
+            Activity.athlete_id,
+            func.count(Activity.id),
+            func.coalesce(func.sum(Activity.distance_m), 0.0),
+            func.max(Activity.started_at),
+        ).group_by(Activity.athlete_id)
+    ).all()
+    return {
+        int(a): (int(n), float(d), m.replace(tzinfo=UTC) if isinstance(m, datetime) else None)
+        for a, n, d, m in rows
+    }
+
+
+def existing_hashes(session: Session, hashes: Iterable[str]) -> set[str]:
+    wanted = list(set(hashes))
+    if not wanted:
+        return set()
+    return set(session.scalars(select(OriginalFile.sha256).where(OriginalFile.sha256.in_(wanted))))
+
+
+def activity_ids_for_hash(session: Session, sha256: str) -> list[int]:
+    return list(
+        session.scalars(
+            select(Activity.id).where(Activity.source_sha256 == sha256).order_by(Activity.id)
+        )
+    )
+
+
+def add_original(
+    session: Session,
+    athlete_id: int,
+    sha256: str,
+    filename: str,
+    size_bytes: int,
+    content_zlib: bytes,
+    sport_hint: str | None,
+    gear_hint: str | None,
+) -> None:
+    session.add(
+        OriginalFile(
+            sha256=sha256,
+            athlete_id=athlete_id,
+            filename=filename[-500:],
+            size_bytes=size_bytes,
+            content_zlib=content_zlib,
+            sport_hint=sport_hint,
+            gear_hint=gear_hint,
+            imported_at=now_utc(),
+        )
+    )
+
+
+def same_activity_candidates(
+    session: Session, athlete_id: int, parsed: ParsedActivity, sport: Sport
+) -> list[Activity]:
+    """Activities that are this one from another source: same athlete and sport, start within
+    60 s allowing whole-hour time-zone shifts, duration within 5 %."""
+    window = timedelta(hours=MAX_TZ_SHIFT_H, seconds=SAME_START_TOLERANCE_S)
+    rows = session.scalars(
+        select(Activity).where(
+            Activity.athlete_id == athlete_id,
+            Activity.sport == sport.value,
+            Activity.started_at >= parsed.started_at - window,
+            Activity.started_at <= parsed.started_at + window,
+        )
+    ).all()
+    matches = []
+    for row in rows:
+        delta_s = (parsed.started_at - row.started_at).total_seconds()
+        off_hour_s = abs(delta_s - round(delta_s / HOUR_S) * HOUR_S)
+        longest = max(row.duration_s, parsed.duration_s, 1.0)
+        if (
+            off_hour_s <= SAME_START_TOLERANCE_S
+            and abs(row.duration_s - parsed.duration_s) / longest <= 0.05
+        ):
+            matches.append(row)
+    return matches
+
+
+def apply_parsed(activity: Activity, parsed: ParsedActivity, sport: Sport, offset_s: int) -> None:
+    """Copy a parsed record's fields onto a stored activity (new, merged or re-imported)."""
+    activity.sport = sport.value
+    activity.sub_sport = parsed.sub_sport
+    activity.started_at = parsed.started_at
+    activity.utc_offset_s = offset_s
+    activity.duration_s = parsed.duration_s
+    activity.moving_s = parsed.moving_s
+    activity.distance_m = parsed.distance_m
+    activity.ascent_m = parsed.ascent_m
+    activity.descent_m = parsed.descent_m
+    activity.avg_hr_bpm = parsed.avg_hr_bpm
+    activity.avg_cadence_spm = parsed.avg_cadence_spm
+    activity.device = parsed.device[:200] if parsed.device else None
+    activity.source_format = parsed.source_format.value
+
+
+def activity_rows(
+    session: Session, athlete_id: int | None = None, since: datetime | None = None
+) -> list[ActivityRow]:
+    query = (
+        select(Activity, Athlete.name, Shoe.name)
+        .join(Athlete, Athlete.id == Activity.athlete_id)
+        .outerjoin(Shoe, Shoe.id == Activity.shoe_id)
+        .order_by(Activity.started_at, Activity.id)
+    )
+    if athlete_id is not None:
+        query = query.where(Activity.athlete_id == athlete_id)
+    if since is not None:
+        query = query.where(Activity.started_at >= since)
+    return [_row(a, name, shoe) for a, name, shoe in session.execute(query)]
+
+
+def _row(activity: Activity, athlete: str, shoe: str | None) -> ActivityRow:
+    return ActivityRow(
+        id=activity.id,
+        athlete=athlete,
+        sport=Sport(activity.sport),
+        sub_sport=activity.sub_sport,
+        started_at=activity.started_at,
+        utc_offset_s=activity.utc_offset_s,
+        distance_m=activity.distance_m,
+        duration_s=activity.duration_s,
+        moving_s=activity.moving_s,
+        ascent_m=activity.ascent_m,
+        descent_m=activity.descent_m,
+        avg_hr_bpm=activity.avg_hr_bpm,
+        avg_cadence_spm=activity.avg_cadence_spm,
+        device=activity.device,
+        source_format=SourceFormat(activity.source_format),
+        source_file=activity.source_file,
+        shoe=shoe,
+    )
+
+
+def get_activity(session: Session, activity_id: int) -> Activity:
+    activity = session.get(Activity, activity_id)
+    if activity is None:
+        raise NotFoundError(f"no activity with id {activity_id}; `loadwatch activities` lists them")
+    return activity
+
+
+def latest_activity(
+    session: Session, athlete_id: int, sport: Sport | None = None
+) -> Activity | None:
+    query = select(Activity).where(Activity.athlete_id == athlete_id)
+    if sport is not None:
+        query = query.where(Activity.sport == sport.value)
+    return session.scalar(query.order_by(Activity.started_at.desc()).limit(1))
+
+
+def activities_frame(
+    session: Session, athlete_id: int, since: datetime | None = None
+) -> pd.DataFrame:
+    """Columns of load/frames.py's ACTIVITY_COLUMNS for one athlete, oldest first."""
+    query = select(
+        Activity.id.label("activity_id"),
+        Activity.sport,
+        Activity.started_at,
+        Activity.utc_offset_s,
+        Activity.distance_m,
+        Activity.duration_s,
+        Activity.moving_s,
+        Activity.descent_m,
+        Activity.avg_cadence_spm,
+        Activity.effort_rpe,
+        Activity.shoe_id,
+    ).where(Activity.athlete_id == athlete_id)
+    if since is not None:
+        query = query.where(Activity.started_at >= since)
+    rows = session.execute(query.order_by(Activity.started_at, Activity.id)).all()
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "activity_id",
+            "sport",
+            "started_at",
+            "utc_offset_s",
+            "distance_m",
+            "duration_s",
+            "moving_s",
+            "descent_m",
+            "avg_cadence_spm",
+            "effort_rpe",
+            "shoe_id",
+        ],
+    )
+    frame["started_at"] = pd.to_datetime(frame["started_at"], utc=True)
+    return frame
+
+
+def originals(session: Session) -> Iterable[OriginalFile]:
+    return session.scalars(select(OriginalFile).order_by(OriginalFile.imported_at)).yield_per(50)
+
+
+def shoes(session: Session, athlete_id: int) -> Sequence[Shoe]:
+    return session.scalars(
+        select(Shoe).where(Shoe.athlete_id == athlete_id).order_by(Shoe.created_at, Shoe.id)
+    ).all()
+
+
+def shoe_by_name(session: Session, athlete_id: int, name: str) -> Shoe | None:
+    return session.scalar(select(Shoe).where(Shoe.athlete_id == athlete_id, Shoe.name == name))
+
+
+def default_shoe(session: Session, athlete_id: int) -> Shoe | None:
+    return session.scalar(
+        select(Shoe).where(
+            Shoe.athlete_id == athlete_id, Shoe.is_default.is_(True), Shoe.retired_on.is_(None)
+        )
+    )
+
+
+def pain_entries(
+    session: Session, athlete_id: int, since: date | None = None
+) -> Sequence[PainEntry]:
+    query = select(PainEntry).where(PainEntry.athlete_id == athlete_id)
+    if since is not None:
+        query = query.where(PainEntry.entry_date >= since)
+    return session.scalars(query.order_by(PainEntry.entry_date, PainEntry.id)).all()
+
+
+def settings(session: Session, athlete_id: int) -> Setting:
+    setting = session.get(Setting, athlete_id)
+    if setting is None:
+        setting = Setting(athlete_id=athlete_id, units="km", week_start=0, thresholds_json=None)
+        session.add(setting)
+        session.flush()
+    return setting
+
+
+def activities_for_hash(session: Session, sha256: str) -> Sequence[Activity]:
+    return session.scalars(select(Activity).where(Activity.source_sha256 == sha256)).all()
+
+
+DEFAULT_WINDOW_M = (482_803.2, 804_672.0)  # 300-500 miles (RULES.md R4)
+
+
+def create_shoe(
+    session: Session,
+    athlete_id: int,
+    name: str,
+    brand_model: str | None = None,
+    starting_distance_m: float = 0.0,
+    window_m: tuple[float, float] = DEFAULT_WINDOW_M,
+    is_default: bool = False,
+) -> Shoe:
+    shoe = Shoe(
+        athlete_id=athlete_id,
+        name=name,
+        brand_model=brand_model,
+        starting_distance_m=starting_distance_m,
+        window_start_m=window_m[0],
+        window_end_m=window_m[1],
+        retired_on=None,
+        is_default=is_default,
+        created_at=now_utc(),
+    )
+    session.add(shoe)
+    session.flush()
+    return shoe

@@ -1,0 +1,170 @@
+"""Domain values shared by every layer: enums and frozen dataclasses, no behaviour beyond them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class Sport(StrEnum):
+    """Closed set of sports; running rules count `RUN` only, cross-training counts the rest."""
+
+    RUN = "run"
+    RIDE = "ride"
+    SWIM = "swim"
+    WALK = "walk"
+    HIKE = "hike"
+    STRENGTH = "strength"
+    CROSS_TRAINING = "cross_training"  # elliptical, rowing, pool running, ...
+    OTHER = "other"
+
+
+#: Sports that count as low-impact cross-training days already done (RULES.md R7).
+CROSS_TRAINING_SPORTS = frozenset({Sport.RIDE, Sport.SWIM, Sport.CROSS_TRAINING})
+
+
+class SourceFormat(StrEnum):
+    FIT = "fit"
+    GPX = "gpx"
+    TCX = "tcx"
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedActivity:
+    """One activity as every importer returns it; SI units and UTC throughout.
+
+    `utc_offset_s` is None when the file carries no local time (GPX, TCX); the service then
+    derives it from `start_lat`/`start_lon` or the athlete's home time zone.
+    """
+
+    sport: Sport
+    sub_sport: str | None
+    started_at: datetime
+    utc_offset_s: int | None
+    distance_m: float
+    duration_s: float
+    moving_s: float
+    ascent_m: float | None
+    descent_m: float | None
+    avg_hr_bpm: float | None
+    avg_cadence_spm: float | None
+    device: str | None
+    source_format: SourceFormat
+    start_lat: float | None = None
+    start_lon: float | None = None
+    skipped_records: int = 0
+    has_sport: bool = True  # False when the file did not say (GPX without <type>)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceHints:
+    """What an export archive says about a file beside the file itself (Strava activities.csv)."""
+
+    sport: Sport | None = None
+    gear: str | None = None
+    name: str | None = None
+
+
+class ImportStatus(StrEnum):
+    IMPORTED = "imported"
+    MERGED = "merged"  # the same activity from another source; the richer record kept
+    DUPLICATE = "duplicate"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """Outcome of importing one file; `message` says why for anything but IMPORTED."""
+
+    filename: str
+    status: ImportStatus
+    message: str = ""
+    activity_id: int | None = None
+    sport: Sport | None = None
+    started_at: datetime | None = None
+    distance_m: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityRow:
+    """An activity as the run log stores it (the `loadwatch activities --json` contract)."""
+
+    id: int
+    athlete: str
+    sport: Sport
+    sub_sport: str | None
+    started_at: datetime
+    utc_offset_s: int
+    distance_m: float
+    duration_s: float
+    moving_s: float
+    ascent_m: float | None
+    descent_m: float | None
+    avg_hr_bpm: float | None
+    avg_cadence_spm: float | None
+    device: str | None
+    source_format: SourceFormat
+    source_file: str
+    shoe: str | None = None
+
+
+class Severity(StrEnum):
+    """Alert severity, in increasing order of urgency."""
+
+    INFO = "info"
+    CAUTION = "caution"
+    WARNING = "warning"
+
+
+SEVERITY_RANK: Mapping[Severity, int] = {Severity.INFO: 0, Severity.CAUTION: 1, Severity.WARNING: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """One warning: its rule, the numbers that fired it and its sources."""
+
+    rule_id: str
+    severity: Severity
+    message: str
+    evidence: Mapping[str, float]
+    citations: tuple[str, ...]
+    date: date
+    activity_id: int | None = None
+    advice: tuple[str, ...] = field(default=())
+
+
+class PlanKind(StrEnum):
+    RUN = "run"
+    CROSS_TRAINING = "cross-training"
+    STRENGTH = "strength"
+    REST = "rest"
+
+
+@dataclass(frozen=True, slots=True)
+class PlanDay:
+    """One day of the suggested 7-day plan and the warning (rule id) that caused it."""
+
+    date: date
+    kind: PlanKind
+    reason: str
+    max_distance_m: float | None = None
+    sport: str | None = None
+    caused_by: str | None = None
+    done: bool = False
+
+
+class PainLocation(StrEnum):
+    KNEE_FRONT = "knee front"
+    KNEE_SIDE = "knee side"
+    SHIN = "shin"
+    ACHILLES = "achilles"
+    FOOT = "foot"
+    HIP = "hip"
+    OTHER = "other"
+
+
+class Role(StrEnum):
+    RUNNER = "runner"
+    COACH = "coach"

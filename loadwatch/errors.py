@@ -1,0 +1,71 @@
+"""The exception hierarchy: every error loadwatch raises on purpose (STYLE.md section 5)."""
+
+from __future__ import annotations
+
+
+class LoadwatchError(Exception):
+    """Raised on purpose; the UI and CLI show `str(e)` verbatim."""
+
+
+class InputError(LoadwatchError, ValueError):
+    """Bad user input: a file, a form field or a CLI argument."""
+
+
+class UnsupportedFileError(InputError):
+    """Neither FIT, GPX nor TCX, or a FIT file that is not an activity."""
+
+
+class CorruptFileError(InputError):
+    """The parser failed; the library error is `__cause__`."""
+
+
+class EmptyActivityError(InputError):
+    """Parsed, but no usable distance or time samples."""
+
+
+class FileTooLargeError(InputError):
+    """Over the size limit, or an archive that expands beyond it (zip bomb)."""
+
+
+class ImplausibleValueError(InputError):
+    """A value outside the sanity limits (FitTrackee-style)."""
+
+    def __init__(self, message: str, *, field: str, value: float, limit: float) -> None:
+        super().__init__(message)
+        self.field = field
+        self.value = value
+        self.limit = limit
+
+    def __reduce__(self) -> tuple[object, ...]:  # picklable across the import worker processes
+        return (_implausible, (str(self), self.field, self.value, self.limit))
+
+
+class DuplicateRunError(LoadwatchError):
+    """The same file content, or the same activity, is already imported."""
+
+    def __init__(self, message: str, *, run_id: int) -> None:
+        super().__init__(message)
+        self.run_id = run_id
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_duplicate, (str(self), self.run_id))
+
+
+class NotFoundError(LoadwatchError):
+    """Unknown athlete, shoe or run id."""
+
+
+class PermissionDeniedError(LoadwatchError):
+    """The acting user may not see or change this athlete's data."""
+
+
+def _implausible(message: str, field: str, value: float, limit: float) -> ImplausibleValueError:
+    return ImplausibleValueError(message, field=field, value=value, limit=limit)
+
+
+def _duplicate(message: str, run_id: int) -> DuplicateRunError:
+    return DuplicateRunError(message, run_id=run_id)
+
+
+class FrameSchemaError(ValueError):
+    """A DataFrame lacks required columns: a programming bug, deliberately not a LoadwatchError."""

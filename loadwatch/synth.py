@@ -1,0 +1,367 @@
+"""Seeded synthetic activity files (FIT, GPX, TCX) for demo data, test data and benchmarks.
+
+The FIT writer is a minimal encoder of the FIT protocol (definition + data messages, file CRC)
+covering the messages loadwatch reads; every file it writes is read back by fitparse in the tests.
+Tracks are a loop around a start point at a steady pace with gentle noise, so distance, duration
+and elevation are known in advance.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import random
+import struct
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from xml.sax.saxutils import escape
+
+import numpy as np
+
+_FIT_EPOCH = datetime(1989, 12, 31, tzinfo=UTC)
+_ONE_DEGREE_M = (2 * math.pi * 6378137.0) / 360  # gpxpy's constant, so GPX distances agree
+_SPORT_CODES = {"run": 1, "ride": 2, "swim": 5, "walk": 11, "hike": 17, "transition": 3}
+_SUB_SPORT_CODES = {None: 0, "treadmill": 1, "street": 2, "trail": 3, "track": 4}
+
+
+@dataclass(frozen=True, slots=True)
+class Track:
+    """One recorded activity: per-second samples and its known totals (SI units, UTC)."""
+
+    started_at: datetime
+    seconds: np.ndarray  # elapsed seconds from the start
+    lat: np.ndarray
+    lon: np.ndarray
+    elevation_m: np.ndarray
+    heart_rate_bpm: np.ndarray
+    cadence_spm: np.ndarray
+    distance_m: np.ndarray  # cumulative
+    sport: str = "run"
+
+    @property
+    def total_distance_m(self) -> float:
+        return float(self.distance_m[-1])
+
+    @property
+    def duration_s(self) -> float:
+        return float(self.seconds[-1])
+
+
+def make_track(
+    started_at: datetime,
+    distance_m: float,
+    pace_s_per_km: float = 330.0,
+    *,
+    seed: int = 0,
+    lat0: float = 47.3769,
+    lon0: float = 8.5417,
+    interval_s: int = 1,
+    sport: str = "run",
+    hilliness_m: float = 15.0,
+) -> Track:
+    """A steady loop of `distance_m` at `pace_s_per_km`, sampled every `interval_s` seconds."""
+    rng = random.Random(seed)  # noqa: S311 - reproducible test data, not cryptography
+    duration_s = max(round(distance_m / 1000.0 * pace_s_per_km), interval_s * 2)
+    seconds = np.arange(0, duration_s + 1, interval_s, dtype=float)
+    speed = distance_m / duration_s
+    cumulative = seconds * speed
+    radius_m = max(distance_m / (2 * math.pi), 50.0)
+    angle = cumulative / radius_m
+    phase = rng.uniform(0, 2 * math.pi)
+    north = radius_m * (np.sin(angle + phase) - math.sin(phase))
+    east = radius_m * (np.cos(angle + phase) - math.cos(phase))
+    lat = lat0 + north / _ONE_DEGREE_M
+    lon = lon0 + east / (_ONE_DEGREE_M * math.cos(math.radians(lat0)))
+    elevation = 400.0 + hilliness_m * np.sin(angle * 3 + phase)
+    heart = 140 + 10 * np.tanh(seconds / 600.0) + np.array([rng.uniform(-2, 2) for _ in seconds])
+    cadence = np.full(seconds.shape, 164.0 + rng.uniform(-6, 6))
+    # The cumulative distance the device reports is the length of the polyline actually drawn.
+    d_lat = np.diff(lat)
+    d_lon = np.diff(lon) * np.cos(np.radians(lat[1:]))
+    steps = np.sqrt(d_lat**2 + d_lon**2) * _ONE_DEGREE_M
+    measured = np.concatenate([[0.0], np.cumsum(steps)])
+    return Track(started_at, seconds, lat, lon, elevation, heart, cadence, measured, sport)
+
+
+# ---------------------------------------------------------------- FIT
+
+
+def _fit_time(moment: datetime) -> int:
+    return int((moment - _FIT_EPOCH).total_seconds())
+
+
+def _semicircles(degrees: float) -> int:
+    return round(degrees * (2**31) / 180.0)
+
+
+def _crc(data: bytes) -> int:
+    crc = 0
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
+    return crc
+
+
+_CRC_TABLE = tuple(_crc(bytes([b])) for b in range(256))
+
+
+def fit_crc(data: bytes) -> int:
+    crc = 0
+    for byte in data:
+        crc = (crc >> 8) ^ _CRC_TABLE[(crc ^ byte) & 0xFF]
+    return crc
+
+
+# (field number, struct format, FIT base type)
+_FIELDS: dict[str, tuple[int, int, tuple[tuple[str, int, str, int], ...]]] = {
+    "file_id": (
+        0,
+        0,
+        (
+            ("type", 0, "B", 0x00),
+            ("manufacturer", 1, "H", 0x84),
+            ("product", 2, "H", 0x84),
+            ("serial_number", 3, "I", 0x8C),
+            ("time_created", 4, "I", 0x86),
+        ),
+    ),
+    "event": (
+        1,
+        21,
+        (("timestamp", 253, "I", 0x86), ("event", 0, "B", 0x00), ("event_type", 1, "B", 0x00)),
+    ),
+    "record": (
+        2,
+        20,
+        (
+            ("timestamp", 253, "I", 0x86),
+            ("position_lat", 0, "i", 0x85),
+            ("position_long", 1, "i", 0x85),
+            ("altitude", 2, "H", 0x84),
+            ("heart_rate", 3, "B", 0x02),
+            ("cadence", 4, "B", 0x02),
+            ("distance", 5, "I", 0x86),
+            ("speed", 6, "H", 0x84),
+        ),
+    ),
+    "lap": (
+        3,
+        19,
+        (
+            ("timestamp", 253, "I", 0x86),
+            ("start_time", 2, "I", 0x86),
+            ("total_elapsed_time", 7, "I", 0x86),
+            ("total_timer_time", 8, "I", 0x86),
+            ("total_distance", 9, "I", 0x86),
+        ),
+    ),
+    "session": (
+        4,
+        18,
+        (
+            ("timestamp", 253, "I", 0x86),
+            ("start_time", 2, "I", 0x86),
+            ("start_position_lat", 3, "i", 0x85),
+            ("start_position_long", 4, "i", 0x85),
+            ("sport", 5, "B", 0x00),
+            ("sub_sport", 6, "B", 0x00),
+            ("total_elapsed_time", 7, "I", 0x86),
+            ("total_timer_time", 8, "I", 0x86),
+            ("total_distance", 9, "I", 0x86),
+            ("avg_heart_rate", 16, "B", 0x02),
+            ("avg_cadence", 18, "B", 0x02),
+            ("total_ascent", 22, "H", 0x84),
+            ("total_descent", 23, "H", 0x84),
+        ),
+    ),
+    "activity": (
+        5,
+        34,
+        (
+            ("timestamp", 253, "I", 0x86),
+            ("total_timer_time", 0, "I", 0x86),
+            ("num_sessions", 1, "H", 0x84),
+            ("type", 2, "B", 0x00),
+            ("event", 3, "B", 0x00),
+            ("event_type", 4, "B", 0x00),
+            ("local_timestamp", 5, "I", 0x86),
+        ),
+    ),
+}
+
+
+class FitWriter:
+    """Writes FIT messages into one file body; `finish()` adds the header and CRC."""
+
+    def __init__(self) -> None:
+        self._body = io.BytesIO()
+        self._defined: set[str] = set()
+        self._structs: dict[str, struct.Struct] = {}
+
+    def write(self, message: str, **values: int) -> None:
+        local, global_num, fields = _FIELDS[message]
+        if message not in self._defined:
+            self._body.write(struct.pack("<BBBHB", 0x40 | local, 0, 0, global_num, len(fields)))
+            for _, number, fmt, base in fields:
+                self._body.write(struct.pack("<BBB", number, struct.calcsize(fmt), base))
+            self._defined.add(message)
+            self._structs[message] = struct.Struct("<B" + "".join(f[2] for f in fields))
+        invalid = {"B": 0xFF, "H": 0xFFFF, "I": 0xFFFFFFFF, "i": 0x7FFFFFFF}
+        row = [values.get(name, invalid[fmt]) for name, _, fmt, _ in fields]
+        self._body.write(self._structs[message].pack(local, *row))
+
+    def finish(self) -> bytes:
+        body = self._body.getvalue()
+        header = struct.pack("<BBHI4s", 14, 0x20, 2132, len(body), b".FIT")
+        header += struct.pack("<H", fit_crc(header))
+        content = header + body
+        return content + struct.pack("<H", fit_crc(content))
+
+
+def _write_track_records(writer: FitWriter, track: Track) -> None:
+    start = _fit_time(track.started_at)
+    speed = np.gradient(track.distance_m, track.seconds) if len(track.seconds) > 1 else [0.0]
+    for i in range(len(track.seconds)):
+        writer.write(
+            "record",
+            timestamp=start + int(track.seconds[i]),
+            position_lat=_semicircles(float(track.lat[i])),
+            position_long=_semicircles(float(track.lon[i])),
+            altitude=round((float(track.elevation_m[i]) + 500) * 5),
+            heart_rate=int(track.heart_rate_bpm[i]),
+            cadence=int(track.cadence_spm[i] / 2),
+            distance=round(float(track.distance_m[i]) * 100),
+            speed=round(float(speed[i]) * 1000),
+        )
+
+
+def _session_values(track: Track, sub_sport: str | None) -> dict[str, int]:
+    start = _fit_time(track.started_at)
+    climbs = np.diff(track.elevation_m)
+    return {
+        "timestamp": start + int(track.duration_s),
+        "start_time": start,
+        "start_position_lat": _semicircles(float(track.lat[0])),
+        "start_position_long": _semicircles(float(track.lon[0])),
+        "sport": _SPORT_CODES[track.sport],
+        "sub_sport": _SUB_SPORT_CODES[sub_sport],
+        "total_elapsed_time": int(track.duration_s * 1000),
+        "total_timer_time": int(track.duration_s * 1000),
+        "total_distance": round(track.total_distance_m * 100),
+        "avg_heart_rate": round(float(np.mean(track.heart_rate_bpm))),
+        "avg_cadence": int(float(np.mean(track.cadence_spm)) / 2),
+        "total_ascent": round(float(climbs[climbs > 0].sum())),
+        "total_descent": round(float(-climbs[climbs < 0].sum())),
+    }
+
+
+def fit_bytes(
+    tracks: Sequence[Track],
+    *,
+    utc_offset_s: int = 0,
+    with_session: bool = True,
+    with_records: bool = True,
+    sub_sport: str | None = None,
+    serial: int = 1,
+) -> bytes:
+    """A FIT activity: one session per track (a multisport file when several)."""
+    writer = FitWriter()
+    first = _fit_time(tracks[0].started_at)
+    writer.write(
+        "file_id", type=4, manufacturer=255, product=1, serial_number=serial, time_created=first
+    )
+    for track in tracks:
+        writer.write("event", timestamp=_fit_time(track.started_at), event=0, event_type=0)
+        if with_records:
+            _write_track_records(writer, track)
+        end = _fit_time(track.started_at) + int(track.duration_s)
+        writer.write("event", timestamp=end, event=0, event_type=4)
+        writer.write(
+            "lap",
+            timestamp=end,
+            start_time=_fit_time(track.started_at),
+            total_elapsed_time=int(track.duration_s * 1000),
+            total_timer_time=int(track.duration_s * 1000),
+            total_distance=round(track.total_distance_m * 100),
+        )
+        if with_session:
+            writer.write("session", **_session_values(track, sub_sport))
+    end = _fit_time(tracks[-1].started_at) + int(tracks[-1].duration_s)
+    if with_session:
+        writer.write(
+            "activity",
+            timestamp=end,
+            total_timer_time=int(sum(t.duration_s for t in tracks) * 1000),
+            num_sessions=len(tracks),
+            type=0,
+            event=26,
+            event_type=1,
+            local_timestamp=end + utc_offset_s,
+        )
+    return writer.finish()
+
+
+# ---------------------------------------------------------------- GPX and TCX
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def gpx_bytes(track: Track, *, activity_type: str | None = "running", name: str = "Run") -> bytes:
+    """A GPX 1.1 track with elevation, time and Garmin TrackPointExtension heart rate."""
+    out = io.StringIO()
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    out.write(
+        '<gpx version="1.1" creator="loadwatch synth" xmlns="http://www.topografix.com/GPX/1/1" '
+        'xmlns:gpxtpx="http://www.garmin.com/xmlschemas/TrackPointExtension/v1">\n'
+    )
+    out.write(
+        f"<metadata><time>{_iso(track.started_at)}</time></metadata>\n<trk><name>{escape(name)}</name>"
+    )
+    if activity_type:
+        out.write(f"<type>{escape(activity_type)}</type>")
+    out.write("\n<trkseg>\n")
+    for i in range(len(track.seconds)):
+        moment = track.started_at + timedelta(seconds=float(track.seconds[i]))
+        out.write(
+            f'<trkpt lat="{track.lat[i]:.7f}" lon="{track.lon[i]:.7f}">'
+            f"<ele>{track.elevation_m[i]:.1f}</ele>"
+            f"<time>{_iso(moment)}</time><extensions><gpxtpx:TrackPointExtension>"
+            f"<gpxtpx:hr>{int(track.heart_rate_bpm[i])}</gpxtpx:hr>"
+            "</gpxtpx:TrackPointExtension></extensions></trkpt>\n"
+        )
+    out.write("</trkseg>\n</trk>\n</gpx>\n")
+    return out.getvalue().encode()
+
+
+def tcx_bytes(track: Track) -> bytes:
+    """A TCX activity with one lap and per-second trackpoints."""
+    sport = {"run": "Running", "ride": "Biking"}.get(track.sport, "Other")
+    out = io.StringIO()
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    out.write(
+        '<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2">\n'
+        f'<Activities><Activity Sport="{sport}"><Id>{_iso(track.started_at)}</Id>\n'
+        f'<Lap StartTime="{_iso(track.started_at)}">'
+        f"<TotalTimeSeconds>{track.duration_s:.1f}</TotalTimeSeconds>"
+        f"<DistanceMeters>{track.total_distance_m:.2f}</DistanceMeters>"
+        f"<AverageHeartRateBpm><Value>{int(np.mean(track.heart_rate_bpm))}</Value></AverageHeartRateBpm>"
+        "<Intensity>Active</Intensity><TriggerMethod>Manual</TriggerMethod><Track>\n"
+    )
+    for i in range(len(track.seconds)):
+        moment = track.started_at + timedelta(seconds=float(track.seconds[i]))
+        out.write(
+            f"<Trackpoint><Time>{_iso(moment)}</Time><Position><LatitudeDegrees>{track.lat[i]:.7f}"
+            f"</LatitudeDegrees><LongitudeDegrees>{track.lon[i]:.7f}</LongitudeDegrees></Position>"
+            f"<AltitudeMeters>{track.elevation_m[i]:.1f}</AltitudeMeters>"
+            f"<DistanceMeters>{track.distance_m[i]:.2f}</DistanceMeters>"
+            f"<HeartRateBpm><Value>{int(track.heart_rate_bpm[i])}</Value></HeartRateBpm></Trackpoint>\n"
+        )
+    out.write(
+        "</Track></Lap>\n<Creator><Name>loadwatch synth</Name></Creator></Activity></Activities>\n"
+    )
+    out.write("</TrainingCenterDatabase>\n")
+    return out.getvalue().encode()

@@ -1,0 +1,103 @@
+"""FIT importer against the real corpus: the manifest's values, and fast path == full decode."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import UTC, datetime
+
+import pytest
+
+from loadwatch.errors import CorruptFileError, EmptyActivityError, LoadwatchError
+from loadwatch.importers import fit
+from tests.conftest import CORPUS, corpus_params
+
+DISTANCE_TOLERANCE_M = 0.5  # the session's total_distance is stored in centimetres
+DURATION_TOLERANCE_S = 0.5
+
+# Valid files we reject on purpose, and why (the test asserts the reason).
+REJECTED_VALID = {
+    "DeveloperData.fit": "no session summary and fewer than two timed records",
+}
+
+
+def _is_fit(kind: str) -> object:
+    return lambda r: r["format"] == "fit" and r["kind"] == kind
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("row", corpus_params(_is_fit("valid")))
+def test_valid_corpus_fit_matches_the_manifest(row: dict[str, str]) -> None:
+    name = row["local_path"].split("/")[-1]
+    data = (CORPUS / row["local_path"]).read_bytes()
+    if name in REJECTED_VALID:
+        with pytest.raises(EmptyActivityError, match=REJECTED_VALID[name]):
+            fit.parse(data, name)
+        return
+    activities = fit.parse(data, name)
+    # The manifest sums distance over every session of a multisport file, transitions included;
+    # we keep the sport sessions only, so compare against the first session's own start time.
+    assert activities[0].started_at == datetime.fromisoformat(row["start_time"]).replace(tzinfo=UTC)
+    if int(row["n_sessions"]) == 1:
+        (activity,) = activities
+        assert activity.distance_m == pytest.approx(
+            float(row["total_distance_m"]), abs=DISTANCE_TOLERANCE_M
+        )
+        assert activity.moving_s == pytest.approx(
+            float(row["total_timer_time_s"]), abs=DURATION_TOLERANCE_S
+        )
+        assert activity.duration_s == pytest.approx(
+            float(row["total_elapsed_time_s"]), abs=DURATION_TOLERANCE_S
+        )
+    else:
+        assert (
+            sum(a.distance_m for a in activities)
+            <= float(row["total_distance_m"]) + DISTANCE_TOLERANCE_M
+        )
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("row", corpus_params(_is_fit("corrupt")))
+def test_corrupt_corpus_fit_is_rejected(row: dict[str, str]) -> None:
+    name = row["local_path"].split("/")[-1]
+    with pytest.raises(CorruptFileError, match=name.replace(".", r"\.")):
+        fit.parse((CORPUS / row["local_path"]).read_bytes(), name)
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("row", corpus_params(lambda r: r["format"] == "fit"))
+def test_fast_path_agrees_with_a_full_fitparse_decode(row: dict[str, str]) -> None:
+    """The skip-records fast path reads exactly the sessions a plain fitparse decode reads."""
+    name = row["local_path"].split("/")[-1]
+    data = (CORPUS / row["local_path"]).read_bytes()
+    try:
+        reference = fit.parse_full(data)
+    except Exception:
+        with pytest.raises(LoadwatchError):  # fitparse cannot read it: we must reject it too
+            fit.parse(data, name)
+        return
+    try:
+        ours = fit.parse(data, name)
+    except LoadwatchError as exc:
+        # Non-activity files, and activities we refuse, must be ones with no usable session.
+        usable = [s for s in reference if isinstance(s.get("start_time"), datetime)]
+        assert not usable or "not an activity" in str(exc), str(exc)
+        return
+    sessions = [s for s in reference if str(s.get("sport")) != "transition"]
+    assert [a.distance_m for a in ours] == [s.get("total_distance") or 0.0 for s in sessions]
+    assert [a.started_at.replace(tzinfo=None) for a in ours] == [s["start_time"] for s in sessions]
+
+
+@pytest.mark.corpus
+def test_nothing_in_the_corpus_raises_anything_but_our_errors(corpus: object) -> None:
+    from loadwatch.importers import parse_activity
+
+    for path in sorted(CORPUS.rglob("*")):
+        if path.is_file():
+            with contextlib.suppress(LoadwatchError):
+                parse_activity(path.read_bytes(), path.name)
+
+
+def test_crc_matches_the_fit_sdk_check_value() -> None:
+    # CRC-16/ARC of "123456789" is 0xBB3D (the catalogue check value); odd and even lengths.
+    assert fit.fit_crc(b"123456789") == 0xBB3D
+    assert fit.fit_crc(b"12345678") == 0x3C9D

@@ -1,0 +1,102 @@
+"""The command line through click's CliRunner, against a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from loadwatch.cli import cli
+from tests.conftest import DATA
+
+
+@pytest.fixture
+def run(db_url: str):
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(cli, ["--db", db_url, *args], catch_exceptions=False)
+
+    return invoke
+
+
+def test_import_prints_a_closing_table_and_exits_zero(run) -> None:
+    result = run("import", str(DATA / "fit"), str(DATA / "invalid/bad-crc.fit"), "--athlete", "ana")
+    assert result.exit_code == 0, result.output
+    assert "Import results" in result.output
+    assert "failed its FIT checksum" in result.output
+    assert "rejected" in result.output
+    assert "Total: 6 imported" in result.output
+
+
+def test_import_exits_one_when_nothing_could_be_imported(run) -> None:
+    result = run("import", str(DATA / "invalid/zero-bytes.fit"))
+    assert result.exit_code == 1
+    assert "Error: nothing could be imported" in result.output
+
+
+def test_reimporting_only_duplicates_still_succeeds(run) -> None:
+    run("import", str(DATA / "gpx"))
+    result = run("import", str(DATA / "gpx"))
+    assert result.exit_code == 0
+    assert "0 imported, 0 merged, 2 duplicate" in result.output
+
+
+def test_activities_json_is_the_documented_contract(run) -> None:
+    run("import", str(DATA / "gpx/run-10k-hilly.gpx"), "--athlete", "ana")
+    result = run("activities", "--athlete", "ana", "--json")
+    assert result.exit_code == 0
+    (row,) = json.loads(result.output)
+    required = {
+        "id",
+        "athlete",
+        "sport",
+        "started_at",
+        "utc_offset_s",
+        "distance_m",
+        "duration_s",
+        "moving_s",
+        "ascent_m",
+        "source_file",
+    }
+    assert required <= set(row)
+    assert row["started_at"] == "2026-03-04T07:00:00Z"
+    assert row["athlete"] == "ana"
+    assert row["distance_m"] == pytest.approx(10001.3, abs=0.1)
+
+
+def test_activities_since_filters_and_unknown_athlete_is_a_clear_error(run) -> None:
+    run("import", str(DATA / "fit/run-5k-session.fit"), str(DATA / "gpx/run-10k-hilly.gpx"))
+    rows = json.loads(run("activities", "--since", "2026-03-02", "--json").output)
+    assert [r["source_format"] for r in rows] == ["gpx"]
+    result = run("activities", "--athlete", "nobody")
+    assert result.exit_code == 1
+    assert "Error: no athlete named 'nobody'; known athletes: me" in result.output
+
+
+def test_athletes_lists_counts(run) -> None:
+    run("import", str(DATA / "gpx"), "--athlete", "ana")
+    data = json.loads(run("athletes", "--json").output)
+    assert [(a["name"], a["activities"]) for a in data] == [("ana", 2)]
+
+
+def test_reimport_command(run) -> None:
+    run("import", str(DATA / "tcx"))
+    result = run("reimport")
+    assert "Re-read 1 stored files; updated 1 activities." in result.output
+
+
+def _commands(group, prefix: str = ""):
+    for name, command in group.commands.items():
+        yield f"{prefix}{name}", command
+        if hasattr(command, "commands"):
+            yield from _commands(command, f"{prefix}{name} ")
+
+
+@pytest.mark.parametrize("name", [n for n, _ in _commands(cli)])
+def test_every_command_has_help_with_an_example(name: str, tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, [*name.split(), "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output, f"`loadwatch {name} --help` has no example"
