@@ -14,12 +14,11 @@ status=0
 run pytest -q -p no:cacheprovider || status=$?
 [ "$status" = 5 ] && { echo "pytest collected no tests"; exit 1; }
 [ "$status" = 0 ] || exit "$status"
-# PostgreSQL: the same suite against a real server started by pg_virtualenv.
-if [ "$(id -u)" = 0 ]; then pgrun=(su postgres -s /bin/bash -c); fi
-PGTEST='uv run --locked pytest -q -p no:cacheprovider -m "not browser and not corpus" '
-if command -v pg_virtualenv >/dev/null 2>&1; then
-  pg_virtualenv bash -c 'export LOADWATCH_TEST_PG_URL="postgresql+psycopg://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$PGDATABASE"; '"$PGTEST"
-fi
+# PostgreSQL: every database-backed test again against a real throwaway server (pg_virtualenv
+# exports PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE). Corpus and browser tests do not touch
+# the database engine choice, so they run once, above.
+pg_virtualenv bash -c 'export LOADWATCH_TEST_PG_URL="postgresql+psycopg://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$PGDATABASE";
+  uv run --locked pytest -q -p no:cacheprovider -m "not browser and not corpus"' 
 # The installed CLI must work without the dev dependencies (sqlite-utils does this check).
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 uv venv --quiet "$tmp/venv"

@@ -58,7 +58,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     ),
     "loadwatch.ui": (
         "loadwatch.db",
-        "sqlalchemy",
+        "sqlalchemy.orm",
         "loadwatch.load",
         "loadwatch.rules",
         "loadwatch.importers",

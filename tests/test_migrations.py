@@ -43,3 +43,12 @@ def test_each_step_down_and_up_keeps_the_run_log(engine: Engine) -> None:
             )
     with engine.connect() as connection:
         assert connection.execute(text("SELECT name FROM athletes")).scalar() == "ana"
+
+
+def test_suite_runs_on_the_configured_backend(engine: Engine) -> None:
+    import os
+
+    from tests.conftest import PG_URL_ENV
+
+    expected = "postgresql" if os.environ.get(PG_URL_ENV) else "sqlite"
+    assert engine.dialect.name == expected
