@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import math
 import multiprocessing
 import os
 import zlib
@@ -19,21 +21,28 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from timezonefinder import TimezoneFinder
 
+from loadwatch.analysis import Report, build_report
 from loadwatch.db import repository
 from loadwatch.db.engine import writer
-from loadwatch.db.models import Activity, Athlete, Shoe
+from loadwatch.db.models import Activity, Athlete, PainEntry, Setting, Shoe
 from loadwatch.domain import (
+    SEVERITY_RANK,
     ActivityRow,
     ImportResult,
     ImportStatus,
+    PainLocation,
     ParsedActivity,
     SourceFormat,
     SourceHints,
     Sport,
 )
-from loadwatch.errors import ImplausibleValueError, InputError
+from loadwatch.errors import ImplausibleValueError, InputError, NotFoundError
 from loadwatch.importers import parse_activity
 from loadwatch.importers.archive import SourceFile, expand_bytes, expand_path
+from loadwatch.load.shoes import shoe_mileage
+from loadwatch.rules.shoes import shoe_status
+from loadwatch.rules.thresholds import Thresholds
+from loadwatch.units import DistanceUnit
 
 DEFAULT_ATHLETE = "me"
 BATCH_FILES = 64  # files parsed and committed together (one SAVEPOINT each); bounds memory
@@ -44,6 +53,15 @@ MAX_RUN_SPEED_M_PER_S = 12.5  # faster than the 100 m world record pace, sustain
 EARLIEST_START = datetime(1990, 1, 1, tzinfo=UTC)  # FIT's epoch is 1989-12-31
 
 Progress = Callable[[ImportResult], None]
+
+
+@dataclass(frozen=True, slots=True)
+class AthleteSettings:
+    athlete: str
+    units: DistanceUnit
+    week_start: int  # 0 = Monday ... 6 = Sunday
+    home_tz: str
+    thresholds: Thresholds
 
 
 # ---------------------------------------------------------------- parsing (runs in workers)
@@ -565,16 +583,558 @@ def open_database(url: str | None = None) -> Engine:
 
 
 def load_demo(engine: Engine, today: date | None = None, seed: int = 42) -> list[ImportResult]:
-    """Load the demo squad through the real import path (no-op for athletes already present)."""
-    from loadwatch.sample import demo_files
+    """Load the demo squad through the real import path, then its shoes and pain entries.
 
-    today = today or datetime.now(tz=UTC).date()
+    Athletes already present are skipped, so loading twice changes nothing.
+    """
+    from loadwatch.sample import PAIN, SHOES, demo_files, shoe_for_run
+
+    today = today or _today()
     present = {a.name for a in list_athletes(engine)}
     by_athlete: dict[str, list[tuple[str, bytes]]] = {}
-    for demo in demo_files(today, seed):
-        if demo.athlete not in present:
-            by_athlete.setdefault(demo.athlete, []).append((demo.name, demo.data))
+    for athlete, name, data in demo_files(today, seed):
+        if athlete not in present:
+            by_athlete.setdefault(athlete, []).append((name, data))
     results: list[ImportResult] = []
     for athlete, files in by_athlete.items():
         results.extend(import_uploads(engine, files, athlete=athlete, today=today))
+        runs = [r for r in list_activities(engine, athlete) if r.sport is Sport.RUN]
+        for shoe in (s for s in SHOES if s.athlete == athlete):
+            add_shoe(
+                engine,
+                athlete,
+                shoe.name,
+                brand_model=shoe.brand_model,
+                starting_distance_m=shoe.starting_mi * MILE_M,
+            )
+        pairs = {
+            run.id: shoe_for_run(athlete, (today - _local_day(run)).days, index)
+            for index, run in enumerate(runs)
+        }
+        assign_shoes(engine, {run_id: pair.name for run_id, pair in pairs.items() if pair})
+        for shoe in (s for s in SHOES if s.athlete == athlete):
+            if shoe.retired_days_ago is not None:
+                retire_shoe(
+                    engine, athlete, shoe.name, today - timedelta(days=shoe.retired_days_ago)
+                )
+            elif shoe.share_every == 1:
+                set_default_shoe(engine, athlete, shoe.name)
+        for pain in (p for p in PAIN if p.athlete == athlete):
+            day = today - timedelta(days=pain.days_ago)
+            if pain.morning is not None:
+                log_morning_pain(engine, athlete, pain.morning, day, today=today)
+            else:
+                run = next((r for r in reversed(runs) if _local_day(r) == day), None)
+                log_pain(
+                    engine,
+                    athlete,
+                    during=pain.during,
+                    after=pain.after,
+                    location=pain.location,
+                    note=pain.note,
+                    run_id=run.id if run else None,
+                    on_date=day,
+                    today=today,
+                )
     return results
+
+
+def _local_day(row: ActivityRow) -> date:
+    return (row.started_at + timedelta(seconds=row.utc_offset_s)).date()
+
+
+MILE_M = 1609.344
+
+
+# ---------------------------------------------------------------- risk engine
+
+
+def _today() -> date:
+    return datetime.now(tz=UTC).date()
+
+
+def _check_not_future(day: date, today: date, what: str) -> None:
+    if day > today:
+        raise InputError(f"{what} {day.isoformat()} is in the future; give a date up to {today}")
+
+
+def athlete_settings(engine: Engine, athlete: str) -> AthleteSettings:
+    with Session(engine) as session:
+        row = repository.get_athlete(session, athlete)
+        setting = session.get(Setting, row.id)
+        return _settings_view(row, setting)
+
+
+def _settings_view(athlete: Athlete, setting: Setting | None) -> AthleteSettings:
+    thresholds = (
+        Thresholds.from_dict(json.loads(setting.thresholds_json))
+        if setting and setting.thresholds_json
+        else Thresholds()
+    )
+    return AthleteSettings(
+        athlete=athlete.name,
+        units=DistanceUnit(setting.units) if setting else DistanceUnit.KM,
+        week_start=setting.week_start if setting else 0,
+        home_tz=athlete.home_tz,
+        thresholds=thresholds,
+    )
+
+
+def update_settings(
+    engine: Engine,
+    athlete: str,
+    *,
+    units: str | None = None,
+    week_start: str | int | None = None,
+    home_tz: str | None = None,
+    thresholds: dict[str, float] | None = None,
+) -> AthleteSettings:
+    """Change display units (km|mi), week start (monday..sunday), home time zone or thresholds.
+
+    Raises:
+        InputError: an unknown unit, weekday, time zone or threshold; nothing is changed.
+        NotFoundError: unknown athlete.
+    """
+    with Session(writer(engine)) as session, session.begin():
+        row = repository.get_athlete(session, athlete)
+        setting = repository.settings(session, row.id)
+        if units is not None:
+            if units not in {u.value for u in DistanceUnit}:
+                raise InputError(f"units must be 'km' or 'mi', got {units!r}")
+            setting.units = units
+        if week_start is not None:
+            setting.week_start = _weekday(week_start)
+        if home_tz is not None:
+            try:
+                ZoneInfo(home_tz)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise InputError(
+                    f"unknown time zone {home_tz!r}; use a name like 'Europe/Zurich'"
+                ) from None
+            row.home_tz = home_tz
+        if thresholds is not None:
+            current = json.loads(setting.thresholds_json) if setting.thresholds_json else {}
+            merged = {**current, **thresholds}
+            Thresholds.from_dict(merged)  # validates
+            setting.thresholds_json = json.dumps(merged)
+        return _settings_view(row, setting)
+
+
+def _weekday(value: str | int) -> int:
+    from loadwatch.analysis import WEEKDAYS
+
+    if isinstance(value, int) and 0 <= value <= 6:
+        return value
+    text = str(value).strip().lower()
+    for index, name in enumerate(WEEKDAYS):
+        if text in (name, name[:3]):
+            return index
+    raise InputError(f"week start must be a weekday such as 'monday' or 'sunday', got {value!r}")
+
+
+def report(
+    engine: Engine, athlete: str, as_of: date | None = None, today: date | None = None
+) -> Report:
+    """One athlete's status: weeks, alerts in order, shoes, pain, and the 7-day plan.
+
+    Raises:
+        NotFoundError: unknown athlete. InputError: `as_of` in the future.
+    """
+    today = today or _today()
+    as_of = as_of or today
+    _check_not_future(as_of, today, "as-of date")
+    with Session(engine) as session:
+        row = repository.get_athlete(session, athlete)
+        settings = _settings_view(row, session.get(Setting, row.id))
+        activities = repository.activities_frame(session, row.id)
+        shoes = repository.shoes_frame(session, row.id)
+        pain = repository.pain_frame(session, row.id)
+    return build_report(
+        athlete,
+        activities,
+        shoes,
+        pain,
+        as_of,
+        settings.units,
+        settings.week_start,
+        settings.thresholds,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SquadRow:
+    """One athlete on the coach's squad table; `risk` sorts the table (higher first)."""
+
+    athlete: str
+    this_week_m: float
+    growth_ratio: float | None
+    largest_spike_ratio: float | None
+    pain_zone: str | None
+    shoe_status: str | None
+    flags: tuple[str, ...]
+    top_severity: str | None
+    risk: int
+    last_run_date: date | None
+
+
+def squad_overview(
+    engine: Engine,
+    as_of: date | None = None,
+    athletes: Sequence[str] | None = None,
+    today: date | None = None,
+) -> list[SquadRow]:
+    """Every athlete's week at a glance, riskiest first (pain red > warnings > cautions).
+
+    Uses only the last 120 days of each log, loaded in one query: cost grows with the squad,
+    not with years of history.
+    """
+    from loadwatch.analysis import recent_history_start
+
+    today = today or _today()
+    as_of = as_of or today
+    _check_not_future(as_of, today, "as-of date")
+    since = datetime.combine(recent_history_start(as_of), time(), tzinfo=UTC)
+    with Session(engine) as session:
+        rows = [a for a in repository.athletes(session) if athletes is None or a.name in athletes]
+        frames = repository.activities_frames_for(session, [a.id for a in rows], since)
+        inputs = [
+            (
+                a,
+                _settings_view(a, session.get(Setting, a.id)),
+                repository.shoes_frame(session, a.id),
+                repository.pain_frame(session, a.id),
+            )
+            for a in rows
+        ]
+    squad = []
+    for athlete, settings, shoes, pain in inputs:
+        result = build_report(
+            athlete.name,
+            frames[athlete.id],
+            shoes,
+            pain,
+            as_of,
+            settings.units,
+            settings.week_start,
+            settings.thresholds,
+        )
+        squad.append(_squad_row(result))
+    return sorted(squad, key=lambda r: (-r.risk, r.athlete))
+
+
+_SEVERITY_POINTS = {"warning": 100, "caution": 10, "info": 1}
+
+
+def _squad_row(result: Report) -> SquadRow:
+    weekly = result.weekly
+    recent = result.spikes[result.spikes["local_date"] > result.as_of - timedelta(days=7)]
+    largest = float(recent["spike_ratio"].max()) if not recent.empty else float("nan")
+    statuses = [str(s) for s in result.shoes["status"]] if not result.shoes.empty else []
+    order = ["replace", "caution", "window", "ok", "retired"]
+    worst_shoe = min(statuses, key=order.index) if statuses else None
+    risk = sum(_SEVERITY_POINTS[a.severity.value] for a in result.alerts if a.rule_id != "acwr")
+    if result.pain.zone == "red":
+        risk += 1000
+    top = max((a.severity for a in result.alerts), key=lambda s: SEVERITY_RANK[s], default=None)
+    runs = result.spikes
+    return SquadRow(
+        athlete=result.athlete,
+        this_week_m=float(weekly["run_distance_m"].iloc[-1]) if not weekly.empty else 0.0,
+        growth_ratio=_finite(weekly["growth_ratio"].iloc[-1]) if not weekly.empty else None,
+        largest_spike_ratio=_finite(largest),
+        pain_zone=result.pain.zone,
+        shoe_status=worst_shoe,
+        flags=tuple(dict.fromkeys(a.rule_id for a in result.alerts if a.severity.value != "info")),
+        top_severity=top.value if top else None,
+        risk=risk,
+        last_run_date=runs["local_date"].iloc[-1] if not runs.empty else None,
+    )
+
+
+def _finite(value: object) -> float | None:
+    number = float(value)  # type: ignore[arg-type]
+    return None if math.isnan(number) else number
+
+
+# ---------------------------------------------------------------- pain
+
+
+PAIN_LOCATIONS = tuple(p.value for p in PainLocation)
+
+
+def _score(name: str, value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
+        raise InputError(f"{name} pain must be an integer 0-10, got {value!r}")
+    return value
+
+
+def log_pain(
+    engine: Engine,
+    athlete: str,
+    *,
+    during: int | None,
+    after: int | None,
+    location: str | None = None,
+    note: str | None = None,
+    run_id: int | None = None,
+    on_date: date | None = None,
+    today: date | None = None,
+) -> PainEntryView:
+    """Log pain during and after a run (0-10). Default run: the athlete's latest run.
+
+    Raises:
+        InputError: a score outside 0-10, an unknown location, a future date, or no score.
+        NotFoundError: unknown athlete or run id (or a run of another athlete).
+    """
+    today = today or _today()
+    during, after = _score("during", during), _score("after", after)
+    if during is None and after is None:
+        raise InputError("give at least one of pain during or pain after (0-10)")
+    if location is not None and location not in PAIN_LOCATIONS:
+        raise InputError(f"location must be one of {', '.join(PAIN_LOCATIONS)}; got {location!r}")
+    with Session(writer(engine)) as session, session.begin():
+        row = repository.get_athlete(session, athlete)
+        run = (
+            repository.get_activity(session, run_id)
+            if run_id is not None
+            else repository.latest_activity(session, row.id, Sport.RUN)
+        )
+        if run is not None and run.athlete_id != row.id:
+            raise NotFoundError(f"activity {run_id} is not one of {athlete}'s runs")
+        if on_date is None:
+            on_date = _local_date(run) if run is not None else today
+        _check_not_future(on_date, today, "pain date")
+        entry = PainEntry(
+            athlete_id=row.id,
+            activity_id=run.id if run else None,
+            entry_date=on_date,
+            during=during,
+            after=after,
+            morning=None,
+            location=location,
+            note=(note or None),
+            created_at=repository.now_utc(),
+        )
+        session.add(entry)
+        session.flush()
+        return _pain_view(entry)
+
+
+def log_morning_pain(
+    engine: Engine, athlete: str, score: int, on_date: date | None = None, today: date | None = None
+) -> PainEntryView:
+    """Log the next-morning check-in (0-10) for `on_date` (default today); replaces that day's.
+
+    Raises:
+        InputError: a score outside 0-10 or a future date. NotFoundError: unknown athlete.
+    """
+    today = today or _today()
+    morning = _score("morning", score)
+    on_date = on_date or today
+    _check_not_future(on_date, today, "morning date")
+    with Session(writer(engine)) as session, session.begin():
+        row = repository.get_athlete(session, athlete)
+        existing = [
+            e
+            for e in repository.pain_entries(session, row.id, on_date)
+            if e.entry_date == on_date and e.morning is not None
+        ]
+        if existing:
+            entry = existing[-1]
+            entry.morning = morning
+        else:
+            entry = PainEntry(
+                athlete_id=row.id,
+                activity_id=None,
+                entry_date=on_date,
+                during=None,
+                after=None,
+                morning=morning,
+                location=None,
+                note=None,
+                created_at=repository.now_utc(),
+            )
+            session.add(entry)
+        session.flush()
+        return _pain_view(entry)
+
+
+def list_pain(engine: Engine, athlete: str) -> list[PainEntryView]:
+    with Session(engine) as session:
+        row = repository.get_athlete(session, athlete)
+        return [_pain_view(e) for e in repository.pain_entries(session, row.id)]
+
+
+@dataclass(frozen=True, slots=True)
+class PainEntryView:
+    id: int
+    entry_date: date
+    during: int | None
+    after: int | None
+    morning: int | None
+    location: str | None
+    note: str | None
+    activity_id: int | None
+
+
+def _pain_view(entry: PainEntry) -> PainEntryView:
+    return PainEntryView(
+        entry.id,
+        entry.entry_date,
+        entry.during,
+        entry.after,
+        entry.morning,
+        entry.location,
+        entry.note,
+        entry.activity_id,
+    )
+
+
+def _local_date(activity: Activity) -> date:
+    return (activity.started_at + timedelta(seconds=activity.utc_offset_s)).date()
+
+
+# ---------------------------------------------------------------- shoes
+
+
+@dataclass(frozen=True, slots=True)
+class ShoeView:
+    name: str
+    brand_model: str | None
+    distance_m: float
+    starting_distance_m: float
+    runs: int
+    window_start_m: float
+    window_end_m: float
+    status: str
+    is_default: bool
+    retired_on: date | None
+
+
+def add_shoe(
+    engine: Engine,
+    athlete: str,
+    name: str,
+    *,
+    brand_model: str | None = None,
+    starting_distance_m: float = 0.0,
+    window_m: tuple[float, float] | None = None,
+    is_default: bool = False,
+) -> ShoeView:
+    """Add a pair (a new athlete is created on first use). The first pair becomes the default.
+
+    Raises:
+        InputError: empty or duplicate name, negative starting distance, bad window.
+    """
+    name = name.strip()
+    if not name:
+        raise InputError("shoe name must not be empty")
+    if starting_distance_m < 0:
+        raise InputError(f"starting distance must not be negative, got {starting_distance_m!r}")
+    window = window_m or repository.DEFAULT_WINDOW_M
+    if not 0 < window[0] < window[1]:
+        raise InputError(
+            f"replacement window must be two increasing positive distances, got {window!r}"
+        )
+    with Session(writer(engine)) as session, session.begin():
+        row = repository.get_or_create_athlete(session, athlete)
+        if repository.shoe_by_name(session, row.id, name) is not None:
+            raise InputError(f"{athlete} already has a shoe named {name!r}")
+        first = not repository.shoes(session, row.id)
+        if is_default:
+            _clear_default(session, row.id)
+        repository.create_shoe(
+            session, row.id, name, brand_model, starting_distance_m, window, is_default or first
+        )
+    return _shoe(engine, athlete, name)
+
+
+def _clear_default(session: Session, athlete_id: int) -> None:
+    for shoe in repository.shoes(session, athlete_id):
+        shoe.is_default = False
+
+
+def set_default_shoe(engine: Engine, athlete: str, name: str) -> ShoeView:
+    with Session(writer(engine)) as session, session.begin():
+        row = repository.get_athlete(session, athlete)
+        shoe = _require_shoe(session, row.id, athlete, name)
+        if shoe.retired_on is not None:
+            raise InputError(f"shoe {name!r} is retired; a retired pair cannot be the default")
+        _clear_default(session, row.id)
+        shoe.is_default = True
+    return _shoe(engine, athlete, name)
+
+
+def retire_shoe(engine: Engine, athlete: str, name: str, today: date | None = None) -> ShoeView:
+    """Retire a pair: it keeps its history but takes no new runs."""
+    with Session(writer(engine)) as session, session.begin():
+        row = repository.get_athlete(session, athlete)
+        shoe = _require_shoe(session, row.id, athlete, name)
+        shoe.retired_on = today or _today()
+        shoe.is_default = False
+    return _shoe(engine, athlete, name)
+
+
+def assign_shoe(engine: Engine, activity_id: int, name: str) -> None:
+    """Put a run on a pair (of the run's athlete).
+
+    Raises:
+        NotFoundError: unknown activity or shoe. InputError: not a run, or a retired pair.
+    """
+    assign_shoes(engine, {activity_id: name})
+
+
+def assign_shoes(engine: Engine, assignments: dict[int, str]) -> None:
+    """Several `assign_shoe` calls in one transaction: all of them or none."""
+    with Session(writer(engine)) as session, session.begin():
+        for activity_id, name in assignments.items():
+            activity = repository.get_activity(session, activity_id)
+            if activity.sport != Sport.RUN.value:
+                raise InputError(
+                    f"activity {activity_id} is a {activity.sport}, not a run; "
+                    "shoes count runs only"
+                )
+            athlete = session.get_one(Athlete, activity.athlete_id)
+            activity.shoe_id = _require_shoe(session, athlete.id, athlete.name, name).id
+
+
+def _require_shoe(session: Session, athlete_id: int, athlete: str, name: str) -> Shoe:
+    shoe = repository.shoe_by_name(session, athlete_id, name)
+    if shoe is None:
+        known = ", ".join(s.name for s in repository.shoes(session, athlete_id)) or "none"
+        raise NotFoundError(f"{athlete} has no shoe named {name!r}; known shoes: {known}")
+    return shoe
+
+
+def list_shoes(engine: Engine, athlete: str) -> list[ShoeView]:
+    with Session(engine) as session:
+        row = repository.get_athlete(session, athlete)
+        frame = repository.shoes_frame(session, row.id)
+        runs = repository.activities_frame(session, row.id)
+        models = {s.id: s for s in repository.shoes(session, row.id)}
+    runs = runs[runs["sport"] == Sport.RUN.value]
+    mileage = shoe_mileage(runs, frame)
+    views = []
+    for _, shoe_row in mileage.iterrows():
+        model = models[int(shoe_row["shoe_id"])]
+        views.append(
+            ShoeView(
+                name=model.name,
+                brand_model=model.brand_model,
+                distance_m=float(shoe_row["distance_m"]),
+                starting_distance_m=model.starting_distance_m,
+                runs=int(shoe_row["runs"]),
+                window_start_m=model.window_start_m,
+                window_end_m=model.window_end_m,
+                status=shoe_status(shoe_row),
+                is_default=model.is_default,
+                retired_on=model.retired_on,
+            )
+        )
+    return views
+
+
+def _shoe(engine: Engine, athlete: str, name: str) -> ShoeView:
+    return next(s for s in list_shoes(engine, athlete) if s.name == name)

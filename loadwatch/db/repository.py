@@ -201,40 +201,7 @@ def activities_frame(
     session: Session, athlete_id: int, since: datetime | None = None
 ) -> pd.DataFrame:
     """Columns of load/frames.py's ACTIVITY_COLUMNS for one athlete, oldest first."""
-    query = select(
-        Activity.id.label("activity_id"),
-        Activity.sport,
-        Activity.started_at,
-        Activity.utc_offset_s,
-        Activity.distance_m,
-        Activity.duration_s,
-        Activity.moving_s,
-        Activity.descent_m,
-        Activity.avg_cadence_spm,
-        Activity.effort_rpe,
-        Activity.shoe_id,
-    ).where(Activity.athlete_id == athlete_id)
-    if since is not None:
-        query = query.where(Activity.started_at >= since)
-    rows = session.execute(query.order_by(Activity.started_at, Activity.id)).all()
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "activity_id",
-            "sport",
-            "started_at",
-            "utc_offset_s",
-            "distance_m",
-            "duration_s",
-            "moving_s",
-            "descent_m",
-            "avg_cadence_spm",
-            "effort_rpe",
-            "shoe_id",
-        ],
-    )
-    frame["started_at"] = pd.to_datetime(frame["started_at"], utc=True)
-    return frame
+    return activities_frames_for(session, [athlete_id], since)[athlete_id]
 
 
 def originals(session: Session) -> Iterable[OriginalFile]:
@@ -307,3 +274,105 @@ def create_shoe(
     session.add(shoe)
     session.flush()
     return shoe
+
+
+def shoes_frame(session: Session, athlete_id: int) -> pd.DataFrame:
+    """load/shoes.py SHOE_COLUMNS plus `is_default`, one row per pair (retired ones too)."""
+    rows = [
+        (
+            s.id,
+            s.name,
+            s.starting_distance_m,
+            s.window_start_m,
+            s.window_end_m,
+            s.retired_on is not None,
+            s.is_default,
+        )
+        for s in shoes(session, athlete_id)
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "shoe_id",
+            "name",
+            "starting_distance_m",
+            "window_start_m",
+            "window_end_m",
+            "retired",
+            "is_default",
+        ],
+    ).astype(
+        {"starting_distance_m": "float64", "window_start_m": "float64", "window_end_m": "float64"}
+    )
+
+
+def pain_frame(session: Session, athlete_id: int) -> pd.DataFrame:
+    """load/pain.py PAIN_COLUMNS, oldest first."""
+    rows = [
+        (p.entry_date, p.during, p.after, p.morning, p.location, p.activity_id)
+        for p in pain_entries(session, athlete_id)
+    ]
+    frame = pd.DataFrame(
+        rows, columns=["entry_date", "during", "after", "morning", "location", "activity_id"]
+    )
+    for column in ("during", "after", "morning"):
+        frame[column] = frame[column].astype("float64")
+    return frame
+
+
+def activities_frames_for(
+    session: Session, athlete_ids: list[int], since: datetime | None
+) -> dict[int, pd.DataFrame]:
+    """activities_frame for many athletes in one query (the squad view)."""
+    query = select(
+        Activity.athlete_id,
+        Activity.id.label("activity_id"),
+        Activity.sport,
+        Activity.started_at,
+        Activity.utc_offset_s,
+        Activity.distance_m,
+        Activity.duration_s,
+        Activity.moving_s,
+        Activity.descent_m,
+        Activity.avg_cadence_spm,
+        Activity.effort_rpe,
+        Activity.shoe_id,
+    ).where(Activity.athlete_id.in_(athlete_ids))
+    if since is not None:
+        query = query.where(Activity.started_at >= since)
+    frame = pd.DataFrame(session.execute(query.order_by(Activity.started_at, Activity.id)).all())
+    columns = [
+        "activity_id",
+        "sport",
+        "started_at",
+        "utc_offset_s",
+        "distance_m",
+        "duration_s",
+        "moving_s",
+        "descent_m",
+        "avg_cadence_spm",
+        "effort_rpe",
+        "shoe_id",
+    ]
+    result: dict[int, pd.DataFrame] = {}
+    for athlete_id in athlete_ids:
+        part = (
+            frame[frame["athlete_id"] == athlete_id][columns]
+            if not frame.empty
+            else pd.DataFrame(columns=columns)
+        )
+        part = part.reset_index(drop=True)
+        part["started_at"] = pd.to_datetime(part["started_at"], utc=True)
+        for column in (
+            "distance_m",
+            "duration_s",
+            "moving_s",
+            "descent_m",
+            "avg_cadence_spm",
+            "effort_rpe",
+            "shoe_id",
+            "utc_offset_s",
+        ):
+            part[column] = part[column].astype("float64")
+        result[athlete_id] = part
+    return result

@@ -1,0 +1,87 @@
+"""Daily session-RPE load, monotony and strain (R5), and EWMA acute:chronic ratio (R6)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+from loadwatch.load.frames import EFFORT_RPE, LOAD, LOCAL_DATE, MOVING_S, SPORT, require_columns
+
+# Default effort (0-10, Borg CR10) when the runner logged none: product defaults, documented in
+# docs/rules.md. An easy run is "moderate" (5); low-impact sessions sit a step lower.
+DEFAULT_EFFORT: Mapping[str, float] = {
+    "run": 5.0,
+    "ride": 4.0,
+    "swim": 4.0,
+    "cross_training": 4.0,
+    "strength": 5.0,
+    "hike": 3.0,
+    "walk": 2.0,
+    "other": 3.0,
+}
+MONOTONY_CAP = 10.0  # identical loads every day give SD 0; report "10 or more" instead of infinity
+ACUTE_DAYS, CHRONIC_DAYS = 7, 28
+
+
+def session_load(activities: pd.DataFrame) -> pd.Series:
+    """Session-RPE load per activity: effort (logged, else the sport default) x moving minutes."""
+    require_columns(activities, {SPORT, MOVING_S, EFFORT_RPE})
+    default = activities[SPORT].map(DEFAULT_EFFORT).fillna(DEFAULT_EFFORT["other"])
+    effort = activities[EFFORT_RPE].astype("float64").fillna(default)
+    return (effort * activities[MOVING_S] / 60.0).rename(LOAD)
+
+
+def daily_load(activities: pd.DataFrame, first_day: date, last_day: date) -> pd.Series:
+    """Total session load per local day from `first_day` to `last_day`, rest days 0.
+
+    Args:
+        activities: `with_local_time` output with `sport`, `moving_s`, `effort_rpe`.
+
+    Returns:
+        Float series indexed by date (every day present).
+    """
+    require_columns(activities, {LOCAL_DATE})
+    days = [first_day + timedelta(days=i) for i in range((last_day - first_day).days + 1)]
+    loads = session_load(activities).groupby(activities[LOCAL_DATE]).sum()
+    return loads.reindex(days, fill_value=0.0).astype("float64").rename(LOAD)
+
+
+def monotony_and_strain(daily: pd.Series) -> tuple[float, float]:
+    """Foster (1998) over the last 7 days of `daily`: (monotony, strain).
+
+    monotony = mean / population SD of the 7 daily loads (capped at MONOTONY_CAP);
+    strain = weekly load x monotony. Fewer than 7 days or no load: (0.0, 0.0).
+    """
+    week = daily.iloc[-7:]
+    if len(week) < 7 or week.sum() <= 0:
+        return 0.0, 0.0
+    sd = float(week.std(ddof=0))
+    monotony = MONOTONY_CAP if sd == 0 else min(float(week.mean()) / sd, MONOTONY_CAP)
+    return monotony, float(week.sum()) * monotony
+
+
+def acwr(daily: pd.Series) -> float | None:
+    """EWMA acute:chronic workload ratio on the last day of `daily` (Williams et al. 2017).
+
+    lambda = 2 / (N + 1) with N = 7 (acute) and 28 (chronic), started at the first day.
+    Returns None until 28 days of data exist, or when chronic load is 0.
+    """
+    if len(daily) < CHRONIC_DAYS:
+        return None
+    acute = daily.ewm(alpha=2 / (ACUTE_DAYS + 1), adjust=False).mean().iloc[-1]
+    chronic = daily.ewm(alpha=2 / (CHRONIC_DAYS + 1), adjust=False).mean().iloc[-1]
+    return float(acute / chronic) if chronic > 0 else None
+
+
+def fitness_fatigue_form(daily: pd.Series) -> pd.DataFrame:
+    """Banister-style 42-day fitness, 7-day fatigue and form (fitness - fatigue), EWMA smoothed."""
+    fitness = daily.ewm(alpha=2 / (42 + 1), adjust=False).mean()
+    fatigue = daily.ewm(alpha=2 / (7 + 1), adjust=False).mean()
+    return pd.DataFrame({"fitness": fitness, "fatigue": fatigue, "form": fitness - fatigue})
+
+
+def is_finite(value: float | None) -> bool:
+    return value is not None and bool(np.isfinite(value))

@@ -1,0 +1,60 @@
+"""Column names of the frames passed between load/, rules/ and services, and `require_columns`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from loadwatch.errors import FrameSchemaError
+
+# activities (one row per activity, from repository.activities_frame)
+ACTIVITY_ID = "activity_id"
+SPORT = "sport"
+STARTED_AT = "started_at"  # UTC-aware pandas Timestamp
+UTC_OFFSET_S = "utc_offset_s"
+DISTANCE_M = "distance_m"
+DURATION_S = "duration_s"
+MOVING_S = "moving_s"
+DESCENT_M = "descent_m"
+AVG_CADENCE_SPM = "avg_cadence_spm"
+EFFORT_RPE = "effort_rpe"
+SHOE_ID = "shoe_id"
+ACTIVITY_COLUMNS = (
+    ACTIVITY_ID,
+    SPORT,
+    STARTED_AT,
+    UTC_OFFSET_S,
+    DISTANCE_M,
+    DURATION_S,
+    MOVING_S,
+    DESCENT_M,
+    AVG_CADENCE_SPM,
+    EFFORT_RPE,
+    SHOE_ID,
+)
+
+# derived
+LOCAL_START = "local_start"  # naive local wall-clock Timestamp
+LOCAL_DATE = "local_date"  # datetime.date
+WEEK_START = "week_start"  # datetime.date of the week's first day
+RUN_DISTANCE_M = "run_distance_m"
+RUN_COUNT = "runs"
+GROWTH_RATIO = "growth_ratio"
+LOAD = "load"  # session-RPE units (effort 0-10 x minutes)
+PREVIOUS_MAX_M = "previous_max_m"
+SPIKE_RATIO = "spike_ratio"
+
+
+def require_columns(frame: pd.DataFrame, columns: Iterable[str]) -> None:
+    """Raise FrameSchemaError (a programming bug) when `frame` lacks any of `columns`."""
+    missing = sorted(set(columns) - set(frame.columns))
+    if missing:
+        raise FrameSchemaError(f"frame is missing columns {missing}; it has {list(frame.columns)}")
+
+
+def empty_activities() -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series(dtype="float64") for c in ACTIVITY_COLUMNS})
+    frame[SPORT] = frame[SPORT].astype("object")
+    frame[STARTED_AT] = pd.to_datetime(frame[STARTED_AT], utc=True)
+    return frame

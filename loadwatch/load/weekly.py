@@ -1,0 +1,153 @@
+"""Local calendar weeks of running distance and their growth (RULES.md R2)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+from loadwatch.load.frames import (
+    AVG_CADENCE_SPM,
+    DESCENT_M,
+    DISTANCE_M,
+    GROWTH_RATIO,
+    LOCAL_DATE,
+    LOCAL_START,
+    MOVING_S,
+    RUN_COUNT,
+    RUN_DISTANCE_M,
+    SPORT,
+    STARTED_AT,
+    UTC_OFFSET_S,
+    WEEK_START,
+    require_columns,
+)
+
+RUN_SPORT = "run"
+
+
+def with_local_time(activities: pd.DataFrame) -> pd.DataFrame:
+    """Add `local_start` (naive wall clock) and `local_date` from each activity's stored offset.
+
+    Args:
+        activities: needs `started_at` (UTC-aware) and `utc_offset_s` (seconds).
+
+    Returns:
+        A copy with the two columns added; empty input gives an empty frame with them.
+    """
+    require_columns(activities, {STARTED_AT, UTC_OFFSET_S})
+    frame = activities.copy()
+    offsets = pd.to_timedelta(frame[UTC_OFFSET_S].fillna(0).astype("int64"), unit="s")
+    frame[LOCAL_START] = frame[STARTED_AT].dt.tz_convert(None) + offsets
+    frame[LOCAL_DATE] = frame[LOCAL_START].dt.date
+    return frame
+
+
+def runs_only(activities: pd.DataFrame) -> pd.DataFrame:
+    """Running activities only (road, trail, treadmill, track all have sport `run`)."""
+    require_columns(activities, {SPORT})
+    return activities[activities[SPORT] == RUN_SPORT]
+
+
+def week_start_of(day: date, week_start: int = 0) -> date:
+    """First day of the local calendar week containing `day` (week_start: 0=Monday..6=Sunday)."""
+    return day - timedelta(days=(day.weekday() - week_start) % 7)
+
+
+def weekly_distance(
+    activities: pd.DataFrame, as_of: date, week_start: int = 0, first_week: date | None = None
+) -> pd.DataFrame:
+    """Running distance per local calendar week, empty weeks present as 0 m.
+
+    Args:
+        activities: `with_local_time` output (any sports; only runs are counted), needing
+            `local_date`, `sport`, `distance_m`, `moving_s`, `descent_m`, `avg_cadence_spm`.
+        as_of: the last day counted; runs after it are ignored.
+        week_start: first weekday of a week, 0=Monday ... 6=Sunday.
+        first_week: the first week to list (default: the week of the first run).
+
+    Returns:
+        One row per week, oldest first: `week_start` (date), `run_distance_m` (metres),
+        `runs` (count), `descent_m` (metres of running descent), `avg_cadence_spm` (moving-
+        time-weighted mean of runs with cadence, NaN without). No runs: an empty frame.
+    """
+    require_columns(
+        activities, {LOCAL_DATE, SPORT, DISTANCE_M, MOVING_S, DESCENT_M, AVG_CADENCE_SPM}
+    )
+    runs = runs_only(activities)
+    runs = runs[runs[LOCAL_DATE] <= as_of]
+    columns = [WEEK_START, RUN_DISTANCE_M, RUN_COUNT, DESCENT_M, AVG_CADENCE_SPM]
+    if runs.empty and first_week is None:
+        return pd.DataFrame({c: pd.Series(dtype="float64") for c in columns})
+    starts = runs[LOCAL_DATE].map(lambda d: week_start_of(d, week_start))
+    first = first_week or min(starts)
+    last = week_start_of(as_of, week_start)
+    weeks = [first + timedelta(weeks=i) for i in range((last - first).days // 7 + 1)]
+    cadence_weight = runs[MOVING_S].where(runs[AVG_CADENCE_SPM].notna(), 0.0)
+    grouped = (
+        runs.assign(
+            **{
+                WEEK_START: starts,
+                "_cadence_x_s": runs[AVG_CADENCE_SPM].fillna(0.0) * cadence_weight,
+                "_cadence_s": cadence_weight,
+            }
+        )
+        .groupby(WEEK_START)
+        .agg(
+            run_distance_m=(DISTANCE_M, "sum"),
+            runs=(DISTANCE_M, "size"),
+            descent_m=(DESCENT_M, "sum"),
+            _cadence_x_s=("_cadence_x_s", "sum"),
+            _cadence_s=("_cadence_s", "sum"),
+        )
+    )
+    frame = grouped.reindex(weeks, fill_value=0).rename_axis(WEEK_START).reset_index()
+    frame[AVG_CADENCE_SPM] = frame["_cadence_x_s"] / frame["_cadence_s"].replace(0, np.nan)
+    frame[RUN_COUNT] = frame[RUN_COUNT].astype("int64")
+    frame[RUN_DISTANCE_M] = frame[RUN_DISTANCE_M].astype("float64")
+    frame[DESCENT_M] = frame[DESCENT_M].astype("float64")
+    return frame[columns]
+
+
+def week_over_week_growth(weekly: pd.DataFrame) -> pd.Series:
+    """Fractional change in weekly running distance versus the previous week.
+
+    Args:
+        weekly: `weekly_distance` output.
+
+    Returns:
+        Float series aligned with `weekly` (0.25 = +25 %). NaN for the first week and wherever
+        the previous week is 0 m: growth from zero is undefined ("returning", not infinite).
+    """
+    require_columns(weekly, {WEEK_START, RUN_DISTANCE_M})
+    previous = weekly[RUN_DISTANCE_M].shift(1)
+    return (weekly[RUN_DISTANCE_M] / previous.where(previous > 0) - 1).rename(GROWTH_RATIO)
+
+
+def two_week_growth(weekly: pd.DataFrame) -> pd.DataFrame:
+    """Progression over two weeks (RULES.md R2, Nielsen 2014).
+
+    Returns:
+        Aligned with `weekly`: `vs_two_weeks_ago_ratio` (this week / the week before last - 1)
+        and `vs_two_week_mean_ratio` (this week / mean of the two previous weeks - 1); NaN where
+        the base is 0 m or missing.
+    """
+    require_columns(weekly, {RUN_DISTANCE_M})
+    distance = weekly[RUN_DISTANCE_M]
+    two_ago = distance.shift(2)
+    mean_two = (distance.shift(1) + distance.shift(2)) / 2
+    return pd.DataFrame(
+        {
+            "vs_two_weeks_ago_ratio": distance / two_ago.where(two_ago > 0) - 1,
+            "vs_two_week_mean_ratio": distance / mean_two.where(mean_two > 0) - 1,
+        }
+    )
+
+
+def four_week_mean(weekly: pd.DataFrame) -> pd.Series:
+    """Mean running distance (metres) of the four weeks before each week (NaN until 4 exist)."""
+    require_columns(weekly, {RUN_DISTANCE_M})
+    return (
+        weekly[RUN_DISTANCE_M].shift(1).rolling(4, min_periods=4).mean().rename("four_week_mean_m")
+    )

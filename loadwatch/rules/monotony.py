@@ -1,0 +1,51 @@
+"""R5 monotony and strain (Foster 1998) and R6 ACWR (context only, labelled contested)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from loadwatch.domain import Alert, Severity
+from loadwatch.load.daily import acwr as acwr_value
+from loadwatch.load.daily import monotony_and_strain
+from loadwatch.rules.context import RuleContext
+
+
+def monotony(ctx: RuleContext) -> Iterator[Alert]:
+    value, strain = monotony_and_strain(ctx.daily)
+    t = ctx.thresholds
+    if value < t.monotony_info:
+        return
+    severity = Severity.CAUTION if value >= t.monotony_caution else Severity.INFO
+    shown = "10 or more" if value >= 10 else f"{value:.1f}"
+    yield Alert(
+        "monotony",
+        severity,
+        f"Training monotony is {shown} over the last 7 days (daily load mean / SD; strain "
+        f"{strain:.0f}): vary your week with easier days, rest or cross-training.",
+        {"monotony": value, "strain": strain, "week_load": float(ctx.daily.iloc[-7:].sum())},
+        ("foster1998", "foster2001", "runalyze"),
+        ctx.as_of,
+    )
+
+
+def acwr(ctx: RuleContext) -> Iterator[Alert]:
+    """Context only: shown when outside 0.8-1.3, always labelled contested, never a warning."""
+    value = acwr_value(ctx.daily)
+    t = ctx.thresholds
+    if value is None or t.acwr_low <= value < t.acwr_high:
+        return
+    if value >= t.acwr_danger:
+        band = "the 'danger' band"
+    elif value >= t.acwr_high:
+        band = "the 'high' band"
+    else:
+        band = "the 'low' band"
+    yield Alert(
+        "acwr",
+        Severity.INFO,
+        f"Acute:chronic workload ratio {value:.2f} ({band}). Context only: this metric is "
+        "contested and did not predict injury in a large runner cohort.",
+        {"acwr": value},
+        ("williams2017", "gabbett2016", "lolli2019", "impellizzeri2021", "frandsen2025"),
+        ctx.as_of,
+    )

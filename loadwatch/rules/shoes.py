@@ -1,0 +1,87 @@
+"""R4 shoe mileage against each pair's window, and the rotation nudge (Malisoux 2015)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pandas as pd
+
+from loadwatch.domain import Alert, Severity
+from loadwatch.rules.context import RuleContext
+
+OK, WINDOW, CAUTION, REPLACE, RETIRED = "ok", "window", "caution", "replace", "retired"
+
+
+def shoe_status(row: pd.Series) -> str:
+    """ok | window | caution | replace | retired, from distance and the pair's own window.
+
+    Default window 300-500 mi: >= 300 entering the window, >= 400 (its midpoint) caution,
+    >= 500 replace. A convention from podiatry and coaching advice, not a trial result.
+    """
+    if bool(row["retired"]):
+        return RETIRED
+    distance, start, end = (
+        float(row["distance_m"]),
+        float(row["window_start_m"]),
+        float(row["window_end_m"]),
+    )
+    if distance >= end:
+        return REPLACE
+    if distance >= (start + end) / 2:
+        return CAUTION
+    if distance >= start:
+        return WINDOW
+    return OK
+
+
+def shoe_mileage(ctx: RuleContext) -> Iterator[Alert]:
+    for _, row in ctx.shoes.iterrows():
+        status = shoe_status(row)
+        if status in (OK, RETIRED):
+            continue
+        distance, end = float(row["distance_m"]), float(row["window_end_m"])
+        name = str(row["name"])
+        evidence = {
+            "distance_m": distance,
+            "window_start_m": float(row["window_start_m"]),
+            "window_end_m": end,
+        }
+        if status == REPLACE:
+            severity = Severity.WARNING
+            text = (
+                f"is at {ctx.distance(distance, 0)}, past the {ctx.distance(end, 0)} end of its "
+                "window: time to replace it"
+            )
+        elif status == CAUTION:
+            severity = Severity.CAUTION
+            text = (
+                f"is at {ctx.distance(distance, 0)}, past the middle of its replacement window; "
+                "plan a new pair"
+            )
+        else:
+            severity = Severity.INFO
+            text = f"is at {ctx.distance(distance, 0)}, entering its replacement window"
+        yield Alert(
+            "shoe-mileage",
+            severity,
+            f"Shoe '{name}' {text} (the 300-500 mile window is a convention, not a trial result).",
+            evidence,
+            ("malisoux2015",),
+            ctx.as_of,
+        )
+
+
+def shoe_rotation(ctx: RuleContext) -> Iterator[Alert]:
+    if ctx.shoes.empty:
+        return
+    active = ctx.shoes[~ctx.shoes["retired"].astype(bool)]
+    if len(active) == 1:
+        yield Alert(
+            "shoe-rotation",
+            Severity.INFO,
+            f"You run in one pair ('{active['name'].iloc[0]}'); runners who rotated more than one "
+            "pair had fewer injuries (hazard ratio 0.61).",
+            {"active_pairs": 1.0, "hazard_ratio": 0.614},
+            ("malisoux2015",),
+            ctx.as_of,
+        )
