@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 from sqlalchemy import Engine
@@ -21,6 +22,14 @@ from sqlalchemy import Engine
 from loadwatch import __version__, services
 from loadwatch.domain import ActivityRow, ImportResult, ImportStatus
 from loadwatch.errors import LoadwatchError
+from loadwatch.services import WEEKDAYS, Report, report_json
+from loadwatch.units import (
+    DistanceUnit,
+    format_distance,
+    parse_distance,
+    parse_distance_range,
+    to_unit,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 STATUS_STYLE = {
@@ -338,3 +347,424 @@ def dashboard(ctx: click.Context, with_demo: bool, port: int) -> None:
     command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port)]
     click.echo(f"loadwatch dashboard: http://127.0.0.1:{port}")
     os.execvpe(command[0], command, env)  # noqa: S606 - replaces this process with Streamlit
+
+
+# ---------------------------------------------------------------- risk engine commands
+
+
+def _date(value: datetime | None) -> date | None:
+    return value.date() if value else None
+
+
+def _units(ctx: click.Context, athlete: str) -> DistanceUnit:
+    return services.athlete_settings(_engine(ctx), athlete).units
+
+
+@cli.command()
+@click.option("--athlete", default=services.DEFAULT_ATHLETE, show_default=True)
+@click.option(
+    "--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Local day (default today)."
+)
+@click.option("--json", "as_json", is_flag=True, help="The stable JSON contract (docs/report.md).")
+@click.pass_context
+@_errors_as_click
+def report(ctx: click.Context, athlete: str, as_of: datetime | None, as_json: bool) -> None:
+    """Status: this week, warnings in order (with their sources), shoes, and the 7-day plan.
+
+    \b
+    Example:
+        loadwatch report --athlete ana --as-of 2026-11-21
+        loadwatch report --athlete ana --json
+    """
+    result = services.report(_engine(ctx), athlete, _date(as_of), today=local_today())
+    if as_json:
+        click.echo(json.dumps(report_json(result), indent=2))
+        return
+    _print_report(result)
+
+
+def _print_report(result: Report) -> None:
+    console = _console()
+    unit = result.units
+    console.print(f"[bold]{result.athlete}[/bold], as of {result.as_of:%a %d %b %Y}")
+    data = report_json(result)
+    context = data["context"]
+    if data["weeks"]:
+        this = data["weeks"][-1]
+        growth = this["growth_ratio"]
+        growth_text = "n/a" if growth is None else f"{growth:+.0%} vs last week"
+        mean = context["four_week_mean_m"]
+        mean_text = "" if not mean else f"; 4-week mean {format_distance(mean, unit)}"
+        console.print(
+            f"This week: {format_distance(this['run_distance_m'], unit)} in {this['runs']} runs "
+            f"({growth_text}{mean_text})"
+        )
+    else:
+        console.print("No runs yet: import a .fit, .gpx or .tcx file with `loadwatch import`.")
+    if context["next_run_cap_m"]:
+        console.print(f"Next run: keep it under {format_distance(context['next_run_cap_m'], unit)}")
+    console.print("\n[bold]Warnings[/bold]" if result.alerts else "\nNo warnings.")
+    style = {"warning": "red", "caution": "yellow", "info": "cyan"}
+    for alert in result.alerts:
+        cites = "; ".join(services.citation(c).text for c in alert.citations)
+        label = f"{alert.severity.value.upper():8}"
+        console.print(f"[{style[alert.severity.value]}]{label}[/] {escape(alert.message)}")
+        for line in alert.advice:
+            console.print(f"         - {escape(line)}")
+        console.print(f"         [dim]source: {escape(cites)}[/dim]")
+    if data["shoes"]:
+        console.print("\n[bold]Shoes[/bold]")
+        for shoe in data["shoes"]:
+            default = " (default)" if shoe["is_default"] else ""
+            console.print(
+                escape(
+                    f"  {shoe['name']}{default}: {format_distance(shoe['distance_m'], unit, 0)} "
+                    f"[{shoe['status']}]"
+                )
+            )
+    pain = data["pain"]
+    if pain["zone"]:
+        console.print(f"\nPain: latest zone {pain['zone']}, morning trend {pain['trend']}")
+    console.print("\n[bold]Next 7 days[/bold]")
+    for day in result.plan:
+        cap = f" (max {format_distance(day.max_distance_m, unit)})" if day.max_distance_m else ""
+        done = " [done]" if day.done else ""
+        line = f"  {day.date:%a %d %b}  {day.kind.value:14} {day.reason}{cap}{done}"
+        console.print(escape(line))
+    console.print("\n[dim]loadwatch informs; it is not medical advice.[/dim]")
+
+
+@cli.group()
+def pain() -> None:
+    """Log pain after a run (0-10) and the next-morning check-in.
+
+    \b
+    Example:
+        loadwatch pain log --during 3 --after 5 --location "knee front"
+        loadwatch pain morning 2
+    """
+
+
+@pain.command("log")
+@click.option("--athlete", default=services.DEFAULT_ATHLETE, show_default=True)
+@click.option("--during", type=int, default=None, help="Pain during the run, 0-10.")
+@click.option("--after", type=int, default=None, help="Pain after the run, 0-10.")
+@click.option("--location", type=click.Choice(services.PAIN_LOCATIONS), default=None)
+@click.option("--note", default=None)
+@click.option("--run", "run_id", type=int, default=None, help="Activity id (default: latest run).")
+@click.option("--date", "on_date", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@click.pass_context
+@_errors_as_click
+def pain_log(
+    ctx: click.Context,
+    athlete: str,
+    during: int | None,
+    after: int | None,
+    location: str | None,
+    note: str | None,
+    run_id: int | None,
+    on_date: datetime | None,
+) -> None:
+    """Log pain during and after a run; it is linked to your latest run unless --run is given.
+
+    \b
+    Example:
+        loadwatch pain log --during 2 --after 4 --location "knee front" --note "stairs"
+    """
+    entry = services.log_pain(
+        _engine(ctx),
+        athlete,
+        during=during,
+        after=after,
+        location=location,
+        note=note,
+        run_id=run_id,
+        on_date=_date(on_date),
+        today=local_today(),
+    )
+    # Feedback as of the day the pain belongs to (today, for a runner logging after a run).
+    result = services.report(_engine(ctx), athlete, entry.entry_date, today=local_today())
+    run = f" (run #{entry.activity_id})" if entry.activity_id else ""
+    click.echo(f"Logged pain for {entry.entry_date}{run}: zone {result.pain.zone}.")
+    for alert in (a for a in result.alerts if a.rule_id == "pain"):
+        click.echo(f"{alert.severity.value.upper()}: {alert.message}")
+    crosses = [p for p in result.plan if p.kind.value == "cross-training" and not p.done]
+    cross = next((p for p in crosses if p.caused_by == "pain"), crosses[0] if crosses else None)
+    if cross and result.pain.zone in ("amber", "red"):
+        click.echo(f"Suggested: {cross.date:%a %d %b} {cross.kind.value} ({cross.sport}).")
+
+
+@pain.command("morning")
+@click.argument("score", type=int)
+@click.option("--athlete", default=services.DEFAULT_ATHLETE, show_default=True)
+@click.option("--date", "on_date", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@click.pass_context
+@_errors_as_click
+def pain_morning(ctx: click.Context, score: int, athlete: str, on_date: datetime | None) -> None:
+    """Log this morning's pain (0-10): has yesterday's run's pain settled?
+
+    \b
+    Example:
+        loadwatch pain morning 1
+    """
+    entry = services.log_morning_pain(
+        _engine(ctx), athlete, score, _date(on_date), today=local_today()
+    )
+    click.echo(f"Logged morning pain {entry.morning}/10 for {entry.entry_date}.")
+
+
+@pain.command("list")
+@click.option("--athlete", default=services.DEFAULT_ATHLETE, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@_errors_as_click
+def pain_list(ctx: click.Context, athlete: str, as_json: bool) -> None:
+    """List pain entries, oldest first.
+
+    \b
+    Example:
+        loadwatch pain list --athlete ana
+    """
+    entries = services.list_pain(_engine(ctx), athlete)
+    if as_json:
+        click.echo(
+            json.dumps(
+                [{**asdict(e), "entry_date": e.entry_date.isoformat()} for e in entries], indent=2
+            )
+        )
+        return
+    table = Table(title=f"Pain log: {athlete}")
+    for column in ("date", "during", "after", "morning", "location", "run", "note"):
+        table.add_column(column)
+    for e in entries:
+        table.add_row(
+            str(e.entry_date),
+            _dash(e.during),
+            _dash(e.after),
+            _dash(e.morning),
+            e.location or "",
+            _dash(e.activity_id),
+            e.note or "",
+        )
+    _console().print(table)
+
+
+def _dash(value: object) -> str:
+    return "-" if value is None else str(value)
+
+
+@cli.group()
+def shoes() -> None:
+    """Track mileage per pair against its replacement window (default 300-500 mi).
+
+    \b
+    Example:
+        loadwatch shoes add "Pegasus 40" --starting-distance 120mi --default
+        loadwatch shoes list
+    """
+
+
+@shoes.command("add")
+@click.argument("name")
+@click.option("--athlete", default=services.DEFAULT_ATHLETE, show_default=True)
+@click.option("--model", "brand_model", default=None, help="Brand and model.")
+@click.option("--starting-distance", default="0", help="Distance already on the pair, e.g. 120mi.")
+@click.option("--window", default=None, help="Replacement window, e.g. 300-500mi (the default).")
+@click.option("--default", "is_default", is_flag=True, help="New runs go on this pair.")
+@click.pass_context
+@_errors_as_click
+def shoes_add(
+    ctx: click.Context,
+    name: str,
+    athlete: str,
+    brand_model: str | None,
+    starting_distance: str,
+    window: str | None,
+    is_default: bool,
+) -> None:
+    """Add a pair of shoes (distances in your units unless suffixed km or mi).
+
+    \b
+    Example:
+        loadwatch shoes add "Clifton 9" --starting-distance 120mi --window 300-500mi --default
+    """
+    unit = _units_or_km(ctx, athlete)
+    shoe = services.add_shoe(
+        _engine(ctx),
+        athlete,
+        name,
+        brand_model=brand_model,
+        starting_distance_m=parse_distance(starting_distance, unit),
+        window_m=parse_distance_range(window, unit) if window else None,
+        is_default=is_default,
+    )
+    click.echo(
+        f"Added {shoe.name!r}: {format_distance(shoe.distance_m, unit, 0)}, status {shoe.status}."
+    )
+
+
+def _units_or_km(ctx: click.Context, athlete: str) -> DistanceUnit:
+    try:
+        return _units(ctx, athlete)
+    except LoadwatchError:
+        return DistanceUnit.KM
+
+
+@shoes.command("list")
+@click.option("--athlete", default=services.DEFAULT_ATHLETE, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@_errors_as_click
+def shoes_list(ctx: click.Context, athlete: str, as_json: bool) -> None:
+    """List pairs with distance (start + runs) and status: ok, window, caution, replace, retired.
+
+    \b
+    Example:
+        loadwatch shoes list --athlete ana
+    """
+    views = services.list_shoes(_engine(ctx), athlete)
+    if as_json:
+        click.echo(
+            json.dumps(
+                [
+                    {**asdict(v), "retired_on": str(v.retired_on) if v.retired_on else None}
+                    for v in views
+                ],
+                indent=2,
+            )
+        )
+        return
+    unit = _units(ctx, athlete)
+    table = Table(title=f"Shoes: {athlete}")
+    for column in ("name", "model", "distance", "runs", "window", "status", "default"):
+        table.add_column(column)
+    for v in views:
+        low, high = to_unit(v.window_start_m, unit), to_unit(v.window_end_m, unit)
+        window = f"{low:.0f}-{high:.0f} {unit.value}"
+        table.add_row(
+            v.name,
+            v.brand_model or "",
+            format_distance(v.distance_m, unit, 0),
+            str(v.runs),
+            window,
+            v.status,
+            "yes" if v.is_default else "",
+        )
+    _console().print(table)
+
+
+@shoes.command("retire")
+@click.argument("name")
+@click.option("--athlete", default=services.DEFAULT_ATHLETE, show_default=True)
+@click.pass_context
+@_errors_as_click
+def shoes_retire(ctx: click.Context, name: str, athlete: str) -> None:
+    """Retire a pair: it keeps its history but gets no new runs.
+
+    \b
+    Example:
+        loadwatch shoes retire "Pegasus 40"
+    """
+    shoe = services.retire_shoe(_engine(ctx), athlete, name, today=local_today())
+    click.echo(
+        f"Retired {shoe.name!r} at {format_distance(shoe.distance_m, _units(ctx, athlete), 0)}."
+    )
+
+
+@shoes.command("default")
+@click.argument("name")
+@click.option("--athlete", default=services.DEFAULT_ATHLETE, show_default=True)
+@click.pass_context
+@_errors_as_click
+def shoes_default(ctx: click.Context, name: str, athlete: str) -> None:
+    """Make a pair the default: newly imported runs go on it.
+
+    \b
+    Example:
+        loadwatch shoes default "Clifton 9"
+    """
+    shoe = services.set_default_shoe(_engine(ctx), athlete, name)
+    click.echo(f"New runs now go on {shoe.name!r}.")
+
+
+@shoes.command("assign")
+@click.argument("activity_id", type=int)
+@click.argument("name")
+@click.pass_context
+@_errors_as_click
+def shoes_assign(ctx: click.Context, activity_id: int, name: str) -> None:
+    """Put a run (by activity id, see `loadwatch activities`) on a pair.
+
+    \b
+    Example:
+        loadwatch shoes assign 42 "Clifton 9"
+    """
+    services.assign_shoe(_engine(ctx), activity_id, name)
+    click.echo(f"Run #{activity_id} is now on {name!r}.")
+
+
+@cli.command()
+@click.option("--athlete", default=services.DEFAULT_ATHLETE, show_default=True)
+@click.option("--units", type=click.Choice(["km", "mi"]), default=None)
+@click.option("--week-start", default=None, help="monday ... sunday")
+@click.option(
+    "--home-tz", default=None, help="Time zone for files without one, e.g. Europe/Zurich."
+)
+@click.option(
+    "--threshold", "thresholds", multiple=True, help="NAME=VALUE, e.g. weekly_growth_ratio=0.15"
+)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@_errors_as_click
+def settings(
+    ctx: click.Context,
+    athlete: str,
+    units: str | None,
+    week_start: str | None,
+    home_tz: str | None,
+    thresholds: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Show or change units (km or mi), week start, home time zone and rule thresholds.
+
+    \b
+    Example:
+        loadwatch settings --units mi --week-start sunday
+        loadwatch settings --threshold weekly_growth_ratio=0.15
+    """
+    overrides: dict[str, float] = {}
+    for item in thresholds:
+        key, _, value = item.partition("=")
+        try:
+            overrides[key.strip()] = float(value)
+        except ValueError:
+            raise click.ClickException(
+                f"threshold must look like NAME=NUMBER, got {item!r}"
+            ) from None
+    engine = _engine(ctx)
+    if units or week_start or home_tz or overrides:
+        result = services.update_settings(
+            engine,
+            athlete,
+            units=units,
+            week_start=week_start,
+            home_tz=home_tz,
+            thresholds=overrides or None,
+        )
+    else:
+        result = services.athlete_settings(engine, athlete)
+    data: dict[str, object] = {
+        "athlete": result.athlete,
+        "units": result.units.value,
+        "week_start": WEEKDAYS[result.week_start],
+        "home_tz": result.home_tz,
+        "thresholds": result.thresholds.to_dict(),
+    }
+    if as_json:
+        click.echo(json.dumps(data, indent=2))
+        return
+    for key, shown in data.items():
+        if key != "thresholds":
+            click.echo(f"{key}: {shown}")
+    for key, number in result.thresholds.to_dict().items():
+        click.echo(f"  {key} = {number:g}")

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from timezonefinder import TimezoneFinder
 
-from loadwatch.analysis import Report, build_report
+from loadwatch.analysis import WEEKDAYS, Report, build_report, report_json
 from loadwatch.db import repository
 from loadwatch.db.engine import writer
 from loadwatch.db.models import Activity, Athlete, PainEntry, Setting, Shoe
@@ -40,6 +40,7 @@ from loadwatch.errors import ImplausibleValueError, InputError, NotFoundError
 from loadwatch.importers import parse_activity
 from loadwatch.importers.archive import SourceFile, expand_bytes, expand_path
 from loadwatch.load.shoes import shoe_mileage
+from loadwatch.rules.citations import CITATIONS, Citation
 from loadwatch.rules.shoes import shoe_status
 from loadwatch.rules.thresholds import Thresholds
 from loadwatch.units import DistanceUnit
@@ -53,6 +54,14 @@ MAX_RUN_SPEED_M_PER_S = 12.5  # faster than the 100 m world record pace, sustain
 EARLIEST_START = datetime(1990, 1, 1, tzinfo=UTC)  # FIT's epoch is 1989-12-31
 
 Progress = Callable[[ImportResult], None]
+
+
+__all__ = ["WEEKDAYS", "Report", "report_json"]  # re-exported for the CLI and the UI
+
+
+def citation(key: str) -> Citation:
+    """The source behind a citation key used in an Alert."""
+    return CITATIONS[key]
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,6 +49,15 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     ),
     "loadwatch.db": ("streamlit", "click", "loadwatch.importers", "loadwatch.services"),
     "loadwatch.services": ("streamlit", "click", "plotly"),
+    "loadwatch.analysis": (
+        "streamlit",
+        "click",
+        "plotly",
+        "sqlalchemy",
+        "loadwatch.db",
+        "loadwatch.importers",
+        "loadwatch.services",
+    ),
     "loadwatch.cli": (
         "loadwatch.db",
         "sqlalchemy.orm",

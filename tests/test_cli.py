@@ -100,3 +100,83 @@ def test_every_command_has_help_with_an_example(name: str, tmp_path: Path) -> No
     result = CliRunner().invoke(cli, [*name.split(), "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.output, f"`loadwatch {name} --help` has no example"
+
+
+def test_report_human_and_json(run) -> None:
+    run("import", str(DATA / "fit"), "--athlete", "ana")
+    human = run("report", "--athlete", "ana", "--as-of", "2026-03-05")
+    assert human.exit_code == 0, human.output
+    assert "Next 7 days" in human.output and "not medical advice" in human.output
+    data = json.loads(run("report", "--athlete", "ana", "--as-of", "2026-03-05", "--json").output)
+    assert data["as_of"] == "2026-03-05" and len(data["plan"]) == 7
+
+
+def test_report_refuses_a_future_date(run) -> None:
+    run("import", str(DATA / "gpx"))
+    result = run("report", "--as-of", "2999-01-01")
+    assert (
+        result.exit_code == 1 and "Error: as-of date 2999-01-01 is in the future" in result.output
+    )
+
+
+def test_pain_commands_and_bad_score(run) -> None:
+    run("import", str(DATA / "fit/run-5k-session.fit"), "--athlete", "ana")
+    logged = run(
+        "pain",
+        "log",
+        "--athlete",
+        "ana",
+        "--during",
+        "4",
+        "--after",
+        "6",
+        "--location",
+        "knee front",
+    )
+    assert logged.exit_code == 0, logged.output
+    assert "zone red" in logged.output and "Suggested:" in logged.output
+    bad = run("pain", "log", "--athlete", "ana", "--during", "11")
+    assert bad.exit_code == 1 and "Error: during pain must be an integer 0-10, got 11" in bad.output
+    assert run("pain", "morning", "2", "--athlete", "ana").exit_code == 0
+    rows = json.loads(run("pain", "list", "--athlete", "ana", "--json").output)
+    assert [(r["after"], r["morning"]) for r in rows] == [(6, None), (None, 2)]
+
+
+def test_shoes_commands_in_miles(run) -> None:
+    run("import", str(DATA / "gpx/run-10k-hilly.gpx"), "--athlete", "ana")
+    assert run("settings", "--athlete", "ana", "--units", "mi").exit_code == 0
+    added = run(
+        "shoes",
+        "add",
+        "Clifton",
+        "--athlete",
+        "ana",
+        "--starting-distance",
+        "120mi",
+        "--window",
+        "300-500mi",
+        "--default",
+    )
+    assert added.exit_code == 0 and "120 mi" in added.output
+    activity = json.loads(run("activities", "--json").output)[0]["id"]
+    assert run("shoes", "assign", str(activity), "Clifton").exit_code == 0
+    shoes = json.loads(run("shoes", "list", "--athlete", "ana", "--json").output)
+    assert shoes[0]["distance_m"] == pytest.approx(120 * 1609.344 + 10001.3, abs=1)
+    assert "126 mi" in run("shoes", "list", "--athlete", "ana").output
+    unknown = run("shoes", "assign", str(activity), "Nope")
+    assert unknown.exit_code == 1 and "no shoe named 'Nope'" in unknown.output
+    negative = run("shoes", "add", "X", "--athlete", "ana", "--starting-distance", "-5km")
+    assert negative.exit_code == 1 and "non-negative number" in negative.output
+    assert "retired" in run("shoes", "retire", "Clifton", "--athlete", "ana").output.lower()
+
+
+def test_settings_show_and_threshold_override(run) -> None:
+    run("import", str(DATA / "tcx"), "--athlete", "ana")
+    changed = json.loads(
+        run(
+            "settings", "--athlete", "ana", "--threshold", "weekly_growth_ratio=0.2", "--json"
+        ).output
+    )
+    assert changed["thresholds"]["weekly_growth_ratio"] == 0.2
+    bad = run("settings", "--athlete", "ana", "--threshold", "weekly_growth_ratio")
+    assert bad.exit_code == 1 and "NAME=NUMBER" in bad.output

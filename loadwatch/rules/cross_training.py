@@ -73,6 +73,7 @@ def weekly_plan(ctx: RuleContext, alerts: Sequence[Alert]) -> list[PlanDay]:
         cap_reason = "short, easy first run after a break"
     done = ctx.activities[ctx.activities[SPORT].isin([s.value for s in CROSS_TRAINING_SPORTS])]
     done_days = dict(zip(done[LOCAL_DATE], done[SPORT], strict=True))
+    ran_days = set(ctx.spikes[LOCAL_DATE])
 
     plan: dict[date, PlanDay] = {}
     for day in days:
@@ -84,6 +85,8 @@ def weekly_plan(ctx: RuleContext, alerts: Sequence[Alert]) -> list[PlanDay]:
                 sport=done_days[day],
                 done=True,
             )
+        elif day in ran_days:
+            plan[day] = PlanDay(day, PlanKind.RUN, "run recorded", done=True)
         elif day.weekday() in habitual:
             plan[day] = PlanDay(day, PlanKind.RUN, f"{cap_reason} ({ctx.distance(cap)})", cap)
         else:
@@ -95,12 +98,12 @@ def weekly_plan(ctx: RuleContext, alerts: Sequence[Alert]) -> list[PlanDay]:
                 day, PlanKind.CROSS_TRAINING, reason, sport=low_impact, caused_by=caused_by
             )
 
-    run_days = [d for d in days if plan[d].kind is PlanKind.RUN]
+    run_days = [d for d in days if plan[d].kind is PlanKind.RUN and not plan[d].done]
     if trigger is not None and run_days:
         cross(
             run_days[0],
             f"replaces your next run with {low_impact} of similar duration "
-            f"({trigger.rule_id}: {trigger.message})",
+            f"(because of the {trigger.rule_id} {trigger.severity.value})",
             trigger.rule_id,
         )
         for previous, day in itertools.pairwise(days):

@@ -21,16 +21,17 @@ from loadwatch.load.frames import (
 from loadwatch.rules.context import RuleContext
 
 SPIKE_LOOKBACK_DAYS = 7  # spikes from the last week stay on the status
+EPSILON = 1e-9  # 22 km / 20 km - 1 is 0.10000000000000009 in floating point: that is 10%, not above
 
 
 def spike_level(ratio: float, ctx: RuleContext) -> tuple[str, Severity, float] | None:
     """(level name, severity, hazard ratio) for a spike ratio, or None at or below 1.10x."""
     t = ctx.thresholds
-    if math.isnan(ratio) or ratio <= t.small_spike_ratio:
+    if math.isnan(ratio) or ratio <= t.small_spike_ratio + EPSILON:
         return None
-    if ratio <= t.moderate_spike_ratio:
+    if ratio <= t.moderate_spike_ratio + EPSILON:
         return "small spike", Severity.CAUTION, 1.64
-    if ratio <= t.large_spike_ratio:
+    if ratio <= t.large_spike_ratio + EPSILON:
         return "moderate spike", Severity.WARNING, 1.52
     return "large spike", Severity.WARNING, 2.28
 
@@ -131,7 +132,7 @@ def weekly_growth(ctx: RuleContext) -> Iterator[Alert]:
                 when,
             )
             return
-        if growth > t.weekly_growth_ratio:
+        if growth > t.weekly_growth_ratio + EPSILON:
             yield Alert(
                 "weekly-growth",
                 Severity.CAUTION,
@@ -162,7 +163,7 @@ def two_week_growth(ctx: RuleContext) -> Iterator[Alert]:
             if base > 0
         ]
         growth, base, name = max(ratios)
-        if growth > t.two_week_growth_ratio:
+        if growth > t.two_week_growth_ratio + EPSILON:
             start: date = ctx.weekly[WEEK_START].iloc[i]
             label = "This week" if i == len(ctx.weekly) - 1 else f"The week of {start:%d %b}"
             yield Alert(
@@ -179,10 +180,16 @@ def two_week_growth(ctx: RuleContext) -> Iterator[Alert]:
 
 
 def next_run_cap_m(spikes: pd.DataFrame, as_of: date, small_spike_ratio: float) -> float | None:
-    """R1 before a run: 1.1x the longest run (metres) of the 30 days up to `as_of`; None if none."""
-    window = spikes[
-        (spikes[LOCAL_DATE] > as_of - timedelta(days=30)) & (spikes[LOCAL_DATE] <= as_of)
-    ]
+    """R1 before a run: 1.1x the longest run (metres) of the 30 days up to `as_of`.
+
+    Runs that were themselves spikes do not raise the cap: after a 1.45x long run the cap stays
+    at 1.1x the longest run before it, not 1.1x the spike. None when there is no run.
+    """
+    in_window = (spikes[LOCAL_DATE] > as_of - timedelta(days=30)) & (spikes[LOCAL_DATE] <= as_of)
+    window = spikes[in_window]
     if window.empty:
         return None
-    return float(window[DISTANCE_M].max()) * small_spike_ratio
+    ratios = window[SPIKE_RATIO]
+    settled = window[ratios.isna() | (ratios <= small_spike_ratio + EPSILON)]
+    base = settled if not settled.empty else window
+    return float(base[DISTANCE_M].max()) * small_spike_ratio

@@ -1,0 +1,140 @@
+"""R1 spikes and R2 weekly growth: threshold edges as parametrize tables."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from loadwatch.domain import Severity
+from loadwatch.rules.thresholds import Thresholds
+from loadwatch.units import DistanceUnit
+from tests.factories import at, report_for, rule
+
+MON = date(2026, 3, 2)  # a Monday
+
+
+def _two_weeks(last_km: float, this_km: float) -> list:
+    return [(at(MON), last_km), (at(MON + timedelta(days=7)), this_km)]
+
+
+@pytest.mark.parametrize(
+    ("this_km", "severity"),
+    [(21.98, None), (22.0, None), (22.02, Severity.CAUTION), (30, Severity.CAUTION)],
+    ids=["9.9%", "10% exactly", "10.1%", "50%"],
+)
+def test_weekly_growth_edges(this_km: float, severity: Severity | None) -> None:
+    report = report_for(_two_weeks(20, this_km), MON + timedelta(days=7))
+    alerts = rule(report, "weekly-growth")
+    assert [a.severity for a in alerts] == ([severity] if severity else [])
+
+
+def test_weekly_growth_message_has_its_numbers_and_calls_10_percent_a_guideline() -> None:
+    (alert,) = rule(report_for(_two_weeks(20, 24), MON + timedelta(days=7)), "weekly-growth")
+    assert alert.message.startswith("This week: running distance rose 20% (20.0 km -> 24.0 km)")
+    assert "guideline" in alert.message
+    assert alert.evidence["growth_ratio"] == pytest.approx(0.2)
+    assert alert.citations == ("buist2008",)
+
+
+def test_growth_after_a_zero_week_is_returning_not_infinite() -> None:
+    runs = [(at(MON), 20), (at(MON + timedelta(days=14)), 15)]
+    (alert,) = rule(report_for(runs, MON + timedelta(days=14)), "weekly-growth")
+    assert alert.severity is Severity.INFO
+    assert "after a week without running" in alert.message
+
+
+def test_first_week_has_no_growth_alert() -> None:
+    assert rule(report_for([(at(MON), 20)], MON), "weekly-growth") == []
+
+
+def test_low_base_reports_distance_not_percent() -> None:
+    (alert,) = rule(report_for(_two_weeks(5, 9), MON + timedelta(days=7)), "weekly-growth")
+    assert alert.severity is Severity.INFO
+    assert "up 4.0 km from 5.0 km" in alert.message
+    assert "%" not in alert.message
+
+
+def test_last_completed_week_is_reported_when_this_week_is_not_above_it() -> None:
+    runs = [(at(MON), 20), (at(MON + timedelta(days=7)), 26), (at(MON + timedelta(days=14)), 5)]
+    (alert,) = rule(report_for(runs, MON + timedelta(days=15)), "weekly-growth")
+    assert alert.message.startswith("The week of 09 Mar: running distance rose 30%")
+    assert alert.date == MON + timedelta(days=13)
+
+
+@pytest.mark.parametrize(
+    ("this_km", "fires"), [(26.0, False), (26.03, True)], ids=["30% exactly", "30.1%"]
+)
+def test_two_week_growth_edge(this_km: float, fires: bool) -> None:
+    runs = [
+        (at(MON), 20),
+        (at(MON + timedelta(days=7)), 20),
+        (at(MON + timedelta(days=14)), this_km),
+    ]
+    alerts = rule(report_for(runs, MON + timedelta(days=14)), "two-week-growth")
+    assert bool(alerts) is fires
+    if fires:
+        assert alerts[0].severity is Severity.WARNING
+        assert alerts[0].citations == ("nielsen2014",)
+
+
+@pytest.mark.parametrize(
+    ("km", "level", "severity"),
+    [
+        (11.0, None, None),
+        (11.01, "Small spike", Severity.CAUTION),
+        (13.0, "Small spike", Severity.CAUTION),
+        (13.01, "Moderate spike", Severity.WARNING),
+        (20.0, "Moderate spike", Severity.WARNING),
+        (20.01, "Large spike", Severity.WARNING),
+    ],
+    ids=["1.10x exactly", "1.101x", "1.30x", "1.301x", "2.00x", "2.001x"],
+)
+def test_spike_levels(km: float, level: str | None, severity: Severity | None) -> None:
+    runs = [(at(MON), 10), (at(MON + timedelta(days=10)), km)]
+    alerts = rule(report_for(runs, MON + timedelta(days=10)), "run-spike")
+    assert [(a.message.split(":")[0], a.severity) for a in alerts] == (
+        [(level, severity)] if level else []
+    )
+
+
+def test_spike_message_and_evidence() -> None:
+    runs = [(at(MON), 10), (at(MON + timedelta(days=3)), 14.5)]
+    alerts = rule(report_for(runs, MON + timedelta(days=3)), "run-spike")
+    (alert,) = [
+        a for a in alerts if a.severity is not Severity.INFO
+    ]  # the first run is "returning"
+    assert alert.message.startswith(
+        "Moderate spike: your 14.5 km run on Thu 05 Mar was 1.45x the longest run of the 30 days "
+        "before it (10.0 km)"
+    )
+    assert alert.evidence["hazard_ratio"] == 1.52
+    assert alert.activity_id == 2
+
+
+def test_spike_in_miles_for_a_runner_who_chose_miles() -> None:
+    runs = [(at(MON), 16.09344), (at(MON + timedelta(days=3)), 24.14016)]
+    alerts = rule(report_for(runs, MON + timedelta(days=3), units=DistanceUnit.MI), "run-spike")
+    (alert,) = [a for a in alerts if a.severity is not Severity.INFO]
+    assert "your 15.0 mi run" in alert.message and "(10.0 mi)" in alert.message
+
+
+def test_returning_after_a_break_is_said_and_caps_the_first_run() -> None:
+    report = report_for(
+        [(at(MON), 10), (at(MON + timedelta(days=40)), 8)], MON + timedelta(days=40)
+    )
+    (alert,) = rule(report, "run-spike")
+    assert alert.severity is Severity.INFO
+    assert alert.message.startswith("Returning after a break")
+
+
+def test_next_run_cap_ignores_the_spike_itself() -> None:
+    runs = [(at(MON), 10), (at(MON + timedelta(days=5)), 15)]
+    report = report_for(runs, MON + timedelta(days=6))
+    assert report.next_run_cap_m == pytest.approx(11_000)
+
+
+def test_thresholds_are_configurable() -> None:
+    loose = Thresholds(weekly_growth_ratio=0.25)
+    report = report_for(_two_weeks(20, 24), MON + timedelta(days=7), thresholds=loose)
+    assert rule(report, "weekly-growth") == []
