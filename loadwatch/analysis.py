@@ -51,6 +51,7 @@ class Report:
     spikes: pd.DataFrame
     activities: pd.DataFrame
     shoes: pd.DataFrame
+    pain_entries: pd.DataFrame
     daily: pd.Series
     alerts: list[Alert]
     plan: list[PlanDay]
@@ -114,6 +115,7 @@ def build_report(
         spikes=spikes,
         activities=local,
         shoes=shoe_frame,
+        pain_entries=pain[pain["entry_date"] <= as_of] if not pain.empty else pain,
         daily=daily,
         alerts=alerts,
         plan=weekly_plan(ctx, alerts),

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 
 import streamlit as st
 from sqlalchemy import Engine
 
 from loadwatch import services
+
+ATHLETE_KEY = "athlete_picker.selected"
+TODAY_ENV = "LOADWATCH_TODAY"  # tests and screenshots pin "today"; users never set it
 
 
 @st.cache_resource(show_spinner=False)
@@ -18,3 +22,14 @@ def _engine_for(url: str | None) -> Engine:
 def get_engine() -> Engine:
     """The engine for $LOADWATCH_DB_URL (or the default SQLite file), migrated on first use."""
     return _engine_for(os.environ.get("LOADWATCH_DB_URL"))
+
+
+def today() -> date:
+    """The runner's local calendar day (the server's), or $LOADWATCH_TODAY when pinned."""
+    pinned = os.environ.get(TODAY_ENV)
+    return date.fromisoformat(pinned) if pinned else date.today()  # noqa: DTZ011 - local day
+
+
+def open_athlete(name: str) -> None:
+    """Select an athlete for the runner pages (the squad page's click-through)."""
+    st.session_state[ATHLETE_KEY] = name

@@ -1,27 +1,91 @@
-"""This week: the runner's log (placeholder until the risk engine lands)."""
+"""This week: the runner's load, warnings, plan, runs, shoes and pain."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from loadwatch import services
-from loadwatch.ui.state import get_engine
+from loadwatch.ui import charts
+from loadwatch.ui.components import alert_list, athlete_picker, plan_calendar
+from loadwatch.ui.state import get_engine, today
+from loadwatch.units import format_distance
 
 st.title("This week")
-rows = services.list_activities(get_engine())
-if not rows:
-    st.info("No runs yet: import a .fit, .gpx or .tcx file with `loadwatch import`.")
-else:
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "athlete": [r.athlete for r in rows],
-                "sport": [r.sport.value for r in rows],
-                "start (UTC)": [r.started_at for r in rows],
-                "km": [round(r.distance_m / 1000, 2) for r in rows],
-            }
-        ),
-        hide_index=True,
+athlete = athlete_picker.pick()
+if athlete is None:
+    st.info(
+        "No runs yet: import a .fit, .gpx or .tcx file (or a Garmin/Strava export) "
+        "on the Import page."
     )
-st.caption("loadwatch informs; it is not medical advice.")
+    st.page_link(
+        "loadwatch/ui/pages/import_page.py", label="Import files", icon=":material/upload_file:"
+    )
+    st.stop()
+
+view = services.report(get_engine(), athlete, today=today())
+data = services.report_json(view)
+units = view.units
+context = data["context"]
+
+st.caption(
+    f"{athlete} · as of {view.as_of:%A %d %B %Y} · weeks start on {data['week_start'].title()}"
+)
+this_week, mean4, cap, pain_zone = st.columns(4)
+if data["weeks"]:
+    week = data["weeks"][-1]
+    growth = week["growth_ratio"]
+    this_week.metric(
+        "This week",
+        format_distance(week["run_distance_m"], units),
+        None if growth is None else f"{growth:+.0%} vs last week",
+        delta_color="inverse",
+    )
+    mean = context["four_week_mean_m"]
+    versus = context["this_week_vs_four_week_mean_ratio"]
+    mean4.metric(
+        "4-week mean",
+        format_distance(mean, units) if mean else "n/a",
+        None if versus is None else f"{versus:+.0%} this week vs mean",
+        delta_color="off",
+    )
+cap.metric(
+    "Next run: keep under",
+    format_distance(context["next_run_cap_m"], units)
+    if context["next_run_cap_m"]
+    else "short & easy",
+)
+pain_zone.metric(
+    "Pain zone",
+    (data["pain"]["zone"] or "not logged").title(),
+    f"trend {data['pain']['trend']}",
+    delta_color="off",
+)
+
+st.subheader("Warnings")
+alert_list.show(view.alerts)
+
+st.subheader("Next 7 days")
+plan_calendar.show(view.plan, units)
+
+left, right = st.columns(2)
+with left:
+    st.plotly_chart(charts.weekly_distance(view.weekly, units), key="chart.weekly")
+with right:
+    st.plotly_chart(charts.runs(view.spikes, units), key="chart.runs")
+left, right = st.columns(2)
+with left:
+    st.plotly_chart(charts.shoes(view.shoes, units), key="chart.shoes")
+with right:
+    st.plotly_chart(charts.pain(view.pain_entries), key="chart.pain")
+
+st.caption(
+    f"Monotony {view.monotony:.1f} · strain {view.strain:.0f}"
+    + (
+        f" · ACWR {view.acwr:.2f} (contested, context only)"
+        if view.acwr is not None
+        else " · ACWR hidden until 28 days of data"
+    )
+)
+st.caption(
+    "loadwatch informs and cites its sources; it is not medical advice and does not diagnose."
+)

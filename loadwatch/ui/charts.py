@@ -1,0 +1,156 @@
+"""Plotly figure builders: DataFrame in, go.Figure out; no st.* calls, so they unit-test alone."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from loadwatch.units import DistanceUnit, to_unit
+
+RED, AMBER, GREEN, GREY, BLUE = "#d62728", "#ff9f1c", "#2ca02c", "#9e9e9e", "#1f77b4"
+
+
+def _layout(fig: go.Figure, title: str, y_title: str) -> go.Figure:
+    fig.update_layout(
+        title=title,
+        yaxis_title=y_title,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        legend={"orientation": "h", "y": -0.2},
+        height=340,
+    )
+    return fig
+
+
+def weekly_distance(weekly: pd.DataFrame, units: DistanceUnit, weeks: int = 16) -> go.Figure:
+    """Weekly running distance with the +10% guideline band and the +30% two-week line.
+
+    Args:
+        weekly: the report's weekly frame (`week_start`, `run_distance_m`, `growth_ratio`).
+    """
+    fig = go.Figure()
+    if weekly.empty:
+        return _layout(fig, "Weekly running distance", units.value)
+    recent = weekly.tail(weeks)
+    x = [d.isoformat() for d in recent["week_start"]]
+    distance = [to_unit(v, units) for v in recent["run_distance_m"]]
+    previous = [to_unit(v, units) for v in weekly["run_distance_m"].shift(1).tail(weeks)]
+    two_ago = weekly["run_distance_m"].shift(2)
+    mean_two = (weekly["run_distance_m"].shift(1) + two_ago) / 2
+    limit_30 = [
+        to_unit(max(a, b) * 1.3, units)
+        for a, b in zip(two_ago.tail(weeks), mean_two.tail(weeks), strict=True)
+    ]
+    colours = [
+        RED if g > 0.3 else AMBER if g > 0.1 else BLUE for g in recent["growth_ratio"].fillna(0.0)
+    ]
+    fig.add_bar(
+        x=x,
+        y=distance,
+        name="running distance",
+        marker_color=colours,
+        hovertemplate="%{x}: %{y:.1f} " + units.value + "<extra></extra>",
+    )
+    fig.add_scatter(
+        x=x,
+        y=[p * 1.1 if not math.isnan(p) else None for p in previous],
+        name="+10% guideline",
+        mode="lines",
+        line={"color": GREEN, "dash": "dot", "shape": "hvh"},
+    )
+    fig.add_scatter(
+        x=x,
+        y=[v if not math.isnan(v) else None for v in limit_30],
+        name="+30% over two weeks",
+        mode="lines",
+        line={"color": RED, "dash": "dash", "shape": "hvh"},
+    )
+    return _layout(fig, "Weekly running distance", units.value)
+
+
+def runs(spikes: pd.DataFrame, units: DistanceUnit, days: int = 120) -> go.Figure:
+    """Each run as a dot (local date vs distance); spikes above 1.1x marked and labelled."""
+    fig = go.Figure()
+    if spikes.empty:
+        return _layout(fig, "Runs", units.value)
+    last = max(spikes["local_date"])
+    recent = spikes[spikes["local_date"] > last - pd.Timedelta(days=days)]
+    ratio = recent["spike_ratio"]
+    is_spike = ratio > 1.1
+    for mask, name, colour in (
+        (~is_spike, "run", BLUE),
+        (is_spike, "spike (> 1.1x 30-day longest)", RED),
+    ):
+        part = recent[mask]
+        fig.add_scatter(
+            x=[d.isoformat() for d in part["local_date"]],
+            y=[to_unit(v, units) for v in part["distance_m"]],
+            mode="markers+text" if colour == RED else "markers",
+            text=[f"{r:.2f}x" for r in part["spike_ratio"]] if colour == RED else None,
+            textposition="top center",
+            name=name,
+            marker={"color": colour, "size": 11 if colour == RED else 7},
+        )
+    return _layout(fig, "Runs and spikes", units.value)
+
+
+def shoes(shoe_frame: pd.DataFrame, units: DistanceUnit) -> go.Figure:
+    """Distance per active pair as bars with its window marks (300/400/500 mi by default)."""
+    fig = go.Figure()
+    active = shoe_frame[~shoe_frame["retired"].astype(bool)] if not shoe_frame.empty else shoe_frame
+    if active.empty:
+        return _layout(fig, "Shoes", units.value)
+    names = list(active["name"])
+    colours = [
+        {"replace": RED, "caution": AMBER, "window": "#ffd166"}.get(s, GREEN)
+        for s in active["status"]
+    ]
+    fig.add_bar(
+        y=names,
+        x=[to_unit(v, units) for v in active["distance_m"]],
+        orientation="h",
+        marker_color=colours,
+        name="distance",
+        hovertemplate="%{y}: %{x:.0f} " + units.value + "<extra></extra>",
+    )
+    for label, values in (
+        ("window start", active["window_start_m"]),
+        ("caution", (active["window_start_m"] + active["window_end_m"]) / 2),
+        ("replace", active["window_end_m"]),
+    ):
+        fig.add_scatter(
+            y=names,
+            x=[to_unit(v, units) for v in values],
+            mode="markers",
+            name=label,
+            marker={
+                "symbol": "line-ns-open",
+                "size": 22,
+                "color": GREY if label != "replace" else RED,
+            },
+        )
+    fig.update_layout(height=120 + 50 * len(names))
+    return _layout(fig, "Shoes", units.value)
+
+
+def pain(entries: pd.DataFrame, days: int = 42) -> go.Figure:
+    """Pain during / after / next morning (0-10) over time with the model's zones shaded."""
+    fig = go.Figure()
+    fig.add_hrect(y0=0, y1=2.5, fillcolor=GREEN, opacity=0.08, line_width=0)
+    fig.add_hrect(y0=2.5, y1=5.5, fillcolor=AMBER, opacity=0.08, line_width=0)
+    fig.add_hrect(y0=5.5, y1=10, fillcolor=RED, opacity=0.08, line_width=0)
+    if not entries.empty:
+        last = max(entries["entry_date"])
+        recent = entries[entries["entry_date"] > last - pd.Timedelta(days=days)]
+        for column, colour in (("during", AMBER), ("after", RED), ("morning", BLUE)):
+            part = recent.dropna(subset=[column])
+            fig.add_scatter(
+                x=[d.isoformat() for d in part["entry_date"]],
+                y=list(part[column]),
+                mode="lines+markers",
+                name=column,
+                line={"color": colour},
+            )
+    fig.update_yaxes(range=[0, 10])
+    return _layout(fig, "Pain (0-10)", "score")

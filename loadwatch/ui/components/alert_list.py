@@ -1,0 +1,44 @@
+"""Warnings in order: severity picks st.error / st.warning / st.info; each cites its sources."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+from loadwatch import services
+from loadwatch.domain import Alert, Severity
+
+_SHOW = {Severity.WARNING: st.error, Severity.CAUTION: st.warning, Severity.INFO: st.info}
+_ICON = {
+    Severity.WARNING: ":material/report:",
+    Severity.CAUTION: ":material/warning:",
+    Severity.INFO: ":material/info:",
+}
+_TITLE = {
+    "pain": "Pain",
+    "run-spike": "Single-run spike",
+    "weekly-growth": "Weekly growth",
+    "two-week-growth": "Two-week growth",
+    "shoe-mileage": "Shoe mileage",
+    "shoe-rotation": "Shoe rotation",
+    "monotony": "Monotony",
+    "acwr": "Acute:chronic ratio (contested)",
+}
+
+
+def show(alerts: Sequence[Alert]) -> None:
+    if not alerts:
+        st.success("No warnings: nothing in your recent load or pain log calls for a change.")
+        return
+    for alert in alerts:
+        body = f"**{_TITLE.get(alert.rule_id, alert.rule_id)}** · {alert.message}"
+        if alert.advice:
+            body += "\n\n" + "\n".join(f"- {line}" for line in alert.advice)
+        _SHOW[alert.severity](body, icon=_ICON[alert.severity])
+        sources = "; ".join(
+            f"[{c.text}]({c.url})" if c.url else c.text
+            for c in (services.citation(key) for key in alert.citations)
+        )
+        numbers = ", ".join(f"{k} = {v:.3g}" for k, v in alert.evidence.items())
+        st.caption(f"Source: {sources}. Numbers: {numbers}.")

@@ -1,0 +1,101 @@
+"""Log pain: built for a phone right after a run; four taps at most."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from loadwatch import services
+from loadwatch.domain import Sport
+from loadwatch.errors import InputError, NotFoundError
+from loadwatch.ui.components import athlete_picker
+from loadwatch.ui.state import get_engine, today
+
+ZONE = {
+    "green": (st.success, "0-2: safe"),
+    "amber": (st.warning, "3-5: acceptable if it settles by tomorrow morning"),
+    "red": (st.error, "above 5: red zone"),
+}
+
+
+def _zone_of(score: int) -> str:
+    return "green" if score <= 2 else "amber" if score <= 5 else "red"
+
+
+st.title("Log pain")
+athlete = athlete_picker.pick()
+if athlete is None:
+    st.info("No runs yet: import a run first, then log how it felt.")
+    st.stop()
+engine = get_engine()
+runs = [r for r in services.list_activities(engine, athlete) if r.sport is Sport.RUN][-5:][::-1]
+
+with st.form("pain_page.form", border=False):
+    run_id = (
+        st.selectbox(
+            "Run",
+            [r.id for r in runs],
+            format_func=lambda i: next(
+                f"{(r.started_at).strftime('%a %d %b')} · {r.distance_m / 1000:.1f} km"
+                for r in runs
+                if r.id == i
+            ),
+            key="pain_page.run",
+        )
+        if runs
+        else None
+    )
+    during = st.slider("Pain during the run", 0, 10, 0, key="pain_page.during")
+    after = st.slider("Pain after the run", 0, 10, 0, key="pain_page.after")
+    location = st.pills("Where?", services.PAIN_LOCATIONS, key="pain_page.location")
+    note = st.text_input("Note (optional)", key="pain_page.note")
+    saved = st.form_submit_button("Save", type="primary", use_container_width=True)
+st.caption(
+    "Zones: :green[0-2 safe] · :orange[3-5 acceptable if it settles by tomorrow] · "
+    ":red[above 5 red]"
+)
+
+if saved:
+    try:
+        entry = services.log_pain(
+            engine,
+            athlete,
+            during=during,
+            after=after,
+            location=location,
+            note=note or None,
+            run_id=run_id,
+            today=today(),
+        )
+    except (InputError, NotFoundError) as exc:
+        st.error(str(exc))
+    else:
+        view = services.report(engine, athlete, entry.entry_date, today=today())
+        zone = view.pain.zone or _zone_of(max(during, after))
+        show, text = ZONE[zone]
+        show(f"Saved. Pain zone: **{zone}** ({text}).")
+        for alert in (a for a in view.alerts if a.rule_id == "pain" and a.severity.value != "info"):
+            st.write(alert.message)
+        crosses = [p for p in view.plan if p.kind.value == "cross-training" and not p.done]
+        suggestion = next(
+            (p for p in crosses if p.caused_by == "pain"), crosses[0] if crosses else None
+        )
+        if suggestion and zone != "green":
+            st.info(
+                f"Suggested cross-training: **{suggestion.date:%A}**, {suggestion.sport}, "
+                "instead of running."
+            )
+
+st.divider()
+st.subheader("Morning check-in")
+st.write("How does it feel this morning? One tap saves it.")
+morning = st.segmented_control(
+    "Morning pain", list(range(11)), key="pain_page.morning", label_visibility="collapsed"
+)
+if morning is not None:
+    try:
+        services.log_morning_pain(engine, athlete, int(morning), today=today())
+    except InputError as exc:
+        st.error(str(exc))
+    else:
+        st.success(f"Morning pain {morning}/10 saved for {today():%a %d %b}.")
+st.caption("loadwatch informs; it is not medical advice.")
