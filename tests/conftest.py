@@ -69,3 +69,37 @@ def engine(db_url: str) -> Iterator[Engine]:
     migrate(engine)
     yield engine
     engine.dispose()
+
+
+DEMO_TODAY = "2026-11-21"
+
+
+@pytest.fixture(scope="session")
+def sample_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The demo squad in a SQLite file, written once per test session through the real import."""
+    from datetime import date
+
+    from loadwatch import services
+
+    path = tmp_path_factory.mktemp("sample") / "demo.db"
+    url = f"sqlite:///{path}"
+    engine = services.open_database(url)
+    services.load_demo(engine, today=date.fromisoformat(DEMO_TODAY))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def app_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    monkeypatch.setenv("LOADWATCH_TODAY", DEMO_TODAY)
+    return monkeypatch
+
+
+@pytest.fixture
+def demo_copy(sample_url: str, tmp_path: Path) -> str:
+    """A private copy of the demo database for a test that writes to it."""
+    import shutil
+
+    copy = tmp_path / "demo-copy.db"
+    shutil.copy(str(make_url(sample_url).database), copy)
+    return f"sqlite:///{copy}"

@@ -62,7 +62,7 @@ pain_zone.metric(
 )
 
 st.subheader("Warnings")
-alert_list.show(view.alerts)
+alert_list.show(view.alerts, units)
 
 st.subheader("Next 7 days")
 plan_calendar.show(view.plan, units)
@@ -74,7 +74,11 @@ with right:
     st.plotly_chart(charts.runs(view.spikes, units), key="chart.runs")
 left, right = st.columns(2)
 with left:
-    st.plotly_chart(charts.shoes(view.shoes, units), key="chart.shoes")
+    if view.shoes.empty:
+        st.subheader("Shoes")
+        st.info("No shoes yet: add your pair on the Shoes page to track its mileage.")
+    else:
+        st.plotly_chart(charts.shoes(view.shoes, units), key="chart.shoes")
 with right:
     st.plotly_chart(charts.pain(view.pain_entries), key="chart.pain")
 

@@ -1,0 +1,180 @@
+"""Every page through AppTest: demo data, empty database, key elements and numbers."""
+
+from __future__ import annotations
+
+import pytest
+
+from loadwatch import services
+from tests.conftest import DATA
+from tests.ui.apptest import PAGES, chart_specs, open_page, texts
+
+TITLES = {
+    "overview": "This week",
+    "pain": "Log pain",
+    "import": "Import",
+    "shoes": "Shoes",
+    "squad": "Squad",
+    "settings": "Settings",
+}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_with_an_empty_database_and_says_what_to_do(
+    page: str, db_url: str, app_env
+) -> None:
+    app_env.setenv("LOADWATCH_DB_URL", db_url)
+    at = open_page(page)
+    assert not at.exception, at.exception
+    assert at.title[0].value == TITLES[page]
+    if page != "import":
+        assert "import" in texts(at).lower()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_with_the_demo_squad(page: str, sample_url: str, app_env) -> None:
+    app_env.setenv("LOADWATCH_DB_URL", sample_url)
+    at = open_page(page, athlete="Dev")
+    assert not at.exception, at.exception
+    assert at.title[0].value == TITLES[page]
+
+
+def test_overview_shows_warnings_in_order_with_sources_and_the_chart_guidelines(
+    sample_url: str, app_env
+) -> None:
+    app_env.setenv("LOADWATCH_DB_URL", sample_url)
+    at = open_page("overview", athlete="Dev")
+    assert [e.value.split(" · ")[0] for e in at.error][:1] == ["**Pain**"]
+    assert any("physiotherapist" in e.value for e in at.error)
+    assert "Source: Thomee 1997" in texts(at)
+    assert "not medical advice" in texts(at)
+    weekly = chart_specs(at)[0]
+    names = [trace.get("name") for trace in weekly["data"]]
+    assert names == ["running distance", "+10% guideline", "+30% over two weeks"]
+    assert len(weekly["data"][0]["y"]) == 16
+
+
+def test_overview_marks_bens_spike_on_the_runs_chart(sample_url: str, app_env) -> None:
+    app_env.setenv("LOADWATCH_DB_URL", sample_url)
+    at = open_page("overview", athlete="Ben")
+    runs = chart_specs(at)[1]
+    spike = next(t for t in runs["data"] if t["name"].startswith("spike"))
+    assert spike["text"][-1] == "1.45x"
+    assert any("Moderate spike" in e.value for e in at.error)
+
+
+def test_same_numbers_in_the_dashboard_and_report_json_for_every_demo_athlete(
+    sample_url: str, app_env
+) -> None:
+    from click.testing import CliRunner
+
+    from loadwatch.cli import cli
+    from loadwatch.units import DistanceUnit, format_distance
+
+    app_env.setenv("LOADWATCH_DB_URL", sample_url)
+    engine = services.open_database(sample_url)
+    for athlete in [a.name for a in services.list_athletes(engine)]:
+        result = CliRunner().invoke(
+            cli,
+            ["--db", sample_url, "report", "--athlete", athlete, "--as-of", "2026-11-21", "--json"],
+        )
+        import json
+
+        data = json.loads(result.output)
+        at = open_page("overview", athlete=athlete)
+        assert at.metric[0].value == format_distance(
+            data["weeks"][-1]["run_distance_m"], DistanceUnit.KM
+        )
+        shown = [e.value for e in (*at.error, *at.warning, *at.info)]
+        for alert in data["alerts"]:
+            assert any(alert["message"] in text for text in shown), (athlete, alert["message"])
+        assert len(shown) == len(data["alerts"])
+
+
+def test_import_page_uploads_files_and_reports_each(db_url: str, app_env) -> None:
+    app_env.setenv("LOADWATCH_DB_URL", db_url)
+    at = open_page("import")
+    at.file_uploader[0].set_value(
+        [
+            ("run.fit", (DATA / "fit/run-5k-session.fit").read_bytes(), "application/octet-stream"),
+            ("hilly.gpx", (DATA / "gpx/run-10k-hilly.gpx").read_bytes(), "application/gpx+xml"),
+            (
+                "broken.fit",
+                (DATA / "invalid/truncated-eof.fit").read_bytes(),
+                "application/octet-stream",
+            ),
+        ]
+    )
+    at.run()
+    at.button(key="import_page.go").click().run()
+    assert not at.exception, at.exception
+    assert "me: 2 imported, 0 merged, 0 duplicate, 1 rejected" in at.success[0].value
+    assert any("'broken.fit' is truncated" in e.value for e in at.error)
+    assert len(services.list_activities(services.open_database(db_url))) == 2
+
+
+def test_pain_page_saves_a_red_score_and_suggests_cross_training(demo_copy: str, app_env) -> None:
+    app_env.setenv("LOADWATCH_DB_URL", demo_copy)
+    at = open_page("pain", athlete="Ana")
+    at.slider(key="pain_page.during").set_value(4)
+    at.slider(key="pain_page.after").set_value(6)
+    at.pills(key="pain_page.location").set_value("knee front")
+    at.button[0].click().run()  # the form's Save button
+    assert not at.exception, at.exception
+    assert "Pain zone: **red**" in at.error[0].value
+    assert any(
+        "Suggested cross-training" in i.value and "swimming or pool running" in i.value
+        for i in at.info
+    )
+    at.segmented_control(key="pain_page.morning").set_value(2).run()
+    assert any("Morning pain 2/10 saved" in s.value for s in at.success)
+
+
+def test_pain_page_shows_bad_input_as_a_message(demo_copy: str, app_env) -> None:
+    app_env.setenv("LOADWATCH_DB_URL", demo_copy)
+    at = open_page("pain", athlete="Ana")
+    at.button[0].click().run()  # save with both sliders at 0: a valid green entry
+    assert not at.exception
+    assert "Pain zone: **green**" in at.success[0].value
+
+
+def test_shoes_page_adds_a_pair_and_refuses_an_empty_name(demo_copy: str, app_env) -> None:
+    app_env.setenv("LOADWATCH_DB_URL", demo_copy)
+    at = open_page("shoes", athlete="Eli")
+    assert any("Old faithful" in p.proto.text for p in at.get("progress"))
+    at.button(key="FormSubmitter:shoes_page.add-Add pair").click().run()
+    assert at.error[0].value == "shoe name must not be empty"
+    at.text_input(key="shoes_page.name").set_value("New Vomero")
+    at.button(key="FormSubmitter:shoes_page.add-Add pair").click().run()
+    assert not at.exception
+    assert any("New Vomero" in p.proto.text for p in at.get("progress"))
+
+
+def test_squad_sorts_riskiest_first_and_opens_an_athlete(sample_url: str, app_env) -> None:
+    app_env.setenv("LOADWATCH_DB_URL", sample_url)
+    at = open_page("squad")
+    table = at.dataframe[0].value
+    assert next(iter(table["athlete"])) == "Dev"
+    assert table["pain"].iloc[0] == "red"
+    at.selectbox(key="squad_page.open_choice").set_value("Ben")
+    at.button(key="squad_page.open").click().run()
+    assert not at.exception
+    assert at.title[0].value == "This week"
+    assert "Ben · as of" in at.caption[0].value
+
+
+def test_squad_filter_by_flag(sample_url: str, app_env) -> None:
+    app_env.setenv("LOADWATCH_DB_URL", sample_url)
+    at = open_page("squad")
+    at.multiselect(key="squad_page.flags").set_value(["shoe-mileage"]).run()
+    assert list(at.dataframe[0].value["athlete"]) == ["Eli"]
+
+
+def test_settings_switch_to_miles_shows_miles(demo_copy: str, app_env) -> None:
+    app_env.setenv("LOADWATCH_DB_URL", demo_copy)
+    at = open_page("settings", athlete="Ana")
+    assert "default 0.1" in texts(at)
+    at.radio(key="settings_page.units").set_value("mi")
+    at.button[0].click().run()
+    assert at.success[0].value == "Saved."
+    at.switch_page("loadwatch/ui/pages/overview_page.py").run()
+    assert at.metric[0].value.endswith(" mi")
