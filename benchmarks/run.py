@@ -1,0 +1,156 @@
+"""Speed and memory of loadwatch against plain fitparse and gpxpy, in one run (issue #5).
+
+    uv run python benchmarks/generate.py --runs 2000   # once
+    uv run python benchmarks/run.py
+
+Prints every figure docs/performance.md records, with the machine it ran on.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import platform
+import resource
+import statistics
+import tempfile
+import time
+import zipfile
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import gpxpy
+from fitparse import FitFile
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+from loadwatch import services
+from loadwatch.db.models import Activity, Athlete, OriginalFile
+from loadwatch.importers import gpx
+
+OUT = Path(__file__).resolve().parent / "out"
+
+
+def _rss_mb(who: int) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # Linux reports KiB
+
+
+def plain_fitparse_s(datas: list[bytes]) -> float:
+    """Seconds per file for a plain full fitparse decode (every message)."""
+    start = time.perf_counter()
+    for data in datas:
+        for _ in FitFile(io.BytesIO(data)).get_messages():
+            pass
+    return (time.perf_counter() - start) / len(datas)
+
+
+def fit_import(tmp: Path) -> None:
+    archive = OUT / "fit-archive.zip"
+    with zipfile.ZipFile(archive) as z:
+        names = [n for n in z.namelist() if n.endswith(".fit")]
+        sample = [z.read(n) for n in names[:: max(1, len(names) // 10)][:10]]
+    plain = plain_fitparse_s(sample)
+    engine = services.open_database(f"sqlite:///{tmp / 'fit.db'}")
+    start = time.perf_counter()
+    results = services.import_paths(engine, [archive], athlete="bench")
+    wall = time.perf_counter() - start
+    imported = sum(r.status.value == "imported" for r in results)
+    per_file = wall / len(results)
+    print(f"FIT archive: {len(results)} one-hour runs (1 s records), {imported} imported, "
+          f"end to end into SQLite in {wall:.1f} s ({per_file * 1000:.1f} ms per file)")
+    print(f"  plain fitparse full decode: {plain * 1000:.0f} ms per file "
+          f"(would be {plain * len(results):.0f} s for the archive) -> ratio {plain / per_file:.0f}x")
+    start = time.perf_counter()
+    again = services.import_paths(engine, [archive], athlete="bench")
+    dupes = time.perf_counter() - start
+    print(f"  re-import of the same archive (all {sum(r.status.value == 'duplicate' for r in again)} "
+          f"duplicates): {dupes:.1f} s")
+    engine.dispose()
+
+
+def gpx_parse() -> None:
+    files = sorted((OUT / "gpx").glob("*.gpx"))
+    datas = [f.read_bytes() for f in files]
+    start = time.perf_counter()
+    ours = [gpx.parse(d, "bench.gpx")[0].distance_m for d in datas]
+    ours_s = (time.perf_counter() - start) / len(datas)
+    start = time.perf_counter()
+    plain = [gpxpy.parse(d.decode()).length_2d() for d in datas]
+    plain_s = (time.perf_counter() - start) / len(datas)
+    identical = all(abs(a - b) < 1e-6 for a, b in zip(ours, plain, strict=True))
+    print(f"GPX: {len(datas)} one-hour files: ours {ours_s * 1000:.1f} ms, gpxpy parse + length_2d "
+          f"{plain_s * 1000:.1f} ms per file -> ratio {plain_s / ours_s:.1f}x; distances identical: {identical}")
+
+
+def strava_import(tmp: Path) -> None:
+    engine = services.open_database(f"sqlite:///{tmp / 'strava.db'}")
+    start = time.perf_counter()
+    results = services.import_paths(engine, [OUT / "strava-export.zip"], athlete="strava")
+    wall = time.perf_counter() - start
+    print(f"Strava-style export (FIT.gz + GPX + activities.csv): {len(results)} files in {wall:.1f} s")
+    engine.dispose()
+
+
+def _seed_squad(engine, athletes: int, years: int, as_of: date) -> int:  # noqa: ANN001
+    now = datetime.now(tz=UTC)
+    runs_per_week = 5
+    rows = []
+    with Session(engine) as session, session.begin():
+        for a in range(athletes):
+            athlete = Athlete(name=f"athlete-{a:02d}", home_tz="UTC", default_sport="run", created_at=now)
+            session.add(athlete)
+            session.flush()
+            sha = f"{a:064d}"
+            session.add(OriginalFile(sha256=sha, athlete_id=athlete.id, filename="bench", size_bytes=0,
+                                     content_zlib=b"", imported_at=now))  # fmt: skip
+            session.flush()
+            days = years * 365
+            for i in range(days * runs_per_week // 7):
+                day = as_of - timedelta(days=days) + timedelta(days=i * 7 / runs_per_week)
+                started = datetime.combine(day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=7)
+                km = 6 + (i % runs_per_week) * 2 + (a % 5)
+                rows.append({"athlete_id": athlete.id, "sport": "run", "started_at": started,
+                             "utc_offset_s": 3600, "duration_s": km * 330.0, "moving_s": km * 330.0,
+                             "distance_m": km * 1000.0, "descent_m": 40.0, "avg_cadence_spm": 168.0,
+                             "source_format": "fit", "source_file": "bench", "source_sha256": sha,
+                             "session_index": i, "imported_at": now})  # fmt: skip
+        session.execute(insert(Activity), rows)
+    return len(rows)
+
+
+def squad(tmp: Path) -> None:
+    as_of = date(2026, 11, 21)
+    engine = services.open_database(f"sqlite:///{tmp / 'squad.db'}")
+    count = _seed_squad(engine, 50, 3, as_of)
+    timings = []
+    for _ in range(5):
+        start = time.perf_counter()
+        rows = services.squad_overview(engine, as_of, today=as_of)
+        timings.append(time.perf_counter() - start)
+    print(f"Squad view: {len(rows)} athletes, {count} activities (3 years each): "
+          f"median {statistics.median(timings) * 1000:.0f} ms (best {min(timings) * 1000:.0f} ms)")
+    week = []
+    for _ in range(7):
+        start = time.perf_counter()
+        services.report(engine, "athlete-00", as_of, today=as_of)
+        week.append(time.perf_counter() - start)
+    print(f"One runner's week (3 years of history): median {statistics.median(week) * 1000:.0f} ms")
+    engine.dispose()
+
+
+def main() -> None:
+    if not (OUT / "fit-archive.zip").exists():
+        raise SystemExit("run `uv run python benchmarks/generate.py` first")
+    print(f"Machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        fit_import(tmp)
+        gpx_parse()
+        strava_import(tmp)
+        squad(tmp)
+    print(f"Peak memory: main process {_rss_mb(resource.RUSAGE_SELF):.0f} MB, "
+          f"largest worker {_rss_mb(resource.RUSAGE_CHILDREN):.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
