@@ -24,10 +24,10 @@ OUT = Path(__file__).resolve().parent / "out"
 START = datetime(2020, 1, 1, 6, 0, tzinfo=UTC)
 
 
-def _track(index: int):  # noqa: ANN202
+def _track(index: int):
     started = START + timedelta(days=index // 2, hours=12 * (index % 2))
-    return make_track(started, 10_000 + (index % 7) * 500, 3600 / ((10_000 + (index % 7) * 500) / 1000),
-                      seed=index, interval_s=1)  # fmt: skip
+    distance_m = 10_000 + (index % 7) * 500
+    return make_track(started, distance_m, 3600 / (distance_m / 1000), seed=index, interval_s=1)
 
 
 def one_fit(index: int) -> bytes:
@@ -63,8 +63,14 @@ def main() -> None:
                 else:
                     name = f"activities/{offset}.fit.gz"
                     archive.writestr(name, gzip.compress(one_fit(offset)))
-                rows.append({"Activity ID": offset, "Activity Type": "Run", "Filename": name,
-                             "Activity Gear": "Pegasus 40" if index % 3 else "Clifton 9"})  # fmt: skip
+                rows.append(
+                    {
+                        "Activity ID": offset,
+                        "Activity Type": "Run",
+                        "Filename": name,
+                        "Activity Gear": "Pegasus 40" if index % 3 else "Clifton 9",
+                    }
+                )
             text = io.StringIO()
             writer = csv.DictWriter(text, fieldnames=list(rows[0]))
             writer.writeheader()

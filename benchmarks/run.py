@@ -56,15 +56,21 @@ def fit_import(tmp: Path) -> None:
     wall = time.perf_counter() - start
     imported = sum(r.status.value == "imported" for r in results)
     per_file = wall / len(results)
-    print(f"FIT archive: {len(results)} one-hour runs (1 s records), {imported} imported, "
-          f"end to end into SQLite in {wall:.1f} s ({per_file * 1000:.1f} ms per file)")
-    print(f"  plain fitparse full decode: {plain * 1000:.0f} ms per file "
-          f"(would be {plain * len(results):.0f} s for the archive) -> ratio {plain / per_file:.0f}x")
+    print(
+        f"FIT archive: {len(results)} one-hour runs (1 s records), {imported} imported, "
+        f"end to end into SQLite in {wall:.1f} s ({per_file * 1000:.1f} ms per file)"
+    )
+    print(
+        f"  plain fitparse full decode: {plain * 1000:.0f} ms per file "
+        f"(would be {plain * len(results):.0f} s for the archive) -> ratio {plain / per_file:.0f}x"
+    )
     start = time.perf_counter()
     again = services.import_paths(engine, [archive], athlete="bench")
     dupes = time.perf_counter() - start
-    print(f"  re-import of the same archive (all {sum(r.status.value == 'duplicate' for r in again)} "
-          f"duplicates): {dupes:.1f} s")
+    print(
+        f"  re-import of the same archive (all {sum(r.status.value == 'duplicate' for r in again)} "
+        f"duplicates): {dupes:.1f} s"
+    )
     engine.dispose()
 
 
@@ -78,8 +84,11 @@ def gpx_parse() -> None:
     plain = [gpxpy.parse(d.decode()).length_2d() for d in datas]
     plain_s = (time.perf_counter() - start) / len(datas)
     identical = all(abs(a - b) < 1e-6 for a, b in zip(ours, plain, strict=True))
-    print(f"GPX: {len(datas)} one-hour files: ours {ours_s * 1000:.1f} ms, gpxpy parse + length_2d "
-          f"{plain_s * 1000:.1f} ms per file -> ratio {plain_s / ours_s:.1f}x; distances identical: {identical}")
+    print(
+        f"GPX: {len(datas)} one-hour files: ours {ours_s * 1000:.1f} ms, gpxpy parse + length_2d "
+        f"{plain_s * 1000:.1f} ms per file -> ratio {plain_s / ours_s:.1f}x; "
+        f"distances identical: {identical}"
+    )
 
 
 def strava_import(tmp: Path) -> None:
@@ -87,33 +96,60 @@ def strava_import(tmp: Path) -> None:
     start = time.perf_counter()
     results = services.import_paths(engine, [OUT / "strava-export.zip"], athlete="strava")
     wall = time.perf_counter() - start
-    print(f"Strava-style export (FIT.gz + GPX + activities.csv): {len(results)} files in {wall:.1f} s")
+    print(
+        f"Strava-style export (FIT.gz + GPX + activities.csv): {len(results)} files in {wall:.1f} s"
+    )
     engine.dispose()
 
 
-def _seed_squad(engine, athletes: int, years: int, as_of: date) -> int:  # noqa: ANN001
+def _seed_squad(engine, athletes: int, years: int, as_of: date) -> int:
     now = datetime.now(tz=UTC)
     runs_per_week = 5
     rows = []
     with Session(engine) as session, session.begin():
         for a in range(athletes):
-            athlete = Athlete(name=f"athlete-{a:02d}", home_tz="UTC", default_sport="run", created_at=now)
+            athlete = Athlete(
+                name=f"athlete-{a:02d}", home_tz="UTC", default_sport="run", created_at=now
+            )
             session.add(athlete)
             session.flush()
             sha = f"{a:064d}"
-            session.add(OriginalFile(sha256=sha, athlete_id=athlete.id, filename="bench", size_bytes=0,
-                                     content_zlib=b"", imported_at=now))  # fmt: skip
+            session.add(
+                OriginalFile(
+                    sha256=sha,
+                    athlete_id=athlete.id,
+                    filename="bench",
+                    size_bytes=0,
+                    content_zlib=b"",
+                    imported_at=now,
+                )
+            )
             session.flush()
             days = years * 365
             for i in range(days * runs_per_week // 7):
                 day = as_of - timedelta(days=days) + timedelta(days=i * 7 / runs_per_week)
-                started = datetime.combine(day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=7)
+                started = datetime.combine(day, datetime.min.time(), tzinfo=UTC) + timedelta(
+                    hours=7
+                )
                 km = 6 + (i % runs_per_week) * 2 + (a % 5)
-                rows.append({"athlete_id": athlete.id, "sport": "run", "started_at": started,
-                             "utc_offset_s": 3600, "duration_s": km * 330.0, "moving_s": km * 330.0,
-                             "distance_m": km * 1000.0, "descent_m": 40.0, "avg_cadence_spm": 168.0,
-                             "source_format": "fit", "source_file": "bench", "source_sha256": sha,
-                             "session_index": i, "imported_at": now})  # fmt: skip
+                rows.append(
+                    {
+                        "athlete_id": athlete.id,
+                        "sport": "run",
+                        "started_at": started,
+                        "utc_offset_s": 3600,
+                        "duration_s": km * 330.0,
+                        "moving_s": km * 330.0,
+                        "distance_m": km * 1000.0,
+                        "descent_m": 40.0,
+                        "avg_cadence_spm": 168.0,
+                        "source_format": "fit",
+                        "source_file": "bench",
+                        "source_sha256": sha,
+                        "session_index": i,
+                        "imported_at": now,
+                    }
+                )
         session.execute(insert(Activity), rows)
     return len(rows)
 
@@ -127,8 +163,10 @@ def squad(tmp: Path) -> None:
         start = time.perf_counter()
         rows = services.squad_overview(engine, as_of, today=as_of)
         timings.append(time.perf_counter() - start)
-    print(f"Squad view: {len(rows)} athletes, {count} activities (3 years each): "
-          f"median {statistics.median(timings) * 1000:.0f} ms (best {min(timings) * 1000:.0f} ms)")
+    print(
+        f"Squad view: {len(rows)} athletes, {count} activities (3 years each): "
+        f"median {statistics.median(timings) * 1000:.0f} ms (best {min(timings) * 1000:.0f} ms)"
+    )
     week = []
     for _ in range(7):
         start = time.perf_counter()
@@ -141,15 +179,19 @@ def squad(tmp: Path) -> None:
 def main() -> None:
     if not (OUT / "fit-archive.zip").exists():
         raise SystemExit("run `uv run python benchmarks/generate.py` first")
-    print(f"Machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
+    print(
+        f"Machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    )
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
         fit_import(tmp)
         gpx_parse()
         strava_import(tmp)
         squad(tmp)
-    print(f"Peak memory: main process {_rss_mb(resource.RUSAGE_SELF):.0f} MB, "
-          f"largest worker {_rss_mb(resource.RUSAGE_CHILDREN):.0f} MB")
+    print(
+        f"Peak memory: main process {_rss_mb(resource.RUSAGE_SELF):.0f} MB, "
+        f"largest worker {_rss_mb(resource.RUSAGE_CHILDREN):.0f} MB"
+    )
 
 
 if __name__ == "__main__":

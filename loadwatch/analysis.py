@@ -62,8 +62,7 @@ class Report:
     next_run_cap_m: float | None
 
 
-def build_report(
-    athlete: str,
+def rule_context(
     activities: pd.DataFrame,
     shoes: pd.DataFrame,
     pain: pd.DataFrame,
@@ -71,8 +70,8 @@ def build_report(
     units: DistanceUnit = DistanceUnit.KM,
     week_start: int = 0,
     thresholds: Thresholds | None = None,
-) -> Report:
-    """Evaluate every rule for one athlete.
+) -> RuleContext:
+    """The frames every rule reads, for one athlete as of a local day.
 
     Args:
         activities: repository.activities_frame output (all sports, UTC), any history length.
@@ -83,6 +82,39 @@ def build_report(
     local = with_local_time(activities)
     local = local[local[LOCAL_DATE] <= as_of]
     weekly = weekly_distance(local, as_of, week_start)
+    spikes = run_spikes(local)
+    first_day = min(local[LOCAL_DATE]) if not local.empty else as_of
+    daily = daily_load(local, first_day, as_of)
+    shoe_frame = shoe_mileage(runs_only(local)[[SHOE_ID, DISTANCE_M]], shoes)
+    shoe_frame["status"] = [
+        shoe_status(retired, distance, start, end)
+        for retired, distance, start, end in zip(
+            shoe_frame["retired"],
+            shoe_frame["distance_m"],
+            shoe_frame["window_start_m"],
+            shoe_frame["window_end_m"],
+            strict=True,
+        )
+    ]
+    pain = pain[pain["entry_date"] <= as_of] if not pain.empty else pain
+    return RuleContext(
+        as_of, units, week_start, thresholds, local, weekly, spikes, shoe_frame, pain, daily
+    )
+
+
+def build_report(
+    athlete: str,
+    activities: pd.DataFrame,
+    shoes: pd.DataFrame,
+    pain: pd.DataFrame,
+    as_of: date,
+    units: DistanceUnit = DistanceUnit.KM,
+    week_start: int = 0,
+    thresholds: Thresholds | None = None,
+) -> Report:
+    """Evaluate every rule for one athlete and add the plan and context (see `rule_context`)."""
+    ctx = rule_context(activities, shoes, pain, as_of, units, week_start, thresholds)
+    weekly = ctx.weekly
     if not weekly.empty:
         weekly = pd.concat(
             [
@@ -93,38 +125,53 @@ def build_report(
             ],
             axis=1,
         )
-    spikes = run_spikes(local)
-    first_day = min(local[LOCAL_DATE]) if not local.empty else as_of
-    daily = daily_load(local, first_day, as_of)
-    runs = runs_only(local)
-    shoe_frame = shoe_mileage(runs[[SHOE_ID, DISTANCE_M]], shoes)
-    if not shoe_frame.empty:
-        shoe_frame["status"] = shoe_frame.apply(shoe_status, axis=1)
-    ctx = RuleContext(
-        as_of, units, week_start, thresholds, local, weekly, spikes, shoe_frame, pain, daily
-    )
     alerts = evaluate(ctx)
-    monotony, strain = monotony_and_strain(daily)
+    monotony, strain = monotony_and_strain(ctx.daily)
     return Report(
         athlete=athlete,
         as_of=as_of,
-        units=units,
+        units=ctx.units,
         week_start=week_start,
-        thresholds=thresholds,
+        thresholds=ctx.thresholds,
         weekly=weekly,
-        spikes=spikes,
-        activities=local,
-        shoes=shoe_frame,
-        pain_entries=pain[pain["entry_date"] <= as_of] if not pain.empty else pain,
-        daily=daily,
+        spikes=ctx.spikes,
+        activities=ctx.activities,
+        shoes=ctx.shoes,
+        pain_entries=ctx.pain,
+        daily=ctx.daily,
         alerts=alerts,
         plan=weekly_plan(ctx, alerts),
         pain=pain_status(ctx),
         monotony=monotony,
         strain=strain,
-        acwr=acwr(daily) if len(daily) >= 28 else None,
-        next_run_cap_m=next_run_cap_m(spikes, as_of, thresholds.small_spike_ratio),
+        acwr=acwr(ctx.daily) if len(ctx.daily) >= 28 else None,
+        next_run_cap_m=next_run_cap_m(ctx.spikes, as_of, ctx.thresholds.small_spike_ratio),
     )
+
+
+@dataclass(frozen=True)
+class SquadStatus:
+    """What the coach's squad row needs: the alerts and the frames they came from."""
+
+    athlete: str
+    ctx: RuleContext
+    alerts: list[Alert]
+    pain: PainStatus
+
+
+def squad_status(
+    athlete: str,
+    activities: pd.DataFrame,
+    shoes: pd.DataFrame,
+    pain: pd.DataFrame,
+    as_of: date,
+    units: DistanceUnit = DistanceUnit.KM,
+    week_start: int = 0,
+    thresholds: Thresholds | None = None,
+) -> SquadStatus:
+    """The rules without the plan and the report's extra columns: the squad view's cost."""
+    ctx = rule_context(activities, shoes, pain, as_of, units, week_start, thresholds)
+    return SquadStatus(athlete, ctx, evaluate(ctx), pain_status(ctx))
 
 
 def _num(value: Any) -> float | None:

@@ -21,7 +21,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from timezonefinder import TimezoneFinder
 
-from loadwatch.analysis import WEEKDAYS, Report, build_report, report_json
+from loadwatch.analysis import (
+    WEEKDAYS,
+    Report,
+    SquadStatus,
+    build_report,
+    report_json,
+    squad_status,
+)
 from loadwatch.db import repository
 from loadwatch.db.engine import writer
 from loadwatch.db.models import Activity, Athlete, PainEntry, Setting, Shoe
@@ -805,58 +812,55 @@ def squad_overview(
     since = datetime.combine(recent_history_start(as_of), time(), tzinfo=UTC)
     with Session(engine) as session:
         rows = [a for a in repository.athletes(session) if athletes is None or a.name in athletes]
-        frames = repository.activities_frames_for(session, [a.id for a in rows], since)
-        inputs = [
-            (
-                a,
-                _settings_view(a, session.get(Setting, a.id)),
-                repository.shoes_frame(session, a.id),
-                repository.pain_frame(session, a.id),
-            )
-            for a in rows
-        ]
+        ids = [a.id for a in rows]
+        frames = repository.activities_frames_for(session, ids, since)
+        shoes = repository.shoes_frames_for(session, ids)
+        pains = repository.pain_frames_for(session, ids)
+        settings = {a.id: _settings_view(a, session.get(Setting, a.id)) for a in rows}
     squad = []
-    for athlete, settings, shoes, pain in inputs:
-        result = build_report(
+    for athlete in rows:
+        s = settings[athlete.id]
+        status = squad_status(
             athlete.name,
             frames[athlete.id],
-            shoes,
-            pain,
+            shoes[athlete.id],
+            pains[athlete.id],
             as_of,
-            settings.units,
-            settings.week_start,
-            settings.thresholds,
+            s.units,
+            s.week_start,
+            s.thresholds,
         )
-        squad.append(_squad_row(result))
+        squad.append(_squad_row(status))
     return sorted(squad, key=lambda r: (-r.risk, r.athlete))
 
 
 _SEVERITY_POINTS = {"warning": 100, "caution": 10, "info": 1}
+_SHOE_ORDER = ["replace", "caution", "window", "ok", "retired"]
 
 
-def _squad_row(result: Report) -> SquadRow:
-    weekly = result.weekly
-    recent = result.spikes[result.spikes["local_date"] > result.as_of - timedelta(days=7)]
+def _squad_row(status: SquadStatus) -> SquadRow:
+    ctx, alerts = status.ctx, status.alerts
+    distances: list[float] = list(ctx.weekly["run_distance_m"]) if not ctx.weekly.empty else []
+    this_week = float(distances[-1]) if len(distances) else 0.0
+    last_week = float(distances[-2]) if len(distances) > 1 else 0.0
+    recent = ctx.spikes[ctx.spikes["local_date"] > ctx.as_of - timedelta(days=7)]
     largest = float(recent["spike_ratio"].max()) if not recent.empty else float("nan")
-    statuses = [str(s) for s in result.shoes["status"]] if not result.shoes.empty else []
-    order = ["replace", "caution", "window", "ok", "retired"]
-    worst_shoe = min(statuses, key=order.index) if statuses else None
-    risk = sum(_SEVERITY_POINTS[a.severity.value] for a in result.alerts if a.rule_id != "acwr")
-    if result.pain.zone == "red":
+    statuses = list(ctx.shoes["status"]) if not ctx.shoes.empty else []
+    risk = sum(_SEVERITY_POINTS[a.severity.value] for a in alerts if a.rule_id != "acwr")
+    if status.pain.zone == "red":
         risk += 1000
-    top = max((a.severity for a in result.alerts), key=lambda s: SEVERITY_RANK[s], default=None)
-    runs = result.spikes
+    top = max((a.severity for a in alerts), key=lambda s: SEVERITY_RANK[s], default=None)
     return SquadRow(
-        athlete=result.athlete,
-        this_week_m=float(weekly["run_distance_m"].iloc[-1]) if not weekly.empty else 0.0,
-        growth_ratio=_finite(weekly["growth_ratio"].iloc[-1]) if not weekly.empty else None,
+        athlete=status.athlete,
+        this_week_m=this_week,
+        growth_ratio=this_week / last_week - 1 if last_week > 0 else None,
         largest_spike_ratio=_finite(largest),
-        pain_zone=result.pain.zone,
-        shoe_status=worst_shoe,
-        flags=tuple(dict.fromkeys(a.rule_id for a in result.alerts if a.severity.value != "info")),
+        pain_zone=status.pain.zone,
+        shoe_status=min(statuses, key=_SHOE_ORDER.index) if statuses else None,
+        flags=tuple(dict.fromkeys(a.rule_id for a in alerts if a.severity.value != "info")),
         top_severity=top.value if top else None,
         risk=risk,
-        last_run_date=runs["local_date"].iloc[-1] if not runs.empty else None,
+        last_run_date=ctx.spikes["local_date"].iloc[-1] if not ctx.spikes.empty else None,
     )
 
 
@@ -1137,7 +1141,12 @@ def list_shoes(engine: Engine, athlete: str) -> list[ShoeView]:
                 runs=int(shoe_row["runs"]),
                 window_start_m=model.window_start_m,
                 window_end_m=model.window_end_m,
-                status=shoe_status(shoe_row),
+                status=shoe_status(
+                    model.retired_on is not None,
+                    float(shoe_row["distance_m"]),
+                    model.window_start_m,
+                    model.window_end_m,
+                ),
                 is_default=model.is_default,
                 retired_on=model.retired_on,
             )

@@ -249,3 +249,10 @@ def test_killed_import_leaves_a_consistent_log_and_can_be_run_again(
     results = services.import_paths(engine, [folder], athlete="ana", today=TODAY)
     assert sum(r.status is ImportStatus.DUPLICATE for r in results) == partial
     assert _count(engine, Activity) == 200
+
+
+def test_two_fit_runs_exactly_twelve_hours_apart_are_two_runs(engine: Engine) -> None:
+    morning = make_track(START, 8000, 320, seed=21, interval_s=10)
+    evening = make_track(START + timedelta(hours=12), 8000, 320, seed=22, interval_s=10)
+    results = _upload(engine, ("am.fit", fit_bytes([morning])), ("pm.fit", fit_bytes([evening])))
+    assert [r.status for r in results] == [ImportStatus.IMPORTED, ImportStatus.IMPORTED]

@@ -103,7 +103,12 @@ def same_activity_candidates(
     session: Session, athlete_id: int, parsed: ParsedActivity, sport: Sport
 ) -> list[Activity]:
     """Activities that are this one from another source: same athlete and sport, start within
-    60 s allowing whole-hour time-zone shifts, duration within 5 %."""
+    60 s, duration within 5 %.
+
+    Whole-hour shifts (a GPX or TCX exporter writing local time as UTC) are allowed only when one
+    of the two records comes from such a format: two FIT files both carry true UTC, so two FIT
+    runs exactly 12 hours apart are two runs (a twice-a-day routine), not one.
+    """
     window = timedelta(hours=MAX_TZ_SHIFT_H, seconds=SAME_START_TOLERANCE_S)
     rows = session.scalars(
         select(Activity).where(
@@ -116,7 +121,9 @@ def same_activity_candidates(
     matches = []
     for row in rows:
         delta_s = (parsed.started_at - row.started_at).total_seconds()
-        off_hour_s = abs(delta_s - round(delta_s / HOUR_S) * HOUR_S)
+        both_utc = parsed.source_format.value == "fit" and row.source_format == "fit"
+        shift_s = 0 if both_utc else round(delta_s / HOUR_S) * HOUR_S
+        off_hour_s = abs(delta_s - shift_s)
         longest = max(row.duration_s, parsed.duration_s, 1.0)
         if (
             off_hour_s <= SAME_START_TOLERANCE_S
@@ -276,10 +283,36 @@ def create_shoe(
     return shoe
 
 
-def shoes_frame(session: Session, athlete_id: int) -> pd.DataFrame:
-    """load/shoes.py SHOE_COLUMNS plus `is_default`, one row per pair (retired ones too)."""
+SHOE_FRAME_COLUMNS = [
+    "shoe_id",
+    "name",
+    "starting_distance_m",
+    "window_start_m",
+    "window_end_m",
+    "retired",
+    "is_default",
+]
+PAIN_FRAME_COLUMNS = ["entry_date", "during", "after", "morning", "location", "activity_id"]
+
+
+def _split(
+    frame: pd.DataFrame, athlete_ids: list[int], columns: list[str]
+) -> dict[int, pd.DataFrame]:
+    """One frame per athlete from a frame with `athlete_id`; athletes without rows share an
+    empty frame (building fifty empty DataFrames costs more than the squad's rules)."""
+    empty = frame.iloc[0:0][columns]
+    parts: dict[int, pd.DataFrame] = {}
+    for athlete_id, part in frame.groupby("athlete_id"):
+        parts[int(str(athlete_id))] = part[columns].reset_index(drop=True)
+    return {a: parts.get(a, empty) for a in athlete_ids}
+
+
+def shoes_frames_for(session: Session, athlete_ids: list[int]) -> dict[int, pd.DataFrame]:
+    """load/shoes.py SHOE_COLUMNS plus `is_default` per athlete, in one query."""
+    query = select(Shoe).where(Shoe.athlete_id.in_(athlete_ids)).order_by(Shoe.created_at, Shoe.id)
     rows = [
         (
+            s.athlete_id,
             s.id,
             s.name,
             s.starting_distance_m,
@@ -288,36 +321,39 @@ def shoes_frame(session: Session, athlete_id: int) -> pd.DataFrame:
             s.retired_on is not None,
             s.is_default,
         )
-        for s in shoes(session, athlete_id)
+        for s in session.scalars(query)
     ]
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "shoe_id",
-            "name",
-            "starting_distance_m",
-            "window_start_m",
-            "window_end_m",
-            "retired",
-            "is_default",
-        ],
-    ).astype(
-        {"starting_distance_m": "float64", "window_start_m": "float64", "window_end_m": "float64"}
+    frame = pd.DataFrame(rows, columns=["athlete_id", *SHOE_FRAME_COLUMNS])
+    floats = {
+        "starting_distance_m": "float64",
+        "window_start_m": "float64",
+        "window_end_m": "float64",
+    }
+    return _split(frame.astype(floats), athlete_ids, SHOE_FRAME_COLUMNS)
+
+
+def shoes_frame(session: Session, athlete_id: int) -> pd.DataFrame:
+    return shoes_frames_for(session, [athlete_id])[athlete_id]
+
+
+def pain_frames_for(session: Session, athlete_ids: list[int]) -> dict[int, pd.DataFrame]:
+    """load/pain.py PAIN_COLUMNS per athlete, oldest first, in one query."""
+    query = (
+        select(PainEntry)
+        .where(PainEntry.athlete_id.in_(athlete_ids))
+        .order_by(PainEntry.entry_date, PainEntry.id)
     )
+    rows = [
+        (p.athlete_id, p.entry_date, p.during, p.after, p.morning, p.location, p.activity_id)
+        for p in session.scalars(query)
+    ]
+    frame = pd.DataFrame(rows, columns=["athlete_id", *PAIN_FRAME_COLUMNS])
+    frame = frame.astype({"during": "float64", "after": "float64", "morning": "float64"})
+    return _split(frame, athlete_ids, PAIN_FRAME_COLUMNS)
 
 
 def pain_frame(session: Session, athlete_id: int) -> pd.DataFrame:
-    """load/pain.py PAIN_COLUMNS, oldest first."""
-    rows = [
-        (p.entry_date, p.during, p.after, p.morning, p.location, p.activity_id)
-        for p in pain_entries(session, athlete_id)
-    ]
-    frame = pd.DataFrame(
-        rows, columns=["entry_date", "during", "after", "morning", "location", "activity_id"]
-    )
-    for column in ("during", "after", "morning"):
-        frame[column] = frame[column].astype("float64")
-    return frame
+    return pain_frames_for(session, [athlete_id])[athlete_id]
 
 
 def activities_frames_for(
@@ -340,7 +376,6 @@ def activities_frames_for(
     ).where(Activity.athlete_id.in_(athlete_ids))
     if since is not None:
         query = query.where(Activity.started_at >= since)
-    frame = pd.DataFrame(session.execute(query.order_by(Activity.started_at, Activity.id)).all())
     columns = [
         "activity_id",
         "sport",
@@ -354,25 +389,18 @@ def activities_frames_for(
         "effort_rpe",
         "shoe_id",
     ]
-    result: dict[int, pd.DataFrame] = {}
-    for athlete_id in athlete_ids:
-        part = (
-            frame[frame["athlete_id"] == athlete_id][columns]
-            if not frame.empty
-            else pd.DataFrame(columns=columns)
-        )
-        part = part.reset_index(drop=True)
-        part["started_at"] = pd.to_datetime(part["started_at"], utc=True)
-        for column in (
-            "distance_m",
-            "duration_s",
-            "moving_s",
-            "descent_m",
-            "avg_cadence_spm",
-            "effort_rpe",
-            "shoe_id",
-            "utc_offset_s",
-        ):
-            part[column] = part[column].astype("float64")
-        result[athlete_id] = part
-    return result
+    rows = session.execute(query.order_by(Activity.started_at, Activity.id)).all()
+    frame = pd.DataFrame(rows, columns=["athlete_id", *columns])
+    frame["started_at"] = pd.to_datetime(frame["started_at"], utc=True)
+    floats = (
+        "distance_m",
+        "duration_s",
+        "moving_s",
+        "descent_m",
+        "avg_cadence_spm",
+        "effort_rpe",
+        "shoe_id",
+        "utc_offset_s",
+    )
+    frame = frame.astype(dict.fromkeys(floats, "float64"))
+    return _split(frame, athlete_ids, columns)

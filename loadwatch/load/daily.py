@@ -29,9 +29,12 @@ ACUTE_DAYS, CHRONIC_DAYS = 7, 28
 def session_load(activities: pd.DataFrame) -> pd.Series:
     """Session-RPE load per activity: effort (logged, else the sport default) x moving minutes."""
     require_columns(activities, {SPORT, MOVING_S, EFFORT_RPE})
-    default = activities[SPORT].map(DEFAULT_EFFORT).fillna(DEFAULT_EFFORT["other"])
-    effort = activities[EFFORT_RPE].astype("float64").fillna(default)
-    return (effort * activities[MOVING_S] / 60.0).rename(LOAD)
+    other = DEFAULT_EFFORT["other"]
+    default = np.array([DEFAULT_EFFORT.get(s, other) for s in activities[SPORT]], dtype=float)
+    logged = activities[EFFORT_RPE].to_numpy(dtype=float)
+    effort = np.where(np.isnan(logged), default, logged)
+    minutes = activities[MOVING_S].to_numpy(dtype=float) / 60.0
+    return pd.Series(effort * minutes, index=activities.index, name=LOAD)
 
 
 def daily_load(activities: pd.DataFrame, first_day: date, last_day: date) -> pd.Series:
@@ -44,9 +47,14 @@ def daily_load(activities: pd.DataFrame, first_day: date, last_day: date) -> pd.
         Float series indexed by date (every day present).
     """
     require_columns(activities, {LOCAL_DATE})
-    days = [first_day + timedelta(days=i) for i in range((last_day - first_day).days + 1)]
-    loads = session_load(activities).groupby(activities[LOCAL_DATE]).sum()
-    return loads.reindex(days, fill_value=0.0).astype("float64").rename(LOAD)
+    n_days = (last_day - first_day).days + 1
+    days = [first_day + timedelta(days=i) for i in range(n_days)]
+    offsets = np.array([d.toordinal() for d in activities[LOCAL_DATE]], dtype=np.int64)
+    offsets -= first_day.toordinal()
+    loads = session_load(activities).to_numpy(dtype=float)
+    inside = (offsets >= 0) & (offsets < n_days)
+    totals = np.bincount(offsets[inside], weights=loads[inside], minlength=n_days)
+    return pd.Series(totals, index=days, dtype="float64", name=LOAD)
 
 
 def monotony_and_strain(daily: pd.Series) -> tuple[float, float]:

@@ -29,9 +29,17 @@ def shoe_mileage(runs: pd.DataFrame, shoes: pd.DataFrame) -> pd.DataFrame:
     """
     require_columns(runs, {SHOE_ID, DISTANCE_M})
     require_columns(shoes, set(SHOE_COLUMNS))
-    per_shoe = runs.dropna(subset=[SHOE_ID]).groupby(SHOE_ID)[DISTANCE_M].agg(["sum", "size"])
+    sums: dict[int, float] = {}
+    counts: dict[int, int] = {}
+    for shoe_id, distance in zip(runs[SHOE_ID], runs[DISTANCE_M], strict=True):
+        if shoe_id == shoe_id and shoe_id is not None:  # NaN != NaN: runs on no pair
+            key = int(shoe_id)
+            sums[key] = sums.get(key, 0.0) + float(distance)
+            counts[key] = counts.get(key, 0) + 1
     frame = shoes.copy()
-    frame["run_distance_m"] = frame["shoe_id"].map(per_shoe["sum"]).fillna(0.0).astype("float64")
-    frame["runs"] = frame["shoe_id"].map(per_shoe["size"]).fillna(0).astype("int64")
+    frame["run_distance_m"] = pd.Series(
+        [sums.get(int(i), 0.0) for i in frame["shoe_id"]], dtype="float64"
+    )
+    frame["runs"] = pd.Series([counts.get(int(i), 0) for i in frame["shoe_id"]], dtype="int64")
     frame[DISTANCE_M] = frame["starting_distance_m"] + frame["run_distance_m"]
     return frame

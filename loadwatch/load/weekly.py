@@ -37,11 +37,13 @@ def with_local_time(activities: pd.DataFrame) -> pd.DataFrame:
         A copy with the two columns added; empty input gives an empty frame with them.
     """
     require_columns(activities, {STARTED_AT, UTC_OFFSET_S})
-    frame = activities.copy()
-    offsets = pd.to_timedelta(frame[UTC_OFFSET_S].fillna(0).astype("int64"), unit="s")
-    frame[LOCAL_START] = frame[STARTED_AT].dt.tz_convert(None) + offsets
-    frame[LOCAL_DATE] = frame[LOCAL_START].dt.date
-    return frame
+    # NumPy on the UTC nanoseconds: a squad view does this for every athlete (issue #5).
+    utc = activities[STARTED_AT].dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[s]")
+    offsets = activities[UTC_OFFSET_S].fillna(0).to_numpy(dtype="int64").astype("timedelta64[s]")
+    local = utc + offsets
+    return activities.assign(
+        **{LOCAL_START: local, LOCAL_DATE: local.astype("datetime64[D]").astype(object)}
+    )
 
 
 def runs_only(activities: pd.DataFrame) -> pd.DataFrame:
@@ -80,34 +82,34 @@ def weekly_distance(
     columns = [WEEK_START, RUN_DISTANCE_M, RUN_COUNT, DESCENT_M, AVG_CADENCE_SPM]
     if runs.empty and first_week is None:
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in columns})
-    starts = runs[LOCAL_DATE].map(lambda d: week_start_of(d, week_start))
-    first = first_week or min(starts)
+    # Whole-array arithmetic on day numbers: a squad view runs this for every athlete (issue #5).
+    days = np.array([d.toordinal() for d in runs[LOCAL_DATE]], dtype=np.int64)
     last = week_start_of(as_of, week_start)
-    weeks = [first + timedelta(weeks=i) for i in range((last - first).days // 7 + 1)]
-    cadence_weight = runs[MOVING_S].where(runs[AVG_CADENCE_SPM].notna(), 0.0)
-    grouped = (
-        runs.assign(
-            **{
-                WEEK_START: starts,
-                "_cadence_x_s": runs[AVG_CADENCE_SPM].fillna(0.0) * cadence_weight,
-                "_cadence_s": cadence_weight,
-            }
-        )
-        .groupby(WEEK_START)
-        .agg(
-            run_distance_m=(DISTANCE_M, "sum"),
-            runs=(DISTANCE_M, "size"),
-            descent_m=(DESCENT_M, "sum"),
-            _cadence_x_s=("_cadence_x_s", "sum"),
-            _cadence_s=("_cadence_s", "sum"),
-        )
+    first = first_week or week_start_of(date.fromordinal(int(days.min())), week_start)
+    n_weeks = (last - first).days // 7 + 1
+    index = (days - first.toordinal()) // 7
+    keep = index >= 0
+    index = index[keep]
+
+    def total(values: pd.Series) -> np.ndarray:
+        array = np.nan_to_num(values.to_numpy(dtype=float)[keep])
+        return np.bincount(index, weights=array, minlength=n_weeks)[:n_weeks]
+
+    cadence = runs[AVG_CADENCE_SPM].to_numpy(dtype=float)[keep]
+    weight = np.where(np.isnan(cadence), 0.0, runs[MOVING_S].to_numpy(dtype=float)[keep])
+    cadence_x_s = np.bincount(index, weights=np.nan_to_num(cadence) * weight, minlength=n_weeks)
+    cadence_s = np.bincount(index, weights=weight, minlength=n_weeks)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean_cadence = np.where(cadence_s > 0, cadence_x_s / cadence_s, np.nan)[:n_weeks]
+    return pd.DataFrame(
+        {
+            WEEK_START: [first + timedelta(weeks=i) for i in range(n_weeks)],
+            RUN_DISTANCE_M: total(runs[DISTANCE_M]),
+            RUN_COUNT: np.bincount(index, minlength=n_weeks)[:n_weeks].astype("int64"),
+            DESCENT_M: total(runs[DESCENT_M]),
+            AVG_CADENCE_SPM: mean_cadence,
+        }
     )
-    frame = grouped.reindex(weeks, fill_value=0).rename_axis(WEEK_START).reset_index()
-    frame[AVG_CADENCE_SPM] = frame["_cadence_x_s"] / frame["_cadence_s"].replace(0, np.nan)
-    frame[RUN_COUNT] = frame[RUN_COUNT].astype("int64")
-    frame[RUN_DISTANCE_M] = frame[RUN_DISTANCE_M].astype("float64")
-    frame[DESCENT_M] = frame[DESCENT_M].astype("float64")
-    return frame[columns]
 
 
 def week_over_week_growth(weekly: pd.DataFrame) -> pd.Series:

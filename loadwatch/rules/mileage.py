@@ -38,14 +38,19 @@ def spike_level(ratio: float, ctx: RuleContext) -> tuple[str, Severity, float] |
 
 def run_spike(ctx: RuleContext) -> Iterator[Alert]:
     """R1: runs of the last 7 days longer than 1.1x the longest run of their previous 30 days."""
-    recent = ctx.spikes[ctx.spikes[LOCAL_DATE] > ctx.as_of - timedelta(days=SPIKE_LOOKBACK_DAYS)]
-    recent = recent[recent[LOCAL_DATE] <= ctx.as_of]
-    for row in recent.itertuples(index=False):
-        ratio = float(getattr(row, SPIKE_RATIO))
-        previous = float(getattr(row, PREVIOUS_MAX_M))
-        distance = float(getattr(row, DISTANCE_M))
-        run_date: date = getattr(row, LOCAL_DATE)
-        activity_id = int(getattr(row, ACTIVITY_ID))
+    first = ctx.as_of - timedelta(days=SPIKE_LOOKBACK_DAYS)
+    spikes = ctx.spikes
+    for run_date, ratio, previous, distance, run_id in zip(
+        spikes[LOCAL_DATE],
+        spikes[SPIKE_RATIO],
+        spikes[PREVIOUS_MAX_M],
+        spikes[DISTANCE_M],
+        spikes[ACTIVITY_ID],
+        strict=True,
+    ):
+        if not first < run_date <= ctx.as_of:
+            continue
+        activity_id = int(run_id)
         if math.isnan(previous):
             yield Alert(
                 rule_id="run-spike",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -11,7 +12,6 @@ import pandas as pd
 
 from loadwatch.domain import Alert, Severity
 from loadwatch.load.frames import AVG_CADENCE_SPM, DESCENT_M
-from loadwatch.load.pain import morning_on, weekly_morning_mean
 from loadwatch.load.weekly import week_start_of
 from loadwatch.rules.context import RuleContext
 
@@ -58,22 +58,36 @@ def _int(value: object) -> int | None:
     return None
 
 
+def _mornings(pain: pd.DataFrame) -> dict[date, float]:
+    """Morning score per day (the last one logged that day)."""
+    return {
+        day: float(score)
+        for day, score in zip(pain["entry_date"], pain["morning"], strict=True)
+        if score == score  # NaN != NaN: not a morning entry
+    }
+
+
 def pain_days(pain: pd.DataFrame, ctx: RuleContext) -> list[PainDay]:
-    """Every post-run entry up to `as_of` with its zone, oldest first."""
+    """Every post-run entry up to `as_of` with its zone, oldest first (one pass, no pandas
+    filtering per entry: the squad view runs this for every athlete)."""
+    if pain.empty:
+        return []
     t = ctx.thresholds
+    mornings = _mornings(pain)
+    morning_days = sorted(mornings)
     days = []
-    post_run = pain[
-        (pain["during"].notna() | pain["after"].notna()) & (pain["entry_date"] <= ctx.as_of)
-    ]
-    for row in post_run.to_dict("records"):
+    for row in pain.to_dict("records"):
         entry_date: date = row["entry_date"]
-        score = max(_int(row["during"]) or 0, _int(row["after"]) or 0)
-        baseline = morning_on(pain, entry_date)
+        during, after = _int(row["during"]), _int(row["after"])
+        if (during is None and after is None) or entry_date > ctx.as_of:
+            continue
+        score = max(during or 0, after or 0)
+        baseline = mornings.get(entry_date)
         if baseline is None:
-            earlier = pain[(pain["entry_date"] < entry_date) & pain["morning"].notna()]
-            baseline = float(earlier["morning"].iloc[-1]) if not earlier.empty else 0.0
-        next_morning = morning_on(pain, entry_date + timedelta(days=1))
-        next_morning = next_morning if entry_date + timedelta(days=1) <= ctx.as_of else None
+            earlier = bisect_left(morning_days, entry_date)
+            baseline = mornings[morning_days[earlier - 1]] if earlier else 0.0
+        next_day = entry_date + timedelta(days=1)
+        next_morning = mornings.get(next_day) if next_day <= ctx.as_of else None
         settled = None if next_morning is None else next_morning <= baseline
         if score > t.pain_acceptable_max or settled is False:
             zone = RED
@@ -97,9 +111,21 @@ def pain_days(pain: pd.DataFrame, ctx: RuleContext) -> list[PainDay]:
     return days
 
 
-def pain_status(ctx: RuleContext) -> PainStatus:
-    days = pain_days(ctx.pain, ctx)
-    this_week, last_week = weekly_morning_mean(ctx.pain, week_start_of(ctx.as_of, ctx.week_start))
+def _weekly_morning_means(
+    pain: pd.DataFrame, week_start: date
+) -> tuple[float | None, float | None]:
+    mornings = _mornings(pain) if not pain.empty else {}
+
+    def mean(start: date) -> float | None:
+        scores = [v for d, v in mornings.items() if start <= d < start + timedelta(days=7)]
+        return sum(scores) / len(scores) if scores else None
+
+    return mean(week_start), mean(week_start - timedelta(days=7))
+
+
+def pain_status(ctx: RuleContext, days: list[PainDay] | None = None) -> PainStatus:
+    days = pain_days(ctx.pain, ctx) if days is None else days
+    this_week, last_week = _weekly_morning_means(ctx.pain, week_start_of(ctx.as_of, ctx.week_start))
     if this_week is None or last_week is None:
         trend = "unknown"
     elif this_week > last_week:
@@ -128,10 +154,9 @@ def _context_evidence(ctx: RuleContext) -> dict[str, float]:
 
 def pain(ctx: RuleContext) -> Iterator[Alert]:
     """R3: the latest post-run entry's zone, rising morning pain, and red twice in 7 days."""
-    days = [
-        d for d in pain_days(ctx.pain, ctx) if d.entry_date > ctx.as_of - timedelta(LOOKBACK_DAYS)
-    ]
-    status = pain_status(ctx)
+    all_days = pain_days(ctx.pain, ctx)
+    days = [d for d in all_days if d.entry_date > ctx.as_of - timedelta(LOOKBACK_DAYS)]
+    status = pain_status(ctx, all_days)
     if days:
         latest = days[-1]
         where = f" ({latest.location})" if latest.location else ""

@@ -4,27 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import pandas as pd
-
 from loadwatch.domain import Alert, Severity
 from loadwatch.rules.context import RuleContext
 
 OK, WINDOW, CAUTION, REPLACE, RETIRED = "ok", "window", "caution", "replace", "retired"
 
 
-def shoe_status(row: pd.Series) -> str:
+def shoe_status(
+    retired: bool, distance_m: float, window_start_m: float, window_end_m: float
+) -> str:
     """ok | window | caution | replace | retired, from distance and the pair's own window.
 
     Default window 300-500 mi: >= 300 entering the window, >= 400 (its midpoint) caution,
     >= 500 replace. A convention from podiatry and coaching advice, not a trial result.
     """
-    if bool(row["retired"]):
+    if retired:
         return RETIRED
-    distance, start, end = (
-        float(row["distance_m"]),
-        float(row["window_start_m"]),
-        float(row["window_end_m"]),
-    )
+    distance, start, end = distance_m, window_start_m, window_end_m
     if distance >= end:
         return REPLACE
     if distance >= (start + end) / 2:
@@ -36,7 +32,7 @@ def shoe_status(row: pd.Series) -> str:
 
 def shoe_mileage(ctx: RuleContext) -> Iterator[Alert]:
     for _, row in ctx.shoes.iterrows():
-        status = shoe_status(row)
+        status = str(row["status"])
         if status in (OK, RETIRED):
             continue
         distance, end = float(row["distance_m"]), float(row["window_end_m"])
