@@ -75,7 +75,7 @@ def rule_context(
 
     Args:
         activities: repository.activities_frame output (all sports, UTC), any history length.
-        shoes: load/shoes.py SHOE_COLUMNS plus `is_default`. pain: load/pain.py PAIN_COLUMNS.
+        shoes: load/frames.py SHOE_COLUMNS. pain: load/frames.py PAIN_COLUMNS.
         as_of: the local day evaluated; later activities and entries are ignored.
     """
     thresholds = thresholds or Thresholds()

@@ -8,8 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pandas as pd
 
 from loadwatch.analysis import Report, build_report
-from loadwatch.load.frames import ACTIVITY_COLUMNS
-from loadwatch.load.pain import PAIN_COLUMNS
+from loadwatch.load.frames import ACTIVITY_COLUMNS, PAIN_COLUMNS, SHOE_COLUMNS
 from loadwatch.rules.thresholds import Thresholds
 from loadwatch.units import DistanceUnit
 
@@ -78,18 +77,7 @@ def make_shoes(shoes: Sequence[dict[str, object]]) -> pd.DataFrame:
         }
         for i, s in enumerate(shoes)
     ]
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "shoe_id",
-            "name",
-            "starting_distance_m",
-            "window_start_m",
-            "window_end_m",
-            "retired",
-            "is_default",
-        ],
-    )
+    return pd.DataFrame(rows, columns=list(SHOE_COLUMNS))
 
 
 def report_for(

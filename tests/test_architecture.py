@@ -116,6 +116,13 @@ def test_module_respects_the_import_layers(module: str, path: Path) -> None:
             )
 
 
+def test_db_takes_only_column_names_from_load() -> None:
+    for module, path in _modules():
+        if module.startswith("loadwatch.db"):
+            uses = [i for i in _imports(path) if i.startswith("loadwatch.load")]
+            assert set(uses) <= {"loadwatch.load.frames"}, (module, uses)
+
+
 def test_pure_layers_never_read_the_clock() -> None:
     for module, path in _modules():
         if module.startswith(("loadwatch.load", "loadwatch.rules")):

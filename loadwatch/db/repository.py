@@ -13,6 +13,16 @@ from loadwatch.db.models import Activity, Athlete, OriginalFile, PainEntry, Sett
 from loadwatch.domain import ActivityRow, ParsedActivity, SourceFormat, Sport
 from loadwatch.errors import NotFoundError
 
+# Only the column-name constants of load/: one definition of every frame's columns (STYLE 3).
+from loadwatch.load.frames import (
+    ACTIVITY_COLUMNS,
+    ACTIVITY_ID,
+    PAIN_COLUMNS,
+    SHOE_COLUMNS,
+    SPORT,
+    STARTED_AT,
+)
+
 HOUR_S = 3600
 SAME_START_TOLERANCE_S = 60
 MAX_TZ_SHIFT_H = 14
@@ -283,18 +293,6 @@ def create_shoe(
     return shoe
 
 
-SHOE_FRAME_COLUMNS = [
-    "shoe_id",
-    "name",
-    "starting_distance_m",
-    "window_start_m",
-    "window_end_m",
-    "retired",
-    "is_default",
-]
-PAIN_FRAME_COLUMNS = ["entry_date", "during", "after", "morning", "location", "activity_id"]
-
-
 def _split(
     frame: pd.DataFrame, athlete_ids: list[int], columns: list[str]
 ) -> dict[int, pd.DataFrame]:
@@ -308,7 +306,7 @@ def _split(
 
 
 def shoes_frames_for(session: Session, athlete_ids: list[int]) -> dict[int, pd.DataFrame]:
-    """load/shoes.py SHOE_COLUMNS plus `is_default` per athlete, in one query."""
+    """load/frames.py SHOE_COLUMNS per athlete, in one query."""
     query = select(Shoe).where(Shoe.athlete_id.in_(athlete_ids)).order_by(Shoe.created_at, Shoe.id)
     rows = [
         (
@@ -323,13 +321,13 @@ def shoes_frames_for(session: Session, athlete_ids: list[int]) -> dict[int, pd.D
         )
         for s in session.scalars(query)
     ]
-    frame = pd.DataFrame(rows, columns=["athlete_id", *SHOE_FRAME_COLUMNS])
+    frame = pd.DataFrame(rows, columns=["athlete_id", *list(SHOE_COLUMNS)])
     floats = {
         "starting_distance_m": "float64",
         "window_start_m": "float64",
         "window_end_m": "float64",
     }
-    return _split(frame.astype(floats), athlete_ids, SHOE_FRAME_COLUMNS)
+    return _split(frame.astype(floats), athlete_ids, list(SHOE_COLUMNS))
 
 
 def shoes_frame(session: Session, athlete_id: int) -> pd.DataFrame:
@@ -337,7 +335,7 @@ def shoes_frame(session: Session, athlete_id: int) -> pd.DataFrame:
 
 
 def pain_frames_for(session: Session, athlete_ids: list[int]) -> dict[int, pd.DataFrame]:
-    """load/pain.py PAIN_COLUMNS per athlete, oldest first, in one query."""
+    """load/frames.py PAIN_COLUMNS per athlete, oldest first, in one query."""
     query = (
         select(PainEntry)
         .where(PainEntry.athlete_id.in_(athlete_ids))
@@ -347,9 +345,9 @@ def pain_frames_for(session: Session, athlete_ids: list[int]) -> dict[int, pd.Da
         (p.athlete_id, p.entry_date, p.during, p.after, p.morning, p.location, p.activity_id)
         for p in session.scalars(query)
     ]
-    frame = pd.DataFrame(rows, columns=["athlete_id", *PAIN_FRAME_COLUMNS])
+    frame = pd.DataFrame(rows, columns=["athlete_id", *list(PAIN_COLUMNS)])
     frame = frame.astype({"during": "float64", "after": "float64", "morning": "float64"})
-    return _split(frame, athlete_ids, PAIN_FRAME_COLUMNS)
+    return _split(frame, athlete_ids, list(PAIN_COLUMNS))
 
 
 def pain_frame(session: Session, athlete_id: int) -> pd.DataFrame:
@@ -360,47 +358,17 @@ def activities_frames_for(
     session: Session, athlete_ids: list[int], since: datetime | None
 ) -> dict[int, pd.DataFrame]:
     """activities_frame for many athletes in one query (the squad view)."""
+    columns = list(ACTIVITY_COLUMNS)
+    selected = [getattr(Activity, "id" if c == ACTIVITY_ID else c).label(c) for c in columns]
     query = select(
         Activity.athlete_id,
-        Activity.id.label("activity_id"),
-        Activity.sport,
-        Activity.started_at,
-        Activity.utc_offset_s,
-        Activity.distance_m,
-        Activity.duration_s,
-        Activity.moving_s,
-        Activity.descent_m,
-        Activity.avg_cadence_spm,
-        Activity.effort_rpe,
-        Activity.shoe_id,
+        *selected,
     ).where(Activity.athlete_id.in_(athlete_ids))
     if since is not None:
         query = query.where(Activity.started_at >= since)
-    columns = [
-        "activity_id",
-        "sport",
-        "started_at",
-        "utc_offset_s",
-        "distance_m",
-        "duration_s",
-        "moving_s",
-        "descent_m",
-        "avg_cadence_spm",
-        "effort_rpe",
-        "shoe_id",
-    ]
     rows = session.execute(query.order_by(Activity.started_at, Activity.id)).all()
     frame = pd.DataFrame(rows, columns=["athlete_id", *columns])
     frame["started_at"] = pd.to_datetime(frame["started_at"], utc=True)
-    floats = (
-        "distance_m",
-        "duration_s",
-        "moving_s",
-        "descent_m",
-        "avg_cadence_spm",
-        "effort_rpe",
-        "shoe_id",
-        "utc_offset_s",
-    )
+    floats = [c for c in columns if c not in (ACTIVITY_ID, SPORT, STARTED_AT)]
     frame = frame.astype(dict.fromkeys(floats, "float64"))
     return _split(frame, athlete_ids, columns)

@@ -34,6 +34,13 @@ ACTIVITY_COLUMNS = (
     SHOE_ID,
 )
 
+# shoes (one row per pair) and pain entries, as the repository returns them
+SHOE_COLUMNS = (
+    "shoe_id", "name", "starting_distance_m", "window_start_m", "window_end_m", "retired",
+    "is_default",
+)  # fmt: skip
+PAIN_COLUMNS = ("entry_date", "during", "after", "morning", "location", "activity_id")
+
 # derived
 LOCAL_START = "local_start"  # naive local wall-clock Timestamp
 LOCAL_DATE = "local_date"  # datetime.date

@@ -4,16 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from loadwatch.load.frames import DISTANCE_M, SHOE_ID, require_columns
-
-SHOE_COLUMNS = (
-    "shoe_id",
-    "name",
-    "starting_distance_m",
-    "window_start_m",
-    "window_end_m",
-    "retired",
-)
+from loadwatch.load.frames import DISTANCE_M, SHOE_COLUMNS, SHOE_ID, require_columns
 
 
 def shoe_mileage(runs: pd.DataFrame, shoes: pd.DataFrame) -> pd.DataFrame:
@@ -28,7 +19,7 @@ def shoe_mileage(runs: pd.DataFrame, shoes: pd.DataFrame) -> pd.DataFrame:
         input order. No shoes: an empty frame with those columns.
     """
     require_columns(runs, {SHOE_ID, DISTANCE_M})
-    require_columns(shoes, set(SHOE_COLUMNS))
+    require_columns(shoes, set(SHOE_COLUMNS) - {"is_default"})
     sums: dict[int, float] = {}
     counts: dict[int, int] = {}
     for shoe_id, distance in zip(runs[SHOE_ID], runs[DISTANCE_M], strict=True):

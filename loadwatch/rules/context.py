@@ -19,7 +19,7 @@ class RuleContext:
     weekly: `weekly_distance` plus `growth_ratio`, `vs_two_weeks_ago_ratio`,
         `vs_two_week_mean_ratio`, `four_week_mean_m`.
     spikes: `run_spikes` output with local columns.
-    shoes: `shoe_mileage` output. pain: pain entries (load/pain.py PAIN_COLUMNS).
+    shoes: `shoe_mileage` output. pain: pain entries (load/frames.py PAIN_COLUMNS).
     daily: daily session load indexed by date, ending at as_of.
     """
 
