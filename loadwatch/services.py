@@ -30,7 +30,7 @@ from loadwatch.analysis import (
     squad_status,
 )
 from loadwatch.db import repository
-from loadwatch.db.engine import writer
+from loadwatch.db.engine import make_engine, migrate, writer
 from loadwatch.db.models import Activity, Athlete, PainEntry, Setting, Shoe
 from loadwatch.domain import (
     SEVERITY_RANK,
@@ -50,7 +50,7 @@ from loadwatch.load.shoes import shoe_mileage
 from loadwatch.rules.citations import CITATIONS, Citation
 from loadwatch.rules.shoes import shoe_status
 from loadwatch.rules.thresholds import Thresholds
-from loadwatch.units import DistanceUnit
+from loadwatch.units import METRES_PER_MILE, DistanceUnit
 
 DEFAULT_ATHLETE = "me"
 BATCH_FILES = 64  # files parsed and committed together (one SAVEPOINT each); bounds memory
@@ -591,8 +591,6 @@ def count_summary(results: Sequence[ImportResult]) -> dict[ImportStatus, int]:
 
 def open_database(url: str | None = None) -> Engine:
     """An engine for `url` (default location when None), migrated to the latest schema."""
-    from loadwatch.db.engine import make_engine, migrate
-
     engine = make_engine(url)
     migrate(engine)
     return engine
@@ -621,10 +619,12 @@ def load_demo(engine: Engine, today: date | None = None, seed: int = 42) -> list
                 athlete,
                 shoe.name,
                 brand_model=shoe.brand_model,
-                starting_distance_m=shoe.starting_mi * MILE_M,
+                starting_distance_m=shoe.starting_mi * METRES_PER_MILE,
             )
         pairs = {
-            run.id: shoe_for_run(athlete, (today - _local_day(run)).days, index)
+            run.id: shoe_for_run(
+                athlete, (today - local_day(run.started_at, run.utc_offset_s)).days, index
+            )
             for index, run in enumerate(runs)
         }
         assign_shoes(engine, {run_id: pair.name for run_id, pair in pairs.items() if pair})
@@ -640,7 +640,10 @@ def load_demo(engine: Engine, today: date | None = None, seed: int = 42) -> list
             if pain.morning is not None:
                 log_morning_pain(engine, athlete, pain.morning, day, today=today)
             else:
-                run = next((r for r in reversed(runs) if _local_day(r) == day), None)
+                run = next(
+                    (r for r in reversed(runs) if local_day(r.started_at, r.utc_offset_s) == day),
+                    None,
+                )
                 log_pain(
                     engine,
                     athlete,
@@ -655,11 +658,9 @@ def load_demo(engine: Engine, today: date | None = None, seed: int = 42) -> list
     return results
 
 
-def _local_day(row: ActivityRow) -> date:
-    return (row.started_at + timedelta(seconds=row.utc_offset_s)).date()
-
-
-MILE_M = 1609.344
+def local_day(started_at: datetime, utc_offset_s: int) -> date:
+    """The local calendar day an activity belongs to (RULES.md: weeks are local)."""
+    return (started_at + timedelta(seconds=utc_offset_s)).date()
 
 
 # ---------------------------------------------------------------- risk engine
@@ -917,7 +918,7 @@ def log_pain(
         if run is not None and run.athlete_id != row.id:
             raise NotFoundError(f"activity {run_id} is not one of {athlete}'s runs")
         if on_date is None:
-            on_date = _local_date(run) if run is not None else today
+            on_date = local_day(run.started_at, run.utc_offset_s) if run is not None else today
         _check_not_future(on_date, today, "pain date")
         entry = PainEntry(
             athlete_id=row.id,
@@ -1003,10 +1004,6 @@ def _pain_view(entry: PainEntry) -> PainEntryView:
         entry.note,
         entry.activity_id,
     )
-
-
-def _local_date(activity: Activity) -> date:
-    return (activity.started_at + timedelta(seconds=activity.utc_offset_s)).date()
 
 
 # ---------------------------------------------------------------- shoes
