@@ -215,14 +215,14 @@ def activities(
         click.echo(json.dumps([activity_json(r) for r in rows], indent=2))
         return
     table = Table(title=f"{len(rows)} activities")
-    for column in ("id", "athlete", "sport", "start (local)", "km", "time", "ascent m", "file"):
+    for column in ("id", "athlete", "name", "start (local)", "km", "time", "ascent m", "file"):
         table.add_column(column)
     for row in rows:
         local = row.started_at.timestamp() + row.utc_offset_s
         table.add_row(
             str(row.id),
             row.athlete,
-            row.sport.value,
+            row.name or row.sport.value,
             datetime.utcfromtimestamp(local).strftime("%Y-%m-%d %H:%M"),  # noqa: DTZ004 - shifted by the stored offset
             f"{row.distance_m / 1000:.2f}",
             _hms(row.duration_s),

@@ -25,6 +25,35 @@ class Sport(StrEnum):
 CROSS_TRAINING_SPORTS = frozenset({Sport.RIDE, Sport.SWIM, Sport.CROSS_TRAINING})
 
 
+_SPORT_TITLES = {
+    "run": "Run",
+    "ride": "Ride",
+    "swim": "Swim",
+    "walk": "Walk",
+    "hike": "Hike",
+    "strength": "Strength",
+    "cross_training": "Workout",
+}
+
+
+def default_activity_name(sport: str, local_hour: int) -> str:
+    """'Morning Run', 'Lunch Ride', ...: what Strava and Garmin Connect call an unnamed activity.
+
+    The 2026_11_21 "activity names" migration back-fills existing activities with the same rule.
+    """
+    if 5 <= local_hour < 11:
+        part = "Morning"
+    elif 11 <= local_hour < 14:
+        part = "Lunch"
+    elif 14 <= local_hour < 18:
+        part = "Afternoon"
+    elif 18 <= local_hour < 22:
+        part = "Evening"
+    else:
+        part = "Night"
+    return f"{part} {_SPORT_TITLES.get(sport, 'Activity')}"
+
+
 class SourceFormat(StrEnum):
     FIT = "fit"
     GPX = "gpx"
@@ -108,6 +137,7 @@ class ActivityRow:
     source_format: SourceFormat
     source_file: str
     shoe: str | None = None
+    name: str | None = None
 
 
 class Severity(StrEnum):

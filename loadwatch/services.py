@@ -419,6 +419,7 @@ def _store_file(
         parsed_file.content_zlib,
         hints.sport.value if hints.sport else None,
         hints.gear,
+        hints.name,
     )
     session.flush()
     results = []
@@ -442,7 +443,7 @@ def _store_file(
             )
             if richness > kept:
                 old_file = existing.source_file
-                repository.apply_parsed(existing, parsed, parsed.sport, offset)
+                repository.apply_parsed(existing, parsed, parsed.sport, offset, hints.name)
                 existing.source_file = parsed_file.name[-500:]
                 existing.source_sha256 = parsed_file.sha256
                 existing.session_index = index
@@ -476,7 +477,7 @@ def _store_file(
             session_index=index,
             imported_at=repository.now_utc(),
         )
-        repository.apply_parsed(activity, parsed, parsed.sport, offset)
+        repository.apply_parsed(activity, parsed, parsed.sport, offset, hints.name)
         if parsed.sport is Sport.RUN:
             activity.shoe_id = _shoe_for(session, athlete_id, hints, default_shoe)
         session.add(activity)
@@ -563,6 +564,7 @@ def reimport(engine: Engine, today: date | None = None) -> ReimportSummary:
             hints = SourceHints(
                 sport=Sport(original.sport_hint) if original.sport_hint else None,
                 gear=original.gear_hint,
+                name=original.name_hint,
             )
             source = SourceFile(
                 original.filename, zlib.decompress(original.content_zlib), hints=hints
@@ -577,7 +579,7 @@ def reimport(engine: Engine, today: date | None = None) -> ReimportSummary:
             for activity in repository.activities_for_hash(session, original.sha256):
                 if activity.session_index < len(result.activities):
                     parsed, offset = result.activities[activity.session_index]
-                    repository.apply_parsed(activity, parsed, parsed.sport, offset)
+                    repository.apply_parsed(activity, parsed, parsed.sport, offset, hints.name)
                     updated += 1
     return ReimportSummary(files, updated, failed)
 

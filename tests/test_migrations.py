@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import os
+
 from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
 
+from loadwatch import services
 from loadwatch.db.engine import alembic_config, downgrade, make_engine, migrate
 from loadwatch.db.models import Base
-from tests.conftest import DATA
+from loadwatch.domain import default_activity_name
+from tests.conftest import DATA, PG_URL_ENV
+
+FIRST_REVISION = "0675501947dd"
 
 
 def test_upgrade_head_creates_every_model_table_and_check_finds_no_drift(engine: Engine) -> None:
@@ -27,28 +33,37 @@ def test_downgrade_to_base_and_upgrade_again(db_url: str) -> None:
     engine.dispose()
 
 
-def test_each_step_down_and_up_keeps_the_run_log(engine: Engine) -> None:
-    from loadwatch import services
-
-    services.import_paths(engine, [DATA / "fit/run-5k-session.fit"], athlete="ana")
-    revisions = [
-        r.revision for r in ScriptDirectory.from_config(alembic_config(engine)).walk_revisions()
-    ]
-    for revision in revisions[:-1]:  # every step except the first (which creates the log)
-        downgrade(engine, "-1")
-        migrate(engine)
-        with engine.connect() as connection:
-            assert connection.execute(text("SELECT count(*) FROM activities")).scalar() == 1, (
-                revision
-            )
+def _count(engine: Engine) -> int:
     with engine.connect() as connection:
-        assert connection.execute(text("SELECT name FROM athletes")).scalar() == "ana"
+        return int(connection.execute(text("SELECT count(*) FROM activities")).scalar_one())
+
+
+def test_each_step_down_and_up_keeps_the_run_log(engine: Engine) -> None:
+    services.import_paths(engine, [DATA / "fit/run-5k-session.fit", DATA / "gpx"], athlete="ana")
+    config = alembic_config(engine)
+    revisions = [r.revision for r in ScriptDirectory.from_config(config).walk_revisions()]
+    assert len(revisions) >= 2
+    for step in range(len(revisions) - 1):  # every step but the first, which creates the log
+        downgrade(engine, "-1")
+        assert _count(engine) == 3, f"activities lost going down step {step}"
+    migrate(engine)
+    assert _count(engine) == 3
+    assert [a.name for a in services.list_athletes(engine)] == ["ana"]
+
+
+def test_activity_names_migration_backfills_what_the_app_would_name_them(engine: Engine) -> None:
+    services.import_paths(engine, [DATA / "fit", DATA / "gpx"], athlete="ana")
+    before = _count(engine)
+    downgrade(engine, FIRST_REVISION)  # before activities had names
+    migrate(engine)  # the upgrade back-fills them in SQL
+    rows = services.list_activities(engine, "ana")
+    assert len(rows) == before > 5
+    assert {row.sport.value for row in rows} >= {"run", "ride", "swim"}
+    for row in rows:
+        local_s = row.started_at.timestamp() + row.utc_offset_s
+        assert row.name == default_activity_name(row.sport.value, int(local_s // 3600 % 24)), row
 
 
 def test_suite_runs_on_the_configured_backend(engine: Engine) -> None:
-    import os
-
-    from tests.conftest import PG_URL_ENV
-
     expected = "postgresql" if os.environ.get(PG_URL_ENV) else "sqlite"
     assert engine.dialect.name == expected

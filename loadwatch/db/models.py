@@ -77,6 +77,7 @@ class OriginalFile(Base):
     content_zlib: Mapped[bytes] = mapped_column(LargeBinary)
     sport_hint: Mapped[str | None] = mapped_column(String(32))
     gear_hint: Mapped[str | None] = mapped_column(String(120))
+    name_hint: Mapped[str | None] = mapped_column(String(200))
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -107,6 +108,7 @@ class Activity(Base):
     athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
     sport: Mapped[str] = mapped_column(String(32))
     sub_sport: Mapped[str | None] = mapped_column(String(64))
+    name: Mapped[str | None] = mapped_column(String(200))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     utc_offset_s: Mapped[int] = mapped_column(Integer)
     duration_s: Mapped[float] = mapped_column(Float)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from loadwatch.db.models import Activity, Athlete, OriginalFile, PainEntry, Setting, Shoe
-from loadwatch.domain import ActivityRow, ParsedActivity, SourceFormat, Sport
+from loadwatch.domain import ActivityRow, ParsedActivity, SourceFormat, Sport, default_activity_name
 from loadwatch.errors import NotFoundError
 
 # Only the column-name constants of load/: one definition of every frame's columns (STYLE 3).
@@ -94,6 +94,7 @@ def add_original(
     content_zlib: bytes,
     sport_hint: str | None,
     gear_hint: str | None,
+    name_hint: str | None = None,
 ) -> None:
     session.add(
         OriginalFile(
@@ -104,6 +105,7 @@ def add_original(
             content_zlib=content_zlib,
             sport_hint=sport_hint,
             gear_hint=gear_hint,
+            name_hint=name_hint[:200] if name_hint else None,
             imported_at=now_utc(),
         )
     )
@@ -143,8 +145,15 @@ def same_activity_candidates(
     return matches
 
 
-def apply_parsed(activity: Activity, parsed: ParsedActivity, sport: Sport, offset_s: int) -> None:
-    """Copy a parsed record's fields onto a stored activity (new, merged or re-imported)."""
+def apply_parsed(
+    activity: Activity, parsed: ParsedActivity, sport: Sport, offset_s: int, name: str | None = None
+) -> None:
+    """Copy a parsed record's fields onto a stored activity (new, merged or re-imported).
+
+    `name` (an export's title) wins; else a stored name is kept; else "Morning Run" style.
+    """
+    local_hour = (parsed.started_at + timedelta(seconds=offset_s)).hour
+    activity.name = (name or activity.name or default_activity_name(sport.value, local_hour))[:200]
     activity.sport = sport.value
     activity.sub_sport = parsed.sub_sport
     activity.started_at = parsed.started_at
@@ -195,6 +204,7 @@ def _row(activity: Activity, athlete: str, shoe: str | None) -> ActivityRow:
         source_format=SourceFormat(activity.source_format),
         source_file=activity.source_file,
         shoe=shoe,
+        name=activity.name,
     )
 
 

@@ -36,9 +36,14 @@ ACTIVITY_COLUMNS = (
 
 # shoes (one row per pair) and pain entries, as the repository returns them
 SHOE_COLUMNS = (
-    "shoe_id", "name", "starting_distance_m", "window_start_m", "window_end_m", "retired",
+    "shoe_id",
+    "name",
+    "starting_distance_m",
+    "window_start_m",
+    "window_end_m",
+    "retired",
     "is_default",
-)  # fmt: skip
+)
 PAIN_COLUMNS = ("entry_date", "during", "after", "morning", "location", "activity_id")
 
 # derived
