@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -215,16 +215,26 @@ def activities(
         click.echo(json.dumps([activity_json(r) for r in rows], indent=2))
         return
     table = Table(title=f"{len(rows)} activities")
-    for column in ("id", "athlete", "name", "start (local)", "km", "time", "ascent m", "file"):
+    unit = _units(ctx, athlete) if athlete else DistanceUnit.KM
+    for column in (
+        "id",
+        "athlete",
+        "name",
+        "start (local)",
+        unit.value,
+        "time",
+        "ascent m",
+        "file",
+    ):
         table.add_column(column)
     for row in rows:
-        local = row.started_at.timestamp() + row.utc_offset_s
         table.add_row(
             str(row.id),
             row.athlete,
             row.name or row.sport.value,
-            datetime.utcfromtimestamp(local).strftime("%Y-%m-%d %H:%M"),  # noqa: DTZ004 - shifted by the stored offset
-            f"{row.distance_m / 1000:.2f}",
+            f"{services.local_day(row.started_at, row.utc_offset_s)} "
+            f"{(row.started_at + timedelta(seconds=row.utc_offset_s)):%H:%M}",
+            f"{to_unit(row.distance_m, unit):.2f}",
             _hms(row.duration_s),
             "" if row.ascent_m is None else f"{row.ascent_m:.0f}",
             Path(row.source_file).name,

@@ -180,3 +180,11 @@ def test_settings_show_and_threshold_override(run) -> None:
     assert changed["thresholds"]["weekly_growth_ratio"] == 0.2
     bad = run("settings", "--athlete", "ana", "--threshold", "weekly_growth_ratio")
     assert bad.exit_code == 1 and "NAME=NUMBER" in bad.output
+
+
+def test_activities_table_uses_the_athletes_units(run) -> None:
+    run("import", str(DATA / "gpx/run-10k-hilly.gpx"), "--athlete", "ana")
+    run("settings", "--athlete", "ana", "--units", "mi")
+    output = run("activities", "--athlete", "ana").output
+    assert "6.21" in output  # 10.0 km in miles
+    assert "2026-03-04 08:00" in output  # local time (Zurich, UTC+1)
