@@ -778,3 +778,85 @@ def settings(
             click.echo(f"{key}: {shown}")
     for key, number in result.thresholds.to_dict().items():
         click.echo(f"  {key} = {number:g}")
+
+
+@cli.group()
+def squad() -> None:
+    """A coach's squad: every athlete's week at a glance, riskiest first.
+
+    \b
+    Example:
+        loadwatch squad add "Coach Kim" ana ben
+        loadwatch squad show --coach "Coach Kim"
+    """
+
+
+@squad.command("show")
+@click.option("--coach", default=None, help="Only this coach's athletes (default: everyone).")
+@click.option(
+    "--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Local day (default today)."
+)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@_errors_as_click
+def squad_show(
+    ctx: click.Context, coach: str | None, as_of: datetime | None, as_json: bool
+) -> None:
+    """One row per athlete: this week, growth, largest spike, pain, shoes, flags; riskiest first.
+
+    \b
+    Example:
+        loadwatch squad show --coach "Coach Kim" --json
+    """
+    rows = services.squad_overview(_engine(ctx), _date(as_of), today=local_today(), coach=coach)
+    if as_json:
+        data = [
+            {
+                **asdict(r),
+                "flags": list(r.flags),
+                "last_run_date": r.last_run_date.isoformat() if r.last_run_date else None,
+            }
+            for r in rows
+        ]
+        click.echo(json.dumps(data, indent=2))
+        return
+    table = Table(title=f"Squad{' of ' + coach if coach else ''}: riskiest first")
+    for column in (
+        "athlete",
+        "status",
+        "this week km",
+        "growth",
+        "largest spike",
+        "pain",
+        "shoes",
+        "flags",
+    ):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(
+            r.athlete,
+            r.top_severity or "ok",
+            f"{r.this_week_m / 1000:.1f}",
+            "-" if r.growth_ratio is None else f"{r.growth_ratio:+.0%}",
+            "-" if r.largest_spike_ratio is None else f"{r.largest_spike_ratio:.2f}x",
+            r.pain_zone or "-",
+            r.shoe_status or "-",
+            ", ".join(r.flags),
+        )
+    _console().print(table)
+
+
+@squad.command("add")
+@click.argument("coach")
+@click.argument("athletes", nargs=-1, required=True)
+@click.pass_context
+@_errors_as_click
+def squad_add(ctx: click.Context, coach: str, athletes: tuple[str, ...]) -> None:
+    """Add athletes to a coach's squad (the coach is created on first use).
+
+    \b
+    Example:
+        loadwatch squad add "Coach Kim" ana ben chloe
+    """
+    members = services.add_to_squad(_engine(ctx), coach, athletes)
+    click.echo(f"{coach}'s squad: {', '.join(members)}")

@@ -603,7 +603,7 @@ def load_demo(engine: Engine, today: date | None = None, seed: int = 42) -> list
 
     Athletes already present are skipped, so loading twice changes nothing.
     """
-    from loadwatch.sample import PAIN, SHOES, demo_files, shoe_for_run
+    from loadwatch.sample import COACH, PAIN, SHOES, demo_files, shoe_for_run
 
     today = today or _today()
     present = {a.name for a in list_athletes(engine)}
@@ -657,6 +657,8 @@ def load_demo(engine: Engine, today: date | None = None, seed: int = 42) -> list
                     on_date=day,
                     today=today,
                 )
+    if by_athlete:
+        add_to_squad(engine, COACH, list(by_athlete))
     return results
 
 
@@ -801,6 +803,7 @@ def squad_overview(
     as_of: date | None = None,
     athletes: Sequence[str] | None = None,
     today: date | None = None,
+    coach: str | None = None,
 ) -> list[SquadRow]:
     """Every athlete's week at a glance, riskiest first (pain red > warnings > cautions).
 
@@ -814,7 +817,16 @@ def squad_overview(
     _check_not_future(as_of, today, "as-of date")
     since = datetime.combine(recent_history_start(as_of), time(), tzinfo=UTC)
     with Session(engine) as session:
-        rows = [a for a in repository.athletes(session) if athletes is None or a.name in athletes]
+        members = (
+            repository.squad_athlete_ids(session, repository.get_coach(session, coach).id)
+            if coach
+            else None
+        )
+        rows = [
+            a
+            for a in repository.athletes(session)
+            if (athletes is None or a.name in athletes) and (members is None or a.id in members)
+        ]
         ids = [a.id for a in rows]
         frames = repository.activities_frames_for(session, ids, since)
         shoes = repository.shoes_frames_for(session, ids)
@@ -1155,3 +1167,27 @@ def list_shoes(engine: Engine, athlete: str) -> list[ShoeView]:
 
 def _shoe(engine: Engine, athlete: str, name: str) -> ShoeView:
     return next(s for s in list_shoes(engine, athlete) if s.name == name)
+
+
+# ---------------------------------------------------------------- coaches
+
+
+def list_coaches(engine: Engine) -> list[str]:
+    with Session(engine) as session:
+        return [c.name for c in repository.coaches(session)]
+
+
+def add_to_squad(engine: Engine, coach: str, athletes: Sequence[str]) -> list[str]:
+    """Add athletes to a coach's squad (the coach is created on first use).
+
+    Raises:
+        InputError: an empty coach name. NotFoundError: an unknown athlete (nothing is added).
+    """
+    if not coach.strip():
+        raise InputError("coach name must not be empty")
+    with Session(writer(engine)) as session, session.begin():
+        row = repository.get_or_create_coach(session, coach.strip())
+        for name in athletes:
+            repository.add_squad_member(session, row.id, repository.get_athlete(session, name).id)
+        members = repository.squad_athlete_ids(session, row.id)
+        return sorted(a.name for a in repository.athletes(session) if a.id in members)

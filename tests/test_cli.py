@@ -188,3 +188,16 @@ def test_activities_table_uses_the_athletes_units(run) -> None:
     output = run("activities", "--athlete", "ana").output
     assert "6.21" in output  # 10.0 km in miles
     assert "2026-03-04 08:00" in output  # local time (Zurich, UTC+1)
+
+
+def test_squad_commands(run) -> None:
+    run("import", str(DATA / "gpx/run-10k-hilly.gpx"), "--athlete", "ana")
+    run("import", str(DATA / "tcx/run-10k.tcx"), "--athlete", "bo")
+    assert "Kim's squad: ana" in run("squad", "add", "Kim", "ana").output
+    rows = json.loads(
+        run("squad", "show", "--coach", "Kim", "--as-of", "2026-03-05", "--json").output
+    )
+    assert [r["athlete"] for r in rows] == ["ana"]
+    assert rows[0]["this_week_m"] == pytest.approx(10001.3, abs=0.1)
+    unknown = run("squad", "show", "--coach", "Lee")
+    assert unknown.exit_code == 1 and "no coach named 'Lee'" in unknown.output

@@ -176,3 +176,18 @@ def test_runpandas_season_weekly_totals_equal_the_sum_of_runs(
     offsets = {r.utc_offset_s for r in rows}
     assert offsets == {-3 * 3600, -2 * 3600}
     assert sum(r.utc_offset_s == -2 * 3600 for r in rows) == 1
+
+
+def test_a_coach_sees_only_their_squad_and_unknown_names_are_clear_errors(engine: Engine) -> None:
+    _runs(engine, [8, 8], athlete="ana")
+    _runs(engine, [9, 9], athlete="bo")
+    assert services.add_to_squad(engine, "Kim", ["ana"]) == ["ana"]
+    assert [
+        r.athlete for r in services.squad_overview(engine, TODAY, today=TODAY, coach="Kim")
+    ] == ["ana"]
+    assert len(services.squad_overview(engine, TODAY, today=TODAY)) == 2
+    with pytest.raises(NotFoundError, match="no coach named 'Lee'; known coaches: Kim"):
+        services.squad_overview(engine, TODAY, today=TODAY, coach="Lee")
+    with pytest.raises(NotFoundError, match="no athlete named 'zed'"):
+        services.add_to_squad(engine, "Kim", ["bo", "zed"])
+    assert services.add_to_squad(engine, "Kim", []) == ["ana"]  # nothing half-added

@@ -65,6 +65,27 @@ class Athlete(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class Coach(Base):
+    __tablename__ = "coaches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SquadMember(Base):
+    """Which athletes a coach follows (a coach may have several squads' worth; one list here)."""
+
+    __tablename__ = "squad_members"
+
+    coach_id: Mapped[int] = mapped_column(
+        ForeignKey("coaches.id", ondelete="CASCADE"), primary_key=True
+    )
+    athlete_id: Mapped[int] = mapped_column(
+        ForeignKey("athletes.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
 class OriginalFile(Base):
     """Every imported file, content-addressed and zlib-compressed, so the log can be rebuilt."""
 

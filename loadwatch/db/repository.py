@@ -9,7 +9,16 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from loadwatch.db.models import Activity, Athlete, OriginalFile, PainEntry, Setting, Shoe
+from loadwatch.db.models import (
+    Activity,
+    Athlete,
+    Coach,
+    OriginalFile,
+    PainEntry,
+    Setting,
+    Shoe,
+    SquadMember,
+)
 from loadwatch.domain import ActivityRow, ParsedActivity, SourceFormat, Sport, default_activity_name
 from loadwatch.errors import NotFoundError
 
@@ -382,3 +391,37 @@ def activities_frames_for(
     floats = [c for c in columns if c not in (ACTIVITY_ID, SPORT, STARTED_AT)]
     frame = frame.astype(dict.fromkeys(floats, "float64"))
     return _split(frame, athlete_ids, columns)
+
+
+def coaches(session: Session) -> Sequence[Coach]:
+    return session.scalars(select(Coach).order_by(Coach.name)).all()
+
+
+def get_or_create_coach(session: Session, name: str) -> Coach:
+    coach = session.scalar(select(Coach).where(Coach.name == name))
+    if coach is None:
+        coach = Coach(name=name, created_at=now_utc())
+        session.add(coach)
+        session.flush()
+    return coach
+
+
+def get_coach(session: Session, name: str) -> Coach:
+    """Raises NotFoundError with the known coaches when `name` is unknown."""
+    coach = session.scalar(select(Coach).where(Coach.name == name))
+    if coach is None:
+        known = ", ".join(c.name for c in coaches(session)) or "none"
+        raise NotFoundError(f"no coach named {name!r}; known coaches: {known}")
+    return coach
+
+
+def squad_athlete_ids(session: Session, coach_id: int) -> set[int]:
+    return set(
+        session.scalars(select(SquadMember.athlete_id).where(SquadMember.coach_id == coach_id))
+    )
+
+
+def add_squad_member(session: Session, coach_id: int, athlete_id: int) -> None:
+    if session.get(SquadMember, (coach_id, athlete_id)) is None:
+        session.add(SquadMember(coach_id=coach_id, athlete_id=athlete_id))
+        session.flush()

@@ -12,10 +12,13 @@ SEVERITY_BADGE = {"warning": "warning", "caution": "caution", "info": "info", No
 PAIN_BADGE = {"red": "red", "amber": "amber", "green": "green", None: "-"}
 
 st.title("Squad")
-rows = services.squad_overview(get_engine(), today=today())
+coaches = services.list_coaches(get_engine())
+coach = st.sidebar.selectbox("Coach", coaches, key="squad_page.coach") if coaches else None
+rows = services.squad_overview(get_engine(), today=today(), coach=coach)
 if not rows:
     st.info(
-        "No athletes yet: import your runners' files on the Import page (one athlete per import)."
+        "No athletes yet: import your runners' files on the Import page (one athlete per "
+        "import), then add them to your squad with `loadwatch squad add COACH ATHLETE...`."
     )
     st.stop()
 

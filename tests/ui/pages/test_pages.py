@@ -178,3 +178,30 @@ def test_settings_switch_to_miles_shows_miles(demo_copy: str, app_env) -> None:
     assert at.success[0].value == "Saved."
     at.switch_page("loadwatch/ui/pages/overview_page.py").run()
     assert at.metric[0].value.endswith(" mi")
+
+
+def test_squad_page_and_squad_show_json_agree(sample_url: str, app_env) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from loadwatch.cli import cli
+
+    app_env.setenv("LOADWATCH_DB_URL", sample_url)
+    at = open_page("squad")
+    assert at.sidebar.selectbox(key="squad_page.coach").value == "Coach Kim"
+    args = [
+        "--db",
+        sample_url,
+        "squad",
+        "show",
+        "--coach",
+        "Coach Kim",
+        "--as-of",
+        "2026-11-21",
+        "--json",
+    ]
+    rows = json.loads(CliRunner().invoke(cli, args).output)
+    table = at.dataframe[0].value
+    assert list(table["athlete"]) == [r["athlete"] for r in rows]
+    assert list(table["this week (km)"]) == [round(r["this_week_m"] / 1000, 1) for r in rows]
