@@ -236,7 +236,18 @@ def import_uploads(
     """Import uploaded files (name, bytes): activity files, .gz files or zip archives.
 
     Each file is its own unit: it is imported whole or not at all, and a bad file does not stop
-    the others. Returns one `ImportResult` per activity file found, in input order.
+    the others.
+
+    Args:
+        files: (file name, bytes) pairs; the name is used in messages only (content is sniffed).
+        athlete: whose runs (created on first use).
+        progress: called with each result as soon as its batch is committed.
+        today: the local day used to refuse activities that start in the future.
+
+    Returns:
+        One `ImportResult` per activity stored or merged (a multisport FIT gives several) and one
+        per duplicate or rejected file, batch by batch (rejections found while reading a batch
+        come before that batch's stored activities).
     """
 
     def sources() -> Iterator[SourceFile]:
@@ -305,7 +316,7 @@ def _import(
 
     try:
         for batch in _batches(sources, BATCH_FILES):
-            jobs, dupes = _prepare(write_engine, batch, home_tz, default_sport, today)
+            jobs, dupes = _prepare(engine, batch, home_tz, default_sport, today)  # reads only
             if executor is None and len(jobs) >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) > 1:
                 executor = ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=_mp_context())
             if executor is not None:
@@ -378,12 +389,14 @@ def _duplicate(name: str, activity_ids: list[int]) -> ImportResult:
     )
 
 
-def _richness(
-    has_hr: bool, has_cadence: bool, has_ascent: bool, fmt: SourceFormat, distance_m: float
-) -> tuple[int, ...]:
+_FORMAT_RANK = {SourceFormat.FIT: 2, SourceFormat.TCX: 1, SourceFormat.GPX: 0}
+
+
+def _richness(record: ParsedActivity | Activity) -> tuple[int, int]:
     """Which of two records of one run to keep: more signals first, then FIT over TCX over GPX."""
-    format_rank = {SourceFormat.FIT: 2, SourceFormat.TCX: 1, SourceFormat.GPX: 0}[fmt]
-    return (int(has_hr) + int(has_cadence) + int(has_ascent) + int(distance_m > 0), format_rank)
+    signals = [record.avg_hr_bpm, record.avg_cadence_spm, record.ascent_m]
+    count = sum(value is not None for value in signals) + int(record.distance_m > 0)
+    return count, _FORMAT_RANK[SourceFormat(record.source_format)]
 
 
 def _store(engine: Engine, athlete_id: int, parsed_files: list[_Parsed], report: Progress) -> None:
@@ -424,24 +437,10 @@ def _store_file(
     session.flush()
     results = []
     for index, (parsed, offset) in enumerate(parsed_file.activities):
-        richness = _richness(
-            parsed.avg_hr_bpm is not None,
-            parsed.avg_cadence_spm is not None,
-            parsed.ascent_m is not None,
-            parsed.source_format,
-            parsed.distance_m,
-        )
         same = repository.same_activity_candidates(session, athlete_id, parsed, parsed.sport)
         if same:
             existing = same[0]
-            kept = _richness(
-                existing.avg_hr_bpm is not None,
-                existing.avg_cadence_spm is not None,
-                existing.ascent_m is not None,
-                SourceFormat(existing.source_format),
-                existing.distance_m,
-            )
-            if richness > kept:
+            if _richness(parsed) > _richness(existing):
                 old_file = existing.source_file
                 repository.apply_parsed(existing, parsed, parsed.sport, offset, hints.name)
                 existing.source_file = parsed_file.name[-500:]
