@@ -291,7 +291,7 @@ def _import(
     progress: Progress | None,
     today: date | None,
 ) -> list[ImportResult]:
-    today = today or datetime.now(tz=UTC).date()
+    today = today or _today()
     write_engine = writer(engine)
     with Session(write_engine) as session, session.begin():
         athlete_row = repository.get_or_create_athlete(session, athlete)
@@ -553,7 +553,7 @@ def reimport(engine: Engine, today: date | None = None) -> ReimportSummary:
 
     Activities keep their ids, shoes and pain links; only the derived fields change.
     """
-    today = today or datetime.now(tz=UTC).date()
+    today = today or _today()
     files = updated = 0
     failed: list[str] = []
     with Session(writer(engine)) as session, session.begin():
@@ -878,9 +878,8 @@ def _squad_row(status: SquadStatus) -> SquadRow:
     )
 
 
-def _finite(value: object) -> float | None:
-    number = float(value)  # type: ignore[arg-type]
-    return None if math.isnan(number) else number
+def _finite(value: float) -> float | None:
+    return None if math.isnan(value) else value
 
 
 # ---------------------------------------------------------------- pain

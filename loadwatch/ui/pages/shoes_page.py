@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -54,9 +56,9 @@ else:
     )
 
 
-def _act(action: object, *args: object) -> None:
+def _act(action: Callable[..., object], *args: object) -> None:
     try:
-        action(*args)  # type: ignore[operator]
+        action(*args)
     except (InputError, NotFoundError) as exc:
         st.error(str(exc))
     else:
