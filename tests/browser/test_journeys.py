@@ -116,5 +116,11 @@ def test_every_page_renders_in_a_real_browser(
     wait_idle(page)
     page.locator("h1").first.wait_for(timeout=30_000)
     assert page.locator("[data-testid=stException]").count() == 0
+    charts = page.locator("[data-testid=stPlotlyChart]")
+    for index in range(charts.count()):  # every chart draws, not just an empty frame
+        charts.nth(index).scroll_into_view_if_needed()
+        charts.nth(index).locator(".main-svg").first.wait_for(timeout=30_000)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.wait_for_timeout(500)
     page.screenshot(path=str(screenshot_dir(tmp_path) / f"{name}.png"))
     page.close()

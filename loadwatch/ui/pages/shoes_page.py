@@ -41,7 +41,7 @@ else:
     st.plotly_chart(charts.shoes(frame, units), key="shoes_page.chart")
     for pair in pairs:
         default = " · default" if pair.is_default else ""
-        retired = f" · retired {pair.retired_on}" if pair.retired_on else ""
+        retired = f" {pair.retired_on}" if pair.retired_on else ""
         st.progress(
             min(pair.distance_m / pair.window_end_m, 1.0),
             text=f"**{pair.name}** ({pair.brand_model or 'no model'}): "
