@@ -721,6 +721,9 @@ def shoes_assign(ctx: click.Context, activity_id: int, name: str) -> None:
     "--home-tz", default=None, help="Time zone for files without one, e.g. Europe/Zurich."
 )
 @click.option(
+    "--default-sport", default=None, help="Sport for files that do not say (GPX without <type>)."
+)
+@click.option(
     "--threshold", "thresholds", multiple=True, help="NAME=VALUE, e.g. weekly_growth_ratio=0.15"
 )
 @click.option("--json", "as_json", is_flag=True)
@@ -732,10 +735,11 @@ def settings(
     units: str | None,
     week_start: str | None,
     home_tz: str | None,
+    default_sport: str | None,
     thresholds: tuple[str, ...],
     as_json: bool,
 ) -> None:
-    """Show or change units (km or mi), week start, home time zone and rule thresholds.
+    """Show or change units (km or mi), week start, home time zone, default sport, thresholds.
 
     \b
     Example:
@@ -752,7 +756,7 @@ def settings(
                 f"threshold must look like NAME=NUMBER, got {item!r}"
             ) from None
     engine = _engine(ctx)
-    if units or week_start or home_tz or overrides:
+    if units or week_start or home_tz or default_sport or overrides:
         result = services.update_settings(
             engine,
             athlete,
@@ -760,6 +764,7 @@ def settings(
             week_start=week_start,
             home_tz=home_tz,
             thresholds=overrides or None,
+            default_sport=default_sport,
         )
     else:
         result = services.athlete_settings(engine, athlete)
@@ -768,6 +773,7 @@ def settings(
         "units": result.units.value,
         "week_start": WEEKDAYS[result.week_start],
         "home_tz": result.home_tz,
+        "default_sport": result.default_sport.value,
         "thresholds": result.thresholds.to_dict(),
     }
     if as_json:

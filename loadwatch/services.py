@@ -78,6 +78,7 @@ class AthleteSettings:
     week_start: int  # 0 = Monday ... 6 = Sunday
     home_tz: str
     thresholds: Thresholds
+    default_sport: Sport = Sport.RUN
 
 
 # ---------------------------------------------------------------- parsing (runs in workers)
@@ -697,6 +698,7 @@ def _settings_view(athlete: Athlete, setting: Setting | None) -> AthleteSettings
         week_start=setting.week_start if setting else 0,
         home_tz=athlete.home_tz,
         thresholds=thresholds,
+        default_sport=Sport(athlete.default_sport),
     )
 
 
@@ -708,8 +710,10 @@ def update_settings(
     week_start: str | int | None = None,
     home_tz: str | None = None,
     thresholds: dict[str, float] | None = None,
+    default_sport: str | None = None,
 ) -> AthleteSettings:
-    """Change display units (km|mi), week start (monday..sunday), home time zone or thresholds.
+    """Change units (km|mi), week start, home time zone, default sport (for files that do not
+    say, such as a GPX without <type>) or thresholds.
 
     Raises:
         InputError: an unknown unit, weekday, time zone or threshold; nothing is changed.
@@ -724,6 +728,11 @@ def update_settings(
             setting.units = units
         if week_start is not None:
             setting.week_start = _weekday(week_start)
+        if default_sport is not None:
+            if default_sport not in {s.value for s in Sport}:
+                known = ", ".join(s.value for s in Sport)
+                raise InputError(f"default sport must be one of {known}; got {default_sport!r}")
+            row.default_sport = default_sport
         if home_tz is not None:
             try:
                 ZoneInfo(home_tz)

@@ -201,3 +201,15 @@ def test_squad_commands(run) -> None:
     assert rows[0]["this_week_m"] == pytest.approx(10001.3, abs=0.1)
     unknown = run("squad", "show", "--coach", "Lee")
     assert unknown.exit_code == 1 and "no coach named 'Lee'" in unknown.output
+
+
+def test_default_sport_applies_to_files_that_do_not_say(run) -> None:
+    run("import", str(DATA / "tcx/run-10k.tcx"), "--athlete", "ana")  # creates ana
+    assert run("settings", "--athlete", "ana", "--default-sport", "walk").exit_code == 0
+    run("import", str(DATA / "gpx/no-type.gpx"), "--athlete", "ana")
+    sports = {
+        r["source_format"]: r["sport"] for r in json.loads(run("activities", "--json").output)
+    }
+    assert sports == {"tcx": "run", "gpx": "walk"}
+    bad = run("settings", "--athlete", "ana", "--default-sport", "curling")
+    assert bad.exit_code == 1 and "default sport must be one of" in bad.output
