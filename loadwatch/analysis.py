@@ -159,18 +159,8 @@ class SquadStatus:
     pain: PainStatus
 
 
-def squad_status(
-    athlete: str,
-    activities: pd.DataFrame,
-    shoes: pd.DataFrame,
-    pain: pd.DataFrame,
-    as_of: date,
-    units: DistanceUnit = DistanceUnit.KM,
-    week_start: int = 0,
-    thresholds: Thresholds | None = None,
-) -> SquadStatus:
+def squad_status(athlete: str, ctx: RuleContext) -> SquadStatus:
     """The rules without the plan and the report's extra columns: the squad view's cost."""
-    ctx = rule_context(activities, shoes, pain, as_of, units, week_start, thresholds)
     return SquadStatus(athlete, ctx, evaluate(ctx), pain_status(ctx))
 
 

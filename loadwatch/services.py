@@ -7,6 +7,8 @@ import json
 import math
 import multiprocessing
 import os
+import threading
+import time as clock
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -27,6 +29,7 @@ from loadwatch.analysis import (
     SquadStatus,
     build_report,
     report_json,
+    rule_context,
     squad_status,
 )
 from loadwatch.db import repository
@@ -55,6 +58,7 @@ from loadwatch.units import METRES_PER_MILE, DistanceUnit
 DEFAULT_ATHLETE = "me"
 BATCH_FILES = 64  # files parsed and committed together (one SAVEPOINT each); bounds memory
 PARALLEL_MIN_FILES = 32  # below this a process pool costs more than it saves
+PARENT_POLL_S = 1.0  # how often an import worker checks that its importer still runs
 MAX_RUN_DISTANCE_M = 300_000.0  # longer than any single-stage ultramarathon: a bad file
 MAX_DURATION_S = 7 * 24 * 3600.0
 MAX_RUN_SPEED_M_PER_S = 12.5  # faster than the 100 m world record pace, sustained: a bad file
@@ -319,7 +323,12 @@ def _import(
         for batch in _batches(sources, BATCH_FILES):
             jobs, dupes = _prepare(engine, batch, home_tz, default_sport, today)  # reads only
             if executor is None and len(jobs) >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) > 1:
-                executor = ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=_mp_context())
+                executor = ProcessPoolExecutor(
+                    max_workers=os.cpu_count(),
+                    mp_context=_mp_context(),
+                    initializer=_exit_with_parent,
+                    initargs=(os.getpid(),),
+                )
             if executor is not None:
                 # The workers parse this batch while the previous one is written.
                 submitted = _submit(executor, jobs)
@@ -342,6 +351,27 @@ def _mp_context() -> multiprocessing.context.BaseContext:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["loadwatch.services"])
     return context
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """Pool initializer: a worker exits once the importing process is gone.
+
+    A killed import (SIGKILL, a crashed dashboard) cannot shut its pool down, and the workers
+    would wait forever on a queue whose write end they hold themselves, keeping the forkserver
+    alive too. Each worker polls its importer instead.
+    """
+
+    def watch() -> None:
+        while True:
+            clock.sleep(PARENT_POLL_S)
+            try:
+                os.kill(parent_pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:  # alive, owned by someone else
+                continue
+
+    threading.Thread(target=watch, name="loadwatch-parent-watch", daemon=True).start()
 
 
 def _submit(executor: Executor, jobs: list[_Job]) -> list[Future[list[_Parsed]]]:
@@ -843,8 +873,7 @@ def squad_overview(
     squad = []
     for athlete in rows:
         s = settings[athlete.id]
-        status = squad_status(
-            athlete.name,
+        ctx = rule_context(
             frames[athlete.id],
             shoes[athlete.id],
             pains[athlete.id],
@@ -853,6 +882,7 @@ def squad_overview(
             s.week_start,
             s.thresholds,
         )
+        status = squad_status(athlete.name, ctx)
         squad.append(_squad_row(status))
     return sorted(squad, key=lambda r: (-r.risk, r.athlete))
 

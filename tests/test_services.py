@@ -70,12 +70,22 @@ def test_poorer_second_source_is_merged_into_the_richer_record(engine: Engine) -
     assert _count(engine, Activity) == 1
 
 
-def test_whole_hour_time_zone_shift_is_still_the_same_run(engine: Engine) -> None:
+def test_whole_hour_time_zone_shift_between_two_sources_is_still_the_same_run(
+    engine: Engine,
+) -> None:
     track = make_track(START, 6000, 320, seed=13, interval_s=5)
+    # The GPX exporter wrote local time (UTC+2) as if it were UTC, and its clock is 30 s off.
     shifted = make_track(START + timedelta(hours=2, seconds=30), 6000, 320, seed=13, interval_s=5)
-    _upload(engine, ("a.gpx", gpx_bytes(track)))
-    (result,) = _upload(engine, ("b.gpx", gpx_bytes(shifted)))
+    _upload(engine, ("watch.fit", fit_bytes([track])))
+    (result,) = _upload(engine, ("export.gpx", gpx_bytes(shifted)))
     assert result.status is ImportStatus.MERGED
+
+
+def test_two_gpx_runs_exactly_twelve_hours_apart_are_two_runs(engine: Engine) -> None:
+    morning = make_track(START, 6000, 320, seed=23, interval_s=10)
+    evening = make_track(START + timedelta(hours=12), 6000, 320, seed=24, interval_s=10)
+    results = _upload(engine, ("am.gpx", gpx_bytes(morning)), ("pm.gpx", gpx_bytes(evening)))
+    assert [r.status for r in results] == [ImportStatus.IMPORTED, ImportStatus.IMPORTED]
 
 
 def test_different_duration_is_a_different_run(engine: Engine) -> None:
@@ -242,6 +252,7 @@ def test_killed_import_leaves_a_consistent_log_and_can_be_run_again(
     deadline = time.monotonic() + 60
     while _count(engine, Activity) == 0 and time.monotonic() < deadline:
         time.sleep(0.05)
+    before = _orphan_forkservers()
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     partial = _count(engine, Activity)
@@ -249,6 +260,26 @@ def test_killed_import_leaves_a_consistent_log_and_can_be_run_again(
     results = services.import_paths(engine, [folder], athlete="ana", today=TODAY)
     assert sum(r.status is ImportStatus.DUPLICATE for r in results) == partial
     assert _count(engine, Activity) == 200
+    deadline = time.monotonic() + 20  # the killed import's workers notice and exit
+    while _orphan_forkservers() - before and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not _orphan_forkservers() - before, "a killed import left its worker processes behind"
+
+
+def _orphan_forkservers() -> set[int]:
+    """PIDs of multiprocessing forkservers whose parent is gone (adopted by PID 1)."""
+    orphans = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if b"multiprocessing.forkserver" in cmdline and ppid == 1:
+            orphans.add(int(entry.name))
+    return orphans
 
 
 def test_two_fit_runs_exactly_twelve_hours_apart_are_two_runs(engine: Engine) -> None:

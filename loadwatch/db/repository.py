@@ -126,9 +126,9 @@ def same_activity_candidates(
     """Activities that are this one from another source: same athlete and sport, start within
     60 s, duration within 5 %.
 
-    Whole-hour shifts (a GPX or TCX exporter writing local time as UTC) are allowed only when one
-    of the two records comes from such a format: two FIT files both carry true UTC, so two FIT
-    runs exactly 12 hours apart are two runs (a twice-a-day routine), not one.
+    Whole-hour shifts (an exporter writing local time as UTC) are allowed only between two
+    different formats, a watch's FIT and a Strava GPX say: two files of one format share one
+    clock, so two runs of the same length exactly 12 hours apart are a twice-a-day routine.
     """
     window = timedelta(hours=MAX_TZ_SHIFT_H, seconds=SAME_START_TOLERANCE_S)
     rows = session.scalars(
@@ -142,8 +142,8 @@ def same_activity_candidates(
     matches = []
     for row in rows:
         delta_s = (parsed.started_at - row.started_at).total_seconds()
-        both_utc = parsed.source_format.value == "fit" and row.source_format == "fit"
-        shift_s = 0 if both_utc else round(delta_s / HOUR_S) * HOUR_S
+        same_source_kind = parsed.source_format.value == row.source_format
+        shift_s = 0 if same_source_kind else round(delta_s / HOUR_S) * HOUR_S
         off_hour_s = abs(delta_s - shift_s)
         longest = max(row.duration_s, parsed.duration_s, 1.0)
         if (
