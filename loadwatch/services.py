@@ -468,7 +468,9 @@ def _store_file(
     session.flush()
     results = []
     for index, (parsed, offset) in enumerate(parsed_file.activities):
-        same = repository.same_activity_candidates(session, athlete_id, parsed, parsed.sport)
+        same = repository.same_activity_candidates(
+            session, athlete_id, parsed, parsed.sport, offset
+        )
         if same:
             existing = same[0]
             if _richness(parsed) > _richness(existing):

@@ -73,12 +73,20 @@ def test_poorer_second_source_is_merged_into_the_richer_record(engine: Engine) -
 def test_whole_hour_time_zone_shift_between_two_sources_is_still_the_same_run(
     engine: Engine,
 ) -> None:
-    track = make_track(START, 6000, 320, seed=13, interval_s=5)
-    # The GPX exporter wrote local time (UTC+2) as if it were UTC, and its clock is 30 s off.
-    shifted = make_track(START + timedelta(hours=2, seconds=30), 6000, 320, seed=13, interval_s=5)
-    _upload(engine, ("watch.fit", fit_bytes([track])))
+    track = make_track(START, 6000, 320, seed=13, interval_s=5)  # Zurich, 1 March: UTC+1
+    # The GPX exporter wrote local time as if it were UTC, and its clock is 30 s off.
+    shifted = make_track(START + timedelta(hours=1, seconds=30), 6000, 320, seed=13, interval_s=5)
+    _upload(engine, ("watch.fit", fit_bytes([track], utc_offset_s=3600)))
     (result,) = _upload(engine, ("export.gpx", gpx_bytes(shifted)))
     assert result.status is ImportStatus.MERGED
+
+
+def test_a_shift_other_than_the_local_offset_is_a_different_run(engine: Engine) -> None:
+    track = make_track(START, 6000, 320, seed=25, interval_s=5)  # Zurich: the offset is 1 h
+    later = make_track(START + timedelta(hours=12), 6000, 320, seed=26, interval_s=5)
+    _upload(engine, ("watch.fit", fit_bytes([track], utc_offset_s=3600)))
+    (result,) = _upload(engine, ("phone.gpx", gpx_bytes(later)))
+    assert result.status is ImportStatus.IMPORTED
 
 
 def test_two_gpx_runs_exactly_twelve_hours_apart_are_two_runs(engine: Engine) -> None:

@@ -32,7 +32,6 @@ from loadwatch.load.frames import (
     STARTED_AT,
 )
 
-HOUR_S = 3600
 SAME_START_TOLERANCE_S = 60
 MAX_TZ_SHIFT_H = 14
 
@@ -121,14 +120,15 @@ def add_original(
 
 
 def same_activity_candidates(
-    session: Session, athlete_id: int, parsed: ParsedActivity, sport: Sport
+    session: Session, athlete_id: int, parsed: ParsedActivity, sport: Sport, utc_offset_s: int
 ) -> list[Activity]:
     """Activities that are this one from another source: same athlete and sport, start within
     60 s, duration within 5 %.
 
-    Whole-hour shifts (an exporter writing local time as UTC) are allowed only between two
-    different formats, a watch's FIT and a Strava GPX say: two files of one format share one
-    clock, so two runs of the same length exactly 12 hours apart are a twice-a-day routine.
+    A time-zone shift is allowed only as the bug that causes it: an exporter writing local time
+    as UTC moves a run by exactly its local UTC offset, and only between two different formats
+    (a watch's FIT and a Strava GPX). Two runs of the same length exactly 12 hours apart are a
+    twice-a-day routine, not one run (found by the benchmark archives).
     """
     window = timedelta(hours=MAX_TZ_SHIFT_H, seconds=SAME_START_TOLERANCE_S)
     rows = session.scalars(
@@ -142,12 +142,12 @@ def same_activity_candidates(
     matches = []
     for row in rows:
         delta_s = (parsed.started_at - row.started_at).total_seconds()
-        same_source_kind = parsed.source_format.value == row.source_format
-        shift_s = 0 if same_source_kind else round(delta_s / HOUR_S) * HOUR_S
-        off_hour_s = abs(delta_s - shift_s)
+        shifts = {0}
+        if parsed.source_format.value != row.source_format:
+            shifts |= {utc_offset_s, -utc_offset_s, row.utc_offset_s, -row.utc_offset_s}
         longest = max(row.duration_s, parsed.duration_s, 1.0)
         if (
-            off_hour_s <= SAME_START_TOLERANCE_S
+            any(abs(delta_s - shift) <= SAME_START_TOLERANCE_S for shift in shifts)
             and abs(row.duration_s - parsed.duration_s) / longest <= 0.05
         ):
             matches.append(row)
