@@ -193,8 +193,3 @@ class PainLocation(StrEnum):
     FOOT = "foot"
     HIP = "hip"
     OTHER = "other"
-
-
-class Role(StrEnum):
-    RUNNER = "runner"
-    COACH = "coach"

@@ -55,10 +55,6 @@ class NotFoundError(LoadwatchError):
     """Unknown athlete, shoe or run id."""
 
 
-class PermissionDeniedError(LoadwatchError):
-    """The acting user may not see or change this athlete's data."""
-
-
 def _implausible(message: str, field: str, value: float, limit: float) -> ImplausibleValueError:
     return ImplausibleValueError(message, field=field, value=value, limit=limit)
 

@@ -16,7 +16,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from loadwatch.synth import fit_bytes, gpx_bytes, make_track, tcx_bytes
 
 DEMO_WEEKS = 26
-MILE_M = 1609.344
 COACH = "Coach Kim"
 
 

@@ -34,7 +34,6 @@ _SUMMARY_MESSAGES = frozenset(
     {_FILE_ID, _SPORT, _SESSION, _ACTIVITY, _FIELD_DESCRIPTION, _DEVELOPER_DATA_ID}
 )
 _TIMESTAMP_FIELD = 253
-_FIT_EPOCH_S = 631065600  # 1989-12-31T00:00:00Z; FIT date_time values count seconds from it
 _MAX_OFFSET_S = 14 * 3600
 
 _SPORTS: dict[str, Sport] = {

@@ -82,14 +82,3 @@ def acwr(daily: pd.Series) -> float | None:
     acute = daily.ewm(alpha=2 / (ACUTE_DAYS + 1), adjust=False).mean().iloc[-1]
     chronic = daily.ewm(alpha=2 / (CHRONIC_DAYS + 1), adjust=False).mean().iloc[-1]
     return float(acute / chronic) if chronic > 0 else None
-
-
-def fitness_fatigue_form(daily: pd.Series) -> pd.DataFrame:
-    """Banister-style 42-day fitness, 7-day fatigue and form (fitness - fatigue), EWMA smoothed."""
-    fitness = daily.ewm(alpha=2 / (42 + 1), adjust=False).mean()
-    fatigue = daily.ewm(alpha=2 / (7 + 1), adjust=False).mean()
-    return pd.DataFrame({"fitness": fitness, "fatigue": fatigue, "form": fitness - fatigue})
-
-
-def is_finite(value: float | None) -> bool:
-    return value is not None and bool(np.isfinite(value))

@@ -63,10 +63,3 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str]) -> None:
     missing = sorted(set(columns) - set(frame.columns))
     if missing:
         raise FrameSchemaError(f"frame is missing columns {missing}; it has {list(frame.columns)}")
-
-
-def empty_activities() -> pd.DataFrame:
-    frame = pd.DataFrame({c: pd.Series(dtype="float64") for c in ACTIVITY_COLUMNS})
-    frame[SPORT] = frame[SPORT].astype("object")
-    frame[STARTED_AT] = pd.to_datetime(frame[STARTED_AT], utc=True)
-    return frame

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 import numpy as np
 import pandas as pd
 
@@ -16,7 +14,7 @@ from loadwatch.load.frames import (
 )
 from loadwatch.load.weekly import runs_only
 
-WINDOW = timedelta(days=30)
+WINDOW = np.timedelta64(30, "D")  # R1: the 30 days before each run [frandsen2025]
 
 
 def run_spikes(activities: pd.DataFrame) -> pd.DataFrame:
@@ -34,7 +32,7 @@ def run_spikes(activities: pd.DataFrame) -> pd.DataFrame:
     runs = runs_only(activities).sort_values(STARTED_AT).reset_index(drop=True)
     starts = runs[STARTED_AT].dt.tz_convert(None).to_numpy(dtype="datetime64[ns]")
     distances = runs[DISTANCE_M].to_numpy(dtype=float)
-    window_starts = np.searchsorted(starts, starts - np.timedelta64(30, "D"), side="left")
+    window_starts = np.searchsorted(starts, starts - WINDOW, side="left")
     previous = np.full(len(runs), np.nan)
     for i, first in enumerate(window_starts):
         if first < i:
@@ -43,14 +41,3 @@ def run_spikes(activities: pd.DataFrame) -> pd.DataFrame:
     with np.errstate(divide="ignore", invalid="ignore"):
         runs[SPIKE_RATIO] = np.where(previous > 0, distances / previous, np.nan)
     return runs
-
-
-def longest_recent_run_m(activities: pd.DataFrame, before: datetime) -> float | None:
-    """Longest run (metres) in the 30 days before `before` (UTC-aware); None when there is none."""
-    require_columns(activities, {STARTED_AT, DISTANCE_M})
-    runs = runs_only(activities)
-    stamp = pd.Timestamp(before)
-    recent = runs[(runs[STARTED_AT] >= stamp - WINDOW) & (runs[STARTED_AT] < stamp)]
-    if recent.empty:
-        return None
-    return float(recent[DISTANCE_M].max())
