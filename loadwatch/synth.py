@@ -19,6 +19,8 @@ from xml.sax.saxutils import escape
 
 import numpy as np
 
+from loadwatch.importers.fit import fit_crc
+
 _FIT_EPOCH = datetime(1989, 12, 31, tzinfo=UTC)
 _ONE_DEGREE_M = (2 * math.pi * 6378137.0) / 360  # gpxpy's constant, so GPX distances agree
 _SPORT_CODES = {"run": 1, "ride": 2, "swim": 5, "walk": 11, "hike": 17, "transition": 3}
@@ -93,25 +95,6 @@ def _fit_time(moment: datetime) -> int:
 
 def _semicircles(degrees: float) -> int:
     return round(degrees * (2**31) / 180.0)
-
-
-def _crc(data: bytes) -> int:
-    crc = 0
-    for byte in data:
-        crc ^= byte
-        for _ in range(8):
-            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
-    return crc
-
-
-_CRC_TABLE = tuple(_crc(bytes([b])) for b in range(256))
-
-
-def fit_crc(data: bytes) -> int:
-    crc = 0
-    for byte in data:
-        crc = (crc >> 8) ^ _CRC_TABLE[(crc ^ byte) & 0xFF]
-    return crc
 
 
 # (field number, struct format, FIT base type)
