@@ -30,6 +30,13 @@ def _track(index: int):
     return make_track(started, distance_m, 3600 / (distance_m / 1000), seed=index, interval_s=1)
 
 
+def _member(name: str) -> zipfile.ZipInfo:
+    """A zip entry with a fixed date, so the same seed gives the same archive bytes."""
+    member = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+    member.compress_type = zipfile.ZIP_DEFLATED  # a hand-made ZipInfo would be stored uncompressed
+    return member
+
+
 def one_fit(index: int) -> bytes:
     return fit_bytes([_track(index)], utc_offset_s=3600, serial=index + 1)
 
@@ -48,7 +55,9 @@ def main() -> None:
     with ProcessPoolExecutor() as pool:
         with zipfile.ZipFile(OUT / "fit-archive.zip", "w", zipfile.ZIP_DEFLATED) as archive:
             for index, data in enumerate(pool.map(one_fit, range(args.runs), chunksize=20)):
-                archive.writestr(f"DI_CONNECT/UploadedFiles/{index:05d}_ACTIVITY.fit", data)
+                archive.writestr(
+                    _member(f"DI_CONNECT/UploadedFiles/{index:05d}_ACTIVITY.fit"), data
+                )
         gpx_dir = OUT / "gpx"
         gpx_dir.mkdir(exist_ok=True)
         for index, data in enumerate(pool.map(one_gpx, range(args.gpx))):
@@ -59,10 +68,10 @@ def main() -> None:
                 offset = args.runs + index  # different runs from the FIT archive
                 if index % 2:
                     name = f"activities/{offset}.gpx"
-                    archive.writestr(name, one_gpx(offset))
+                    archive.writestr(_member(name), one_gpx(offset))
                 else:
                     name = f"activities/{offset}.fit.gz"
-                    archive.writestr(name, gzip.compress(one_fit(offset)))
+                    archive.writestr(_member(name), gzip.compress(one_fit(offset), mtime=0))
                 rows.append(
                     {
                         "Activity ID": offset,
@@ -75,7 +84,7 @@ def main() -> None:
             writer = csv.DictWriter(text, fieldnames=list(rows[0]))
             writer.writeheader()
             writer.writerows(rows)
-            archive.writestr("activities.csv", text.getvalue())
+            archive.writestr(_member("activities.csv"), text.getvalue())
     for path in sorted(OUT.rglob("*.zip")):
         print(f"{path.name}: {path.stat().st_size / 1e6:.1f} MB")
 
