@@ -102,18 +102,8 @@ def rule_context(
     )
 
 
-def build_report(
-    athlete: str,
-    activities: pd.DataFrame,
-    shoes: pd.DataFrame,
-    pain: pd.DataFrame,
-    as_of: date,
-    units: DistanceUnit = DistanceUnit.KM,
-    week_start: int = 0,
-    thresholds: Thresholds | None = None,
-) -> Report:
+def build_report(athlete: str, ctx: RuleContext) -> Report:
     """Evaluate every rule for one athlete and add the plan and context (see `rule_context`)."""
-    ctx = rule_context(activities, shoes, pain, as_of, units, week_start, thresholds)
     weekly = ctx.weekly
     if not weekly.empty:
         weekly = pd.concat(
@@ -129,9 +119,9 @@ def build_report(
     monotony, strain = monotony_and_strain(ctx.daily)
     return Report(
         athlete=athlete,
-        as_of=as_of,
+        as_of=ctx.as_of,
         units=ctx.units,
-        week_start=week_start,
+        week_start=ctx.week_start,
         thresholds=ctx.thresholds,
         weekly=weekly,
         spikes=ctx.spikes,
@@ -145,7 +135,7 @@ def build_report(
         monotony=monotony,
         strain=strain,
         acwr=acwr(ctx.daily) if len(ctx.daily) >= 28 else None,
-        next_run_cap_m=next_run_cap_m(ctx.spikes, as_of, ctx.thresholds.small_spike_ratio),
+        next_run_cap_m=next_run_cap_m(ctx.spikes, ctx.as_of, ctx.thresholds.small_spike_ratio),
     )
 
 

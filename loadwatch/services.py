@@ -810,16 +810,10 @@ def report(
         activities = repository.activities_frame(session, row.id)
         shoes = repository.shoes_frame(session, row.id)
         pain = repository.pain_frame(session, row.id)
-    return build_report(
-        athlete,
-        activities,
-        shoes,
-        pain,
-        as_of,
-        settings.units,
-        settings.week_start,
-        settings.thresholds,
+    ctx = rule_context(
+        activities, shoes, pain, as_of, settings.units, settings.week_start, settings.thresholds
     )
+    return build_report(athlete, ctx)
 
 
 @dataclass(frozen=True, slots=True)

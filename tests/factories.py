@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 
-from loadwatch.analysis import Report, build_report
+from loadwatch.analysis import Report, build_report, rule_context
 from loadwatch.load.frames import ACTIVITY_COLUMNS, PAIN_COLUMNS, SHOE_COLUMNS
 from loadwatch.rules.thresholds import Thresholds
 from loadwatch.units import DistanceUnit
@@ -90,16 +90,10 @@ def report_for(
     week_start: int = 0,
     thresholds: Thresholds | None = None,
 ) -> Report:
-    return build_report(
-        "test",
-        make_runs(runs),
-        make_shoes(shoes),
-        make_pain(pain),
-        as_of,
-        units,
-        week_start,
-        thresholds,
+    ctx = rule_context(
+        make_runs(runs), make_shoes(shoes), make_pain(pain), as_of, units, week_start, thresholds
     )
+    return build_report("test", ctx)
 
 
 def at(day: date, hour: int = 7, minute: int = 0) -> datetime:
