@@ -47,7 +47,6 @@ SHOE_COLUMNS = (
 PAIN_COLUMNS = ("entry_date", "during", "after", "morning", "location", "activity_id")
 
 # derived
-LOCAL_START = "local_start"  # naive local wall-clock Timestamp
 LOCAL_DATE = "local_date"  # datetime.date
 WEEK_START = "week_start"  # datetime.date of the week's first day
 RUN_DISTANCE_M = "run_distance_m"

@@ -13,7 +13,6 @@ from loadwatch.load.frames import (
     DISTANCE_M,
     GROWTH_RATIO,
     LOCAL_DATE,
-    LOCAL_START,
     MOVING_S,
     RUN_COUNT,
     RUN_DISTANCE_M,
@@ -28,22 +27,20 @@ RUN_SPORT = "run"
 
 
 def with_local_time(activities: pd.DataFrame) -> pd.DataFrame:
-    """Add `local_start` (naive wall clock) and `local_date` from each activity's stored offset.
+    """Add `local_date` (the local calendar day) from each activity's stored offset.
 
     Args:
         activities: needs `started_at` (UTC-aware) and `utc_offset_s` (seconds).
 
     Returns:
-        A copy with the two columns added; empty input gives an empty frame with them.
+        A copy with the column added; empty input gives an empty frame with it.
     """
     require_columns(activities, {STARTED_AT, UTC_OFFSET_S})
     # NumPy on the UTC nanoseconds: a squad view does this for every athlete (issue #5).
     utc = activities[STARTED_AT].dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[s]")
     offsets = activities[UTC_OFFSET_S].fillna(0).to_numpy(dtype="int64").astype("timedelta64[s]")
     local = utc + offsets
-    return activities.assign(
-        **{LOCAL_START: local, LOCAL_DATE: local.astype("datetime64[D]").astype(object)}
-    )
+    return activities.assign(**{LOCAL_DATE: local.astype("datetime64[D]").astype(object)})
 
 
 def runs_only(activities: pd.DataFrame) -> pd.DataFrame:
