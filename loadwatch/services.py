@@ -23,15 +23,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from timezonefinder import TimezoneFinder
 
-from loadwatch.analysis import (
-    WEEKDAYS,
-    Report,
-    SquadStatus,
-    build_report,
-    report_json,
-    rule_context,
-    squad_status,
-)
 from loadwatch.db import repository
 from loadwatch.db.engine import make_engine, migrate, writer
 from loadwatch.db.models import Activity, Athlete, PainEntry, Setting, Shoe
@@ -49,9 +40,17 @@ from loadwatch.domain import (
 from loadwatch.errors import ImplausibleValueError, InputError, NotFoundError
 from loadwatch.importers import parse_activity
 from loadwatch.importers.archive import SourceFile, expand_bytes, expand_path
-from loadwatch.load.shoes import shoe_mileage
+from loadwatch.load.shoes import shoe_mileage, shoe_status
+from loadwatch.report import (
+    WEEKDAYS,
+    Report,
+    SquadStatus,
+    build_report,
+    report_json,
+    squad_status,
+)
 from loadwatch.rules.citations import CITATIONS, Citation
-from loadwatch.rules.shoes import shoe_status
+from loadwatch.rules.context import rule_context
 from loadwatch.rules.thresholds import Thresholds
 from loadwatch.units import METRES_PER_MILE, DistanceUnit
 
@@ -782,7 +781,7 @@ def update_settings(
 
 
 def _weekday(value: str | int) -> int:
-    from loadwatch.analysis import WEEKDAYS
+    from loadwatch.report import WEEKDAYS
 
     if isinstance(value, int) and 0 <= value <= 6:
         return value
@@ -844,7 +843,7 @@ def squad_overview(
     Uses only the last 120 days of each log, loaded in one query: cost grows with the squad,
     not with years of history.
     """
-    from loadwatch.analysis import recent_history_start
+    from loadwatch.report import recent_history_start
 
     today = today or _today()
     as_of = as_of or today

@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 
-from loadwatch.analysis import Report, build_report, rule_context
 from loadwatch.load.frames import ACTIVITY_COLUMNS, PAIN_COLUMNS, SHOE_COLUMNS
+from loadwatch.report import Report, build_report
+from loadwatch.rules.context import rule_context
 from loadwatch.rules.thresholds import Thresholds
 from loadwatch.units import DistanceUnit
 

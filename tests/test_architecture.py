@@ -49,7 +49,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     ),
     "loadwatch.db": ("streamlit", "click", "loadwatch.importers", "loadwatch.services"),
     "loadwatch.services": ("streamlit", "click", "plotly"),
-    "loadwatch.analysis": (
+    "loadwatch.report": (
         "streamlit",
         "click",
         "plotly",

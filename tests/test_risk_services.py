@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import Engine
 
 from loadwatch import services
-from loadwatch.analysis import report_json
 from loadwatch.errors import InputError, NotFoundError
+from loadwatch.report import report_json
 from loadwatch.synth import fit_bytes, make_track
 from tests.conftest import CORPUS
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from loadwatch.analysis import Report
+from loadwatch.report import Report
 from tests.factories import at, report_for
 
 MON = date(2026, 3, 2)

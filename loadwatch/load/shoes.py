@@ -34,3 +34,26 @@ def shoe_mileage(runs: pd.DataFrame, shoes: pd.DataFrame) -> pd.DataFrame:
     frame["runs"] = pd.Series([counts.get(int(i), 0) for i in frame["shoe_id"]], dtype="int64")
     frame[DISTANCE_M] = frame["starting_distance_m"] + frame["run_distance_m"]
     return frame
+
+
+OK, WINDOW, CAUTION, REPLACE, RETIRED = "ok", "window", "caution", "replace", "retired"
+
+
+def shoe_status(
+    retired: bool, distance_m: float, window_start_m: float, window_end_m: float
+) -> str:
+    """ok | window | caution | replace | retired, from distance and the pair's own window.
+
+    Default window 300-500 mi: >= 300 entering the window, >= 400 (its midpoint) caution,
+    >= 500 replace. A convention from podiatry and coaching advice, not a trial result.
+    """
+    if retired:
+        return RETIRED
+    distance, start, end = distance_m, window_start_m, window_end_m
+    if distance >= end:
+        return REPLACE
+    if distance >= (start + end) / 2:
+        return CAUTION
+    if distance >= start:
+        return WINDOW
+    return OK

@@ -1,4 +1,4 @@
-"""RuleContext: everything a rule may look at, computed once by the service layer."""
+"""RuleContext: everything a rule may look at, and `rule_context`, which builds it from frames."""
 
 from __future__ import annotations
 
@@ -7,6 +7,11 @@ from datetime import date
 
 import pandas as pd
 
+from loadwatch.load.daily import daily_load
+from loadwatch.load.frames import DISTANCE_M, LOCAL_DATE, SHOE_ID
+from loadwatch.load.shoes import shoe_mileage, shoe_status
+from loadwatch.load.spikes import run_spikes
+from loadwatch.load.weekly import runs_only, weekly_distance, with_local_time
 from loadwatch.rules.thresholds import Thresholds
 from loadwatch.units import DistanceUnit, format_distance
 
@@ -36,3 +41,43 @@ class RuleContext:
 
     def distance(self, metres: float, digits: int = 1) -> str:
         return format_distance(metres, self.units, digits)
+
+
+def rule_context(
+    activities: pd.DataFrame,
+    shoes: pd.DataFrame,
+    pain: pd.DataFrame,
+    as_of: date,
+    units: DistanceUnit = DistanceUnit.KM,
+    week_start: int = 0,
+    thresholds: Thresholds | None = None,
+) -> RuleContext:
+    """The frames every rule reads, for one athlete as of a local day.
+
+    Args:
+        activities: repository.activities_frame output (all sports, UTC), any history length.
+        shoes: load/frames.py SHOE_COLUMNS. pain: load/frames.py PAIN_COLUMNS.
+        as_of: the local day evaluated; later activities and entries are ignored.
+    """
+    thresholds = thresholds or Thresholds()
+    local = with_local_time(activities)
+    local = local[local[LOCAL_DATE] <= as_of]
+    weekly = weekly_distance(local, as_of, week_start)
+    spikes = run_spikes(local)
+    first_day = min(local[LOCAL_DATE]) if not local.empty else as_of
+    daily = daily_load(local, first_day, as_of)
+    shoe_frame = shoe_mileage(runs_only(local)[[SHOE_ID, DISTANCE_M]], shoes)
+    shoe_frame["status"] = [
+        shoe_status(retired, distance, start, end)
+        for retired, distance, start, end in zip(
+            shoe_frame["retired"],
+            shoe_frame["distance_m"],
+            shoe_frame["window_start_m"],
+            shoe_frame["window_end_m"],
+            strict=True,
+        )
+    ]
+    pain = pain[pain["entry_date"] <= as_of] if not pain.empty else pain
+    return RuleContext(
+        as_of, units, week_start, thresholds, local, weekly, spikes, shoe_frame, pain, daily
+    )

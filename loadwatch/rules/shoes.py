@@ -5,29 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from loadwatch.domain import Alert, Severity
+from loadwatch.load.shoes import CAUTION, OK, REPLACE, RETIRED
 from loadwatch.rules.context import RuleContext
-
-OK, WINDOW, CAUTION, REPLACE, RETIRED = "ok", "window", "caution", "replace", "retired"
-
-
-def shoe_status(
-    retired: bool, distance_m: float, window_start_m: float, window_end_m: float
-) -> str:
-    """ok | window | caution | replace | retired, from distance and the pair's own window.
-
-    Default window 300-500 mi: >= 300 entering the window, >= 400 (its midpoint) caution,
-    >= 500 replace. A convention from podiatry and coaching advice, not a trial result.
-    """
-    if retired:
-        return RETIRED
-    distance, start, end = distance_m, window_start_m, window_end_m
-    if distance >= end:
-        return REPLACE
-    if distance >= (start + end) / 2:
-        return CAUTION
-    if distance >= start:
-        return WINDOW
-    return OK
 
 
 def shoe_mileage(ctx: RuleContext) -> Iterator[Alert]:

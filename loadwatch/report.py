@@ -14,24 +14,18 @@ from typing import Any
 import pandas as pd
 
 from loadwatch.domain import Alert, PlanDay
-from loadwatch.load.daily import acwr, daily_load, monotony_and_strain
-from loadwatch.load.frames import DISTANCE_M, LOCAL_DATE, RUN_DISTANCE_M, SHOE_ID
-from loadwatch.load.shoes import shoe_mileage
-from loadwatch.load.spikes import run_spikes
+from loadwatch.load.daily import acwr, monotony_and_strain
+from loadwatch.load.frames import RUN_DISTANCE_M
 from loadwatch.load.weekly import (
     four_week_mean,
-    runs_only,
     two_week_growth,
     week_over_week_growth,
-    weekly_distance,
-    with_local_time,
 )
 from loadwatch.rules import evaluate
 from loadwatch.rules.context import RuleContext
 from loadwatch.rules.cross_training import weekly_plan
 from loadwatch.rules.mileage import next_run_cap_m
 from loadwatch.rules.pain import PainStatus, pain_status
-from loadwatch.rules.shoes import shoe_status
 from loadwatch.rules.thresholds import Thresholds
 from loadwatch.units import DistanceUnit
 
@@ -60,46 +54,6 @@ class Report:
     strain: float
     acwr: float | None
     next_run_cap_m: float | None
-
-
-def rule_context(
-    activities: pd.DataFrame,
-    shoes: pd.DataFrame,
-    pain: pd.DataFrame,
-    as_of: date,
-    units: DistanceUnit = DistanceUnit.KM,
-    week_start: int = 0,
-    thresholds: Thresholds | None = None,
-) -> RuleContext:
-    """The frames every rule reads, for one athlete as of a local day.
-
-    Args:
-        activities: repository.activities_frame output (all sports, UTC), any history length.
-        shoes: load/frames.py SHOE_COLUMNS. pain: load/frames.py PAIN_COLUMNS.
-        as_of: the local day evaluated; later activities and entries are ignored.
-    """
-    thresholds = thresholds or Thresholds()
-    local = with_local_time(activities)
-    local = local[local[LOCAL_DATE] <= as_of]
-    weekly = weekly_distance(local, as_of, week_start)
-    spikes = run_spikes(local)
-    first_day = min(local[LOCAL_DATE]) if not local.empty else as_of
-    daily = daily_load(local, first_day, as_of)
-    shoe_frame = shoe_mileage(runs_only(local)[[SHOE_ID, DISTANCE_M]], shoes)
-    shoe_frame["status"] = [
-        shoe_status(retired, distance, start, end)
-        for retired, distance, start, end in zip(
-            shoe_frame["retired"],
-            shoe_frame["distance_m"],
-            shoe_frame["window_start_m"],
-            shoe_frame["window_end_m"],
-            strict=True,
-        )
-    ]
-    pain = pain[pain["entry_date"] <= as_of] if not pain.empty else pain
-    return RuleContext(
-        as_of, units, week_start, thresholds, local, weekly, spikes, shoe_frame, pain, daily
-    )
 
 
 def build_report(athlete: str, ctx: RuleContext) -> Report:
