@@ -1,0 +1,11 @@
+"""The `loadwatch` command line: parses arguments, calls services, prints. No SQL, no metrics.
+
+The click group lives in `_group`; importing the command modules registers their commands on it.
+"""
+
+from __future__ import annotations
+
+from loadwatch.cli import app, imports, pain, reports, shoes  # noqa: F401 - registers commands
+from loadwatch.cli._group import cli
+
+__all__ = ["cli"]

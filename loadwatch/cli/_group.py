@@ -1,0 +1,77 @@
+"""The `loadwatch` click group and what every command shares: database, errors, console."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from functools import wraps
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from sqlalchemy import Engine
+
+from loadwatch import __version__, services
+from loadwatch.errors import LoadwatchError
+from loadwatch.units import DistanceUnit
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=False, width=160)
+
+
+def _engine(ctx: click.Context) -> Engine:
+    """The database for this invocation, migrated to head on first use."""
+    obj = ctx.find_root().obj
+    if "engine" not in obj:
+        obj["engine"] = services.open_database(obj["db_url"])
+    return obj["engine"]  # type: ignore[no-any-return]
+
+
+def _errors_as_click(function: F) -> F:
+    """sqlite-utils pattern: a LoadwatchError becomes `Error: ...` and exit code 1."""
+
+    @wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except LoadwatchError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group()
+@click.version_option(__version__, prog_name="loadwatch")
+@click.option(
+    "--db",
+    "db_url",
+    envvar="LOADWATCH_DB_URL",
+    default=None,
+    help="Database URL (default: a SQLite file in your data directory; env LOADWATCH_DB_URL).",
+)
+@click.pass_context
+def cli(ctx: click.Context, db_url: str | None) -> None:
+    """loadwatch: turn watch files into early warnings about training load.
+
+    \b
+    Example:
+        loadwatch import ~/Downloads/export.zip --athlete ana
+        loadwatch activities --athlete ana --since 2026-01-01
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["db_url"] = db_url
+
+
+def local_today() -> date:
+    return date.today()  # noqa: DTZ011 - the user's local calendar day is what they mean by "today"
+
+
+def _date(value: datetime | None) -> date | None:
+    return value.date() if value else None
+
+
+def _units(ctx: click.Context, athlete: str) -> DistanceUnit:
+    return services.athlete_settings(_engine(ctx), athlete).units

@@ -1,0 +1,132 @@
+"""The pain log: during and after a run, and the next-morning check-in."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import datetime
+
+import click
+from rich.table import Table
+
+from loadwatch import services
+from loadwatch.cli._group import _console, _date, _engine, _errors_as_click, cli, local_today
+
+
+@cli.group()
+def pain() -> None:
+    """Log pain after a run (0-10) and the next-morning check-in.
+
+    \b
+    Example:
+        loadwatch pain log --during 3 --after 5 --location "knee front"
+        loadwatch pain morning 2
+    """
+
+
+@pain.command("log")
+@click.option("--athlete", default=services.DEFAULT_ATHLETE, show_default=True)
+@click.option("--during", type=int, default=None, help="Pain during the run, 0-10.")
+@click.option("--after", type=int, default=None, help="Pain after the run, 0-10.")
+@click.option("--location", type=click.Choice(services.PAIN_LOCATIONS), default=None)
+@click.option("--note", default=None)
+@click.option("--run", "run_id", type=int, default=None, help="Activity id (default: latest run).")
+@click.option("--date", "on_date", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@click.pass_context
+@_errors_as_click
+def pain_log(
+    ctx: click.Context,
+    athlete: str,
+    during: int | None,
+    after: int | None,
+    location: str | None,
+    note: str | None,
+    run_id: int | None,
+    on_date: datetime | None,
+) -> None:
+    """Log pain during and after a run; it is linked to your latest run unless --run is given.
+
+    \b
+    Example:
+        loadwatch pain log --during 2 --after 4 --location "knee front" --note "stairs"
+    """
+    entry = services.log_pain(
+        _engine(ctx),
+        athlete,
+        during=during,
+        after=after,
+        location=location,
+        note=note,
+        run_id=run_id,
+        on_date=_date(on_date),
+        today=local_today(),
+    )
+    # Feedback as of the day the pain belongs to (today, for a runner logging after a run).
+    result = services.report(_engine(ctx), athlete, entry.entry_date, today=local_today())
+    run = f" (run #{entry.activity_id})" if entry.activity_id else ""
+    click.echo(f"Logged pain for {entry.entry_date}{run}: zone {result.pain.zone}.")
+    for alert in (a for a in result.alerts if a.rule_id == "pain"):
+        click.echo(f"{alert.severity.value.upper()}: {alert.message}")
+    crosses = [p for p in result.plan if p.kind.value == "cross-training" and not p.done]
+    cross = next((p for p in crosses if p.caused_by == "pain"), crosses[0] if crosses else None)
+    if cross and result.pain.zone in ("amber", "red"):
+        click.echo(f"Suggested: {cross.date:%a %d %b} {cross.kind.value} ({cross.sport}).")
+
+
+@pain.command("morning")
+@click.argument("score", type=int)
+@click.option("--athlete", default=services.DEFAULT_ATHLETE, show_default=True)
+@click.option("--date", "on_date", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@click.pass_context
+@_errors_as_click
+def pain_morning(ctx: click.Context, score: int, athlete: str, on_date: datetime | None) -> None:
+    """Log this morning's pain (0-10): has yesterday's run's pain settled?
+
+    \b
+    Example:
+        loadwatch pain morning 1
+    """
+    entry = services.log_morning_pain(
+        _engine(ctx), athlete, score, _date(on_date), today=local_today()
+    )
+    click.echo(f"Logged morning pain {entry.morning}/10 for {entry.entry_date}.")
+
+
+@pain.command("list")
+@click.option("--athlete", default=services.DEFAULT_ATHLETE, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@_errors_as_click
+def pain_list(ctx: click.Context, athlete: str, as_json: bool) -> None:
+    """List pain entries, oldest first.
+
+    \b
+    Example:
+        loadwatch pain list --athlete ana
+    """
+    entries = services.list_pain(_engine(ctx), athlete)
+    if as_json:
+        click.echo(
+            json.dumps(
+                [{**asdict(e), "entry_date": e.entry_date.isoformat()} for e in entries], indent=2
+            )
+        )
+        return
+    table = Table(title=f"Pain log: {athlete}")
+    for column in ("date", "during", "after", "morning", "location", "run", "note"):
+        table.add_column(column)
+    for e in entries:
+        table.add_row(
+            str(e.entry_date),
+            _dash(e.during),
+            _dash(e.after),
+            _dash(e.morning),
+            e.location or "",
+            _dash(e.activity_id),
+            e.note or "",
+        )
+    _console().print(table)
+
+
+def _dash(value: object) -> str:
+    return "-" if value is None else str(value)

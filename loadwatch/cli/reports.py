@@ -1,0 +1,172 @@
+"""The risk engine's output: report for one athlete, squad for a coach."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import datetime
+
+import click
+from rich.markup import escape
+from rich.table import Table
+
+from loadwatch import services
+from loadwatch.cli._group import _console, _date, _engine, _errors_as_click, cli, local_today
+from loadwatch.services import Report, report_json
+from loadwatch.units import format_distance
+
+
+@cli.command()
+@click.option("--athlete", default=services.DEFAULT_ATHLETE, show_default=True)
+@click.option(
+    "--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Local day (default today)."
+)
+@click.option("--json", "as_json", is_flag=True, help="The stable JSON contract (docs/report.md).")
+@click.pass_context
+@_errors_as_click
+def report(ctx: click.Context, athlete: str, as_of: datetime | None, as_json: bool) -> None:
+    """Status: this week, warnings in order (with their sources), shoes, and the 7-day plan.
+
+    \b
+    Example:
+        loadwatch report --athlete ana --as-of 2026-11-21
+        loadwatch report --athlete ana --json
+    """
+    result = services.report(_engine(ctx), athlete, _date(as_of), today=local_today())
+    if as_json:
+        click.echo(json.dumps(report_json(result), indent=2))
+        return
+    _print_report(result)
+
+
+def _print_report(result: Report) -> None:
+    console = _console()
+    unit = result.units
+    console.print(f"[bold]{result.athlete}[/bold], as of {result.as_of:%a %d %b %Y}")
+    data = report_json(result)
+    context = data["context"]
+    if data["weeks"]:
+        this = data["weeks"][-1]
+        growth = this["growth_ratio"]
+        growth_text = "n/a" if growth is None else f"{growth:+.0%} vs last week"
+        mean = context["four_week_mean_m"]
+        mean_text = "" if not mean else f"; 4-week mean {format_distance(mean, unit)}"
+        console.print(
+            f"This week: {format_distance(this['run_distance_m'], unit)} in {this['runs']} runs "
+            f"({growth_text}{mean_text})"
+        )
+    else:
+        console.print("No runs yet: import a .fit, .gpx or .tcx file with `loadwatch import`.")
+    if context["next_run_cap_m"]:
+        console.print(f"Next run: keep it under {format_distance(context['next_run_cap_m'], unit)}")
+    console.print("\n[bold]Warnings[/bold]" if result.alerts else "\nNo warnings.")
+    style = {"warning": "red", "caution": "yellow", "info": "cyan"}
+    for alert in result.alerts:
+        cites = "; ".join(services.citation(c).text for c in alert.citations)
+        label = f"{alert.severity.value.upper():8}"
+        console.print(f"[{style[alert.severity.value]}]{label}[/] {escape(alert.message)}")
+        for line in alert.advice:
+            console.print(f"         - {escape(line)}")
+        console.print(f"         [dim]source: {escape(cites)}[/dim]")
+    if data["shoes"]:
+        console.print("\n[bold]Shoes[/bold]")
+        for shoe in data["shoes"]:
+            default = " (default)" if shoe["is_default"] else ""
+            console.print(
+                escape(
+                    f"  {shoe['name']}{default}: {format_distance(shoe['distance_m'], unit, 0)} "
+                    f"[{shoe['status']}]"
+                )
+            )
+    pain = data["pain"]
+    if pain["zone"]:
+        console.print(f"\nPain: latest zone {pain['zone']}, morning trend {pain['trend']}")
+    console.print("\n[bold]Next 7 days[/bold]")
+    for day in result.plan:
+        cap = f" (max {format_distance(day.max_distance_m, unit)})" if day.max_distance_m else ""
+        done = " [done]" if day.done else ""
+        line = f"  {day.date:%a %d %b}  {day.kind.value:14} {day.reason}{cap}{done}"
+        console.print(escape(line))
+    console.print("\n[dim]loadwatch informs; it is not medical advice.[/dim]")
+
+
+@cli.group()
+def squad() -> None:
+    """A coach's squad: every athlete's week at a glance, riskiest first.
+
+    \b
+    Example:
+        loadwatch squad add "Coach Kim" ana ben
+        loadwatch squad show --coach "Coach Kim"
+    """
+
+
+@squad.command("show")
+@click.option("--coach", default=None, help="Only this coach's athletes (default: everyone).")
+@click.option(
+    "--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Local day (default today)."
+)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@_errors_as_click
+def squad_show(
+    ctx: click.Context, coach: str | None, as_of: datetime | None, as_json: bool
+) -> None:
+    """One row per athlete: this week, growth, largest spike, pain, shoes, flags; riskiest first.
+
+    \b
+    Example:
+        loadwatch squad show --coach "Coach Kim" --json
+    """
+    rows = services.squad_overview(_engine(ctx), _date(as_of), today=local_today(), coach=coach)
+    if as_json:
+        data = [
+            {
+                **asdict(r),
+                "flags": list(r.flags),
+                "last_run_date": r.last_run_date.isoformat() if r.last_run_date else None,
+            }
+            for r in rows
+        ]
+        click.echo(json.dumps(data, indent=2))
+        return
+    table = Table(title=f"Squad{' of ' + coach if coach else ''}: riskiest first")
+    for column in (
+        "athlete",
+        "status",
+        "this week km",
+        "growth",
+        "largest spike",
+        "pain",
+        "shoes",
+        "flags",
+    ):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(
+            r.athlete,
+            r.top_severity or "ok",
+            f"{r.this_week_m / 1000:.1f}",
+            "-" if r.growth_ratio is None else f"{r.growth_ratio:+.0%}",
+            "-" if r.largest_spike_ratio is None else f"{r.largest_spike_ratio:.2f}x",
+            r.pain_zone or "-",
+            r.shoe_status or "-",
+            ", ".join(r.flags),
+        )
+    _console().print(table)
+
+
+@squad.command("add")
+@click.argument("coach")
+@click.argument("athletes", nargs=-1, required=True)
+@click.pass_context
+@_errors_as_click
+def squad_add(ctx: click.Context, coach: str, athletes: tuple[str, ...]) -> None:
+    """Add athletes to a coach's squad (the coach is created on first use).
+
+    \b
+    Example:
+        loadwatch squad add "Coach Kim" ana ben chloe
+    """
+    members = services.add_to_squad(_engine(ctx), coach, athletes)
+    click.echo(f"{coach}'s squad: {', '.join(members)}")

@@ -1,0 +1,170 @@
+"""Shoe mileage against each pair's replacement window."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+import click
+from rich.table import Table
+
+from loadwatch import services
+from loadwatch.cli._group import _console, _engine, _errors_as_click, _units, cli, local_today
+from loadwatch.errors import LoadwatchError
+from loadwatch.units import (
+    DistanceUnit,
+    format_distance,
+    parse_distance,
+    parse_distance_range,
+    to_unit,
+)
+
+
+@cli.group()
+def shoes() -> None:
+    """Track mileage per pair against its replacement window (default 300-500 mi).
+
+    \b
+    Example:
+        loadwatch shoes add "Pegasus 40" --starting-distance 120mi --default
+        loadwatch shoes list
+    """
+
+
+@shoes.command("add")
+@click.argument("name")
+@click.option("--athlete", default=services.DEFAULT_ATHLETE, show_default=True)
+@click.option("--model", "brand_model", default=None, help="Brand and model.")
+@click.option("--starting-distance", default="0", help="Distance already on the pair, e.g. 120mi.")
+@click.option("--window", default=None, help="Replacement window, e.g. 300-500mi (the default).")
+@click.option("--default", "is_default", is_flag=True, help="New runs go on this pair.")
+@click.pass_context
+@_errors_as_click
+def shoes_add(
+    ctx: click.Context,
+    name: str,
+    athlete: str,
+    brand_model: str | None,
+    starting_distance: str,
+    window: str | None,
+    is_default: bool,
+) -> None:
+    """Add a pair of shoes (distances in your units unless suffixed km or mi).
+
+    \b
+    Example:
+        loadwatch shoes add "Clifton 9" --starting-distance 120mi --window 300-500mi --default
+    """
+    unit = _units_or_km(ctx, athlete)
+    shoe = services.add_shoe(
+        _engine(ctx),
+        athlete,
+        name,
+        brand_model=brand_model,
+        starting_distance_m=parse_distance(starting_distance, unit),
+        window_m=parse_distance_range(window, unit) if window else None,
+        is_default=is_default,
+    )
+    click.echo(
+        f"Added {shoe.name!r}: {format_distance(shoe.distance_m, unit, 0)}, status {shoe.status}."
+    )
+
+
+def _units_or_km(ctx: click.Context, athlete: str) -> DistanceUnit:
+    try:
+        return _units(ctx, athlete)
+    except LoadwatchError:
+        return DistanceUnit.KM
+
+
+@shoes.command("list")
+@click.option("--athlete", default=services.DEFAULT_ATHLETE, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@_errors_as_click
+def shoes_list(ctx: click.Context, athlete: str, as_json: bool) -> None:
+    """List pairs with distance (start + runs) and status: ok, window, caution, replace, retired.
+
+    \b
+    Example:
+        loadwatch shoes list --athlete ana
+    """
+    views = services.list_shoes(_engine(ctx), athlete)
+    if as_json:
+        click.echo(
+            json.dumps(
+                [
+                    {**asdict(v), "retired_on": str(v.retired_on) if v.retired_on else None}
+                    for v in views
+                ],
+                indent=2,
+            )
+        )
+        return
+    unit = _units(ctx, athlete)
+    table = Table(title=f"Shoes: {athlete}")
+    for column in ("name", "model", "distance", "runs", "window", "status", "default"):
+        table.add_column(column)
+    for v in views:
+        low, high = to_unit(v.window_start_m, unit), to_unit(v.window_end_m, unit)
+        window = f"{low:.0f}-{high:.0f} {unit.value}"
+        table.add_row(
+            v.name,
+            v.brand_model or "",
+            format_distance(v.distance_m, unit, 0),
+            str(v.runs),
+            window,
+            v.status,
+            "yes" if v.is_default else "",
+        )
+    _console().print(table)
+
+
+@shoes.command("retire")
+@click.argument("name")
+@click.option("--athlete", default=services.DEFAULT_ATHLETE, show_default=True)
+@click.pass_context
+@_errors_as_click
+def shoes_retire(ctx: click.Context, name: str, athlete: str) -> None:
+    """Retire a pair: it keeps its history but gets no new runs.
+
+    \b
+    Example:
+        loadwatch shoes retire "Pegasus 40"
+    """
+    shoe = services.retire_shoe(_engine(ctx), athlete, name, today=local_today())
+    click.echo(
+        f"Retired {shoe.name!r} at {format_distance(shoe.distance_m, _units(ctx, athlete), 0)}."
+    )
+
+
+@shoes.command("default")
+@click.argument("name")
+@click.option("--athlete", default=services.DEFAULT_ATHLETE, show_default=True)
+@click.pass_context
+@_errors_as_click
+def shoes_default(ctx: click.Context, name: str, athlete: str) -> None:
+    """Make a pair the default: newly imported runs go on it.
+
+    \b
+    Example:
+        loadwatch shoes default "Clifton 9"
+    """
+    shoe = services.set_default_shoe(_engine(ctx), athlete, name)
+    click.echo(f"New runs now go on {shoe.name!r}.")
+
+
+@shoes.command("assign")
+@click.argument("activity_id", type=int)
+@click.argument("name")
+@click.pass_context
+@_errors_as_click
+def shoes_assign(ctx: click.Context, activity_id: int, name: str) -> None:
+    """Put a run (by activity id, see `loadwatch activities`) on a pair.
+
+    \b
+    Example:
+        loadwatch shoes assign 42 "Clifton 9"
+    """
+    services.assign_shoe(_engine(ctx), activity_id, name)
+    click.echo(f"Run #{activity_id} is now on {name!r}.")
