@@ -75,3 +75,28 @@ def _date(value: datetime | None) -> date | None:
 
 def _units(ctx: click.Context, athlete: str) -> DistanceUnit:
     return services.athlete_settings(_engine(ctx), athlete).units
+
+
+# Options repeated across commands, defined once (sqlite-utils' `output_options`).
+
+
+def athlete_option(
+    default: str | None = services.DEFAULT_ATHLETE, help_text: str | None = None
+) -> Callable[[F], F]:
+    """`--athlete NAME`: whose data a command reads or changes."""
+    return click.option("--athlete", default=default, show_default=True, help=help_text)
+
+
+def json_option(help_text: str | None = None) -> Callable[[F], F]:
+    """`--json`: machine-readable output instead of a table, passed as `as_json`."""
+    return click.option("--json", "as_json", is_flag=True, help=help_text)
+
+
+def as_of_option() -> Callable[[F], F]:
+    """`--as-of YYYY-MM-DD`: the local day to report on, passed as a datetime or None."""
+    return click.option(
+        "--as-of",
+        type=click.DateTime(["%Y-%m-%d"]),
+        default=None,
+        help="Local day (default today).",
+    )

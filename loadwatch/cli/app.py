@@ -10,7 +10,14 @@ from pathlib import Path
 import click
 
 from loadwatch import services
-from loadwatch.cli._group import _engine, _errors_as_click, cli, local_today
+from loadwatch.cli._group import (
+    _engine,
+    _errors_as_click,
+    athlete_option,
+    cli,
+    json_option,
+    local_today,
+)
 from loadwatch.domain import ImportStatus
 from loadwatch.services import WEEKDAYS
 
@@ -72,7 +79,7 @@ def dashboard(ctx: click.Context, with_demo: bool, port: int) -> None:
 
 
 @cli.command()
-@click.option("--athlete", default=services.DEFAULT_ATHLETE, show_default=True)
+@athlete_option()
 @click.option("--units", type=click.Choice(["km", "mi"]), default=None)
 @click.option("--week-start", default=None, help="monday ... sunday")
 @click.option(
@@ -84,7 +91,7 @@ def dashboard(ctx: click.Context, with_demo: bool, port: int) -> None:
 @click.option(
     "--threshold", "thresholds", multiple=True, help="NAME=VALUE, e.g. weekly_growth_ratio=0.15"
 )
-@click.option("--json", "as_json", is_flag=True)
+@json_option()
 @click.pass_context
 @_errors_as_click
 def settings(

@@ -14,7 +14,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from loadwatch import services
-from loadwatch.cli._group import _console, _engine, _errors_as_click, _units, cli
+from loadwatch.cli._group import (
+    _console,
+    _engine,
+    _errors_as_click,
+    _units,
+    athlete_option,
+    cli,
+    json_option,
+)
 from loadwatch.domain import ActivityRow, ImportResult, ImportStatus
 from loadwatch.units import DistanceUnit, to_unit
 
@@ -29,8 +37,8 @@ MAX_TABLE_ROWS = 200
 
 @cli.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--athlete", default=services.DEFAULT_ATHLETE, show_default=True, help="Whose runs.")
-@click.option("--json", "as_json", is_flag=True, help="Print the per-file results as JSON.")
+@athlete_option(help_text="Whose runs.")
+@json_option(help_text="Print the per-file results as JSON.")
 @click.pass_context
 @_errors_as_click
 def import_command(
@@ -119,11 +127,11 @@ def _print_results(console: Console, results: list[ImportResult]) -> None:
 
 
 @cli.command()
-@click.option("--athlete", default=None, help="Only this athlete's activities.")
+@athlete_option(default=None, help_text="Only this athlete's activities.")
 @click.option(
     "--since", type=click.DateTime(["%Y-%m-%d"]), default=None, help="From this UTC date."
 )
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output (docs/cli.md).")
+@json_option(help_text="Machine-readable output (docs/cli.md).")
 @click.pass_context
 @_errors_as_click
 def activities(
@@ -182,7 +190,7 @@ def _hms(seconds: float) -> str:
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@json_option(help_text="Machine-readable output.")
 @click.pass_context
 @_errors_as_click
 def athletes(ctx: click.Context, as_json: bool) -> None:

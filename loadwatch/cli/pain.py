@@ -10,7 +10,16 @@ import click
 from rich.table import Table
 
 from loadwatch import services
-from loadwatch.cli._group import _console, _date, _engine, _errors_as_click, cli, local_today
+from loadwatch.cli._group import (
+    _console,
+    _date,
+    _engine,
+    _errors_as_click,
+    athlete_option,
+    cli,
+    json_option,
+    local_today,
+)
 
 
 @cli.group()
@@ -25,7 +34,7 @@ def pain() -> None:
 
 
 @pain.command("log")
-@click.option("--athlete", default=services.DEFAULT_ATHLETE, show_default=True)
+@athlete_option()
 @click.option("--during", type=int, default=None, help="Pain during the run, 0-10.")
 @click.option("--after", type=int, default=None, help="Pain after the run, 0-10.")
 @click.option("--location", type=click.Choice(services.PAIN_LOCATIONS), default=None)
@@ -75,7 +84,7 @@ def pain_log(
 
 @pain.command("morning")
 @click.argument("score", type=int)
-@click.option("--athlete", default=services.DEFAULT_ATHLETE, show_default=True)
+@athlete_option()
 @click.option("--date", "on_date", type=click.DateTime(["%Y-%m-%d"]), default=None)
 @click.pass_context
 @_errors_as_click
@@ -93,8 +102,8 @@ def pain_morning(ctx: click.Context, score: int, athlete: str, on_date: datetime
 
 
 @pain.command("list")
-@click.option("--athlete", default=services.DEFAULT_ATHLETE, show_default=True)
-@click.option("--json", "as_json", is_flag=True)
+@athlete_option()
+@json_option()
 @click.pass_context
 @_errors_as_click
 def pain_list(ctx: click.Context, athlete: str, as_json: bool) -> None:

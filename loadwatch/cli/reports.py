@@ -11,17 +11,25 @@ from rich.markup import escape
 from rich.table import Table
 
 from loadwatch import services
-from loadwatch.cli._group import _console, _date, _engine, _errors_as_click, cli, local_today
+from loadwatch.cli._group import (
+    _console,
+    _date,
+    _engine,
+    _errors_as_click,
+    as_of_option,
+    athlete_option,
+    cli,
+    json_option,
+    local_today,
+)
 from loadwatch.services import Report, report_json
 from loadwatch.units import format_distance
 
 
 @cli.command()
-@click.option("--athlete", default=services.DEFAULT_ATHLETE, show_default=True)
-@click.option(
-    "--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Local day (default today)."
-)
-@click.option("--json", "as_json", is_flag=True, help="The stable JSON contract (docs/report.md).")
+@athlete_option()
+@as_of_option()
+@json_option(help_text="The stable JSON contract (docs/report.md).")
 @click.pass_context
 @_errors_as_click
 def report(ctx: click.Context, athlete: str, as_of: datetime | None, as_json: bool) -> None:
@@ -103,10 +111,8 @@ def squad() -> None:
 
 @squad.command("show")
 @click.option("--coach", default=None, help="Only this coach's athletes (default: everyone).")
-@click.option(
-    "--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Local day (default today)."
-)
-@click.option("--json", "as_json", is_flag=True)
+@as_of_option()
+@json_option()
 @click.pass_context
 @_errors_as_click
 def squad_show(

@@ -9,7 +9,16 @@ import click
 from rich.table import Table
 
 from loadwatch import services
-from loadwatch.cli._group import _console, _engine, _errors_as_click, _units, cli, local_today
+from loadwatch.cli._group import (
+    _console,
+    _engine,
+    _errors_as_click,
+    _units,
+    athlete_option,
+    cli,
+    json_option,
+    local_today,
+)
 from loadwatch.errors import LoadwatchError
 from loadwatch.units import (
     DistanceUnit,
@@ -33,7 +42,7 @@ def shoes() -> None:
 
 @shoes.command("add")
 @click.argument("name")
-@click.option("--athlete", default=services.DEFAULT_ATHLETE, show_default=True)
+@athlete_option()
 @click.option("--model", "brand_model", default=None, help="Brand and model.")
 @click.option("--starting-distance", default="0", help="Distance already on the pair, e.g. 120mi.")
 @click.option("--window", default=None, help="Replacement window, e.g. 300-500mi (the default).")
@@ -78,8 +87,8 @@ def _units_or_km(ctx: click.Context, athlete: str) -> DistanceUnit:
 
 
 @shoes.command("list")
-@click.option("--athlete", default=services.DEFAULT_ATHLETE, show_default=True)
-@click.option("--json", "as_json", is_flag=True)
+@athlete_option()
+@json_option()
 @click.pass_context
 @_errors_as_click
 def shoes_list(ctx: click.Context, athlete: str, as_json: bool) -> None:
@@ -122,7 +131,7 @@ def shoes_list(ctx: click.Context, athlete: str, as_json: bool) -> None:
 
 @shoes.command("retire")
 @click.argument("name")
-@click.option("--athlete", default=services.DEFAULT_ATHLETE, show_default=True)
+@athlete_option()
 @click.pass_context
 @_errors_as_click
 def shoes_retire(ctx: click.Context, name: str, athlete: str) -> None:
@@ -140,7 +149,7 @@ def shoes_retire(ctx: click.Context, name: str, athlete: str) -> None:
 
 @shoes.command("default")
 @click.argument("name")
-@click.option("--athlete", default=services.DEFAULT_ATHLETE, show_default=True)
+@athlete_option()
 @click.pass_context
 @_errors_as_click
 def shoes_default(ctx: click.Context, name: str, athlete: str) -> None:
