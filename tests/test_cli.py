@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -213,3 +214,30 @@ def test_default_sport_applies_to_files_that_do_not_say(run) -> None:
     assert sports == {"tcx": "run", "gpx": "walk"}
     bad = run("settings", "--athlete", "ana", "--default-sport", "curling")
     assert bad.exit_code == 1 and "default sport must be one of" in bad.output
+
+
+def test_user_text_that_looks_like_rich_markup_is_printed_literally(run, tmp_path: Path) -> None:
+    gpx = tmp_path / "[red]run.gpx"
+    shutil.copy(DATA / "gpx/run-10k-hilly.gpx", gpx)
+    imported = run("import", str(gpx), "--athlete", "[/]")
+    assert imported.exit_code == 0, imported.output
+    shoe = run("shoes", "add", "[red]x", "--athlete", "[/]", "--model", "[bold]m", "--default")
+    assert shoe.exit_code == 0, shoe.output
+    activity = json.loads(run("activities", "--json").output)[0]["id"]
+    assert run("shoes", "assign", str(activity), "[red]x").exit_code == 0
+    pain = run("pain", "log", "--athlete", "[/]", "--after", "2", "--note", "[/]")
+    assert pain.exit_code == 0, pain.output
+    assert run("squad", "add", "[red]coach", "[/]").exit_code == 0
+    expected = {
+        ("athletes",): ["[/]"],
+        ("activities", "--athlete", "[/]"): ["[/]", "[red]run.gpx"],
+        ("squad", "show", "--coach", "[red]coach"): ["Squad of [red]coach", "[/]"],
+        ("report", "--athlete", "[/]"): ["[/], as of", "[red]x"],
+        ("pain", "list", "--athlete", "[/]"): ["Pain log: [/]", "[/]"],
+        ("shoes", "list", "--athlete", "[/]"): ["Shoes: [/]", "[red]x", "[bold]m"],
+    }
+    for args, texts in expected.items():
+        result = run(*args)
+        assert result.exit_code == 0, (args, result.output)
+        for text in texts:
+            assert text in result.output, (args, text, result.output)

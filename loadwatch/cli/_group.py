@@ -9,6 +9,9 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
 from sqlalchemy import Engine
 
 from loadwatch import __version__, services
@@ -20,6 +23,20 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def _console() -> Console:
     return Console(highlight=False, soft_wrap=False, width=160)
+
+
+def _plain(text: object) -> str:
+    """User text (a name, note, file name or message) escaped so rich prints it as written.
+
+    Rich reads `[...]` as markup: unescaped, an athlete named `[/]` crashes a command and a note
+    `[red]x` turns red (issue #15). Every user string that reaches rich goes through here.
+    """
+    return escape(str(text))
+
+
+def _add_plain_row(table: Table, *cells: str | Text) -> None:
+    """Add a row whose strings are printed literally; style a cell by passing a `Text`."""
+    table.add_row(*(cell if isinstance(cell, Text) else _plain(cell) for cell in cells))
 
 
 def _engine(ctx: click.Context) -> Engine:

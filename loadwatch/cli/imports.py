@@ -12,9 +12,11 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
+from rich.text import Text
 
 from loadwatch import services
 from loadwatch.cli._group import (
+    _add_plain_row,
     _console,
     _engine,
     _errors_as_click,
@@ -110,8 +112,11 @@ def _print_results(console: Console, results: list[ImportResult]) -> None:
                 f"#{result.activity_id} {result.sport.value if result.sport else ''} "
                 f"{result.started_at:%Y-%m-%d %H:%M} UTC, {(result.distance_m or 0) / 1000:.2f} km"
             )
-        table.add_row(
-            result.filename, f"[{STATUS_STYLE[result.status]}]{result.status.value}", detail
+        _add_plain_row(
+            table,
+            result.filename,
+            Text(result.status.value, style=STATUS_STYLE[result.status]),
+            detail,
         )
     if shown:
         console.print(table)
@@ -161,7 +166,8 @@ def activities(
     ):
         table.add_column(column)
     for row in rows:
-        table.add_row(
+        _add_plain_row(
+            table,
             str(row.id),
             row.athlete,
             row.name or row.sport.value,
@@ -224,7 +230,7 @@ def athletes(ctx: click.Context, as_json: bool) -> None:
         table.add_column(column)
     for r in rows:
         last = f"{r.last_started_at:%Y-%m-%d}" if r.last_started_at else "-"
-        table.add_row(r.name, str(r.activities), f"{r.distance_m / 1000:.1f}", last)
+        _add_plain_row(table, r.name, str(r.activities), f"{r.distance_m / 1000:.1f}", last)
     _console().print(table)
 
 

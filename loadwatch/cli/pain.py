@@ -11,10 +11,12 @@ from rich.table import Table
 
 from loadwatch import services
 from loadwatch.cli._group import (
+    _add_plain_row,
     _console,
     _date,
     _engine,
     _errors_as_click,
+    _plain,
     athlete_option,
     cli,
     json_option,
@@ -121,11 +123,12 @@ def pain_list(ctx: click.Context, athlete: str, as_json: bool) -> None:
             )
         )
         return
-    table = Table(title=f"Pain log: {athlete}")
+    table = Table(title=f"Pain log: {_plain(athlete)}")
     for column in ("date", "during", "after", "morning", "location", "run", "note"):
         table.add_column(column)
     for e in entries:
-        table.add_row(
+        _add_plain_row(
+            table,
             str(e.entry_date),
             _dash(e.during),
             _dash(e.after),

@@ -7,15 +7,16 @@ from dataclasses import asdict
 from datetime import datetime
 
 import click
-from rich.markup import escape
 from rich.table import Table
 
 from loadwatch import services
 from loadwatch.cli._group import (
+    _add_plain_row,
     _console,
     _date,
     _engine,
     _errors_as_click,
+    _plain,
     as_of_option,
     athlete_option,
     cli,
@@ -50,7 +51,7 @@ def report(ctx: click.Context, athlete: str, as_of: datetime | None, as_json: bo
 def _print_report(result: Report) -> None:
     console = _console()
     unit = result.units
-    console.print(f"[bold]{result.athlete}[/bold], as of {result.as_of:%a %d %b %Y}")
+    console.print(f"[bold]{_plain(result.athlete)}[/bold], as of {result.as_of:%a %d %b %Y}")
     data = report_json(result)
     context = data["context"]
     if data["weeks"]:
@@ -72,16 +73,16 @@ def _print_report(result: Report) -> None:
     for alert in result.alerts:
         cites = "; ".join(services.citation(c).text for c in alert.citations)
         label = f"{alert.severity.value.upper():8}"
-        console.print(f"[{style[alert.severity.value]}]{label}[/] {escape(alert.message)}")
+        console.print(f"[{style[alert.severity.value]}]{label}[/] {_plain(alert.message)}")
         for line in alert.advice:
-            console.print(f"         - {escape(line)}")
-        console.print(f"         [dim]source: {escape(cites)}[/dim]")
+            console.print(f"         - {_plain(line)}")
+        console.print(f"         [dim]source: {_plain(cites)}[/dim]")
     if data["shoes"]:
         console.print("\n[bold]Shoes[/bold]")
         for shoe in data["shoes"]:
             default = " (default)" if shoe["is_default"] else ""
             console.print(
-                escape(
+                _plain(
                     f"  {shoe['name']}{default}: {format_distance(shoe['distance_m'], unit, 0)} "
                     f"[{shoe['status']}]"
                 )
@@ -94,7 +95,7 @@ def _print_report(result: Report) -> None:
         cap = f" (max {format_distance(day.max_distance_m, unit)})" if day.max_distance_m else ""
         done = " [done]" if day.done else ""
         line = f"  {day.date:%a %d %b}  {day.kind.value:14} {day.reason}{cap}{done}"
-        console.print(escape(line))
+        console.print(_plain(line))
     console.print("\n[dim]loadwatch informs; it is not medical advice.[/dim]")
 
 
@@ -136,7 +137,7 @@ def squad_show(
         ]
         click.echo(json.dumps(data, indent=2))
         return
-    table = Table(title=f"Squad{' of ' + coach if coach else ''}: riskiest first")
+    table = Table(title=f"Squad{' of ' + _plain(coach) if coach else ''}: riskiest first")
     for column in (
         "athlete",
         "status",
@@ -149,7 +150,8 @@ def squad_show(
     ):
         table.add_column(column)
     for r in rows:
-        table.add_row(
+        _add_plain_row(
+            table,
             r.athlete,
             r.top_severity or "ok",
             f"{r.this_week_m / 1000:.1f}",

@@ -10,9 +10,11 @@ from rich.table import Table
 
 from loadwatch import services
 from loadwatch.cli._group import (
+    _add_plain_row,
     _console,
     _engine,
     _errors_as_click,
+    _plain,
     _units,
     athlete_option,
     cli,
@@ -111,13 +113,14 @@ def shoes_list(ctx: click.Context, athlete: str, as_json: bool) -> None:
         )
         return
     unit = _units(ctx, athlete)
-    table = Table(title=f"Shoes: {athlete}")
+    table = Table(title=f"Shoes: {_plain(athlete)}")
     for column in ("name", "model", "distance", "runs", "window", "status", "default"):
         table.add_column(column)
     for v in views:
         low, high = to_unit(v.window_start_m, unit), to_unit(v.window_end_m, unit)
         window = f"{low:.0f}-{high:.0f} {unit.value}"
-        table.add_row(
+        _add_plain_row(
+            table,
             v.name,
             v.brand_model or "",
             format_distance(v.distance_m, unit, 0),
