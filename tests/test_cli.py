@@ -32,6 +32,23 @@ def test_import_prints_a_closing_table_and_exits_zero(run) -> None:
     assert "Total: 6 imported" in result.output
 
 
+def test_import_prints_each_rejection_whole_on_one_line_however_deep_the_path(
+    run, tmp_path: Path
+) -> None:
+    deep = tmp_path.joinpath(*(f"a-deliberately-long-folder-name-{n}" for n in range(7)))
+    deep.mkdir(parents=True)
+    bad = deep / "bad-crc.fit"
+    shutil.copy(DATA / "invalid/bad-crc.fit", bad)
+    assert len(str(bad)) > 200
+    result = run("import", str(bad), str(DATA / "gpx/run-10k-hilly.gpx"))
+    assert result.exit_code == 0, result.output
+    (line,) = [line for line in result.output.splitlines() if "failed its FIT checksum" in line]
+    assert line.startswith(f"  1. rejected: '{bad}' failed its FIT checksum")
+    assert line.endswith("; the file is damaged, export it again")
+    (row,) = [row for row in result.output.splitlines() if "bad-crc.fit " in row]
+    assert "rejected" in row and "see note 1" in row
+
+
 def test_import_exits_one_when_nothing_could_be_imported(run) -> None:
     result = run("import", str(DATA / "invalid/zero-bytes.fit"))
     assert result.exit_code == 1
@@ -221,6 +238,7 @@ def test_user_text_that_looks_like_rich_markup_is_printed_literally(run, tmp_pat
     shutil.copy(DATA / "gpx/run-10k-hilly.gpx", gpx)
     imported = run("import", str(gpx), "--athlete", "[/]")
     assert imported.exit_code == 0, imported.output
+    assert "[red]run.gpx" in imported.output
     shoe = run("shoes", "add", "[red]x", "--athlete", "[/]", "--model", "[bold]m", "--default")
     assert shoe.exit_code == 0, shoe.output
     activity = json.loads(run("activities", "--json").output)[0]["id"]

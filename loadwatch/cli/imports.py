@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime, timedelta
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import click
@@ -20,6 +21,7 @@ from loadwatch.cli._group import (
     _console,
     _engine,
     _errors_as_click,
+    _plain,
     _units,
     athlete_option,
     cli,
@@ -78,7 +80,7 @@ def import_command(
     if as_json:
         click.echo(json.dumps([_result_json(r) for r in results], indent=2))
     else:
-        _print_results(console, results)
+        _print_results(console, results, paths)
     if not results:
         raise click.ClickException("no files found in the given paths")
     if all(r.status is ImportStatus.REJECTED for r in results):
@@ -97,38 +99,66 @@ def _result_json(result: ImportResult) -> dict[str, Any]:
     }
 
 
-def _print_results(console: Console, results: list[ImportResult]) -> None:
-    shown = results
+def _print_results(console: Console, results: list[ImportResult], paths: Sequence[Path]) -> None:
+    """The per-file table, then every file not imported with its whole message on one line.
+
+    The table shows short names and points to numbered notes; the notes (whose messages hold
+    the full path) are printed unwrapped below it, because inside a table rich breaks a long
+    path wherever the column runs out, and a sentence cut in two is hard to read or grep.
+    """
+    rows = list(enumerate(results))
     if len(results) > MAX_TABLE_ROWS:
-        shown = [r for r in results if r.status is not ImportStatus.IMPORTED]
+        rows = [(i, r) for i, r in rows if r.status is not ImportStatus.IMPORTED]
+    not_imported = [i for i, r in enumerate(results) if r.status is not ImportStatus.IMPORTED]
+    note_numbers = {index: number for number, index in enumerate(not_imported, start=1)}
     table = Table(title="Import results", show_lines=False)
     table.add_column("file", overflow="fold", max_width=70)
     table.add_column("result")
     table.add_column("detail", overflow="fold")
-    for result in shown[:MAX_TABLE_ROWS]:
+    for index, result in rows[:MAX_TABLE_ROWS]:
         detail = result.message
-        if result.status is ImportStatus.IMPORTED and result.started_at is not None:
+        if index in note_numbers:
+            detail = f"see note {note_numbers[index]}"
+        elif result.started_at is not None:
             detail = (
                 f"#{result.activity_id} {result.sport.value if result.sport else ''} "
                 f"{result.started_at:%Y-%m-%d %H:%M} UTC, {(result.distance_m or 0) / 1000:.2f} km"
             )
         _add_plain_row(
             table,
-            result.filename,
+            _display_name(result.filename, paths),
             Text(result.status.value, style=STATUS_STYLE[result.status]),
             detail,
         )
-    if shown:
+    if rows:
         console.print(table)
-    hidden = len(results) - min(len(shown), MAX_TABLE_ROWS)
+    hidden = len(results) - min(len(rows), MAX_TABLE_ROWS)
     if hidden:
         console.print(f"({hidden} more rows not shown; use --json for every file)")
+    if not_imported:
+        console.print("Not imported:")
+    for index in not_imported:
+        result = results[index]
+        line = f"  {note_numbers[index]}. {result.status.value}: {result.message}"
+        console.print(_plain(line), soft_wrap=True)
     counts = services.count_summary(results)
     console.print(
         "Total: "
         + ", ".join(f"{counts[s]} {s.value}" for s in ImportStatus)
         + f" ({len(results)} files)"
     )
+
+
+def _display_name(filename: str, paths: Sequence[Path]) -> str:
+    """The file as seen from the folder holding the argument it came from: short at any depth.
+
+    `import ~/deep/folder/fit` shows `fit/run.fit`; a zip member shows `export.zip/a/run.fit`.
+    """
+    file = PurePath(filename)
+    for path in paths:
+        if file.is_relative_to(path):
+            return str(file.relative_to(path.parent))
+    return file.name
 
 
 @cli.command()
