@@ -1,49 +1,51 @@
-"""Use cases shared by the CLI and the dashboard, one module each; callers write `services.x`."""
+"""Use cases shared by the CLI and the dashboard, one module each (docs/architecture.md).
+
+Every name callers use is re-exported here, so they keep writing `services.x(...)`.
+"""
 
 from __future__ import annotations
 
-from loadwatch.services.imports import (
+from loadwatch.report import WEEKDAYS, Report, report_json
+from loadwatch.services._worker import check_plausible, utc_offset_s
+from loadwatch.services.athletes import (
     DEFAULT_ATHLETE,
-    PAIN_LOCATIONS,
-    PARALLEL_MIN_FILES,
-    WEEKDAYS,
     AthleteSettings,
     AthleteSummary,
-    PainEntryView,
+    athlete_settings,
+    list_activities,
+    list_athletes,
+    local_day,
+    open_database,
+    update_settings,
+)
+from loadwatch.services.demo import load_demo
+from loadwatch.services.imports import (
+    PARALLEL_MIN_FILES,
     Progress,
     ReimportSummary,
-    Report,
-    ShoeView,
-    SquadRow,
-    add_shoe,
-    add_to_squad,
-    assign_shoe,
-    assign_shoes,
-    athlete_settings,
-    check_plausible,
-    citation,
     count_summary,
     import_paths,
     import_uploads,
-    list_activities,
-    list_athletes,
-    list_coaches,
+    reimport,
+)
+from loadwatch.services.pain import (
+    PAIN_LOCATIONS,
+    PainEntryView,
     list_pain,
-    list_shoes,
-    load_demo,
-    local_day,
     log_morning_pain,
     log_pain,
-    open_database,
-    reimport,
-    report,
-    report_json,
+)
+from loadwatch.services.reports import citation, report
+from loadwatch.services.shoes import (
+    ShoeView,
+    add_shoe,
+    assign_shoe,
+    assign_shoes,
+    list_shoes,
     retire_shoe,
     set_default_shoe,
-    squad_overview,
-    update_settings,
-    utc_offset_s,
 )
+from loadwatch.services.squads import SquadRow, add_to_squad, list_coaches, squad_overview
 
 __all__ = [
     "DEFAULT_ATHLETE",

@@ -1,0 +1,157 @@
+"""Athletes and their settings: listing athletes and activities, units, week start, home
+time zone, default sport and thresholds; also opening the database."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from loadwatch.db import repository
+from loadwatch.db.engine import make_engine, migrate, writer
+from loadwatch.db.models import Athlete, Setting
+from loadwatch.domain import ActivityRow, Sport
+from loadwatch.errors import InputError
+from loadwatch.rules.thresholds import Thresholds
+from loadwatch.units import DistanceUnit
+
+DEFAULT_ATHLETE = "me"
+
+
+@dataclass(frozen=True, slots=True)
+class AthleteSettings:
+    athlete: str
+    units: DistanceUnit
+    week_start: int  # 0 = Monday ... 6 = Sunday
+    home_tz: str
+    thresholds: Thresholds
+    default_sport: Sport = Sport.RUN
+
+
+@dataclass(frozen=True, slots=True)
+class AthleteSummary:
+    name: str
+    activities: int
+    distance_m: float
+    last_started_at: datetime | None
+
+
+def list_athletes(engine: Engine) -> list[AthleteSummary]:
+    with Session(engine) as session:
+        counts = repository.athlete_counts(session)
+        return [
+            AthleteSummary(a.name, *counts.get(a.id, (0, 0.0, None)))
+            for a in repository.athletes(session)
+        ]
+
+
+def list_activities(
+    engine: Engine, athlete: str | None = None, since: date | None = None
+) -> list[ActivityRow]:
+    """Activities oldest first, optionally for one athlete and from a (UTC) date.
+
+    Raises:
+        NotFoundError: unknown athlete.
+    """
+    with Session(engine) as session:
+        athlete_id = repository.get_athlete(session, athlete).id if athlete else None
+        since_at = datetime.combine(since, time(), tzinfo=UTC) if since else None
+        return repository.activity_rows(session, athlete_id, since_at)
+
+
+def open_database(url: str | None = None) -> Engine:
+    """An engine for `url` (default location when None), migrated to the latest schema."""
+    engine = make_engine(url)
+    migrate(engine)
+    return engine
+
+
+def local_day(started_at: datetime, utc_offset_s: int) -> date:
+    """The local calendar day an activity belongs to (RULES.md: weeks are local)."""
+    return (started_at + timedelta(seconds=utc_offset_s)).date()
+
+
+def athlete_settings(engine: Engine, athlete: str) -> AthleteSettings:
+    with Session(engine) as session:
+        row = repository.get_athlete(session, athlete)
+        setting = session.get(Setting, row.id)
+        return _settings_view(row, setting)
+
+
+def _settings_view(athlete: Athlete, setting: Setting | None) -> AthleteSettings:
+    thresholds = (
+        Thresholds.from_dict(json.loads(setting.thresholds_json))
+        if setting and setting.thresholds_json
+        else Thresholds()
+    )
+    return AthleteSettings(
+        athlete=athlete.name,
+        units=DistanceUnit(setting.units) if setting else DistanceUnit.KM,
+        week_start=setting.week_start if setting else 0,
+        home_tz=athlete.home_tz,
+        thresholds=thresholds,
+        default_sport=Sport(athlete.default_sport),
+    )
+
+
+def update_settings(
+    engine: Engine,
+    athlete: str,
+    *,
+    units: str | None = None,
+    week_start: str | int | None = None,
+    home_tz: str | None = None,
+    thresholds: dict[str, float] | None = None,
+    default_sport: str | None = None,
+) -> AthleteSettings:
+    """Change units (km|mi), week start, home time zone, default sport (for files that do not
+    say, such as a GPX without <type>) or thresholds.
+
+    Raises:
+        InputError: an unknown unit, weekday, time zone or threshold; nothing is changed.
+        NotFoundError: unknown athlete.
+    """
+    with Session(writer(engine)) as session, session.begin():
+        row = repository.get_athlete(session, athlete)
+        setting = repository.settings(session, row.id)
+        if units is not None:
+            if units not in {u.value for u in DistanceUnit}:
+                raise InputError(f"units must be 'km' or 'mi', got {units!r}")
+            setting.units = units
+        if week_start is not None:
+            setting.week_start = _weekday(week_start)
+        if default_sport is not None:
+            if default_sport not in {s.value for s in Sport}:
+                known = ", ".join(s.value for s in Sport)
+                raise InputError(f"default sport must be one of {known}; got {default_sport!r}")
+            row.default_sport = default_sport
+        if home_tz is not None:
+            try:
+                ZoneInfo(home_tz)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise InputError(
+                    f"unknown time zone {home_tz!r}; use a name like 'Europe/Zurich'"
+                ) from None
+            row.home_tz = home_tz
+        if thresholds is not None:
+            current = json.loads(setting.thresholds_json) if setting.thresholds_json else {}
+            merged = {**current, **thresholds}
+            Thresholds.from_dict(merged)  # validates
+            setting.thresholds_json = json.dumps(merged)
+        return _settings_view(row, setting)
+
+
+def _weekday(value: str | int) -> int:
+    from loadwatch.report import WEEKDAYS
+
+    if isinstance(value, int) and 0 <= value <= 6:
+        return value
+    text = str(value).strip().lower()
+    for index, name in enumerate(WEEKDAYS):
+        if text in (name, name[:3]):
+            return index
+    raise InputError(f"week start must be a weekday such as 'monday' or 'sunday', got {value!r}")

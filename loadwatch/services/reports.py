@@ -1,0 +1,44 @@
+"""One athlete's report (weeks, alerts, shoes, pain, plan) and the sources its alerts cite."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from loadwatch.db import repository
+from loadwatch.db.models import Setting
+from loadwatch.report import Report, build_report
+from loadwatch.rules.citations import CITATIONS, Citation
+from loadwatch.rules.context import rule_context
+from loadwatch.services._common import _check_not_future, _today
+from loadwatch.services.athletes import _settings_view
+
+
+def citation(key: str) -> Citation:
+    """The source behind a citation key used in an Alert."""
+    return CITATIONS[key]
+
+
+def report(
+    engine: Engine, athlete: str, as_of: date | None = None, today: date | None = None
+) -> Report:
+    """One athlete's status: weeks, alerts in order, shoes, pain, and the 7-day plan.
+
+    Raises:
+        NotFoundError: unknown athlete. InputError: `as_of` in the future.
+    """
+    today = today or _today()
+    as_of = as_of or today
+    _check_not_future(as_of, today, "as-of date")
+    with Session(engine) as session:
+        row = repository.get_athlete(session, athlete)
+        settings = _settings_view(row, session.get(Setting, row.id))
+        activities = repository.activities_frame(session, row.id)
+        shoes = repository.shoes_frame(session, row.id)
+        pain = repository.pain_frame(session, row.id)
+    ctx = rule_context(
+        activities, shoes, pain, as_of, settings.units, settings.week_start, settings.thresholds
+    )
+    return build_report(athlete, ctx)

@@ -1,0 +1,163 @@
+"""Shoes: adding, the default pair, retiring, assigning runs and mileage per pair."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from loadwatch.db import repository
+from loadwatch.db.engine import writer
+from loadwatch.db.models import Athlete, Shoe
+from loadwatch.domain import Sport
+from loadwatch.errors import InputError, NotFoundError
+from loadwatch.load.shoes import shoe_mileage, shoe_status
+from loadwatch.services._common import _today
+
+
+@dataclass(frozen=True, slots=True)
+class ShoeView:
+    name: str
+    brand_model: str | None
+    distance_m: float
+    starting_distance_m: float
+    runs: int
+    window_start_m: float
+    window_end_m: float
+    status: str
+    is_default: bool
+    retired_on: date | None
+
+
+def add_shoe(
+    engine: Engine,
+    athlete: str,
+    name: str,
+    *,
+    brand_model: str | None = None,
+    starting_distance_m: float = 0.0,
+    window_m: tuple[float, float] | None = None,
+    is_default: bool = False,
+) -> ShoeView:
+    """Add a pair (a new athlete is created on first use). The first pair becomes the default.
+
+    Raises:
+        InputError: empty or duplicate name, negative starting distance, bad window.
+    """
+    name = name.strip()
+    if not name:
+        raise InputError("shoe name must not be empty")
+    if starting_distance_m < 0:
+        raise InputError(f"starting distance must not be negative, got {starting_distance_m!r}")
+    window = window_m or repository.DEFAULT_WINDOW_M
+    if not 0 < window[0] < window[1]:
+        raise InputError(
+            f"replacement window must be two increasing positive distances, got {window!r}"
+        )
+    with Session(writer(engine)) as session, session.begin():
+        row = repository.get_or_create_athlete(session, athlete)
+        if repository.shoe_by_name(session, row.id, name) is not None:
+            raise InputError(f"{athlete} already has a shoe named {name!r}")
+        first = not repository.shoes(session, row.id)
+        if is_default:
+            _clear_default(session, row.id)
+        repository.create_shoe(
+            session, row.id, name, brand_model, starting_distance_m, window, is_default or first
+        )
+    return _shoe(engine, athlete, name)
+
+
+def _clear_default(session: Session, athlete_id: int) -> None:
+    for shoe in repository.shoes(session, athlete_id):
+        shoe.is_default = False
+
+
+def set_default_shoe(engine: Engine, athlete: str, name: str) -> ShoeView:
+    with Session(writer(engine)) as session, session.begin():
+        row = repository.get_athlete(session, athlete)
+        shoe = _require_shoe(session, row.id, athlete, name)
+        if shoe.retired_on is not None:
+            raise InputError(f"shoe {name!r} is retired; a retired pair cannot be the default")
+        _clear_default(session, row.id)
+        shoe.is_default = True
+    return _shoe(engine, athlete, name)
+
+
+def retire_shoe(engine: Engine, athlete: str, name: str, today: date | None = None) -> ShoeView:
+    """Retire a pair: it keeps its history but takes no new runs."""
+    with Session(writer(engine)) as session, session.begin():
+        row = repository.get_athlete(session, athlete)
+        shoe = _require_shoe(session, row.id, athlete, name)
+        shoe.retired_on = today or _today()
+        shoe.is_default = False
+    return _shoe(engine, athlete, name)
+
+
+def assign_shoe(engine: Engine, activity_id: int, name: str) -> None:
+    """Put a run on a pair (of the run's athlete).
+
+    Raises:
+        NotFoundError: unknown activity or shoe. InputError: not a run, or a retired pair.
+    """
+    assign_shoes(engine, {activity_id: name})
+
+
+def assign_shoes(engine: Engine, assignments: dict[int, str]) -> None:
+    """Several `assign_shoe` calls in one transaction: all of them or none."""
+    with Session(writer(engine)) as session, session.begin():
+        for activity_id, name in assignments.items():
+            activity = repository.get_activity(session, activity_id)
+            if activity.sport != Sport.RUN.value:
+                raise InputError(
+                    f"activity {activity_id} is a {activity.sport}, not a run; "
+                    "shoes count runs only"
+                )
+            athlete = session.get_one(Athlete, activity.athlete_id)
+            activity.shoe_id = _require_shoe(session, athlete.id, athlete.name, name).id
+
+
+def _require_shoe(session: Session, athlete_id: int, athlete: str, name: str) -> Shoe:
+    shoe = repository.shoe_by_name(session, athlete_id, name)
+    if shoe is None:
+        known = ", ".join(s.name for s in repository.shoes(session, athlete_id)) or "none"
+        raise NotFoundError(f"{athlete} has no shoe named {name!r}; known shoes: {known}")
+    return shoe
+
+
+def list_shoes(engine: Engine, athlete: str) -> list[ShoeView]:
+    with Session(engine) as session:
+        row = repository.get_athlete(session, athlete)
+        frame = repository.shoes_frame(session, row.id)
+        runs = repository.activities_frame(session, row.id)
+        models = {s.id: s for s in repository.shoes(session, row.id)}
+    runs = runs[runs["sport"] == Sport.RUN.value]
+    mileage = shoe_mileage(runs, frame)
+    views = []
+    for _, shoe_row in mileage.iterrows():
+        model = models[int(shoe_row["shoe_id"])]
+        views.append(
+            ShoeView(
+                name=model.name,
+                brand_model=model.brand_model,
+                distance_m=float(shoe_row["distance_m"]),
+                starting_distance_m=model.starting_distance_m,
+                runs=int(shoe_row["runs"]),
+                window_start_m=model.window_start_m,
+                window_end_m=model.window_end_m,
+                status=shoe_status(
+                    model.retired_on is not None,
+                    float(shoe_row["distance_m"]),
+                    model.window_start_m,
+                    model.window_end_m,
+                ),
+                is_default=model.is_default,
+                retired_on=model.retired_on,
+            )
+        )
+    return views
+
+
+def _shoe(engine: Engine, athlete: str, name: str) -> ShoeView:
+    return next(s for s in list_shoes(engine, athlete) if s.name == name)
