@@ -8,7 +8,7 @@ import os
 import threading
 import time as clock
 import zlib
-from concurrent.futures import Executor, Future
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -166,6 +166,16 @@ def _with_hint(parsed: ParsedActivity, hints: SourceHints, default_sport: Sport)
         # A silent file too fast to be a run (a drive, a ride) is not forced into the run log.
         return replace(parsed, sport=Sport.OTHER if too_fast else default_sport)
     return parsed
+
+
+def _pool() -> ProcessPoolExecutor:
+    """One worker per CPU, each watching that its importer still runs."""
+    return ProcessPoolExecutor(
+        max_workers=os.cpu_count(),
+        mp_context=_mp_context(),
+        initializer=_exit_with_parent,
+        initargs=(os.getpid(),),
+    )
 
 
 def _mp_context() -> multiprocessing.context.BaseContext:

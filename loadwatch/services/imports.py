@@ -8,7 +8,7 @@ import hashlib
 import os
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -31,13 +31,12 @@ from loadwatch.domain import (
 from loadwatch.importers.archive import SourceFile, expand_bytes, expand_path
 from loadwatch.services._common import _today
 from loadwatch.services._worker import (
-    _exit_with_parent,
     _gather,
     _Job,
-    _mp_context,
     _parse_batch,
     _parse_job,
     _Parsed,
+    _pool,
     _submit,
 )
 from loadwatch.services.athletes import DEFAULT_ATHLETE
@@ -141,12 +140,7 @@ def _import(
         for batch in _batches(sources, BATCH_FILES):
             jobs, dupes = _prepare(engine, batch, home_tz, default_sport, today)  # reads only
             if executor is None and len(jobs) >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) > 1:
-                executor = ProcessPoolExecutor(
-                    max_workers=os.cpu_count(),
-                    mp_context=_mp_context(),
-                    initializer=_exit_with_parent,
-                    initargs=(os.getpid(),),
-                )
+                executor = _pool()
             if executor is not None:
                 # The workers parse this batch while the previous one is written.
                 submitted = _submit(executor, jobs)
