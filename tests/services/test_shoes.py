@@ -1,0 +1,39 @@
+"""Shoes through the services on a real database."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine
+
+from loadwatch import services
+from loadwatch.errors import InputError, NotFoundError
+from tests.services.conftest import TODAY, import_runs
+
+
+def test_shoe_lifecycle_default_assignment_retire_and_errors(engine: Engine) -> None:
+    first = services.add_shoe(engine, "ana", "Pegasus", starting_distance_m=100_000)
+    assert first.is_default  # the first pair is the default
+    import_runs(engine, [10, 12])
+    assert services.list_shoes(engine, "ana")[0].distance_m == pytest.approx(122_000, abs=50)
+    services.add_shoe(engine, "ana", "Clifton", window_m=(400_000, 600_000), is_default=True)
+    run_id = services.list_activities(engine, "ana")[0].id
+    services.assign_shoe(engine, run_id, "Clifton")
+    by_name = {s.name: s for s in services.list_shoes(engine, "ana")}
+    assert by_name["Clifton"].runs == 1 and by_name["Clifton"].is_default
+    assert not by_name["Pegasus"].is_default
+    retired = services.retire_shoe(engine, "ana", "Pegasus", today=TODAY)
+    assert retired.status == "retired" and retired.distance_m > 100_000  # history kept
+    with pytest.raises(NotFoundError, match="no shoe named 'Nope'; known shoes: Pegasus, Clifton"):
+        services.assign_shoe(engine, run_id, "Nope")
+    with pytest.raises(InputError, match="already has a shoe named 'Clifton'"):
+        services.add_shoe(engine, "ana", "Clifton")
+    with pytest.raises(InputError, match="must not be negative"):
+        services.add_shoe(engine, "ana", "Neg", starting_distance_m=-5)
+    with pytest.raises(InputError, match="retired"):
+        services.set_default_shoe(engine, "ana", "Pegasus")
+
+
+def test_new_runs_go_on_the_default_pair(engine: Engine) -> None:
+    services.add_shoe(engine, "ana", "Daily", is_default=True)
+    import_runs(engine, [8])
+    assert services.list_activities(engine, "ana")[0].shoe == "Daily"
