@@ -140,6 +140,9 @@ class ActivityRow:
     name: str | None = None
 
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
 class Severity(StrEnum):
     """Alert severity, in increasing order of urgency."""
 
@@ -183,6 +186,7 @@ class PlanDay:
     sport: str | None = None
     caused_by: str | None = None
     done: bool = False
+    strength: bool = False  # a strength session on this day (a STRENGTH day, or with a run)
 
 
 class PainLocation(StrEnum):

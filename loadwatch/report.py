@@ -1,6 +1,6 @@
 """Build the RuleContext from frames and evaluate it: the pure half of the report use case.
 
-Kept apart from services.py (which does the I/O) so the dashboard, the CLI and the tests all
+Kept apart from services (which do the I/O) so the dashboard, the CLI and the tests all
 derive the same numbers from the same frames.
 """
 
@@ -13,9 +13,9 @@ from typing import Any
 
 import pandas as pd
 
-from loadwatch.domain import Alert, PlanDay
+from loadwatch.domain import WEEKDAYS, Alert, PlanDay
 from loadwatch.load.daily import acwr, monotony_and_strain
-from loadwatch.load.frames import RUN_DISTANCE_M
+from loadwatch.load.frames import LOCAL_DATE, RUN_DISTANCE_M
 from loadwatch.load.weekly import (
     four_week_mean,
     two_week_growth,
@@ -23,13 +23,58 @@ from loadwatch.load.weekly import (
 )
 from loadwatch.rules import evaluate
 from loadwatch.rules.context import RuleContext
-from loadwatch.rules.cross_training import weekly_plan
-from loadwatch.rules.mileage import next_run_cap_m
+from loadwatch.rules.cross_training import headline_cap_m, weekly_plan
+from loadwatch.rules.mileage import RunLog, week_to_date
 from loadwatch.rules.pain import PainStatus, pain_status
 from loadwatch.rules.thresholds import Thresholds
 from loadwatch.units import DistanceUnit
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+@dataclass(frozen=True, slots=True)
+class Headline:
+    """The typed numbers at the top of This week and of a squad row (metres, ratios).
+
+    `growth_to_date_ratio` compares this week so far with last week up to the same weekday
+    (R2: never a part week against a whole one); None when last week had no running by then.
+    """
+
+    this_week_m: float
+    last_week_to_date_m: float
+    last_week_m: float
+    growth_to_date_ratio: float | None
+    four_week_mean_m: float | None
+    next_run_cap_m: float | None
+    next_run_note: str
+    last_run_date: date | None
+    pain_zone: str | None
+    pain_trend: str
+
+
+def headline(ctx: RuleContext, plan: list[PlanDay] | None, pain: PainStatus) -> Headline:
+    """The headline for `ctx` (pass the plan to get the next run's cap, None to skip it)."""
+    week = week_to_date(RunLog.from_spikes(ctx.spikes, ctx.as_of), ctx.as_of, ctx.week_start)
+    cap = headline_cap_m(ctx, plan) if plan is not None else None
+    last_run = ctx.spikes[LOCAL_DATE].iloc[-1] if not ctx.spikes.empty else None
+    if ctx.spikes.empty:
+        note = "no runs in your log yet"
+    elif cap is None:
+        note = "no run planned in the next 7 days (see the plan for why)"
+    else:
+        day = next(p.date for p in plan or [] if p.max_distance_m == cap)
+        note = f"next run {day:%a %d %b}: keep under {ctx.distance(cap)}"
+    mean = four_week_mean(ctx.weekly).iloc[-1] if not ctx.weekly.empty else None
+    return Headline(
+        this_week_m=week.this_m,
+        last_week_to_date_m=week.previous_m,
+        last_week_m=week.previous_whole_m,
+        growth_to_date_ratio=None if week.previous_m <= 0 else week.ratio,
+        four_week_mean_m=_num(mean),
+        next_run_cap_m=cap,
+        next_run_note=note,
+        last_run_date=last_run,
+        pain_zone=pain.zone,
+        pain_trend=pain.trend,
+    )
 
 
 @dataclass(frozen=True)
@@ -53,7 +98,12 @@ class Report:
     monotony: float
     strain: float
     acwr: float | None
-    next_run_cap_m: float | None
+    headline: Headline
+
+    @property
+    def next_run_cap_m(self) -> float | None:
+        """The first planned run's cap (metres); None when the plan holds no run."""
+        return self.headline.next_run_cap_m
 
 
 def build_report(athlete: str, ctx: RuleContext) -> Report:
@@ -71,6 +121,8 @@ def build_report(athlete: str, ctx: RuleContext) -> Report:
         )
     alerts = evaluate(ctx)
     monotony, strain = monotony_and_strain(ctx.daily)
+    plan = weekly_plan(ctx, alerts)
+    pain = pain_status(ctx)
     return Report(
         athlete=athlete,
         as_of=ctx.as_of,
@@ -84,12 +136,12 @@ def build_report(athlete: str, ctx: RuleContext) -> Report:
         pain_entries=ctx.pain,
         daily=ctx.daily,
         alerts=alerts,
-        plan=weekly_plan(ctx, alerts),
-        pain=pain_status(ctx),
+        plan=plan,
+        pain=pain,
         monotony=monotony,
         strain=strain,
-        acwr=acwr(ctx.daily) if len(ctx.daily) >= 28 else None,
-        next_run_cap_m=next_run_cap_m(ctx.spikes, ctx.as_of, ctx.thresholds.small_spike_ratio),
+        acwr=acwr(ctx.daily),
+        headline=headline(ctx, plan, pain),
     )
 
 
@@ -101,11 +153,13 @@ class SquadStatus:
     ctx: RuleContext
     alerts: list[Alert]
     pain: PainStatus
+    headline: Headline
 
 
 def squad_status(athlete: str, ctx: RuleContext) -> SquadStatus:
     """The rules without the plan and the report's extra columns: the squad view's cost."""
-    return SquadStatus(athlete, ctx, evaluate(ctx), pain_status(ctx))
+    pain = pain_status(ctx)
+    return SquadStatus(athlete, ctx, evaluate(ctx), pain, headline(ctx, None, pain))
 
 
 def _num(value: Any) -> float | None:
@@ -177,6 +231,7 @@ def report_json(report: Report) -> dict[str, Any]:
                 "sport": p.sport,
                 "caused_by": p.caused_by,
                 "done": p.done,
+                "strength": p.strength,
             }
             for p in report.plan
         ],
@@ -190,6 +245,13 @@ def report_json(report: Report) -> dict[str, Any]:
             "strain": report.strain,
             "acwr": report.acwr,
             "next_run_cap_m": report.next_run_cap_m,
+            "next_run_note": report.headline.next_run_note,
+            "last_week_to_date_m": report.headline.last_week_to_date_m,
+            "last_week_m": report.headline.last_week_m,
+            "growth_to_date_ratio": report.headline.growth_to_date_ratio,
+            "last_run_date": report.headline.last_run_date.isoformat()
+            if report.headline.last_run_date
+            else None,
         },
     }
     json.dumps(data)  # fail here, not in a caller, if anything is not JSON-serialisable

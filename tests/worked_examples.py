@@ -30,7 +30,7 @@ def pain() -> Report:
     runs = [(at(MON + timedelta(days=d)), 8) for d in (0, 2, 4)]
     entries = [
         {"entry_date": MON, "after": 6, "location": "knee front"},
-        {"entry_date": MON + timedelta(days=4), "during": 5, "after": 7, "location": "knee front"},
+        {"entry_date": MON + timedelta(days=4), "during": 5, "after": 6, "location": "knee front"},
     ]
     return report_for(runs, MON + timedelta(days=4), pain=entries)
 

@@ -75,9 +75,10 @@ def acwr(daily: pd.Series) -> float | None:
     """EWMA acute:chronic workload ratio on the last day of `daily` (Williams et al. 2017).
 
     lambda = 2 / (N + 1) with N = 7 (acute) and 28 (chronic), started at the first day.
-    Returns None until 28 days of data exist, or when chronic load is 0.
+    Returns None until 28 days of data exist, or when nothing was logged in the last 28 days
+    ("no recent running", not a ratio of near-zero EWMA tails such as 8.95e-201).
     """
-    if len(daily) < CHRONIC_DAYS:
+    if len(daily) < CHRONIC_DAYS or not daily.iloc[-CHRONIC_DAYS:].gt(0).any():
         return None
     acute = daily.ewm(alpha=2 / (ACUTE_DAYS + 1), adjust=False).mean().iloc[-1]
     chronic = daily.ewm(alpha=2 / (CHRONIC_DAYS + 1), adjust=False).mean().iloc[-1]

@@ -1,36 +1,50 @@
-"""The rule registry: pure functions RuleContext -> Alerts, evaluated in RULES.md's order."""
+"""The rule registry: each rule's id, title and thresholds, evaluated in RULES.md's order.
+
+Rules are pure functions RuleContext -> Alerts. The 7-day plan (`rules/cross_training.py`) is
+computed from the same context and is checked against these rules by property tests.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from loadwatch.domain import SEVERITY_RANK, Alert
 from loadwatch.rules import mileage, monotony, pain, shoes
 from loadwatch.rules.context import RuleContext
+from loadwatch.rules.thresholds import THRESHOLDS
 
 Rule = Callable[[RuleContext], Iterable[Alert]]
 
+
+@dataclass(frozen=True, slots=True)
+class RuleSpec:
+    """A rule: its stable id, its title on screen, and the function that checks it."""
+
+    rule_id: str
+    title: str
+    check: Rule
+
+    @property
+    def thresholds(self) -> tuple[str, ...]:
+        """Names of the thresholds (rules/thresholds.py) this rule reads."""
+        return tuple(t.name for t in THRESHOLDS if t.rule_id == self.rule_id)
+
+
 # RULES.md "Order of warnings": pain, spikes, weekly growth, shoes, monotony; ACWR as context.
-RULES: tuple[Rule, ...] = (
-    pain.pain,
-    mileage.run_spike,
-    mileage.weekly_growth,
-    mileage.two_week_growth,
-    shoes.shoe_mileage,
-    shoes.shoe_rotation,
-    monotony.monotony,
-    monotony.acwr,
+RULE_SPECS: tuple[RuleSpec, ...] = (
+    RuleSpec("pain", "Pain", pain.pain),
+    RuleSpec("run-spike", "Single-run spike", mileage.run_spike),
+    RuleSpec("weekly-growth", "Weekly growth", mileage.weekly_growth),
+    RuleSpec("two-week-growth", "Progression over 30% (novices)", mileage.two_week_growth),
+    RuleSpec("shoe-mileage", "Shoe mileage", shoes.shoe_mileage),
+    RuleSpec("shoe-rotation", "Shoe rotation", shoes.shoe_rotation),
+    RuleSpec("monotony", "Monotony", monotony.monotony),
+    RuleSpec("acwr", "Acute:chronic ratio (contested)", monotony.acwr),
 )
-RULE_IDS = (
-    "pain",
-    "run-spike",
-    "weekly-growth",
-    "two-week-growth",
-    "shoe-mileage",
-    "shoe-rotation",
-    "monotony",
-    "acwr",
-)
+RULES: tuple[Rule, ...] = tuple(spec.check for spec in RULE_SPECS)
+RULE_IDS: tuple[str, ...] = tuple(spec.rule_id for spec in RULE_SPECS)
+RULE_TITLES: dict[str, str] = {spec.rule_id: spec.title for spec in RULE_SPECS}
 
 
 def evaluate(ctx: RuleContext) -> list[Alert]:

@@ -43,8 +43,24 @@ _ALL = (
     Citation("gabbett2016", "Gabbett 2016, Br J Sports Med 50:273-280"),
     Citation("lolli2019", "Lolli et al. 2019 (mathematical coupling in the ACWR)"),
     Citation("impellizzeri2021", "Impellizzeri et al. 2021, Sports Med (ACWR critique)"),
-    Citation("lauersen2014", "Lauersen et al. 2014, Br J Sports Med 48:871-877"),
+    Citation(
+        "lauersen2014",
+        "Lauersen et al. 2014, Br J Sports Med 48:871-877 (strength training, mostly in other "
+        "sports: RR 0.315)",
+    ),
+    Citation(
+        "toresdahl2020",
+        "Toresdahl et al. 2020, Sports Health (strength training in marathon runners: no effect "
+        "on injuries)",
+    ),
+    Citation(
+        "warden2014",
+        "Warden, Davis and Fredericson 2014, J Orthop Sports Phys Ther 44(10):749-765 (bone "
+        "stress injuries in runners)",
+    ),
     Citation("runalyze", "Runalyze monotony thresholds (product convention)"),
+    Citation("convention", "convention (podiatry and coaching advice), not a study finding"),
+    Citation("loadwatch", "loadwatch default: a product choice, not a study finding"),
 )
 
 CITATIONS: dict[str, Citation] = {c.key: c for c in _ALL}

@@ -1,28 +1,51 @@
-"""R7 suggested cross-training days: a 7-day plan from the as-of date (product defaults).
+"""R7 the 7-day plan: run caps that the other rules allow, cross-training and strength days.
 
-No trial prescribes a number of days, so these are labelled defaults: after a warning the next
-run becomes a low-impact session; the day after the week's longest run is non-impact; never two
-run days in a row while a warning is active; two strength sessions a week (Lauersen 2014).
-Recorded rides and swims count as cross-training already done.
+The plan is a rule like the others (issue #9): each planned run's cap is the smallest of
+- R1: 1.1x the longest recorded run of the 30 days before THAT day (`mileage.spike_cap_m`);
+- the return ladder after more than 30 days off (`mileage.return_cap_m`);
+- R2: what keeps this week to date within the weekly-growth limit and the 7 days up to that day
+  within the progression limit, counting the plan's own earlier runs (`mileage.*_limit_m`);
+- pain: amber pain holds caps at the run that hurt, red pain keeps them under a fraction of it
+  and makes the next day no run; pain that must stop running removes every run (R3);
+- the runner's own habit: each weekday's usual distance plus the weekly growth allowance.
+So running every planned day at its cap fires neither R1 nor R2 (a hypothesis property test).
+Counts of non-impact and strength days are labelled loadwatch defaults (no trial prescribes
+them); recorded rides, swims and strength sessions count as done.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-from loadwatch.domain import CROSS_TRAINING_SPORTS, Alert, PlanDay, PlanKind, Severity
-from loadwatch.load.frames import DISTANCE_M, LOCAL_DATE, SPORT
+from loadwatch.domain import CROSS_TRAINING_SPORTS, Alert, PlanDay, PlanKind, Severity, Sport
+from loadwatch.load.frames import ACTIVITY_ID, DISTANCE_M, LOCAL_DATE, SPORT
+from loadwatch.load.weekly import week_start_of
 from loadwatch.rules.context import RuleContext
-from loadwatch.rules.mileage import next_run_cap_m
+from loadwatch.rules.mileage import (
+    SPIKE_WINDOW_DAYS,
+    RunLog,
+    progression_limit_m,
+    return_cap_m,
+    spike_cap_m,
+    weekly_limit_m,
+)
+from loadwatch.rules.pain import AMBER, KNEE_FRONT, RED, PainDay, must_stop, pain_days
 
 PLAN_DAYS = 7
+HABIT_DAYS = 28
 DEFAULT_RUN_WEEKDAYS = (1, 3, 5, 6)  # Tue, Thu, Sat, Sun when there is no history to follow
 TRIGGERS = {"pain", "run-spike", "weekly-growth", "two-week-growth", "monotony"}
 LOW_IMPACT = "cycling, elliptical or swimming"
 KNEE_FRIENDLY = "swimming or pool running"
+WARNING_CROSS_TRAINING_DAYS = 2  # while a warning is active (the seeds say 2-3)
+STRENGTH = (
+    "strength session (loadwatch default, two a week): strength training cut sports injuries "
+    "to about a third across sports (Lauersen 2014), though a trial in marathon runners found "
+    "no effect (Toresdahl 2020)"
+)
 
 
 def _trigger(alerts: Sequence[Alert]) -> Alert | None:
@@ -35,104 +58,260 @@ def _trigger(alerts: Sequence[Alert]) -> Alert | None:
     return None
 
 
-def _habits(ctx: RuleContext) -> tuple[list[int], int | None]:
-    """Weekdays with 2+ runs in the last 28 days, and the weekday of the usual long run."""
-    runs = ctx.spikes[(ctx.spikes[LOCAL_DATE] > ctx.as_of - timedelta(days=28))]
+@dataclass(frozen=True, slots=True)
+class _Habit:
+    """Weekdays the runner runs on and each weekday's usual distance (metres), last 28 days."""
+
+    weekdays: tuple[int, ...]
+    usual_m: dict[int, float]
+    long_weekday: int | None
+
+
+def _habit(ctx: RuleContext) -> _Habit:
+    runs = ctx.spikes[ctx.spikes[LOCAL_DATE] > ctx.as_of - timedelta(days=HABIT_DAYS)]
     runs = runs[runs[LOCAL_DATE] <= ctx.as_of]
     if runs.empty:
-        return list(DEFAULT_RUN_WEEKDAYS), None
-    weekdays = [d.weekday() for d in runs[LOCAL_DATE]]
-    counts = Counter(weekdays)
-    habitual = sorted(d for d, n in counts.items() if n >= 2) or sorted(counts)
+        return _Habit(DEFAULT_RUN_WEEKDAYS, {}, None)
+    per_day: dict[date, float] = {}
+    for day, distance in zip(runs[LOCAL_DATE], runs[DISTANCE_M], strict=True):
+        per_day[day] = per_day.get(day, 0.0) + float(distance)
+    counts = Counter(d.weekday() for d in per_day)
+    weekdays = sorted(d for d, n in counts.items() if n >= 2) or sorted(counts)
     totals: dict[int, list[float]] = {}
-    for weekday, distance in zip(weekdays, runs[DISTANCE_M], strict=True):
-        totals.setdefault(weekday, []).append(float(distance))
-    long_run = max(totals, key=lambda d: sum(totals[d]) / len(totals[d]))
-    return habitual, long_run
+    for day, distance in per_day.items():
+        totals.setdefault(day.weekday(), []).append(distance)
+    usual = {w: sum(v) / len(v) for w, v in totals.items()}
+    long_weekday = max(weekdays, key=lambda w: usual.get(w, 0.0))
+    return _Habit(tuple(weekdays), usual, long_weekday)
+
+
+@dataclass(frozen=True, slots=True)
+class _Pain:
+    """What recent pain does to the plan."""
+
+    zone: str | None
+    is_stop: bool
+    day: date | None
+    hurt_m: float | None  # the run that hurt (metres)
+
+
+def _pain(ctx: RuleContext) -> _Pain:
+    days = [d for d in pain_days(ctx.pain, ctx) if d.entry_date > ctx.as_of - timedelta(days=7)]
+    if not days:
+        return _Pain(None, False, None, None)
+    latest: PainDay = days[-1]
+    return _Pain(latest.zone, must_stop(latest, ctx), latest.entry_date, _hurt_m(ctx, latest))
+
+
+def _hurt_m(ctx: RuleContext, day: PainDay) -> float | None:
+    """The run the entry names, else the longest run of its day, else the latest before it."""
+    runs = ctx.spikes
+    if day.activity_id is not None:
+        named = runs[runs[ACTIVITY_ID] == day.activity_id]
+        if not named.empty:
+            return float(named[DISTANCE_M].iloc[0])
+    before = runs[runs[LOCAL_DATE] <= day.entry_date]
+    if before.empty:
+        return None
+    same_day = before[before[LOCAL_DATE] == day.entry_date]
+    return float((same_day if not same_day.empty else before.tail(1))[DISTANCE_M].max())
+
+
+def _pain_cap_m(pain: _Pain, ctx: RuleContext) -> float | None:
+    if pain.hurt_m is None:
+        return None
+    if pain.zone == RED:
+        return pain.hurt_m * ctx.thresholds.red_pain_run_fraction
+    if pain.zone == AMBER:
+        return pain.hurt_m
+    return None
+
+
+def _held_days(ctx: RuleContext) -> set[date]:
+    """Days whose run does not raise the return ladder: pain above 0-2 (R3 gates each step)."""
+    return {d.entry_date for d in pain_days(ctx.pain, ctx) if d.zone in (AMBER, RED)}
+
+
+def run_cap_m(ctx: RuleContext, day: date, log: RunLog, pain: _Pain) -> float:
+    """The most a run on `day` may cover (metres) under R1, the return ladder, R2 and pain,
+    given `log` (recorded runs plus the plan's earlier runs). 0 when no run fits."""
+    t = ctx.thresholds
+    caps = [spike_cap_m(ctx.spikes, day, t)]
+    planned = [
+        m for d, m in log.extra.items() if day - timedelta(days=SPIKE_WINDOW_DAYS) <= d < day
+    ]
+    if caps[0] is None and planned:
+        # No recorded run in the window, but the plan's own runs are: R1 compares with those,
+        # and a return is not stepped up inside one plan (each step waits for its pain score).
+        caps[0] = max(planned)
+    # With runs in the log, a day without a run in its window always follows a break.
+    caps.append(return_cap_m(ctx.spikes, day, t, held=_held_days(ctx)))
+    caps.append(_pain_cap_m(pain, ctx))
+    # This week to date is compared with last week to the same weekday on EVERY later day of
+    # the week (last week's total grows, and may cross the low-base floor on a rest day), so a
+    # run must fit the limit of each remaining day, not only its own.
+    start = week_start_of(day, ctx.week_start)
+    week = min(
+        weekly_limit_m(log, later, ctx.week_start, t) - log.total(start, later)
+        for later in (day + timedelta(days=i) for i in range(7 - (day - start).days))
+    )
+    seven = progression_limit_m(log, day, t) - log.total(day - timedelta(days=6), day)
+    return max(0.0, min(c for c in (*caps, week, seven) if c is not None))
+
+
+def headline_cap_m(ctx: RuleContext, plan: Sequence[PlanDay]) -> float | None:
+    """The headline "next run: keep under" value: the first planned run's cap, or None when the
+    plan holds no run (pain, or no running history)."""
+    return next((p.max_distance_m for p in plan if p.kind is PlanKind.RUN and not p.done), None)
 
 
 def weekly_plan(ctx: RuleContext, alerts: Sequence[Alert]) -> list[PlanDay]:
     """Seven days from `ctx.as_of`: run (with a distance cap), cross-training, strength or rest.
 
+    One function on purpose: each step reads the days the previous one placed, in the order
+    RULES.md gives (pain, load, habit, non-impact days, strength); see the module docstring.
+
     Args:
-        ctx: the rule context (its `spikes` and `activities` frames).
+        ctx: the rule context (its `spikes`, `activities` and `pain` frames).
         alerts: `evaluate(ctx)` output, in rule order; the first trigger shapes the plan.
 
     Returns:
         Seven `PlanDay`s; each non-default choice names the rule id that caused it.
     """
+    t = ctx.thresholds
     days = [ctx.as_of + timedelta(days=i) for i in range(PLAN_DAYS)]
-    habitual, long_run_weekday = _habits(ctx)
+    habit = _habit(ctx)
+    pain = _pain(ctx)
     trigger = _trigger(alerts)
-    knee = any(a.rule_id == "pain" and a.advice for a in alerts)
+    knee = pain.zone in (AMBER, RED) and any(
+        a.rule_id == "pain" and a.advice for a in alerts if KNEE_FRONT in a.message
+    )
     low_impact = KNEE_FRIENDLY if knee else LOW_IMPACT
-    cap = next_run_cap_m(ctx.spikes, ctx.as_of, ctx.thresholds.small_spike_ratio)
-    cap_reason = "easy run; keep it under 1.1x your longest run of the last 30 days"
-    if cap is None:
-        cap = ctx.thresholds.returning_run_cap_m
-        cap_reason = "short, easy first run after a break"
-    done = ctx.activities[ctx.activities[SPORT].isin([s.value for s in CROSS_TRAINING_SPORTS])]
-    done_days = dict(zip(done[LOCAL_DATE], done[SPORT], strict=True))
-    ran_days = set(ctx.spikes[LOCAL_DATE])
+    activities = ctx.activities[ctx.activities[LOCAL_DATE] == ctx.as_of]
+    done_cross = {
+        d: s
+        for d, s in zip(activities[LOCAL_DATE], activities[SPORT], strict=True)
+        if s in {c.value for c in CROSS_TRAINING_SPORTS}
+    }
+    done_strength = set(activities[activities[SPORT] == Sport.STRENGTH.value][LOCAL_DATE])
+    ran = set(ctx.spikes[LOCAL_DATE])
+    has_runs = not ctx.spikes.empty
 
     plan: dict[date, PlanDay] = {}
     for day in days:
-        if day in done_days:
+        if day in done_cross:
             plan[day] = PlanDay(
                 day,
                 PlanKind.CROSS_TRAINING,
-                f"{done_days[day]} recorded: cross-training already done",
-                sport=done_days[day],
+                f"{done_cross[day]} recorded: cross-training already done",
+                sport=done_cross[day],
                 done=True,
             )
-        elif day in ran_days:
+        elif day in done_strength:
+            plan[day] = PlanDay(day, PlanKind.STRENGTH, "strength session recorded", done=True)
+        elif day in ran:
             plan[day] = PlanDay(day, PlanKind.RUN, "run recorded", done=True)
-        elif day.weekday() in habitual:
-            plan[day] = PlanDay(day, PlanKind.RUN, f"{cap_reason} ({ctx.distance(cap)})", cap)
         else:
             plan[day] = PlanDay(day, PlanKind.REST, "rest day")
+    open_days = [d for d in days if not plan[d].done]
 
     def cross(day: date, reason: str, caused_by: str | None) -> None:
-        if not plan[day].done:
-            plan[day] = PlanDay(
-                day, PlanKind.CROSS_TRAINING, reason, sport=low_impact, caused_by=caused_by
-            )
+        plan[day] = PlanDay(
+            day, PlanKind.CROSS_TRAINING, reason, sport=low_impact, caused_by=caused_by
+        )
 
-    run_days = [d for d in days if plan[d].kind is PlanKind.RUN and not plan[d].done]
-    if trigger is not None and run_days:
-        cross(
-            run_days[0],
+    # 1. Which open days may be runs at all.
+    candidates = [d for d in open_days if d.weekday() in habit.weekdays] if has_runs else []
+    no_run: dict[date, tuple[str, str | None]] = {}
+    if pain.is_stop:
+        for day in candidates:
+            no_run[day] = (
+                "no running until you have seen a physiotherapist or sports doctor "
+                f"(pain); {low_impact} only if it does not hurt",
+                "pain",
+            )
+    elif pain.zone == RED and pain.day is not None:
+        first_open = open_days[0] if open_days else None
+        for day in candidates:
+            if day <= pain.day + timedelta(days=1) or day == first_open:
+                no_run[day] = (f"no run the day after red-zone pain: {low_impact} instead", "pain")
+    runnable = [d for d in candidates if d not in no_run]
+    if trigger is not None and runnable and trigger.rule_id != "pain":
+        no_run[runnable[0]] = (
             f"replaces your next run with {low_impact} of similar duration "
             f"(because of the {trigger.rule_id} {trigger.severity.value})",
             trigger.rule_id,
         )
-        for previous, day in itertools.pairwise(days):
-            if plan[previous].kind is PlanKind.RUN and plan[day].kind is PlanKind.RUN:
-                cross(
-                    day,
-                    f"no two run days in a row while a warning is active ({trigger.rule_id})",
-                    trigger.rule_id,
-                )
-    if long_run_weekday is not None:
-        long_days = [
-            d for d in days if d.weekday() == long_run_weekday and plan[d].kind is PlanKind.RUN
-        ]
-        after = long_days[0] + timedelta(days=1) if long_days else None
-        if after in plan and plan[after].kind is not PlanKind.CROSS_TRAINING:
-            cross(after, "non-impact day after the week's longest run", None)
-    if not any(plan[d].kind is PlanKind.CROSS_TRAINING for d in days):
-        rest = [d for d in days if plan[d].kind is PlanKind.REST]
-        if rest:
-            cross(rest[0], "at least one non-impact day a week (product default)", None)
-    rest_days = [d for d in days if plan[d].kind is PlanKind.REST]
-    strength: list[date] = []
-    for day in rest_days:
-        if len(strength) < 2 and all(abs((day - s).days) > 1 for s in strength):
-            strength.append(day)
-    for day in strength:
+        runnable = runnable[1:]
+    # 2. Caps, day by day, counting the plan's own earlier runs.
+    log = RunLog.from_spikes(ctx.spikes, ctx.as_of)
+    long_day = max(runnable, key=lambda d: habit.usual_m.get(d.weekday(), 0.0), default=None)
+    after_long = long_day + timedelta(days=1) if long_day is not None else None
+    # The day after the longest run is non-impact while a warning is active, or when the runner
+    # would otherwise have no day off at all; a habitual back-to-back weekend stays as it is.
+    no_day_off = all(d in runnable or plan[d].kind is PlanKind.RUN for d in days)
+    if after_long in runnable and (trigger is not None or no_day_off):
+        no_run[after_long] = ("non-impact day after the week's longest run", None)
+    for day in runnable:
+        if day in no_run:
+            continue
+        cap = run_cap_m(ctx, day, log, pain)
+        usual = habit.usual_m.get(day.weekday())
+        if usual is not None:
+            cap = min(cap, usual * (1 + t.weekly_growth_ratio))
+        if cap < t.min_planned_run_m:
+            least = ctx.distance(t.min_planned_run_m)
+            no_run[day] = (f"no run: the load and pain caps leave less than {least}", None)
+            continue
+        log = log.with_run(day, cap)
+        why = "easy run" if day != long_day else "the week's longest run"
+        plan[day] = PlanDay(day, PlanKind.RUN, f"{why}; keep it under {ctx.distance(cap)}", cap)
+    for day, (reason, caused_by) in no_run.items():
+        cross(day, reason, caused_by)
+    # 3. Non-impact days: two while a warning is active, else the default (recorded ones count).
+    wanted = WARNING_CROSS_TRAINING_DAYS if trigger is not None else t.cross_training_days
+    while sum(p.kind is PlanKind.CROSS_TRAINING for p in plan.values()) < wanted:
+        rest = [d for d in open_days if plan[d].kind is PlanKind.REST]
+        if not rest:
+            break
+        day = after_long if after_long in rest else rest[0]
+        cross(
+            day,
+            "non-impact day (loadwatch default: one a week, two while a warning is active)",
+            trigger.rule_id if trigger is not None else None,
+        )
+    # 4. Strength: the default count, recorded sessions included, never on consecutive days.
+    needed = t.strength_sessions - len(done_strength)
+    chosen: list[date] = []
+    for day in [d for d in open_days if plan[d].kind is PlanKind.REST]:
+        if len(chosen) < needed and all(abs((day - s).days) > 1 for s in chosen):
+            chosen.append(day)
+    for day in chosen:
+        plan[day] = PlanDay(day, PlanKind.STRENGTH, STRENGTH)
+    extra = [
+        d
+        for d in open_days
+        if plan[d].kind is PlanKind.RUN
+        and d != long_day
+        and all(abs((d - s).days) > 1 for s in chosen)
+    ]
+    for day in extra[: max(0, needed - len(chosen))]:
         plan[day] = PlanDay(
             day,
-            PlanKind.STRENGTH,
-            "strength session: strength training cut sports injuries to about a third (RR 0.32)",
+            PlanKind.RUN,
+            plan[day].reason + "; add a strength session",
+            plan[day].max_distance_m,
+            strength=True,
+        )
+    if not has_runs and open_days:
+        first = open_days[0]
+        plan[first] = PlanDay(
+            first,
+            plan[first].kind,
+            "no runs in your log: loadwatch plans runs from your running history; "
+            + plan[first].reason,
+            plan[first].max_distance_m,
+            plan[first].sport,
+            plan[first].caused_by,
         )
     return [plan[d] for d in days]

@@ -1,9 +1,16 @@
-"""R1 single-run spikes and R2 weekly growth (10% guideline, 30% over two weeks, low base)."""
+"""R1 single-run spikes (with breaks) and R2 weekly growth and progression.
+
+The limit functions here (`spike_cap_m`, `weekly_limit_m`, `progression_limit_m`,
+`return_cap_m`) are what the rules check AND what the 7-day plan budgets with, so a plan followed
+to the letter cannot fire these rules (issue #9; tests/rules/test_plan_properties.py).
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from bisect import bisect_left, bisect_right
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import pandas as pd
@@ -14,30 +21,262 @@ from loadwatch.load.frames import (
     DISTANCE_M,
     LOCAL_DATE,
     PREVIOUS_MAX_M,
-    RUN_DISTANCE_M,
     SPIKE_RATIO,
-    WEEK_START,
 )
+from loadwatch.load.weekly import week_start_of
 from loadwatch.rules.context import RuleContext
+from loadwatch.rules.thresholds import Thresholds
 
-SPIKE_LOOKBACK_DAYS = 7  # spikes from the last week stay on the status
+SPIKE_LOOKBACK_DAYS = 7  # spikes and progressions from the last week stay on the status
+SPIKE_WINDOW_DAYS = 30  # R1: the 30 days before a run [frandsen2025]
+PROGRESSION_DAYS = 7  # Nielsen 2014: the 7 days up to a session against the 7 before
+REFERENCE_PERIODS = 4  # a period not above the highest of the previous four is not growth
 EPSILON = 1e-9  # 22 km / 20 km - 1 is 0.10000000000000009 in floating point: that is 10%, not above
+# R1 hazard ratios (95% CI) per band against runs at or under 1.1x [frandsen2025]
+SPIKE_BANDS = {
+    "small spike": (1.64, "1.31-2.05"),
+    "moderate spike": (1.52, "1.16-2.00"),
+    "large spike": (2.28, "1.50-3.48"),
+}
 
 
-def spike_level(ratio: float, ctx: RuleContext) -> tuple[str, Severity, float] | None:
-    """(level name, severity, hazard ratio) for a spike ratio, or None at or below 1.10x."""
+@dataclass(frozen=True)
+class RunLog:
+    """Running distance (metres) per local day, with O(log n) sums over day ranges.
+
+    `with_run` returns a copy with one more planned run: the plan simulates its own days.
+    """
+
+    ordinals: tuple[int, ...]
+    prefix: tuple[float, ...]  # prefix[i] = sum of the first i days' distances
+    extra: Mapping[date, float] = field(default_factory=dict)
+
+    @classmethod
+    def from_spikes(cls, spikes: pd.DataFrame, until: date) -> RunLog:
+        totals: dict[int, float] = {}
+        for day, distance in zip(spikes[LOCAL_DATE], spikes[DISTANCE_M], strict=True):
+            if day <= until:
+                totals[day.toordinal()] = totals.get(day.toordinal(), 0.0) + float(distance)
+        ordinals = tuple(sorted(totals))
+        prefix = [0.0]
+        for ordinal in ordinals:
+            prefix.append(prefix[-1] + totals[ordinal])
+        return cls(ordinals, tuple(prefix))
+
+    def total(self, first: date, last: date) -> float:
+        """Metres run from `first` to `last`, both included."""
+        lo = bisect_left(self.ordinals, first.toordinal())
+        hi = bisect_right(self.ordinals, last.toordinal())
+        planned = sum(m for d, m in self.extra.items() if first <= d <= last)
+        return self.prefix[hi] - self.prefix[lo] + planned
+
+    def with_run(self, day: date, distance_m: float) -> RunLog:
+        extra = dict(self.extra)
+        extra[day] = extra.get(day, 0.0) + distance_m
+        return RunLog(self.ordinals, self.prefix, extra)
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodGrowth:
+    """One period against the one before it, and the highest of the four before it (metres)."""
+
+    this_m: float
+    previous_m: float
+    reference_m: float  # the highest of the previous four periods (whole)
+    previous_whole_m: float  # the whole previous period (differs from previous_m mid-week)
+
+    @property
+    def ratio(self) -> float:
+        return self.this_m / self.previous_m - 1 if self.previous_m > 0 else math.nan
+
+
+def week_to_date(log: RunLog, day: date, week_start: int) -> PeriodGrowth:
+    """R2: this week up to `day` against last week up to the same weekday (never a part week
+    against a whole one), and the highest of the previous four whole weeks."""
+    start = week_start_of(day, week_start)
+    week = timedelta(days=7)
+    whole = [
+        log.total(start - k * week, start - (k - 1) * week - timedelta(days=1))
+        for k in (1, 2, 3, 4)
+    ]
+    return PeriodGrowth(
+        this_m=log.total(start, day),
+        previous_m=log.total(start - week, day - week),
+        reference_m=max(whole),
+        previous_whole_m=whole[0],
+    )
+
+
+def seven_day_progression(log: RunLog, day: date) -> PeriodGrowth:
+    """Nielsen et al. 2014's exposure: the 7 days up to a session against the 7 days before."""
+    span = timedelta(days=PROGRESSION_DAYS)
+    windows = [
+        log.total(day - k * span + timedelta(days=1), day - (k - 1) * span) for k in (1, 2, 3, 4, 5)
+    ]
+    return PeriodGrowth(windows[0], windows[1], max(windows[1:]), windows[1])
+
+
+def _growth_limit_m(period: PeriodGrowth, ratio: float, low_base_m: float) -> float:
+    """The most `this_m` may reach without firing, mirroring the rules exactly: the reference
+    level or (1 + ratio) x the previous period; unbounded after an empty previous period
+    ("returning", which R1's return cap governs) or below the low base (reported in km only)."""
+    if period.previous_whole_m <= 0 or period.previous_m < low_base_m:
+        return math.inf
+    return max(period.reference_m, period.previous_m * (1 + ratio))
+
+
+def weekly_limit_m(log: RunLog, day: date, week_start: int, t: Thresholds) -> float:
+    """Most metres this week may hold on `day` (to date) without the weekly-growth caution."""
+    return _growth_limit_m(week_to_date(log, day, week_start), t.weekly_growth_ratio, t.low_base_m)
+
+
+def progression_limit_m(log: RunLog, day: date, t: Thresholds) -> float:
+    """Most metres the 7 days up to `day` may hold without the > 30 % progression caution."""
+    return _growth_limit_m(seven_day_progression(log, day), t.two_week_growth_ratio, t.low_base_m)
+
+
+def spike_level(ratio: float, ctx: RuleContext) -> tuple[str, Severity] | None:
+    """(level name, severity) for a spike ratio, or None at or below 1.10x."""
     t = ctx.thresholds
     if math.isnan(ratio) or ratio <= t.small_spike_ratio + EPSILON:
         return None
     if ratio <= t.moderate_spike_ratio + EPSILON:
-        return "small spike", Severity.CAUTION, 1.64
+        return "small spike", Severity.CAUTION
     if ratio <= t.large_spike_ratio + EPSILON:
-        return "moderate spike", Severity.WARNING, 1.52
-    return "large spike", Severity.WARNING, 2.28
+        return "moderate spike", Severity.WARNING
+    return "large spike", Severity.WARNING
+
+
+def spike_cap_m(spikes: pd.DataFrame, day: date, t: Thresholds) -> float | None:
+    """R1 before a run on `day`: 1.1x the longest run (metres) of the 30 days before it.
+
+    Runs that were themselves spikes do not raise the cap: after a 1.45x long run the cap stays
+    at 1.1x the longest run before it, not 1.1x the spike. Only recorded runs count: a planned
+    run never raises a later day's cap. None when no run lies in the window.
+    """
+    first = day - timedelta(days=SPIKE_WINDOW_DAYS)
+    window = spikes[(spikes[LOCAL_DATE] >= first) & (spikes[LOCAL_DATE] < day)]
+    if window.empty:
+        return None
+    ratios = window[SPIKE_RATIO]
+    settled = window[ratios.isna() | (ratios <= t.small_spike_ratio + EPSILON)]
+    base = settled if not settled.empty else window
+    return float(base[DISTANCE_M].max()) * t.small_spike_ratio
+
+
+@dataclass(frozen=True, slots=True)
+class Break:
+    """The last gap of more than 30 days without running, before `day`."""
+
+    days: int  # days from the last run before the break to the first run back (or to `day`)
+    before_m: float  # the longest run of the 30 days up to the last run before the break
+    first_cap_m: float  # R1 "returning": the documented cap of the first run back
+    runs_back: tuple[tuple[date, float], ...]  # (local day, metres) of runs since the break
+
+
+def return_fraction(break_days: int, t: Thresholds) -> float:
+    """The first run back, as a fraction of the longest run before the break (loadwatch
+    defaults, falling with the break's length)."""
+    if break_days <= 60:
+        return t.return_fraction_month
+    if break_days <= 180:
+        return t.return_fraction_quarter
+    return t.return_fraction_long
+
+
+def last_break(spikes: pd.DataFrame, day: date, t: Thresholds) -> Break | None:
+    """The most recent break before `day` (None if the runner has no run before it or never
+    stopped for more than 30 days)."""
+    runs = spikes[spikes[LOCAL_DATE] < day]
+    if runs.empty:
+        return None
+    days = list(runs[LOCAL_DATE])
+    distances = [float(d) for d in runs[DISTANCE_M]]
+    ends = [*days[1:], day]
+    for i in range(len(days) - 1, -1, -1):
+        gap = (ends[i] - days[i]).days
+        if gap > SPIKE_WINDOW_DAYS:
+            first = days[i] - timedelta(days=SPIKE_WINDOW_DAYS)
+            before = max(m for d, m in zip(days, distances, strict=True) if first <= d <= days[i])
+            cap = max(before * return_fraction(gap, t), min(before, t.min_planned_run_m))
+            back = tuple(zip(days[i + 1 :], distances[i + 1 :], strict=True))
+            return Break(gap, before, cap, back)
+    return None
+
+
+def return_cap_m(
+    spikes: pd.DataFrame, day: date, t: Thresholds, held: Collection[date] = ()
+) -> float | None:
+    """The return ladder's cap for a run on `day` (metres), or None outside a return.
+
+    The first run back is capped at `Break.first_cap_m`; each run back since then raises the cap
+    by the spike ratio (1.1x), except runs on `held` days (pain above the safe band); the ladder
+    ends once it reaches the longest run before the break.
+    """
+    gap = last_break(spikes, day, t)
+    if gap is None:
+        return None
+    steps = sum(1 for run_day, _ in gap.runs_back if run_day not in held)
+    cap = gap.first_cap_m * t.small_spike_ratio**steps
+    return cap if cap < gap.before_m else None
+
+
+def _duration(days: int) -> str:
+    if days >= 60:
+        return f"{days} days (about {round(days / 30.44)} months)"
+    return f"{days} days"
+
+
+def _returning(ctx: RuleContext, run_date: date, distance: float, run_id: int) -> Alert:
+    gap = last_break(ctx.spikes, run_date, ctx.thresholds)
+    when = f"{run_date:%a %d %b}"
+    if gap is None:
+        return Alert(
+            "run-spike",
+            Severity.INFO,
+            f"First run in your log ({ctx.distance(distance)} on {when}): spikes are measured "
+            "once there are runs in the 30 days before a run.",
+            {"distance_m": distance},
+            ("loadwatch",),
+            run_date,
+            run_id,
+        )
+    evidence = {
+        "distance_m": distance,
+        "break_days": float(gap.days),
+        "longest_before_break_m": gap.before_m,
+        "return_cap_m": gap.first_cap_m,
+    }
+    if distance > gap.first_cap_m + EPSILON:
+        return Alert(
+            "run-spike",
+            Severity.CAUTION,
+            f"Returning after {_duration(gap.days)} without running: your "
+            f"{ctx.distance(distance)} run on {when} was above the return cap of "
+            f"{ctx.distance(gap.first_cap_m)} ({return_fraction(gap.days, ctx.thresholds):.0%} "
+            f"of your longest run before the break, {ctx.distance(gap.before_m)}); build back "
+            "in steps of at most 1.1x, each after a pain-free run.",
+            evidence,
+            ("loadwatch",),
+            run_date,
+            run_id,
+        )
+    return Alert(
+        "run-spike",
+        Severity.INFO,
+        f"Returning after {_duration(gap.days)} without running: your {ctx.distance(distance)} "
+        f"run on {when} kept within the return cap of {ctx.distance(gap.first_cap_m)}; build "
+        "back in steps of at most 1.1x, each after a pain-free run.",
+        evidence,
+        ("loadwatch",),
+        run_date,
+        run_id,
+    )
 
 
 def run_spike(ctx: RuleContext) -> Iterator[Alert]:
-    """R1: runs of the last 7 days longer than 1.1x the longest run of their previous 30 days."""
+    """R1: runs of the last 7 days longer than 1.1x the longest run of their previous 30 days;
+    a first run after more than 30 days off is checked against the return cap instead."""
     first = ctx.as_of - timedelta(days=SPIKE_LOOKBACK_DAYS)
     spikes = ctx.spikes
     for run_date, ratio, previous, distance, run_id in zip(
@@ -52,32 +291,22 @@ def run_spike(ctx: RuleContext) -> Iterator[Alert]:
             continue
         activity_id = int(run_id)
         if math.isnan(previous):
-            yield Alert(
-                rule_id="run-spike",
-                severity=Severity.INFO,
-                message=(
-                    f"Returning after a break: no run in the 30 days before your "
-                    f"{ctx.distance(distance)} run on {run_date:%a %d %b}; keep the first runs "
-                    "short and build back gradually."
-                ),
-                evidence={"distance_m": distance},
-                citations=("frandsen2025",),
-                date=run_date,
-                activity_id=activity_id,
-            )
+            yield _returning(ctx, run_date, float(distance), activity_id)
             continue
         level = spike_level(ratio, ctx)
         if level is None:
             continue
-        name, severity, hazard = level
+        name, severity = level
+        hazard, interval = SPIKE_BANDS[name]
         yield Alert(
             rule_id="run-spike",
             severity=severity,
             message=(
                 f"{name.capitalize()}: your {ctx.distance(distance)} run on "
                 f"{run_date:%a %d %b} was {ratio:.2f}x the longest run of the 30 days before it "
-                f"({ctx.distance(previous)}); "
-                f"in a 5,200-runner cohort such sessions carried a hazard ratio of {hazard:.2f}."
+                f"({ctx.distance(previous)}); in a 5,200-runner cohort such sessions carried a "
+                f"hazard ratio of {hazard:.2f} (95% CI {interval}) against runs at or under "
+                f"{ctx.thresholds.small_spike_ratio:.1f}x; the bands' intervals overlap."
             ),
             evidence={
                 "distance_m": distance,
@@ -91,50 +320,53 @@ def run_spike(ctx: RuleContext) -> Iterator[Alert]:
         )
 
 
-def _weeks_to_check(ctx: RuleContext) -> list[int]:
-    """Row positions of the current week and the last completed week, newest first."""
-    n = len(ctx.weekly)
-    return [i for i in (n - 1, n - 2) if i >= 1]
-
-
 def _week_end(week_start: date) -> date:
     return week_start + timedelta(days=6)
 
 
 def weekly_growth(ctx: RuleContext) -> Iterator[Alert]:
-    """R2: this week (to date), or else last week, against the 10% guideline; low base and
-    returning weeks are reported in distance, not as a percentage."""
+    """R2: this week to date (against last week to the same weekday), or else the last
+    complete week, against the 10% guideline; a week not above the highest of the previous four
+    is not growth; low-base and returning weeks are reported in distance, not as a percentage."""
     t = ctx.thresholds
-    for i in _weeks_to_check(ctx):
-        this = float(ctx.weekly[RUN_DISTANCE_M].iloc[i])
-        last = float(ctx.weekly[RUN_DISTANCE_M].iloc[i - 1])
-        start: date = ctx.weekly[WEEK_START].iloc[i]
-        label = "This week" if i == len(ctx.weekly) - 1 else f"The week of {start:%d %b}"
-        when = min(_week_end(start), ctx.as_of)
-        if this <= last:
+    log = RunLog.from_spikes(ctx.spikes, ctx.as_of)
+    current = week_start_of(ctx.as_of, ctx.week_start)
+    first_run = ctx.spikes[LOCAL_DATE].iloc[0] if not ctx.spikes.empty else ctx.as_of
+    for start in (current, current - timedelta(days=7)):
+        day = min(_week_end(start), ctx.as_of)
+        if first_run >= start:  # the log's first week: no week before it to grow from
             continue
-        if last == 0:
+        week = week_to_date(log, day, ctx.week_start)
+        this, last = week.this_m, week.previous_m
+        if this <= max(week.reference_m, last) + EPSILON:
+            continue
+        is_current = start == current
+        label = "This week" if is_current else f"The week of {start:%d %b}"
+        is_partial = day < _week_end(start)
+        versus = f" against last week up to {day:%A}" if is_partial else ""
+        evidence = {"this_week_m": this, "last_week_m": last}
+        if week.previous_whole_m == 0:
             yield Alert(
                 "weekly-growth",
                 Severity.INFO,
                 f"{label}: {ctx.distance(this)} after a week without running; treat it as "
                 "returning, not as growth, and build back gradually.",
-                {"this_week_m": this, "last_week_m": last},
-                ("buist2008",),
-                when,
+                evidence,
+                ("loadwatch",),
+                day,
             )
             return
-        growth = this / last - 1
+        growth = week.ratio if last > 0 else math.inf
         if last < t.low_base_m:
             yield Alert(
                 "weekly-growth",
                 Severity.INFO,
                 f"{label}: {ctx.distance(this)}, up {ctx.distance(this - last)} from "
-                f"{ctx.distance(last)}; on a base under {ctx.distance(t.low_base_m, 0)} a "
+                f"{ctx.distance(last)}{versus}; on a base under {ctx.distance(t.low_base_m, 0)} a "
                 "percentage says little.",
-                {"this_week_m": this, "last_week_m": last, "growth_ratio": growth},
-                ("buist2008",),
-                when,
+                {**evidence, "growth_ratio": growth} if last > 0 else evidence,
+                ("loadwatch",),
+                day,
             )
             return
         if growth > t.weekly_growth_ratio + EPSILON:
@@ -142,59 +374,41 @@ def weekly_growth(ctx: RuleContext) -> Iterator[Alert]:
                 "weekly-growth",
                 Severity.CAUTION,
                 f"{label}: running distance rose {growth:.0%} ({ctx.distance(last)} -> "
-                f"{ctx.distance(this)}), above the {t.weekly_growth_ratio:.0%} guideline; the "
-                "guideline is a convention (a trial found it did not prevent injuries).",
-                {"this_week_m": this, "last_week_m": last, "growth_ratio": growth},
+                f"{ctx.distance(this)}){versus}, above the {t.weekly_growth_ratio:.0%} "
+                "guideline; the guideline is a convention (a trial found it did not prevent "
+                "injuries).",
+                {**evidence, "growth_ratio": growth},
                 ("buist2008",),
-                when,
+                day,
             )
             return
 
 
 def two_week_growth(ctx: RuleContext) -> Iterator[Alert]:
-    """R2: > 30% progression against the week before last or the mean of the two previous weeks."""
+    """R2 progression as Nielsen et al. 2014 define their exposure: after each run, the 7 days
+    up to it against the 7 days before (over a two-week period); caution above 30%, for the
+    latest run of the last 7 days that crossed it."""
     t = ctx.thresholds
-    for i in _weeks_to_check(ctx):
-        if i < 2:
+    log = RunLog.from_spikes(ctx.spikes, ctx.as_of)
+    first = ctx.as_of - timedelta(days=SPIKE_LOOKBACK_DAYS)
+    days = sorted({d for d in ctx.spikes[LOCAL_DATE] if first < d <= ctx.as_of}, reverse=True)
+    for day in days:
+        period = seven_day_progression(log, day)
+        this, base = period.this_m, period.previous_m
+        if this <= period.reference_m + EPSILON or base < t.low_base_m:
             continue
-        this = float(ctx.weekly[RUN_DISTANCE_M].iloc[i])
-        two_ago = float(ctx.weekly[RUN_DISTANCE_M].iloc[i - 2])
-        mean_two = (float(ctx.weekly[RUN_DISTANCE_M].iloc[i - 1]) + two_ago) / 2
-        if max(two_ago, mean_two) < t.low_base_m:
-            continue
-        ratios = [
-            (this / base - 1, base, name)
-            for base, name in ((two_ago, "the week before last"), (mean_two, "the two-week mean"))
-            if base > 0
-        ]
-        growth, base, name = max(ratios)
+        growth = period.ratio
         if growth > t.two_week_growth_ratio + EPSILON:
-            start: date = ctx.weekly[WEEK_START].iloc[i]
-            label = "This week" if i == len(ctx.weekly) - 1 else f"The week of {start:%d %b}"
             yield Alert(
                 "two-week-growth",
-                Severity.WARNING,
-                f"{label}: running distance is {growth:.0%} above {name} ({ctx.distance(base)} -> "
-                f"{ctx.distance(this)}); progressions over {t.two_week_growth_ratio:.0%} were "
-                "linked to more distance-related injuries, runner's knee among them.",
+                Severity.CAUTION,
+                f"The 7 days to {day:%a %d %b}: running distance is {growth:.0%} above the 7 "
+                f"days before ({ctx.distance(base)} -> {ctx.distance(this)}); in novice "
+                f"runners, progressions over {t.two_week_growth_ratio:.0%} were linked to more "
+                "distance-related injuries, runner's knee among them (HR 1.59, 95% CI "
+                "0.96-2.66, not statistically significant).",
                 {"this_week_m": this, "base_m": base, "growth_ratio": growth},
                 ("nielsen2014",),
-                min(_week_end(start), ctx.as_of),
+                day,
             )
             return
-
-
-def next_run_cap_m(spikes: pd.DataFrame, as_of: date, small_spike_ratio: float) -> float | None:
-    """R1 before a run: 1.1x the longest run (metres) of the 30 days up to `as_of`.
-
-    Runs that were themselves spikes do not raise the cap: after a 1.45x long run the cap stays
-    at 1.1x the longest run before it, not 1.1x the spike. None when there is no run.
-    """
-    in_window = (spikes[LOCAL_DATE] > as_of - timedelta(days=30)) & (spikes[LOCAL_DATE] <= as_of)
-    window = spikes[in_window]
-    if window.empty:
-        return None
-    ratios = window[SPIKE_RATIO]
-    settled = window[ratios.isna() | (ratios <= small_spike_ratio + EPSILON)]
-    base = settled if not settled.empty else window
-    return float(base[DISTANCE_M].max()) * small_spike_ratio

@@ -1,12 +1,17 @@
-"""R3 pain-monitoring model (Thomee 1997; Silbernagel 2007): zones, settling, trend, referral."""
+"""R3 pain-monitoring model (Thomee 1997; Silbernagel 2007): zones, settling, trend, referral.
+
+One post-run entry counts per run (per day when it names no run) and one morning score per day:
+the latest saved wins, so saving twice never counts twice. Pain at a possible bone-stress site
+(shin, foot) is outside what the model was validated for (Warden et al. 2014).
+"""
 
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import pandas as pd
 
@@ -17,12 +22,19 @@ from loadwatch.rules.context import RuleContext
 
 GREEN, AMBER, RED = "green", "amber", "red"
 LOOKBACK_DAYS = 7
+TREND_MIN_READINGS = 2  # morning scores in each of the two weeks before a trend is named
 KNEE_FRONT = "knee front"
+BONE_STRESS_SITES = ("shin", "foot")  # [warden2014]
 KNEE_FRONT_ADVICE = (
-    "Shorten and slow your runs for now; avoid downhill running and stairs.",
-    "Rebuild distance before speed and hills.",
-    "Hip and knee strengthening helps patellofemoral pain (international consensus).",
-    "A 5-10% higher step rate reduces load on the front of the knee.",
+    "Shorten and slow your runs for now; avoid downhill running and stairs (Esculier 2018).",
+    "Rebuild distance before speed and hills (Esculier 2018).",
+    "Hip and knee strengthening helps patellofemoral pain (international consensus, Crossley "
+    "2016; Collins 2018): clamshell, side-lying leg raise, bridge, squat, lunge and step-up, "
+    "3 sets of 8-15, 2-3 times a week; a physiotherapist can tailor this.",
+)
+STRETCHING_ADVICE = (
+    "Stretching and mobility work are optional: the evidence that they prevent or treat "
+    "running injuries is weak."
 )
 KNEE_FRONT_CITATIONS = ("esculier2018", "crossley2016", "collins2018", "willson2014")
 
@@ -36,7 +48,7 @@ class PainDay:
     zone: str
     settled: bool | None  # None until the next morning is logged
     next_morning: float | None
-    baseline: float
+    baseline: float | None  # that day's pre-run morning score, when logged
     location: str | None
     activity_id: int | None
 
@@ -58,6 +70,19 @@ def _int(value: object) -> int | None:
     return None
 
 
+def _latest_per_run(pain: pd.DataFrame) -> list[dict[str, Any]]:
+    """Post-run entries, the latest one per run (per day when it names no run), by date."""
+    latest: dict[tuple[str, object], dict[str, Any]] = {}
+    for row in pain.to_dict("records"):
+        if _int(row["during"]) is None and _int(row["after"]) is None:
+            continue
+        run = _int(row["activity_id"])
+        latest[("run", run) if run is not None else ("day", row["entry_date"])] = {
+            str(k): v for k, v in row.items()
+        }
+    return sorted(latest.values(), key=lambda r: r["entry_date"])
+
+
 def _mornings(pain: pd.DataFrame) -> dict[date, float]:
     """Morning score per day (the last one logged that day)."""
     return {
@@ -74,21 +99,20 @@ def pain_days(pain: pd.DataFrame, ctx: RuleContext) -> list[PainDay]:
         return []
     t = ctx.thresholds
     mornings = _mornings(pain)
-    morning_days = sorted(mornings)
     days = []
-    for row in pain.to_dict("records"):
+    for row in _latest_per_run(pain):
         entry_date: date = row["entry_date"]
         during, after = _int(row["during"]), _int(row["after"])
         if (during is None and after is None) or entry_date > ctx.as_of:
             continue
         score = max(during or 0, after or 0)
+        # "Settled": the next morning against that day's pre-run morning score when one was
+        # logged, else against the safe band (RULES.md R3), never a level nobody entered.
         baseline = mornings.get(entry_date)
-        if baseline is None:
-            earlier = bisect_left(morning_days, entry_date)
-            baseline = mornings[morning_days[earlier - 1]] if earlier else 0.0
+        limit = baseline if baseline is not None else float(t.pain_safe_max)
         next_day = entry_date + timedelta(days=1)
         next_morning = mornings.get(next_day) if next_day <= ctx.as_of else None
-        settled = None if next_morning is None else next_morning <= baseline
+        settled = None if next_morning is None else next_morning <= limit
         if score > t.pain_acceptable_max or settled is False:
             zone = RED
         elif score > t.pain_safe_max:
@@ -111,34 +135,51 @@ def pain_days(pain: pd.DataFrame, ctx: RuleContext) -> list[PainDay]:
     return days
 
 
-def _weekly_morning_means(
-    pain: pd.DataFrame, week_start: date
-) -> tuple[float | None, float | None]:
+def _weekly_mornings(pain: pd.DataFrame, week_start: date) -> tuple[list[float], list[float]]:
     mornings = _mornings(pain) if not pain.empty else {}
 
-    def mean(start: date) -> float | None:
-        scores = [v for d, v in mornings.items() if start <= d < start + timedelta(days=7)]
-        return sum(scores) / len(scores) if scores else None
+    def scores(start: date) -> list[float]:
+        return [v for d, v in mornings.items() if start <= d < start + timedelta(days=7)]
 
-    return mean(week_start), mean(week_start - timedelta(days=7))
+    return scores(week_start), scores(week_start - timedelta(days=7))
+
+
+def _mean(scores: list[float]) -> float | None:
+    return sum(scores) / len(scores) if scores else None
 
 
 def pain_status(ctx: RuleContext, days: list[PainDay] | None = None) -> PainStatus:
+    """The latest post-run entry's zone (of the last 7 days) and the morning trend, which is
+    named only with at least two morning scores in each of the two weeks compared."""
     days = pain_days(ctx.pain, ctx) if days is None else days
-    this_week, last_week = _weekly_morning_means(ctx.pain, week_start_of(ctx.as_of, ctx.week_start))
-    if this_week is None or last_week is None:
+    this_week, last_week = _weekly_mornings(ctx.pain, week_start_of(ctx.as_of, ctx.week_start))
+    this_mean, last_mean = _mean(this_week), _mean(last_week)
+    if (
+        this_mean is None
+        or last_mean is None
+        or min(len(this_week), len(last_week)) < (TREND_MIN_READINGS)
+    ):
         trend = "unknown"
-    elif this_week > last_week:
+    elif this_mean > last_mean:
         trend = "rising"
-    elif this_week < last_week:
+    elif this_mean < last_mean:
         trend = "falling"
     else:
         trend = "steady"
-    latest = days[-1] if days else None
+    recent = [d for d in days if d.entry_date > ctx.as_of - timedelta(days=LOOKBACK_DAYS)]
+    latest = recent[-1] if recent else None
     zone = latest.zone if latest else None
-    if trend == "rising" and zone is not None:
+    if trend == "rising":
         zone = RED
-    return PainStatus(zone, trend, latest.entry_date if latest else None, this_week, last_week)
+    return PainStatus(zone, trend, latest.entry_date if latest else None, this_mean, last_mean)
+
+
+def must_stop(day: PainDay, ctx: RuleContext) -> bool:
+    """Escalate at once, on one day: pain at or above the stop score, or pain at a possible
+    bone-stress site that did not settle (RULES.md R3; Warden et al. 2014)."""
+    return day.score >= ctx.thresholds.pain_stop_score or (
+        day.location in BONE_STRESS_SITES and day.settled is False
+    )
 
 
 def _context_evidence(ctx: RuleContext) -> dict[str, float]:
@@ -147,91 +188,172 @@ def _context_evidence(ctx: RuleContext) -> dict[str, float]:
         return {}
     last = ctx.weekly.iloc[-1]
     evidence = {"week_descent_m": float(last[DESCENT_M])}
+    cadences = [float(c) for c in ctx.weekly[AVG_CADENCE_SPM].tail(4) if not math.isnan(float(c))]
     if not math.isnan(float(last[AVG_CADENCE_SPM])):
         evidence["week_avg_cadence_spm"] = float(last[AVG_CADENCE_SPM])
+    if cadences:
+        evidence["recent_avg_cadence_spm"] = cadences[-1]
     return evidence
 
 
+def _knee_advice(evidence: dict[str, float], ctx: RuleContext) -> tuple[str, ...]:
+    """Esculier 2018's load advice, the consensus exercises, and a step-rate cue from the
+    runner's own cadence (worded as "may help": a laboratory study, Willson 2014)."""
+    t = ctx.thresholds
+    lines = list(KNEE_FRONT_ADVICE)
+    cadence = evidence.get("recent_avg_cadence_spm")
+    cue = f"{t.step_rate_cue_min:.0%}-{t.step_rate_cue_max:.0%}"
+    if cadence is not None:
+        low, high = cadence * (1 + t.step_rate_cue_min), cadence * (1 + t.step_rate_cue_max)
+        lines.append(
+            f"A {cue} higher step rate may help (a laboratory study, Willson 2014): from your "
+            f"recent {cadence:.0f} steps/min, about {low:.0f}-{high:.0f}."
+        )
+    else:
+        lines.append(
+            f"A {cue} higher step rate than your usual may help (a laboratory study, Willson "
+            "2014); your files carry no cadence to start from."
+        )
+    if "week_descent_m" in evidence:
+        lines.append(
+            f"This week's running descent: {evidence['week_descent_m']:.0f} m; downhills load "
+            "the front of the knee."
+        )
+    lines.append(STRETCHING_ADVICE)
+    return tuple(lines)
+
+
+def _latest_alert(latest: PainDay, ctx: RuleContext) -> Alert | None:
+    """The alert for the latest post-run entry of the last 7 days."""
+    where = f" ({latest.location})" if latest.location else ""
+    is_knee = latest.location == KNEE_FRONT
+    evidence: dict[str, float] = {"score": float(latest.score)}
+    if latest.baseline is not None:
+        evidence["baseline_morning"] = latest.baseline
+    if latest.next_morning is not None:
+        evidence["next_morning"] = latest.next_morning
+    if is_knee:
+        evidence.update(_context_evidence(ctx))
+    advice = _knee_advice(evidence, ctx) if is_knee and latest.zone != GREEN else ()
+    model = ("thomee1997", "silbernagel2007")
+    citations = (*model, *(KNEE_FRONT_CITATIONS if advice else ()))
+    when = f"{latest.entry_date:%a %d %b}"
+    if must_stop(latest, ctx):
+        why = (
+            f"pain {latest.score}/10"
+            if latest.score >= ctx.thresholds.pain_stop_score
+            else f"{latest.location} pain that did not settle by the next morning"
+        )
+        bone = latest.location in BONE_STRESS_SITES
+        return Alert(
+            "pain",
+            Severity.WARNING,
+            f"Stop running for now and see a physiotherapist or sports doctor: {why} with your "
+            f"run on {when}{where}."
+            + (
+                " Pain at the shin or foot can come from bone stress, which the "
+                "pain-monitoring model was not validated for."
+                if bone
+                else ""
+            ),
+            evidence,
+            ("loadwatch", *(("warden2014",) if bone else ()), *citations[2:]),
+            latest.entry_date,
+            latest.activity_id,
+            advice,
+        )
+    if latest.zone == RED and latest.settled is False:
+        level = (
+            f"its pre-run level of {latest.baseline:.0f}/10"
+            if latest.baseline is not None
+            else f"the safe band (0-{ctx.thresholds.pain_safe_max})"
+        )
+        return Alert(
+            "pain",
+            Severity.WARNING,
+            f"Pain has not settled: morning pain {latest.next_morning:.0f}/10 after your run on "
+            f"{when}{where} is above {level}; reduce load or swap the next run for "
+            "cross-training.",
+            evidence,
+            citations,
+            latest.entry_date,
+            latest.activity_id,
+            advice,
+        )
+    if latest.zone == RED:
+        return Alert(
+            "pain",
+            Severity.WARNING,
+            f"Pain {latest.score}/10 with your run on {when}{where} is in the red zone "
+            f"(above {ctx.thresholds.pain_acceptable_max}); reduce load or swap the next run "
+            "for cross-training.",
+            evidence,
+            citations,
+            latest.entry_date,
+            latest.activity_id,
+            advice,
+        )
+    if latest.zone == AMBER and latest.location in BONE_STRESS_SITES:
+        return Alert(
+            "pain",
+            Severity.CAUTION,
+            f"Pain {latest.score}/10 at the {latest.location} with your run on {when}: the "
+            "pain-monitoring model was validated for kneecap and Achilles pain, not for possible "
+            "bone stress; if it comes back or does not settle, stop running and see a "
+            "physiotherapist or sports doctor.",
+            evidence,
+            ("warden2014", *model),
+            latest.entry_date,
+            latest.activity_id,
+        )
+    if latest.zone == AMBER and latest.settled:
+        return Alert(
+            "pain",
+            Severity.INFO,
+            f"Pain {latest.score}/10 with your run on {when}{where} settled by the next "
+            f"morning ({latest.next_morning:.0f}/10): acceptable under the pain-monitoring "
+            "model; keep logging.",
+            evidence,
+            model,
+            latest.entry_date,
+            latest.activity_id,
+        )
+    if latest.zone == AMBER:
+        return Alert(
+            "pain",
+            Severity.CAUTION,
+            f"Pain {latest.score}/10 with your run on {when}{where} is acceptable if it "
+            "settles by the next morning and does not rise week to week; log your morning "
+            "score.",
+            evidence,
+            citations,
+            latest.entry_date,
+            latest.activity_id,
+            advice,
+        )
+    return None
+
+
 def pain(ctx: RuleContext) -> Iterator[Alert]:
-    """R3: the latest post-run entry's zone, rising morning pain, and red twice in 7 days."""
+    """R3: the latest post-run entry's zone, rising morning pain, and red on two days in 7."""
     all_days = pain_days(ctx.pain, ctx)
     days = [d for d in all_days if d.entry_date > ctx.as_of - timedelta(LOOKBACK_DAYS)]
     status = pain_status(ctx, all_days)
     if days:
-        latest = days[-1]
-        where = f" ({latest.location})" if latest.location else ""
-        is_knee = latest.location == KNEE_FRONT
-        advice = KNEE_FRONT_ADVICE if is_knee and latest.zone != GREEN else ()
-        citations = ("thomee1997", "silbernagel2007", *(KNEE_FRONT_CITATIONS if advice else ()))
-        evidence = {"score": float(latest.score), "baseline_morning": latest.baseline}
-        if latest.next_morning is not None:
-            evidence["next_morning"] = latest.next_morning
-        if is_knee:
-            evidence.update(_context_evidence(ctx))
-        when = f"{latest.entry_date:%a %d %b}"
-        if latest.zone == RED and latest.settled is False:
+        alert = _latest_alert(days[-1], ctx)
+        if alert is not None:
+            yield alert
+        red_dates = sorted({d.entry_date for d in days if d.zone == RED})
+        if len(red_dates) >= 2 and not must_stop(days[-1], ctx):
+            dates = ", ".join(f"{d:%a %d %b}" for d in red_dates)
             yield Alert(
                 "pain",
                 Severity.WARNING,
-                f"Pain has not settled: morning pain {latest.next_morning:.0f}/10 after your "
-                "run on "
-                f"{when}{where} is above its pre-run level of {latest.baseline:.0f}/10; reduce "
-                "load or swap the next run for cross-training.",
-                evidence,
-                citations,
-                latest.entry_date,
-                latest.activity_id,
-                advice,
-            )
-        elif latest.zone == RED:
-            yield Alert(
-                "pain",
-                Severity.WARNING,
-                f"Pain {latest.score}/10 with your run on {when}{where} is in the red zone "
-                f"(above {ctx.thresholds.pain_acceptable_max}); reduce load or swap the next run "
-                "for cross-training.",
-                evidence,
-                citations,
-                latest.entry_date,
-                latest.activity_id,
-                advice,
-            )
-        elif latest.zone == AMBER and latest.settled:
-            yield Alert(
-                "pain",
-                Severity.INFO,
-                f"Pain {latest.score}/10 with your run on {when}{where} settled by the next "
-                f"morning ({latest.next_morning:.0f}/10): acceptable under the pain-monitoring "
-                "model; keep logging.",
-                evidence,
-                ("thomee1997", "silbernagel2007"),
-                latest.entry_date,
-                latest.activity_id,
-            )
-        elif latest.zone == AMBER:
-            yield Alert(
-                "pain",
-                Severity.CAUTION,
-                f"Pain {latest.score}/10 with your run on {when}{where} is acceptable if it "
-                "settles by the next morning and does not rise week to week; log your morning "
-                "score.",
-                evidence,
-                citations,
-                latest.entry_date,
-                latest.activity_id,
-                advice,
-            )
-        reds = [d for d in days if d.zone == RED]
-        if len(reds) >= 2:
-            dates = ", ".join(f"{d.entry_date:%a %d %b}" for d in reds)
-            yield Alert(
-                "pain",
-                Severity.WARNING,
-                f"Red-zone pain on {len(reds)} days within 7 days ({dates}): consider seeing a "
-                "physiotherapist or sports doctor.",
-                {"red_days": float(len(reds))},
-                ("thomee1997", "silbernagel2007"),
-                reds[-1].entry_date,
+                f"Red-zone pain on {len(red_dates)} days within 7 days ({dates}): consider "
+                "seeing a physiotherapist or sports doctor.",
+                {"red_days": float(len(red_dates))},
+                ("loadwatch",),
+                red_dates[-1],
             )
     if status.trend == "rising" and status.this_week_morning is not None:
         yield Alert(

@@ -41,7 +41,7 @@ def shoe_mileage(ctx: RuleContext) -> Iterator[Alert]:
             severity,
             f"Shoe '{name}' {text} (the 300-500 mile window is a convention, not a trial result).",
             evidence,
-            ("malisoux2015",),
+            ("convention",),
             ctx.as_of,
         )
 

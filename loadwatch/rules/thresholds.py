@@ -1,44 +1,270 @@
-"""Rule thresholds with units and an honest source comment; a coach can override any of them."""
+"""The one registry of thresholds: each with its default, unit, rule and source.
+
+The rules, the charts' guide lines, the Settings page, the CLI help and docs/rules.md all read
+`THRESHOLDS` (datasette's `SETTINGS` is the model); a threshold literal anywhere else is a bug
+(`tests/rules/test_thresholds.py` looks for them). `Thresholds` is one athlete's values: the
+defaults below, overridden per athlete or by a coach.
+"""
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 from loadwatch.errors import InputError
 
+LOADWATCH_DEFAULT = "loadwatch default"
+
+
+@dataclass(frozen=True, slots=True)
+class ThresholdSpec:
+    """One threshold: `unit` is "x" (a multiple), "fraction" (0.10 = 10 %), "m", "score" (0-10)
+    or "count"; `source` is the sentence shown beside it, `citation` its key (or None)."""
+
+    name: str
+    default: float
+    unit: str
+    rule_id: str
+    source: str
+    citation: str | None = None
+
+    @property
+    def is_integer(self) -> bool:
+        return self.unit in ("score", "count")
+
+
+THRESHOLDS: tuple[ThresholdSpec, ...] = (
+    # R1 spikes [frandsen2025]: HR 1.64 (>1.10-1.30), 1.52 (>1.30-2.00), 2.28 (>2.00)
+    ThresholdSpec(
+        "small_spike_ratio",
+        1.10,
+        "x",
+        "run-spike",
+        "Frandsen et al. 2025: runs over 1.1x the longest run of the 30 days before, HR 1.64",
+        "frandsen2025",
+    ),
+    ThresholdSpec(
+        "moderate_spike_ratio",
+        1.30,
+        "x",
+        "run-spike",
+        "Frandsen et al. 2025: over 1.3x, HR 1.52 (its CI overlaps the small band's)",
+        "frandsen2025",
+    ),
+    ThresholdSpec(
+        "large_spike_ratio",
+        2.00,
+        "x",
+        "run-spike",
+        "Frandsen et al. 2025: over 2x, HR 2.28",
+        "frandsen2025",
+    ),
+    ThresholdSpec(
+        "weekly_growth_ratio",
+        0.10,
+        "fraction",
+        "weekly-growth",
+        "the 10% rule: a convention; the GRONORUN trial found it did not prevent injuries "
+        "(Buist et al. 2008)",
+        "buist2008",
+    ),
+    ThresholdSpec(
+        "two_week_growth_ratio",
+        0.30,
+        "fraction",
+        "two-week-growth",
+        "Nielsen et al. 2014: novices progressing over 30% (7 days against the 7 before) had more "
+        "distance-related injuries, HR 1.59 (95% CI 0.96-2.66, not significant)",
+        "nielsen2014",
+    ),
+    ThresholdSpec(
+        "low_base_m",
+        10_000.0,
+        "m",
+        "weekly-growth",
+        f"{LOADWATCH_DEFAULT}: below this base, report the change in distance, not a percentage",
+    ),
+    ThresholdSpec(
+        "pain_safe_max",
+        2,
+        "score",
+        "pain",
+        "pain-monitoring model: 0-2 safe (Thomee 1997)",
+        "thomee1997",
+    ),
+    ThresholdSpec(
+        "pain_acceptable_max",
+        5,
+        "score",
+        "pain",
+        "pain-monitoring model: 3-5 acceptable if it settles (Thomee 1997; Silbernagel 2007)",
+        "silbernagel2007",
+    ),
+    ThresholdSpec(
+        "pain_stop_score",
+        7,
+        "score",
+        "pain",
+        f"{LOADWATCH_DEFAULT}: pain this high advises stopping running and seeing a "
+        "physiotherapist or sports doctor at once",
+    ),
+    ThresholdSpec(
+        "red_pain_run_fraction",
+        0.80,
+        "fraction",
+        "pain",
+        f"{LOADWATCH_DEFAULT}: while pain is red, planned runs stay under this fraction of the "
+        "run that hurt",
+    ),
+    ThresholdSpec(
+        "step_rate_cue_min",
+        0.05,
+        "fraction",
+        "pain",
+        "Willson et al. 2014: a 5-10% higher step rate may help with knee-front pain (a "
+        "laboratory study), from the runner's own cadence",
+        "willson2014",
+    ),
+    ThresholdSpec(
+        "step_rate_cue_max",
+        0.10,
+        "fraction",
+        "pain",
+        "Willson et al. 2014 (the top of the 5-10% cue)",
+        "willson2014",
+    ),
+    ThresholdSpec(
+        "monotony_info",
+        1.5,
+        "x",
+        "monotony",
+        "Foster 1998; Runalyze's constant",
+        "runalyze",
+    ),
+    ThresholdSpec(
+        "monotony_caution",
+        2.0,
+        "x",
+        "monotony",
+        "Foster 1998; Runalyze's constant",
+        "runalyze",
+    ),
+    ThresholdSpec("acwr_low", 0.8, "x", "acwr", "Gabbett 2016 (contested)", "gabbett2016"),
+    ThresholdSpec("acwr_high", 1.3, "x", "acwr", "Gabbett 2016 (contested)", "gabbett2016"),
+    ThresholdSpec("acwr_danger", 1.5, "x", "acwr", "Gabbett 2016 (contested)", "gabbett2016"),
+    ThresholdSpec(
+        "return_fraction_month",
+        0.50,
+        "fraction",
+        "run-spike",
+        f"{LOADWATCH_DEFAULT}: first run back after 31-60 days off, as a fraction of the "
+        "longest run before the break",
+    ),
+    ThresholdSpec(
+        "return_fraction_quarter",
+        0.35,
+        "fraction",
+        "run-spike",
+        f"{LOADWATCH_DEFAULT}: first run back after 61-180 days off",
+    ),
+    ThresholdSpec(
+        "return_fraction_long",
+        0.25,
+        "fraction",
+        "run-spike",
+        f"{LOADWATCH_DEFAULT}: first run back after more than 180 days off",
+    ),
+    ThresholdSpec(
+        "min_planned_run_m",
+        2_000.0,
+        "m",
+        "plan",
+        f"{LOADWATCH_DEFAULT}: the plan suggests no run shorter than this",
+    ),
+    ThresholdSpec(
+        "cross_training_days",
+        1,
+        "count",
+        "plan",
+        f"{LOADWATCH_DEFAULT}: non-impact days in 7 (R7; the seeds say 2-3 while a warning is "
+        "active, when loadwatch plans 2)",
+    ),
+    ThresholdSpec(
+        "strength_sessions",
+        2,
+        "count",
+        "plan",
+        f"{LOADWATCH_DEFAULT}: strength sessions in 7 days (the seeds say 2-3)",
+    ),
+    ThresholdSpec(
+        "shoe_window_start_m",
+        482_803.2,
+        "m",
+        "shoe-mileage",
+        "convention (podiatry and coaching advice), not a trial result: 300 miles",
+    ),
+    ThresholdSpec(
+        "shoe_window_end_m",
+        804_672.0,
+        "m",
+        "shoe-mileage",
+        "convention (podiatry and coaching advice), not a trial result: 500 miles",
+    ),
+)
+
+SPECS: dict[str, ThresholdSpec] = {spec.name: spec for spec in THRESHOLDS}
+# Thresholds that earlier versions stored and that no rule reads any more: ignored when read.
+RETIRED = frozenset({"returning_run_cap_m"})  # replaced by the return ladder (issue #9)
+
+
+def _default(name: str) -> Any:
+    spec = SPECS[name]
+    return int(spec.default) if spec.is_integer else float(spec.default)
+
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
-    # R1 spikes [frandsen2025]: HR 1.64 (>1.10-1.30), 1.52 (>1.30-2.00), 2.28 (>2.00)
-    small_spike_ratio: float = 1.10
-    moderate_spike_ratio: float = 1.30
-    large_spike_ratio: float = 2.00
-    # R2: "10% rule" is a convention; the GRONORUN RCT found no protection [buist2008]
-    weekly_growth_ratio: float = 0.10
-    # R2: >30% over two weeks, more distance-related injuries in novices [nielsen2014]
-    two_week_growth_ratio: float = 0.30
-    # R2: below this previous-week base, report km, not a percentage (product default)
-    low_base_m: float = 10_000.0
-    # R3 pain zones [thomee1997]: 0-2 safe, 3-5 acceptable if it settles, >5 red
-    pain_safe_max: int = 2
-    pain_acceptable_max: int = 5
-    # R5 monotony [foster1998], Runalyze's constants
-    monotony_info: float = 1.5
-    monotony_caution: float = 2.0
-    # R6 ACWR bands [gabbett2016], contested [impellizzeri2021]
-    acwr_low: float = 0.8
-    acwr_high: float = 1.3
-    acwr_danger: float = 1.5
-    # R7: distance cap (metres) for a first run after a break (product default)
-    returning_run_cap_m: float = 5_000.0
+    """One athlete's thresholds; every default comes from `THRESHOLDS`."""
+
+    small_spike_ratio: float = _default("small_spike_ratio")
+    moderate_spike_ratio: float = _default("moderate_spike_ratio")
+    large_spike_ratio: float = _default("large_spike_ratio")
+    weekly_growth_ratio: float = _default("weekly_growth_ratio")
+    two_week_growth_ratio: float = _default("two_week_growth_ratio")
+    low_base_m: float = _default("low_base_m")
+    pain_safe_max: int = _default("pain_safe_max")
+    pain_acceptable_max: int = _default("pain_acceptable_max")
+    pain_stop_score: int = _default("pain_stop_score")
+    red_pain_run_fraction: float = _default("red_pain_run_fraction")
+    step_rate_cue_min: float = _default("step_rate_cue_min")
+    step_rate_cue_max: float = _default("step_rate_cue_max")
+    monotony_info: float = _default("monotony_info")
+    monotony_caution: float = _default("monotony_caution")
+    acwr_low: float = _default("acwr_low")
+    acwr_high: float = _default("acwr_high")
+    acwr_danger: float = _default("acwr_danger")
+    return_fraction_month: float = _default("return_fraction_month")
+    return_fraction_quarter: float = _default("return_fraction_quarter")
+    return_fraction_long: float = _default("return_fraction_long")
+    min_planned_run_m: float = _default("min_planned_run_m")
+    cross_training_days: int = _default("cross_training_days")
+    strength_sessions: int = _default("strength_sessions")
+    shoe_window_start_m: float = _default("shoe_window_start_m")
+    shoe_window_end_m: float = _default("shoe_window_end_m")
 
     def to_dict(self) -> dict[str, float]:
         return {k: float(v) for k, v in asdict(self).items()}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> Thresholds:
-        """Defaults overridden by `data`; unknown keys or non-positive values are an InputError."""
+        """Defaults overridden by `data`.
+
+        Raises:
+            InputError: an unknown key, a value that is not a finite positive number, or
+                bounds out of order (spike bands, pain zones, shoe window).
+        """
+        data = {k: v for k, v in (data or {}).items() if k not in RETIRED}
         if not data:
             return cls()
         known = {f.name for f in fields(cls)}
@@ -47,10 +273,22 @@ class Thresholds:
             raise InputError(f"unknown threshold(s) {unknown}; known: {sorted(known)}")
         values: dict[str, Any] = {}
         for key, value in data.items():
-            if not isinstance(value, int | float) or value <= 0:
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not math.isfinite(value)
+                or value <= 0
+            ):
                 raise InputError(f"threshold {key} must be a positive number, got {value!r}")
-            values[key] = int(value) if key.startswith("pain_") else float(value)
+            values[key] = int(value) if SPECS[key].is_integer else float(value)
         result = replace(cls(), **values)
         if not result.small_spike_ratio < result.moderate_spike_ratio < result.large_spike_ratio:
             raise InputError("spike thresholds must increase: small < moderate < large")
+        if not result.pain_safe_max < result.pain_acceptable_max < result.pain_stop_score <= 10:
+            raise InputError("pain thresholds must increase: safe < acceptable < stop <= 10")
+        if not result.shoe_window_start_m < result.shoe_window_end_m:
+            raise InputError("the shoe window must start before it ends")
+        for key in ("red_pain_run_fraction", "return_fraction_month", "return_fraction_quarter"):
+            if getattr(result, key) > 1:
+                raise InputError(f"threshold {key} is a fraction and must be at most 1")
         return result

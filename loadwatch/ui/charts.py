@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from loadwatch.units import DistanceUnit, to_unit
+
+if TYPE_CHECKING:
+    from loadwatch.services import Thresholds
 
 RED, AMBER, GREEN, GREY, BLUE = "#d62728", "#ff9f1c", "#2ca02c", "#9e9e9e", "#1f77b4"
 
@@ -23,12 +27,17 @@ def _layout(fig: go.Figure, title: str, y_title: str) -> go.Figure:
     return fig
 
 
-def weekly_distance(weekly: pd.DataFrame, units: DistanceUnit, weeks: int = 16) -> go.Figure:
-    """Weekly running distance with the +10% guideline band and the +30% two-week line.
+def weekly_distance(
+    weekly: pd.DataFrame, units: DistanceUnit, thresholds: Thresholds, weeks: int = 16
+) -> go.Figure:
+    """Weekly running distance with the athlete's weekly-growth guideline line (default +10%)
+    and progression line (default +30% over the week before last or the two-week mean).
 
     Args:
         weekly: the report's weekly frame (`week_start`, `run_distance_m`, `growth_ratio`).
+        thresholds: the athlete's thresholds: the lines move when a coach changes them.
     """
+    growth, progression = thresholds.weekly_growth_ratio, thresholds.two_week_growth_ratio
     fig = go.Figure()
     if weekly.empty:
         return _layout(fig, "Weekly running distance", units.value)
@@ -39,11 +48,12 @@ def weekly_distance(weekly: pd.DataFrame, units: DistanceUnit, weeks: int = 16) 
     two_ago = weekly["run_distance_m"].shift(2)
     mean_two = (weekly["run_distance_m"].shift(1) + two_ago) / 2
     limit_30 = [
-        to_unit(max(a, b) * 1.3, units)
+        to_unit(max(a, b) * (1 + progression), units)
         for a, b in zip(two_ago.tail(weeks), mean_two.tail(weeks), strict=True)
     ]
     colours = [
-        RED if g > 0.3 else AMBER if g > 0.1 else BLUE for g in recent["growth_ratio"].fillna(0.0)
+        RED if g > progression else AMBER if g > growth else BLUE
+        for g in recent["growth_ratio"].fillna(0.0)
     ]
     fig.add_bar(
         x=x,
@@ -54,33 +64,37 @@ def weekly_distance(weekly: pd.DataFrame, units: DistanceUnit, weeks: int = 16) 
     )
     fig.add_scatter(
         x=x,
-        y=[p * 1.1 if not math.isnan(p) else None for p in previous],
-        name="+10% guideline",
+        y=[p * (1 + growth) if not math.isnan(p) else None for p in previous],
+        name=f"+{growth:.0%} guideline",
         mode="lines",
         line={"color": GREEN, "dash": "dot", "shape": "hvh"},
     )
     fig.add_scatter(
         x=x,
         y=[v if not math.isnan(v) else None for v in limit_30],
-        name="+30% over two weeks",
+        name=f"+{progression:.0%} progression",
         mode="lines",
         line={"color": RED, "dash": "dash", "shape": "hvh"},
     )
     return _layout(fig, "Weekly running distance", units.value)
 
 
-def runs(spikes: pd.DataFrame, units: DistanceUnit, days: int = 120) -> go.Figure:
-    """Each run as a dot (local date vs distance); spikes above 1.1x marked and labelled."""
+def runs(
+    spikes: pd.DataFrame, units: DistanceUnit, thresholds: Thresholds, days: int = 120
+) -> go.Figure:
+    """Each run as a dot (local date vs distance); spikes above the athlete's small-spike ratio
+    (default 1.1x) marked and labelled."""
     fig = go.Figure()
     if spikes.empty:
         return _layout(fig, "Runs", units.value)
     last = max(spikes["local_date"])
     recent = spikes[spikes["local_date"] > last - pd.Timedelta(days=days)]
     ratio = recent["spike_ratio"]
-    is_spike = ratio > 1.1
+    limit = thresholds.small_spike_ratio
+    is_spike = ratio > limit
     for mask, name, colour in (
         (~is_spike, "run", BLUE),
-        (is_spike, "spike (> 1.1x 30-day longest)", RED),
+        (is_spike, f"spike (> {limit:g}x 30-day longest)", RED),
     ):
         part = recent[mask]
         fig.add_scatter(
@@ -134,12 +148,14 @@ def shoes(shoe_frame: pd.DataFrame, units: DistanceUnit) -> go.Figure:
     return _layout(fig, "Shoes", units.value)
 
 
-def pain(entries: pd.DataFrame, days: int = 42) -> go.Figure:
-    """Pain during / after / next morning (0-10) over time with the model's zones shaded."""
+def pain(entries: pd.DataFrame, thresholds: Thresholds, days: int = 42) -> go.Figure:
+    """Pain during / after / next morning (0-10) over time with the model's zones shaded at the
+    athlete's zone edges (default 0-2 safe, 3-5 acceptable, above 5 red)."""
     fig = go.Figure()
-    fig.add_hrect(y0=0, y1=2.5, fillcolor=GREEN, opacity=0.08, line_width=0)
-    fig.add_hrect(y0=2.5, y1=5.5, fillcolor=AMBER, opacity=0.08, line_width=0)
-    fig.add_hrect(y0=5.5, y1=10, fillcolor=RED, opacity=0.08, line_width=0)
+    safe, acceptable = thresholds.pain_safe_max + 0.5, thresholds.pain_acceptable_max + 0.5
+    fig.add_hrect(y0=0, y1=safe, fillcolor=GREEN, opacity=0.08, line_width=0)
+    fig.add_hrect(y0=safe, y1=acceptable, fillcolor=AMBER, opacity=0.08, line_width=0)
+    fig.add_hrect(y0=acceptable, y1=10, fillcolor=RED, opacity=0.08, line_width=0)
     if not entries.empty:
         last = max(entries["entry_date"])
         recent = entries[entries["entry_date"] > last - pd.Timedelta(days=days)]

@@ -38,10 +38,18 @@ def test_weekly_growth_message_has_its_numbers_and_calls_10_percent_a_guideline(
 
 
 def test_growth_after_a_zero_week_is_returning_not_infinite() -> None:
-    runs = [(at(MON), 20), (at(MON + timedelta(days=14)), 15)]
+    # 25 km after a zero week is above the highest of the previous four weeks (20 km), so it is
+    # reported, as returning, not as infinite growth (issue #9: 15 km would not be growth).
+    runs = [(at(MON), 20), (at(MON + timedelta(days=14)), 25)]
     (alert,) = rule(report_for(runs, MON + timedelta(days=14)), "weekly-growth")
     assert alert.severity is Severity.INFO
     assert "after a week without running" in alert.message
+
+
+def test_a_week_back_at_the_recent_level_after_a_holiday_is_not_growth() -> None:
+    # 40, 0 (holiday), 38 km: 38 <= 40, the highest of the previous four weeks (R2, issue #9)
+    runs = [(at(MON), 40), (at(MON + timedelta(days=14)), 38)]
+    assert rule(report_for(runs, MON + timedelta(days=14)), "weekly-growth") == []
 
 
 def test_first_week_has_no_growth_alert() -> None:
@@ -74,8 +82,10 @@ def test_two_week_growth_edge(this_km: float, fires: bool) -> None:
     alerts = rule(report_for(runs, MON + timedelta(days=14)), "two-week-growth")
     assert bool(alerts) is fires
     if fires:
-        assert alerts[0].severity is Severity.WARNING
+        # issue #9: a non-significant result in novices is a caution, with its CI in the text
+        assert alerts[0].severity is Severity.CAUTION
         assert alerts[0].citations == ("nielsen2014",)
+        assert "novice" in alerts[0].message and "0.96-2.66" in alerts[0].message
 
 
 @pytest.mark.parametrize(
@@ -120,12 +130,19 @@ def test_spike_in_miles_for_a_runner_who_chose_miles() -> None:
 
 
 def test_returning_after_a_break_is_said_and_caps_the_first_run() -> None:
-    report = report_for(
-        [(at(MON), 10), (at(MON + timedelta(days=40)), 8)], MON + timedelta(days=40)
+    # 40 days off after a 10 km longest run: the first run back is capped at 50% = 5 km
+    within = report_for(
+        [(at(MON), 10), (at(MON + timedelta(days=40)), 5)], MON + timedelta(days=40)
     )
-    (alert,) = rule(report, "run-spike")
+    (alert,) = rule(within, "run-spike")
     assert alert.severity is Severity.INFO
-    assert alert.message.startswith("Returning after a break")
+    assert alert.message.startswith("Returning after 40 days without running")
+    above = report_for([(at(MON), 10), (at(MON + timedelta(days=40)), 8)], MON + timedelta(days=40))
+    (alert,) = rule(above, "run-spike")
+    assert alert.severity is Severity.CAUTION
+    assert "above the return cap of 5.0 km (50% of your longest run before the break" in (
+        alert.message
+    )
 
 
 def test_next_run_cap_ignores_the_spike_itself() -> None:

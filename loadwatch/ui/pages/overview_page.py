@@ -69,9 +69,9 @@ plan_calendar.show(view.plan, units)
 
 left, right = st.columns(2)
 with left:
-    st.plotly_chart(charts.weekly_distance(view.weekly, units), key="chart.weekly")
+    st.plotly_chart(charts.weekly_distance(view.weekly, units, view.thresholds), key="chart.weekly")
 with right:
-    st.plotly_chart(charts.runs(view.spikes, units), key="chart.runs")
+    st.plotly_chart(charts.runs(view.spikes, units, view.thresholds), key="chart.runs")
 left, right = st.columns(2)
 with left:
     if view.shoes.empty:
@@ -80,7 +80,7 @@ with left:
     else:
         st.plotly_chart(charts.shoes(view.shoes, units), key="chart.shoes")
 with right:
-    st.plotly_chart(charts.pain(view.pain_entries), key="chart.pain")
+    st.plotly_chart(charts.pain(view.pain_entries, view.thresholds), key="chart.pain")
 
 st.caption(
     f"Monotony {view.monotony:.1f} · strain {view.strain:.0f}"

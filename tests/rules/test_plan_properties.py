@@ -1,0 +1,112 @@
+"""The plan is a rule like the others (issue #9): following it to the letter fires no load rule.
+
+Property tests over random run histories: every planned run is run at its cap on its day, then
+each plan day is evaluated again. A spike (R1), weekly-growth or progression (R2) alert at
+caution or above that the plan's runs added is a failure; and a healthy steady runner keeps at
+least 80 % of their usual week.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from loadwatch.domain import Alert, PlanKind, Severity
+from loadwatch.rules import evaluate
+from loadwatch.rules.context import rule_context
+from tests.factories import at, make_pain, make_runs, make_shoes, report_for
+
+LOAD_RULES = {"run-spike", "weekly-growth", "two-week-growth"}
+START = date(2026, 1, 5)  # a Monday; histories run from here
+PLANNED_HOUR = 18  # planned runs happen in the evening, after any run recorded that morning
+
+
+def _load_warnings(runs: list, day: date, pain: list, week_start: int) -> set[tuple[str, date]]:
+    """R1 and R2 alerts at caution or above as of `day` (the rules alone: no plan needed)."""
+    ctx = rule_context(make_runs(runs), make_shoes([]), make_pain(pain), day, week_start=week_start)
+    alerts: list[Alert] = evaluate(ctx)
+    return {
+        (a.rule_id, a.date)
+        for a in alerts
+        if a.rule_id in LOAD_RULES and a.severity is not Severity.INFO
+    }
+
+
+def _follow(runs: list, as_of: date, pain: list, week_start: int) -> list[str]:
+    """Run every planned day at its cap; return what the plan's runs fired, day by day."""
+    plan = report_for(runs, as_of, pain=pain, week_start=week_start).plan
+    planned = [
+        (at(p.date, PLANNED_HOUR), (p.max_distance_m or 0) / 1000)
+        for p in plan
+        if p.kind is PlanKind.RUN and not p.done
+    ]
+    failures = []
+    for offset in range(7):
+        day = as_of + timedelta(days=offset)
+        done = [r for r in planned if r[0].date() <= day]
+        after = _load_warnings(runs + done, day, pain, week_start)
+        if after:  # only then is "what fired without the plan" worth computing
+            before = _load_warnings(runs, day, pain, week_start)
+            failures += [f"{day}: {w}" for w in sorted(after - before, key=str)]
+    return failures
+
+
+day_runs = st.lists(
+    st.one_of(st.none(), st.floats(min_value=2.0, max_value=35.0)), min_size=1, max_size=120
+)
+
+
+# derandomize: CI runs the same examples every time (a random failure would be a flaky test);
+# explore more locally with --hypothesis-seed=random and a higher max_examples.
+@settings(
+    max_examples=400,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+# Found by this test: last week's total to date crosses the 10 km low-base floor on a rest day
+# (Sunday), after the plan's Friday and Saturday runs: the weekly cap must hold on later days too.
+@example(history=[None, None, None, 2.0, 2.0, 2.0, 4.0, 7.0], gap=0, week_start=0, pain_score=None)
+@given(
+    history=day_runs,
+    gap=st.integers(min_value=0, max_value=60),
+    week_start=st.sampled_from([0, 6]),
+    pain_score=st.one_of(st.none(), st.integers(min_value=0, max_value=10)),
+)
+def test_following_the_plan_fires_no_spike_and_no_growth_warning(
+    history: list[float | None], gap: int, week_start: int, pain_score: int | None
+) -> None:
+    runs = [(at(START + timedelta(days=i)), km) for i, km in enumerate(history) if km]
+    as_of = START + timedelta(days=len(history) + gap)
+    pain = []
+    if pain_score is not None and runs:
+        pain = [{"entry_date": runs[-1][0].date(), "after": pain_score}]
+    assert _follow(runs, as_of, pain, week_start) == []
+
+
+WEEK_PATTERNS = st.lists(
+    st.one_of(st.none(), st.floats(min_value=4.0, max_value=25.0)), min_size=7, max_size=7
+).filter(lambda week: 2 <= sum(1 for km in week if km) <= 6)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(week=WEEK_PATTERNS, weeks=st.integers(min_value=5, max_value=8), weekday=st.integers(0, 6))
+def test_a_healthy_steady_runner_keeps_at_least_80_percent_of_the_usual_week(
+    week: list[float | None], weeks: int, weekday: int
+) -> None:
+    runs = [
+        (at(START + timedelta(days=7 * w + d)), km)
+        for w in range(weeks)
+        for d, km in enumerate(week)
+        if km
+    ]
+    as_of = START + timedelta(days=7 * weeks + weekday)  # any weekday of the next week
+    runs = [r for r in runs if r[0].date() < as_of]
+    report = report_for(runs, as_of)
+    usual = sum(km for km in week if km)
+    planned = sum((p.max_distance_m or 0) / 1000 for p in report.plan if p.kind is PlanKind.RUN)
+    assert planned >= 0.8 * usual, (usual, [(p.date, p.kind, p.reason) for p in report.plan])
+    assert any(p.kind in (PlanKind.REST, PlanKind.CROSS_TRAINING) for p in report.plan)
+    assert sum(p.kind is PlanKind.STRENGTH or p.strength for p in report.plan) >= 2
