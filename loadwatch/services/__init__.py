@@ -5,7 +5,9 @@ Every name callers use is re-exported here, so they keep writing `services.x(...
 
 from __future__ import annotations
 
-from loadwatch.report import WEEKDAYS, Report, report_json
+from loadwatch.domain import WEEKDAYS
+from loadwatch.report import Headline, Report, report_json
+from loadwatch.rules.thresholds import Thresholds, ThresholdSpec
 from loadwatch.services._worker import check_plausible, utc_offset_s
 from loadwatch.services.athletes import (
     DEFAULT_ATHLETE,
@@ -29,13 +31,17 @@ from loadwatch.services.imports import (
     reimport,
 )
 from loadwatch.services.pain import (
+    PAIN_LOCATION_SLUGS,
     PAIN_LOCATIONS,
     PainEntryView,
+    delete_pain,
+    edit_pain,
     list_pain,
     log_morning_pain,
     log_pain,
+    pain_location,
 )
-from loadwatch.services.reports import citation, report
+from loadwatch.services.reports import citation, report, rule_title, threshold_specs
 from loadwatch.services.shoes import (
     ShoeView,
     add_shoe,
@@ -50,16 +56,20 @@ from loadwatch.services.squads import SquadRow, add_to_squad, list_coaches, squa
 __all__ = [
     "DEFAULT_ATHLETE",
     "PAIN_LOCATIONS",
+    "PAIN_LOCATION_SLUGS",
     "PARALLEL_MIN_FILES",
     "WEEKDAYS",
     "AthleteSettings",
     "AthleteSummary",
+    "Headline",
     "PainEntryView",
     "Progress",
     "ReimportSummary",
     "Report",
     "ShoeView",
     "SquadRow",
+    "ThresholdSpec",
+    "Thresholds",
     "add_shoe",
     "add_to_squad",
     "assign_shoe",
@@ -68,6 +78,8 @@ __all__ = [
     "check_plausible",
     "citation",
     "count_summary",
+    "delete_pain",
+    "edit_pain",
     "import_paths",
     "import_uploads",
     "list_activities",
@@ -80,12 +92,15 @@ __all__ = [
     "log_morning_pain",
     "log_pain",
     "open_database",
+    "pain_location",
     "reimport",
     "report",
     "report_json",
     "retire_shoe",
+    "rule_title",
     "set_default_shoe",
     "squad_overview",
+    "threshold_specs",
     "update_settings",
     "utc_offset_s",
 ]

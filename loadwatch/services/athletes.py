@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from loadwatch.db import repository
 from loadwatch.db.engine import make_engine, migrate, writer
 from loadwatch.db.models import Athlete, Setting
-from loadwatch.domain import ActivityRow, Sport
+from loadwatch.domain import WEEKDAYS, ActivityRow, Sport
 from loadwatch.errors import InputError
 from loadwatch.rules.thresholds import Thresholds
 from loadwatch.units import DistanceUnit
@@ -146,8 +146,6 @@ def update_settings(
 
 
 def _weekday(value: str | int) -> int:
-    from loadwatch.report import WEEKDAYS
-
     if isinstance(value, int) and 0 <= value <= 6:
         return value
     text = str(value).strip().lower()

@@ -1,4 +1,5 @@
-"""One athlete's report (weeks, alerts, shoes, pain, plan) and the sources its alerts cite."""
+"""One athlete's report (weeks, alerts, shoes, pain, plan), the sources its alerts cite, and
+the rule and threshold registries for the views (ui/ and cli never import rules/ directly)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from sqlalchemy.orm import Session
 from loadwatch.db import repository
 from loadwatch.db.models import Setting
 from loadwatch.report import Report, build_report
+from loadwatch.rules import RULE_TITLES
 from loadwatch.rules.citations import CITATIONS, Citation
 from loadwatch.rules.context import rule_context
+from loadwatch.rules.thresholds import THRESHOLDS, ThresholdSpec
 from loadwatch.services._common import _check_not_future, _today
 from loadwatch.services.athletes import _settings_view
 
@@ -19,6 +22,16 @@ from loadwatch.services.athletes import _settings_view
 def citation(key: str) -> Citation:
     """The source behind a citation key used in an Alert."""
     return CITATIONS[key]
+
+
+def rule_title(rule_id: str) -> str:
+    """A rule's title on screen, from the rule registry."""
+    return RULE_TITLES.get(rule_id, rule_id)
+
+
+def threshold_specs() -> tuple[ThresholdSpec, ...]:
+    """Every threshold with its default, unit, rule and source (rules/thresholds.py)."""
+    return THRESHOLDS
 
 
 def report(

@@ -16,16 +16,6 @@ _ICON = {
     Severity.CAUTION: ":material/warning:",
     Severity.INFO: ":material/info:",
 }
-_TITLE = {
-    "pain": "Pain",
-    "run-spike": "Single-run spike",
-    "weekly-growth": "Weekly growth",
-    "two-week-growth": "Two-week growth",
-    "shoe-mileage": "Shoe mileage",
-    "shoe-rotation": "Shoe rotation",
-    "monotony": "Monotony",
-    "acwr": "Acute:chronic ratio (contested)",
-}
 
 
 def _number(name: str, value: float, units: DistanceUnit) -> str:
@@ -44,7 +34,7 @@ def show(alerts: Sequence[Alert], units: DistanceUnit = DistanceUnit.KM) -> None
         st.success("No warnings: nothing in your recent load or pain log calls for a change.")
         return
     for alert in alerts:
-        body = f"**{_TITLE.get(alert.rule_id, alert.rule_id)}** · {alert.message}"
+        body = f"**{services.rule_title(alert.rule_id)}** · {alert.message}"
         if alert.advice:
             body += "\n\n" + "\n".join(f"- {line}" for line in alert.advice)
         _SHOW[alert.severity](body, icon=_ICON[alert.severity])

@@ -9,26 +9,6 @@ from loadwatch.errors import InputError
 from loadwatch.ui.components import athlete_picker
 from loadwatch.ui.state import get_engine
 
-SOURCES = {
-    "small_spike_ratio": "R1, Frandsen et al. 2025 (spike > 1.10x: HR 1.64)",
-    "moderate_spike_ratio": "R1, Frandsen et al. 2025 (> 1.30x: HR 1.52)",
-    "large_spike_ratio": "R1, Frandsen et al. 2025 (> 2.00x: HR 2.28)",
-    "weekly_growth_ratio": (
-        "R2, the 10% rule: a convention; the GRONORUN trial found no protection (Buist 2008)"
-    ),
-    "two_week_growth_ratio": "R2, > 30% over two weeks (Nielsen et al. 2014)",
-    "low_base_m": "R2, below this previous week (metres), report km not % (product default)",
-    "pain_safe_max": "R3, pain-monitoring model: 0-2 safe (Thomee 1997)",
-    "pain_acceptable_max": "R3, 3-5 acceptable if it settles (Thomee 1997; Silbernagel 2007)",
-    "monotony_info": "R5, Foster 1998; Runalyze's constant",
-    "monotony_caution": "R5, Foster 1998; Runalyze's constant",
-    "acwr_low": "R6, Gabbett 2016 (contested)",
-    "acwr_high": "R6, Gabbett 2016 (contested)",
-    "acwr_danger": "R6, Gabbett 2016 (contested)",
-    "returning_run_cap_m": "R7, first run after a break (metres; product default)",
-}
-WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-
 st.title("Settings")
 athlete = athlete_picker.pick()
 if athlete is None:
@@ -36,7 +16,6 @@ if athlete is None:
     st.stop()
 engine = get_engine()
 current = services.athlete_settings(engine, athlete)
-defaults = type(current.thresholds)().to_dict()
 
 with st.form("settings_page.form"):
     units = st.radio(
@@ -48,7 +27,7 @@ with st.form("settings_page.form"):
     )
     week_start = st.selectbox(
         "Weeks start on",
-        WEEKDAYS,
+        services.WEEKDAYS,
         index=current.week_start,
         key="settings_page.week_start",
         format_func=str.title,
@@ -59,18 +38,23 @@ with st.form("settings_page.form"):
         key="settings_page.home_tz",
     )
     st.subheader("Thresholds")
-    st.caption("Defaults come from ../shared/RULES.md; change them only with a reason.")
+    st.caption(
+        "Each threshold with its default and source (docs/rules.md); change one only with a "
+        'reason. "loadwatch default" marks a product choice, not a study finding.'
+    )
     values: dict[str, float] = {}
-    for name, value in current.thresholds.to_dict().items():
-        values[name] = st.number_input(
-            name.replace("_", " "),
-            value=float(value),
+    chosen = current.thresholds.to_dict()
+    for spec in services.threshold_specs():
+        title = services.rule_title(spec.rule_id) if spec.rule_id != "plan" else "7-day plan"
+        values[spec.name] = st.number_input(
+            f"{spec.name.replace('_', ' ')} ({spec.unit})",
+            value=chosen[spec.name],
             min_value=0.0001,
             format="%g",
-            help=f"Default {defaults[name]:g}. {SOURCES.get(name, '')}",
-            key=f"settings_page.{name}",
+            help=f"{title}. Default {spec.default:g}. {spec.source}",
+            key=f"settings_page.{spec.name}",
         )
-        st.caption(f"default {defaults[name]:g} · {SOURCES.get(name, '')}")
+        st.caption(f"{title} · default {spec.default:g} · {spec.source}")
     if st.form_submit_button("Save", type="primary"):
         try:
             services.update_settings(
