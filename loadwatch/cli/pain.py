@@ -39,9 +39,20 @@ def pain() -> None:
 @athlete_option()
 @click.option("--during", type=int, default=None, help="Pain during the run, 0-10.")
 @click.option("--after", type=int, default=None, help="Pain after the run, 0-10.")
-@click.option("--location", type=click.Choice(services.PAIN_LOCATIONS), default=None)
+@click.option(
+    "--location",
+    type=click.Choice(services.PAIN_LOCATIONS + services.PAIN_LOCATION_SLUGS),
+    default=None,
+    help='Where it hurts, as written ("knee front") or as a slug (knee-front).',
+)
 @click.option("--note", default=None)
-@click.option("--run", "run_id", type=int, default=None, help="Activity id (default: latest run).")
+@click.option(
+    "--run",
+    "run_id",
+    type=click.IntRange(1, 2**63 - 1),
+    default=None,
+    help="Activity id (default: that --date's run, else your latest run).",
+)
 @click.option("--date", "on_date", type=click.DateTime(["%Y-%m-%d"]), default=None)
 @click.pass_context
 @_errors_as_click
@@ -55,7 +66,8 @@ def pain_log(
     run_id: int | None,
     on_date: datetime | None,
 ) -> None:
-    """Log pain during and after a run; it is linked to your latest run unless --run is given.
+    """Log pain during and after a run: linked to --run, else to that --date's run, else to your
+    latest run. Saving again for the same run updates its entry.
 
     \b
     Example:
@@ -75,7 +87,10 @@ def pain_log(
     # Feedback as of the day the pain belongs to (today, for a runner logging after a run).
     result = services.report(_engine(ctx), athlete, entry.entry_date, today=local_today())
     run = f" (run #{entry.activity_id})" if entry.activity_id else ""
-    click.echo(f"Logged pain for {entry.entry_date}{run}: zone {result.pain.zone}.")
+    verb = "Updated" if entry.is_update else "Logged"
+    click.echo(
+        f"{verb} pain entry {entry.id} for {entry.entry_date}{run}: zone {result.pain.zone}."
+    )
     for alert in (a for a in result.alerts if a.rule_id == "pain"):
         click.echo(f"{alert.severity.value.upper()}: {alert.message}")
     crosses = [p for p in result.plan if p.kind.value == "cross-training" and not p.done]
@@ -100,7 +115,67 @@ def pain_morning(ctx: click.Context, score: int, athlete: str, on_date: datetime
     entry = services.log_morning_pain(
         _engine(ctx), athlete, score, _date(on_date), today=local_today()
     )
-    click.echo(f"Logged morning pain {entry.morning}/10 for {entry.entry_date}.")
+    verb = "Updated" if entry.is_update else "Logged"
+    click.echo(f"{verb} morning pain {entry.morning}/10 for {entry.entry_date}.")
+
+
+@pain.command("edit")
+@click.argument("entry_id", type=click.IntRange(1, 2**63 - 1))
+@athlete_option()
+@click.option("--during", type=int, default=None, help="Pain during the run, 0-10.")
+@click.option("--after", type=int, default=None, help="Pain after the run, 0-10.")
+@click.option("--morning", type=int, default=None, help="Morning pain, 0-10.")
+@click.option(
+    "--location",
+    type=click.Choice(services.PAIN_LOCATIONS + services.PAIN_LOCATION_SLUGS),
+    default=None,
+)
+@click.option("--note", default=None)
+@click.pass_context
+@_errors_as_click
+def pain_edit(
+    ctx: click.Context,
+    entry_id: int,
+    athlete: str,
+    during: int | None,
+    after: int | None,
+    morning: int | None,
+    location: str | None,
+    note: str | None,
+) -> None:
+    """Change a pain entry (ids from `loadwatch pain list`); unnamed fields stay as they are.
+
+    \b
+    Example:
+        loadwatch pain edit 12 --after 3
+    """
+    entry = services.edit_pain(
+        _engine(ctx),
+        athlete,
+        entry_id,
+        during=during,
+        after=after,
+        morning=morning,
+        location=location,
+        note=note,
+    )
+    click.echo(f"Updated pain entry {entry.id} for {entry.entry_date}.")
+
+
+@pain.command("delete")
+@click.argument("entry_id", type=click.IntRange(1, 2**63 - 1))
+@athlete_option()
+@click.pass_context
+@_errors_as_click
+def pain_delete(ctx: click.Context, entry_id: int, athlete: str) -> None:
+    """Delete a pain entry (ids from `loadwatch pain list`).
+
+    \b
+    Example:
+        loadwatch pain delete 12
+    """
+    services.delete_pain(_engine(ctx), athlete, entry_id)
+    click.echo(f"Deleted pain entry {entry_id}.")
 
 
 @pain.command("list")
@@ -124,11 +199,12 @@ def pain_list(ctx: click.Context, athlete: str, as_json: bool) -> None:
         )
         return
     table = Table(title=f"Pain log: {_plain(athlete)}")
-    for column in ("date", "during", "after", "morning", "location", "run", "note"):
+    for column in ("id", "date", "during", "after", "morning", "location", "run", "note"):
         table.add_column(column)
     for e in entries:
         _add_plain_row(
             table,
+            str(e.id),
             str(e.entry_date),
             _dash(e.during),
             _dash(e.after),

@@ -54,20 +54,25 @@ def _print_report(result: Report) -> None:
     console.print(f"[bold]{_plain(result.athlete)}[/bold], as of {result.as_of:%a %d %b %Y}")
     data = report_json(result)
     context = data["context"]
+    head = result.headline
     if data["weeks"]:
         this = data["weeks"][-1]
-        growth = this["growth_ratio"]
-        growth_text = "n/a" if growth is None else f"{growth:+.0%} vs last week"
+        last = format_distance(head.last_week_to_date_m, unit)
+        growth = head.growth_to_date_ratio
+        growth_text = (
+            f"last week to {result.as_of:%A}: {last}"
+            if growth is None
+            else f"{growth:+.0%} vs last week to {result.as_of:%A}, {last}"
+        )
         mean = context["four_week_mean_m"]
         mean_text = "" if not mean else f"; 4-week mean {format_distance(mean, unit)}"
         console.print(
-            f"This week: {format_distance(this['run_distance_m'], unit)} in {this['runs']} runs "
-            f"({growth_text}{mean_text})"
+            f"This week so far: {format_distance(this['run_distance_m'], unit)} in "
+            f"{this['runs']} runs ({growth_text}{mean_text})"
         )
     else:
         console.print("No runs yet: import a .fit, .gpx or .tcx file with `loadwatch import`.")
-    if context["next_run_cap_m"]:
-        console.print(f"Next run: keep it under {format_distance(context['next_run_cap_m'], unit)}")
+    console.print(f"Next run: {head.next_run_note}")
     console.print("\n[bold]Warnings[/bold]" if result.alerts else "\nNo warnings.")
     style = {"warning": "red", "caution": "yellow", "info": "cyan"}
     for alert in result.alerts:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pandas as pd
 from sqlalchemy import func, select
@@ -222,6 +222,18 @@ def get_activity(session: Session, activity_id: int) -> Activity:
     if activity is None:
         raise NotFoundError(f"no activity with id {activity_id}; `loadwatch activities` lists them")
     return activity
+
+
+def activities_between(
+    session: Session, athlete_id: int, first: date, last: date
+) -> Sequence[Activity]:
+    """The athlete's activities starting (UTC) from `first` up to but not including `last`."""
+    start = datetime.combine(first, time(), tzinfo=UTC)
+    end = datetime.combine(last, time(), tzinfo=UTC)
+    query = select(Activity).where(
+        Activity.athlete_id == athlete_id, Activity.started_at >= start, Activity.started_at < end
+    )
+    return session.scalars(query.order_by(Activity.started_at)).all()
 
 
 def latest_activity(

@@ -1,22 +1,53 @@
-"""Pain log: pain during and after a run, the next-morning check-in, and listing entries."""
+"""Pain log: pain during and after a run, the next-morning check-in, listing, edits, deletes.
+
+One post-run entry per run (per day when it names no run) and one morning entry per day:
+saving again updates the entry, so the same pain saved twice is never counted twice (issue #9).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from loadwatch.db import repository
 from loadwatch.db.engine import writer
-from loadwatch.db.models import PainEntry
+from loadwatch.db.models import Activity, PainEntry
 from loadwatch.domain import PainLocation, Sport
 from loadwatch.errors import InputError, NotFoundError
 from loadwatch.services._common import _check_not_future, _today
 from loadwatch.services.athletes import local_day
 
 PAIN_LOCATIONS = tuple(p.value for p in PainLocation)
+PAIN_LOCATION_SLUGS = tuple(p.replace(" ", "-") for p in PAIN_LOCATIONS)  # "knee-front"
+
+
+def pain_location(value: str | None) -> str | None:
+    """A location as written ("knee front") or as a slug ("knee-front"), or None.
+
+    Raises:
+        InputError: anything else, with the list of locations.
+    """
+    if value is None:
+        return None
+    text = value.strip().lower().replace("-", " ").replace("_", " ")
+    if text not in PAIN_LOCATIONS:
+        raise InputError(f"location must be one of {', '.join(PAIN_LOCATIONS)}; got {value!r}")
+    return text
+
+
+def _run_on(session: Session, athlete_id: int, day: date) -> Activity | None:
+    """The athlete's longest run whose local day is `day` (None when none)."""
+    runs = [
+        a
+        for a in repository.activities_between(
+            session, athlete_id, day - timedelta(days=1), day + timedelta(days=2)
+        )
+        if a.sport == Sport.RUN.value and local_day(a.started_at, a.utc_offset_s) == day
+    ]
+    return max(runs, key=lambda a: a.distance_m, default=None)
 
 
 def _score(name: str, value: object) -> int | None:
@@ -39,7 +70,9 @@ def log_pain(
     on_date: date | None = None,
     today: date | None = None,
 ) -> PainEntryView:
-    """Log pain during and after a run (0-10). Default run: the athlete's latest run.
+    """Log pain during and after a run (0-10); saving again for the same run updates it.
+
+    The run: `run_id`; else that day's run when `on_date` is given; else the latest run.
 
     Raises:
         InputError: a score outside 0-10, an unknown location, a future date, or no score.
@@ -49,34 +82,105 @@ def log_pain(
     during, after = _score("during", during), _score("after", after)
     if during is None and after is None:
         raise InputError("give at least one of pain during or pain after (0-10)")
-    if location is not None and location not in PAIN_LOCATIONS:
-        raise InputError(f"location must be one of {', '.join(PAIN_LOCATIONS)}; got {location!r}")
+    location = pain_location(location)
+    if on_date is not None:
+        _check_not_future(on_date, today, "pain date")
     with Session(writer(engine)) as session, session.begin():
         row = repository.get_athlete(session, athlete)
-        run = (
-            repository.get_activity(session, run_id)
-            if run_id is not None
-            else repository.latest_activity(session, row.id, Sport.RUN)
-        )
+        if run_id is not None:
+            run: Activity | None = repository.get_activity(session, run_id)
+        elif on_date is not None:
+            run = _run_on(session, row.id, on_date)
+        else:
+            run = repository.latest_activity(session, row.id, Sport.RUN)
         if run is not None and run.athlete_id != row.id:
             raise NotFoundError(f"activity {run_id} is not one of {athlete}'s runs")
         if on_date is None:
             on_date = local_day(run.started_at, run.utc_offset_s) if run is not None else today
         _check_not_future(on_date, today, "pain date")
-        entry = PainEntry(
-            athlete_id=row.id,
-            activity_id=run.id if run else None,
-            entry_date=on_date,
-            during=during,
-            after=after,
-            morning=None,
-            location=location,
-            note=(note or None),
-            created_at=repository.now_utc(),
-        )
-        session.add(entry)
+        entry = _post_run_entry(session, row.id, run.id if run else None, on_date)
+        is_update = entry is not None
+        if entry is None:
+            entry = PainEntry(
+                athlete_id=row.id,
+                activity_id=run.id if run else None,
+                entry_date=on_date,
+                morning=None,
+                created_at=repository.now_utc(),
+            )
+            session.add(entry)
+        entry.during, entry.after = during, after
+        entry.location, entry.note = location, (note or None)
         session.flush()
-        return _pain_view(entry)
+        return _pain_view(entry, is_update=is_update)
+
+
+def _post_run_entry(
+    session: Session, athlete_id: int, activity_id: int | None, day: date
+) -> PainEntry | None:
+    """The post-run entry already saved for this run (or this day, without a run)."""
+    for entry in reversed(repository.pain_entries(session, athlete_id, day)):
+        if entry.during is None and entry.after is None:
+            continue
+        if activity_id is not None and entry.activity_id == activity_id:
+            return entry
+        if activity_id is None and entry.activity_id is None and entry.entry_date == day:
+            return entry
+    return None
+
+
+def edit_pain(
+    engine: Engine,
+    athlete: str,
+    entry_id: int,
+    *,
+    during: int | None = None,
+    after: int | None = None,
+    morning: int | None = None,
+    location: str | None = None,
+    note: str | None = None,
+) -> PainEntryView:
+    """Change the given fields of one of `athlete`'s pain entries (None leaves a field as is).
+
+    Raises:
+        NotFoundError: unknown athlete or entry (or an entry of another athlete).
+        InputError: a score outside 0-10 or an unknown location.
+    """
+    during, after = _score("during", during), _score("after", after)
+    morning, location = _score("morning", morning), pain_location(location)
+    with Session(writer(engine)) as session, session.begin():
+        entry = _own_entry(session, athlete, entry_id)
+        for name, value in (
+            ("during", during),
+            ("after", after),
+            ("morning", morning),
+            ("location", location),
+            ("note", note),
+        ):
+            if value is not None:
+                setattr(entry, name, value)
+        session.flush()
+        return _pain_view(entry, is_update=True)
+
+
+def delete_pain(engine: Engine, athlete: str, entry_id: int) -> None:
+    """Delete one of `athlete`'s pain entries.
+
+    Raises:
+        NotFoundError: unknown athlete or entry (or an entry of another athlete).
+    """
+    with Session(writer(engine)) as session, session.begin():
+        session.delete(_own_entry(session, athlete, entry_id))
+
+
+def _own_entry(session: Session, athlete: str, entry_id: int) -> PainEntry:
+    row = repository.get_athlete(session, athlete)
+    entry = session.get(PainEntry, entry_id) if 0 < entry_id < 2**63 else None
+    if entry is None or entry.athlete_id != row.id:
+        raise NotFoundError(
+            f"{athlete} has no pain entry {entry_id}; `loadwatch pain list` shows them"
+        )
+    return entry
 
 
 def log_morning_pain(
@@ -98,6 +202,7 @@ def log_morning_pain(
             for e in repository.pain_entries(session, row.id, on_date)
             if e.entry_date == on_date and e.morning is not None
         ]
+        is_update = bool(existing)
         if existing:
             entry = existing[-1]
             entry.morning = morning
@@ -115,7 +220,7 @@ def log_morning_pain(
             )
             session.add(entry)
         session.flush()
-        return _pain_view(entry)
+        return _pain_view(entry, is_update=is_update)
 
 
 def list_pain(engine: Engine, athlete: str) -> list[PainEntryView]:
@@ -134,9 +239,10 @@ class PainEntryView:
     location: str | None
     note: str | None
     activity_id: int | None
+    is_update: bool = False  # saving again changed an entry already there
 
 
-def _pain_view(entry: PainEntry) -> PainEntryView:
+def _pain_view(entry: PainEntry, is_update: bool = False) -> PainEntryView:
     return PainEntryView(
         entry.id,
         entry.entry_date,
@@ -146,4 +252,5 @@ def _pain_view(entry: PainEntry) -> PainEntryView:
         entry.location,
         entry.note,
         entry.activity_id,
+        is_update,
     )

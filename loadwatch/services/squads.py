@@ -27,7 +27,8 @@ class SquadRow:
 
     athlete: str
     this_week_m: float
-    growth_ratio: float | None
+    last_week_to_date_m: float  # last week up to the same weekday (R2: like with like)
+    growth_ratio: float | None  # this week to date against last_week_to_date_m
     largest_spike_ratio: float | None
     pain_zone: str | None
     shoe_status: str | None
@@ -93,10 +94,7 @@ _SHOE_ORDER = ["replace", "caution", "window", "ok", "retired"]
 
 
 def _squad_row(status: SquadStatus) -> SquadRow:
-    ctx, alerts = status.ctx, status.alerts
-    distances: list[float] = list(ctx.weekly["run_distance_m"]) if not ctx.weekly.empty else []
-    this_week = float(distances[-1]) if len(distances) else 0.0
-    last_week = float(distances[-2]) if len(distances) > 1 else 0.0
+    ctx, alerts, headline = status.ctx, status.alerts, status.headline
     recent = ctx.spikes[ctx.spikes["local_date"] > ctx.as_of - timedelta(days=7)]
     largest = float(recent["spike_ratio"].max()) if not recent.empty else float("nan")
     statuses = list(ctx.shoes["status"]) if not ctx.shoes.empty else []
@@ -106,15 +104,16 @@ def _squad_row(status: SquadStatus) -> SquadRow:
     top = max((a.severity for a in alerts), key=lambda s: SEVERITY_RANK[s], default=None)
     return SquadRow(
         athlete=status.athlete,
-        this_week_m=this_week,
-        growth_ratio=this_week / last_week - 1 if last_week > 0 else None,
+        this_week_m=headline.this_week_m,
+        last_week_to_date_m=headline.last_week_to_date_m,
+        growth_ratio=headline.growth_to_date_ratio,
         largest_spike_ratio=_finite(largest),
         pain_zone=status.pain.zone,
         shoe_status=min(statuses, key=_SHOE_ORDER.index) if statuses else None,
         flags=tuple(dict.fromkeys(a.rule_id for a in alerts if a.severity.value != "info")),
         top_severity=top.value if top else None,
         risk=risk,
-        last_run_date=ctx.spikes["local_date"].iloc[-1] if not ctx.spikes.empty else None,
+        last_run_date=headline.last_run_date,
     )
 
 

@@ -30,17 +30,19 @@ context = data["context"]
 st.caption(
     f"{athlete} · as of {view.as_of:%A %d %B %Y} · weeks start on {data['week_start'].title()}"
 )
+head = view.headline
 this_week, mean4, cap, pain_zone = st.columns(4)
 if data["weeks"]:
-    week = data["weeks"][-1]
-    growth = week["growth_ratio"]
+    growth = head.growth_to_date_ratio
     this_week.metric(
-        "This week",
-        format_distance(week["run_distance_m"], units),
-        None if growth is None else f"{growth:+.0%} vs last week",
+        "This week so far",
+        format_distance(head.this_week_m, units),
+        None if growth is None else f"{growth:+.0%} vs last week to {view.as_of:%a}",
         delta_color="inverse",
+        help=f"Last week up to {view.as_of:%A}: {format_distance(head.last_week_to_date_m, units)}"
+        f" (whole week {format_distance(head.last_week_m, units)}); like with like.",
     )
-    mean = context["four_week_mean_m"]
+    mean = head.four_week_mean_m
     versus = context["this_week_vs_four_week_mean_ratio"]
     mean4.metric(
         "4-week mean",
@@ -50,16 +52,16 @@ if data["weeks"]:
     )
 cap.metric(
     "Next run: keep under",
-    format_distance(context["next_run_cap_m"], units)
-    if context["next_run_cap_m"]
-    else "short & easy",
+    format_distance(head.next_run_cap_m, units) if head.next_run_cap_m else "no run planned",
+    help=head.next_run_note,
 )
 pain_zone.metric(
     "Pain zone",
-    (data["pain"]["zone"] or "not logged").title(),
-    f"trend {data['pain']['trend']}",
+    (head.pain_zone or "not logged").title(),
+    f"trend {head.pain_trend}",
     delta_color="off",
 )
+st.caption(head.next_run_note.capitalize() + ".")
 
 st.subheader("Warnings")
 alert_list.show(view.alerts, units)

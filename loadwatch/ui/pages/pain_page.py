@@ -17,16 +17,13 @@ ZONE = {
 }
 
 
-def _zone_of(score: int) -> str:
-    return "green" if score <= 2 else "amber" if score <= 5 else "red"
-
-
 st.title("Log pain")
 athlete = athlete_picker.pick()
 if athlete is None:
     st.info("No runs yet: import a run first, then log how it felt.")
     st.stop()
 engine = get_engine()
+st.caption(f"Saving pain for **{athlete}**.")
 runs = [r for r in services.list_activities(engine, athlete) if r.sport is Sport.RUN][-5:][::-1]
 
 with st.form("pain_page.form", border=False):
@@ -49,9 +46,11 @@ with st.form("pain_page.form", border=False):
     location = st.pills("Where?", services.PAIN_LOCATIONS, key="pain_page.location")
     note = st.text_input("Note (optional)", key="pain_page.note")
     saved = st.form_submit_button("Save", type="primary", use_container_width=True)
+limits = services.athlete_settings(engine, athlete).thresholds
 st.caption(
-    "Zones: :green[0-2 safe] · :orange[3-5 acceptable if it settles by tomorrow] · "
-    ":red[above 5 red]"
+    f"Zones: :green[0-{limits.pain_safe_max} safe] · "
+    f":orange[{limits.pain_safe_max + 1}-{limits.pain_acceptable_max} acceptable if it settles "
+    f"by tomorrow] · :red[above {limits.pain_acceptable_max} red]"
 )
 
 if saved:
@@ -70,9 +69,10 @@ if saved:
         st.error(str(exc))
     else:
         view = services.report(engine, athlete, entry.entry_date, today=today())
-        zone = view.pain.zone or _zone_of(max(during, after))
+        zone = view.pain.zone or "green"
         show, text = ZONE[zone]
-        show(f"Saved. Pain zone: **{zone}** ({text}).")
+        verb = "Updated this run's entry" if entry.is_update else "Saved"
+        show(f"{verb}. Pain zone: **{zone}** ({text}).")
         for alert in (a for a in view.alerts if a.rule_id == "pain" and a.severity.value != "info"):
             st.write(alert.message)
         crosses = [p for p in view.plan if p.kind.value == "cross-training" and not p.done]
@@ -93,9 +93,32 @@ morning = st.segmented_control(
 )
 if morning is not None:
     try:
-        services.log_morning_pain(engine, athlete, int(morning), today=today())
+        saved_morning = services.log_morning_pain(engine, athlete, int(morning), today=today())
     except InputError as exc:
         st.error(str(exc))
     else:
-        st.success(f"Morning pain {morning}/10 saved for {today():%a %d %b}.")
+        verb = "updated" if saved_morning.is_update else "saved"
+        st.success(f"Morning pain {morning}/10 {verb} for {today():%a %d %b}.")
+
+st.divider()
+with st.expander("Your pain entries (edit or delete)"):
+    entries = services.list_pain(engine, athlete)[-10:][::-1]
+    if not entries:
+        st.caption("No entries yet.")
+    for item in entries:
+        scores = " · ".join(
+            f"{name} {value}/10"
+            for name, value in (
+                ("during", item.during),
+                ("after", item.after),
+                ("morning", item.morning),
+            )
+            if value is not None
+        )
+        line, button = st.columns([4, 1])
+        line.write(f"{item.entry_date:%a %d %b} · {scores} {item.location or ''}")
+        if button.button("Delete", key=f"pain_page.delete.{item.id}"):
+            services.delete_pain(engine, athlete, item.id)
+            st.rerun()
+    st.caption("To change a run's scores, pick the run above and save again: it updates.")
 st.caption("loadwatch informs; it is not medical advice.")

@@ -49,7 +49,7 @@ def test_overview_shows_warnings_in_order_with_sources_and_the_chart_guidelines(
     assert "not medical advice" in texts(at)
     weekly = chart_specs(at)[0]
     names = [trace.get("name") for trace in weekly["data"]]
-    assert names == ["running distance", "+10% guideline", "+30% over two weeks"]
+    assert names == ["running distance", "+10% guideline", "+30% progression"]  # issue #9
     assert len(weekly["data"][0]["y"]) == 16
 
 
