@@ -141,7 +141,7 @@ PAIN: tuple[DemoPain, ...] = (
     DemoPain("Dev", 4, morning=3),
     DemoPain("Dev", 3, during=5, after=6, location="knee front"),
     DemoPain("Dev", 2, morning=4),
-    DemoPain("Dev", 1, during=5, after=7, location="knee front", note="had to walk the last km"),
+    DemoPain("Dev", 1, during=5, after=6, location="knee front", note="had to walk the last km"),
     # Ana: the odd niggle that settles: amber at worst, green mornings.
     DemoPain("Ana", 5, during=1, after=2, location="shin"),
     DemoPain("Ana", 4, morning=0),

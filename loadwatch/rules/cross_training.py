@@ -288,21 +288,21 @@ def weekly_plan(ctx: RuleContext, alerts: Sequence[Alert]) -> list[PlanDay]:
             chosen.append(day)
     for day in chosen:
         plan[day] = PlanDay(day, PlanKind.STRENGTH, STRENGTH)
-    extra = [
-        d
-        for d in open_days
-        if plan[d].kind is PlanKind.RUN
-        and d != long_day
-        and all(abs((d - s).days) > 1 for s in chosen)
-    ]
-    for day in extra[: max(0, needed - len(chosen))]:
-        plan[day] = PlanDay(
-            day,
-            PlanKind.RUN,
-            plan[day].reason + "; add a strength session",
-            plan[day].max_distance_m,
-            strength=True,
-        )
+    # Without enough rest days, strength goes with easy runs: each one placed counts for the
+    # spacing of the next (found by tests/rules/test_advice_found_bugs.py: Tue and Wed).
+    for day in open_days:
+        if len(chosen) >= needed:
+            break
+        is_easy_run = plan[day].kind is PlanKind.RUN and day != long_day
+        if is_easy_run and all(abs((day - s).days) > 1 for s in chosen):
+            chosen.append(day)
+            plan[day] = PlanDay(
+                day,
+                PlanKind.RUN,
+                plan[day].reason + "; add a strength session",
+                plan[day].max_distance_m,
+                strength=True,
+            )
     if not has_runs and open_days:
         first = open_days[0]
         plan[first] = PlanDay(

@@ -202,7 +202,7 @@ def _knee_advice(evidence: dict[str, float], ctx: RuleContext) -> tuple[str, ...
     t = ctx.thresholds
     lines = list(KNEE_FRONT_ADVICE)
     cadence = evidence.get("recent_avg_cadence_spm")
-    cue = f"{t.step_rate_cue_min:.0%}-{t.step_rate_cue_max:.0%}"
+    cue = f"{t.step_rate_cue_min * 100:g}-{t.step_rate_cue_max:.0%}"
     if cadence is not None:
         low, high = cadence * (1 + t.step_rate_cue_min), cadence * (1 + t.step_rate_cue_max)
         lines.append(
