@@ -170,7 +170,10 @@ def _num(value: Any) -> float | None:
 
 
 def report_json(report: Report) -> dict[str, Any]:
-    """The stable `loadwatch report --json` contract (docs/report.md)."""
+    """The stable `loadwatch report --json` contract (docs/report.md).
+
+    Long on purpose: one literal that reads like the documented JSON, field by field.
+    """
     weekly = report.weekly
     this_week = _num(weekly[RUN_DISTANCE_M].iloc[-1]) if not weekly.empty else None
     mean4 = _num(weekly["four_week_mean_m"].iloc[-1]) if not weekly.empty else None

@@ -168,8 +168,8 @@ def headline_cap_m(ctx: RuleContext, plan: Sequence[PlanDay]) -> float | None:
 def weekly_plan(ctx: RuleContext, alerts: Sequence[Alert]) -> list[PlanDay]:
     """Seven days from `ctx.as_of`: run (with a distance cap), cross-training, strength or rest.
 
-    One function on purpose: each step reads the days the previous one placed, in the order
-    RULES.md gives (pain, load, habit, non-impact days, strength); see the module docstring.
+    The steps run in the order RULES.md gives (recorded days, pain, warnings, load caps,
+    non-impact days, strength); each reads the days the previous one placed.
 
     Args:
         ctx: the rule context (its `spikes`, `activities` and `pain` frames).
@@ -178,140 +178,183 @@ def weekly_plan(ctx: RuleContext, alerts: Sequence[Alert]) -> list[PlanDay]:
     Returns:
         Seven `PlanDay`s; each non-default choice names the rule id that caused it.
     """
-    t = ctx.thresholds
-    days = [ctx.as_of + timedelta(days=i) for i in range(PLAN_DAYS)]
-    habit = _habit(ctx)
-    pain = _pain(ctx)
-    trigger = _trigger(alerts)
-    knee = pain.zone in (AMBER, RED) and any(
-        a.rule_id == "pain" and a.advice for a in alerts if KNEE_FRONT in a.message
-    )
-    low_impact = KNEE_FRIENDLY if knee else LOW_IMPACT
-    activities = ctx.activities[ctx.activities[LOCAL_DATE] == ctx.as_of]
-    done_cross = {
-        d: s
-        for d, s in zip(activities[LOCAL_DATE], activities[SPORT], strict=True)
-        if s in {c.value for c in CROSS_TRAINING_SPORTS}
-    }
-    done_strength = set(activities[activities[SPORT] == Sport.STRENGTH.value][LOCAL_DATE])
-    ran = set(ctx.spikes[LOCAL_DATE])
-    has_runs = not ctx.spikes.empty
+    planner = _Planner(ctx, alerts)
+    planner.place_runs(planner.runnable_days())
+    planner.place_non_impact_days()
+    planner.place_strength()
+    return planner.days()
 
-    plan: dict[date, PlanDay] = {}
-    for day in days:
-        if day in done_cross:
+
+class _Planner:
+    """The plan being built: one PlanDay per date, and what the steps share."""
+
+    def __init__(self, ctx: RuleContext, alerts: Sequence[Alert]) -> None:
+        self.ctx = ctx
+        self.habit = _habit(ctx)
+        self.pain = _pain(ctx)
+        self.trigger = _trigger(alerts)
+        knee = self.pain.zone in (AMBER, RED) and any(
+            a.rule_id == "pain" and a.advice for a in alerts if KNEE_FRONT in a.message
+        )
+        self.low_impact = KNEE_FRIENDLY if knee else LOW_IMPACT
+        self.has_runs = not ctx.spikes.empty
+        self.plan = self._recorded()
+        self.open_days = [d for d, p in self.plan.items() if not p.done]
+        self.long_day: date | None = None
+        self.done_strength = sum(p.kind is PlanKind.STRENGTH and p.done for p in self.plan.values())
+
+    def _recorded(self) -> dict[date, PlanDay]:
+        """Today's recorded activities count as done; every other day starts as rest."""
+        ctx = self.ctx
+        today = ctx.activities[ctx.activities[LOCAL_DATE] == ctx.as_of]
+        sports = set(today[SPORT])
+        cross = sorted(sports & {c.value for c in CROSS_TRAINING_SPORTS})
+        plan = {}
+        for day in (ctx.as_of + timedelta(days=i) for i in range(PLAN_DAYS)):
+            plan[day] = PlanDay(day, PlanKind.REST, "rest day")
+        day = ctx.as_of
+        if cross:
             plan[day] = PlanDay(
                 day,
                 PlanKind.CROSS_TRAINING,
-                f"{done_cross[day]} recorded: cross-training already done",
-                sport=done_cross[day],
+                f"{cross[0]} recorded: cross-training already done",
+                sport=cross[0],
                 done=True,
             )
-        elif day in done_strength:
+        elif Sport.STRENGTH.value in sports:
             plan[day] = PlanDay(day, PlanKind.STRENGTH, "strength session recorded", done=True)
-        elif day in ran:
+        elif day in set(ctx.spikes[LOCAL_DATE]):
             plan[day] = PlanDay(day, PlanKind.RUN, "run recorded", done=True)
-        else:
-            plan[day] = PlanDay(day, PlanKind.REST, "rest day")
-    open_days = [d for d in days if not plan[d].done]
+        return plan
 
-    def cross(day: date, reason: str, caused_by: str | None) -> None:
-        plan[day] = PlanDay(
-            day, PlanKind.CROSS_TRAINING, reason, sport=low_impact, caused_by=caused_by
+    def cross(self, day: date, reason: str, caused_by: str | None) -> None:
+        self.plan[day] = PlanDay(
+            day, PlanKind.CROSS_TRAINING, reason, sport=self.low_impact, caused_by=caused_by
         )
 
-    # 1. Which open days may be runs at all.
-    candidates = [d for d in open_days if d.weekday() in habit.weekdays] if has_runs else []
-    no_run: dict[date, tuple[str, str | None]] = {}
-    if pain.is_stop:
+    def runnable_days(self) -> list[date]:
+        """Habitual run days that pain and warnings leave as runs; the others become
+        cross-training with the reason (RULES.md R3 and R7)."""
+        pain, low_impact = self.pain, self.low_impact
+        candidates = (
+            [d for d in self.open_days if d.weekday() in self.habit.weekdays]
+            if self.has_runs
+            else []
+        )
+        runnable = []
+        first_open = self.open_days[0] if self.open_days else None
         for day in candidates:
-            no_run[day] = (
-                "no running until you have seen a physiotherapist or sports doctor "
-                f"(pain); {low_impact} only if it does not hurt",
-                "pain",
+            if pain.is_stop:
+                self.cross(
+                    day,
+                    "no running until you have seen a physiotherapist or sports doctor "
+                    f"(pain); {low_impact} only if it does not hurt",
+                    "pain",
+                )
+            elif (
+                pain.zone == RED
+                and pain.day is not None
+                and (day <= pain.day + timedelta(days=1) or day == first_open)
+            ):
+                self.cross(day, f"no run the day after red-zone pain: {low_impact} instead", "pain")
+            else:
+                runnable.append(day)
+        trigger = self.trigger
+        if trigger is not None and runnable and trigger.rule_id != "pain":
+            self.cross(
+                runnable[0],
+                f"replaces your next run with {low_impact} of similar duration "
+                f"(because of the {trigger.rule_id} {trigger.severity.value})",
+                trigger.rule_id,
             )
-    elif pain.zone == RED and pain.day is not None:
-        first_open = open_days[0] if open_days else None
-        for day in candidates:
-            if day <= pain.day + timedelta(days=1) or day == first_open:
-                no_run[day] = (f"no run the day after red-zone pain: {low_impact} instead", "pain")
-    runnable = [d for d in candidates if d not in no_run]
-    if trigger is not None and runnable and trigger.rule_id != "pain":
-        no_run[runnable[0]] = (
-            f"replaces your next run with {low_impact} of similar duration "
-            f"(because of the {trigger.rule_id} {trigger.severity.value})",
-            trigger.rule_id,
+            runnable = runnable[1:]
+        return runnable
+
+    def place_runs(self, runnable: list[date]) -> None:
+        """Caps day by day, counting the plan's own earlier runs (`run_cap_m`)."""
+        ctx, habit, t = self.ctx, self.habit, self.ctx.thresholds
+        self.long_day = max(
+            runnable, key=lambda d: habit.usual_m.get(d.weekday(), 0.0), default=None
         )
-        runnable = runnable[1:]
-    # 2. Caps, day by day, counting the plan's own earlier runs.
-    log = RunLog.from_spikes(ctx.spikes, ctx.as_of)
-    long_day = max(runnable, key=lambda d: habit.usual_m.get(d.weekday(), 0.0), default=None)
-    after_long = long_day + timedelta(days=1) if long_day is not None else None
-    # The day after the longest run is non-impact while a warning is active, or when the runner
-    # would otherwise have no day off at all; a habitual back-to-back weekend stays as it is.
-    no_day_off = all(d in runnable or plan[d].kind is PlanKind.RUN for d in days)
-    if after_long in runnable and (trigger is not None or no_day_off):
-        no_run[after_long] = ("non-impact day after the week's longest run", None)
-    for day in runnable:
-        if day in no_run:
-            continue
-        cap = run_cap_m(ctx, day, log, pain)
-        usual = habit.usual_m.get(day.weekday())
-        if usual is not None:
-            cap = min(cap, usual * (1 + t.weekly_growth_ratio))
-        if cap < t.min_planned_run_m:
-            least = ctx.distance(t.min_planned_run_m)
-            no_run[day] = (f"no run: the load and pain caps leave less than {least}", None)
-            continue
-        log = log.with_run(day, cap)
-        why = "easy run" if day != long_day else "the week's longest run"
-        plan[day] = PlanDay(day, PlanKind.RUN, f"{why}; keep it under {ctx.distance(cap)}", cap)
-    for day, (reason, caused_by) in no_run.items():
-        cross(day, reason, caused_by)
-    # 3. Non-impact days: two while a warning is active, else the default (recorded ones count).
-    wanted = WARNING_CROSS_TRAINING_DAYS if trigger is not None else t.cross_training_days
-    while sum(p.kind is PlanKind.CROSS_TRAINING for p in plan.values()) < wanted:
-        rest = [d for d in open_days if plan[d].kind is PlanKind.REST]
-        if not rest:
-            break
-        day = after_long if after_long in rest else rest[0]
-        cross(
-            day,
-            "non-impact day (loadwatch default: one a week, two while a warning is active)",
-            trigger.rule_id if trigger is not None else None,
-        )
-    # 4. Strength: the default count, recorded sessions included, never on consecutive days.
-    needed = t.strength_sessions - len(done_strength)
-    chosen: list[date] = []
-    for day in [d for d in open_days if plan[d].kind is PlanKind.REST]:
-        if len(chosen) < needed and all(abs((day - s).days) > 1 for s in chosen):
-            chosen.append(day)
-    for day in chosen:
-        plan[day] = PlanDay(day, PlanKind.STRENGTH, STRENGTH)
-    # Without enough rest days, strength goes with easy runs: each one placed counts for the
-    # spacing of the next (found by tests/rules/test_advice_found_bugs.py: Tue and Wed).
-    for day in open_days:
-        if len(chosen) >= needed:
-            break
-        is_easy_run = plan[day].kind is PlanKind.RUN and day != long_day
-        if is_easy_run and all(abs((day - s).days) > 1 for s in chosen):
-            chosen.append(day)
-            plan[day] = PlanDay(
-                day,
-                PlanKind.RUN,
-                plan[day].reason + "; add a strength session",
-                plan[day].max_distance_m,
-                strength=True,
+        after_long = self._after_long()
+        # The day after the longest run is non-impact while a warning is active, or when the
+        # runner would otherwise have no day off at all; a back-to-back weekend stays as it is.
+        no_day_off = all(d in runnable or p.kind is PlanKind.RUN for d, p in self.plan.items())
+        if after_long in runnable and (self.trigger is not None or no_day_off):
+            self.cross(after_long, "non-impact day after the week's longest run", None)
+            runnable = [d for d in runnable if d != after_long]
+        log = RunLog.from_spikes(ctx.spikes, ctx.as_of)
+        for day in runnable:
+            cap = run_cap_m(ctx, day, log, self.pain)
+            usual = habit.usual_m.get(day.weekday())
+            if usual is not None:
+                cap = min(cap, usual * (1 + t.weekly_growth_ratio))
+            if cap < t.min_planned_run_m:
+                least = ctx.distance(t.min_planned_run_m)
+                self.cross(day, f"no run: the load and pain caps leave less than {least}", None)
+                continue
+            log = log.with_run(day, cap)
+            why = "easy run" if day != self.long_day else "the week's longest run"
+            self.plan[day] = PlanDay(
+                day, PlanKind.RUN, f"{why}; keep it under {ctx.distance(cap)}", cap
             )
-    if not has_runs and open_days:
-        first = open_days[0]
-        plan[first] = PlanDay(
-            first,
-            plan[first].kind,
-            "no runs in your log: loadwatch plans runs from your running history; "
-            + plan[first].reason,
-            plan[first].max_distance_m,
-            plan[first].sport,
-            plan[first].caused_by,
-        )
-    return [plan[d] for d in days]
+
+    def _after_long(self) -> date | None:
+        return self.long_day + timedelta(days=1) if self.long_day is not None else None
+
+    def place_non_impact_days(self) -> None:
+        """Two while a warning is active, else the default; recorded ones count."""
+        t = self.ctx.thresholds
+        wanted = WARNING_CROSS_TRAINING_DAYS if self.trigger is not None else t.cross_training_days
+        after_long = self._after_long()
+        while sum(p.kind is PlanKind.CROSS_TRAINING for p in self.plan.values()) < wanted:
+            rest = [d for d in self.open_days if self.plan[d].kind is PlanKind.REST]
+            if not rest:
+                break
+            self.cross(
+                after_long if after_long in rest else rest[0],
+                "non-impact day (loadwatch default: one a week, two while a warning is active)",
+                self.trigger.rule_id if self.trigger is not None else None,
+            )
+
+    def place_strength(self) -> None:
+        """The default count, recorded sessions included, never on consecutive days: on rest
+        days first, else with easy runs (each placed counts for the spacing of the next)."""
+        needed = self.ctx.thresholds.strength_sessions - self.done_strength
+        chosen: list[date] = []
+
+        def spaced(day: date) -> bool:
+            return len(chosen) < needed and all(abs((day - s).days) > 1 for s in chosen)
+
+        for day in [d for d in self.open_days if self.plan[d].kind is PlanKind.REST]:
+            if spaced(day):
+                chosen.append(day)
+                self.plan[day] = PlanDay(day, PlanKind.STRENGTH, STRENGTH)
+        for day in self.open_days:
+            run = self.plan[day]
+            if run.kind is PlanKind.RUN and day != self.long_day and spaced(day):
+                chosen.append(day)
+                self.plan[day] = PlanDay(
+                    day,
+                    PlanKind.RUN,
+                    run.reason + "; add a strength session",
+                    run.max_distance_m,
+                    strength=True,
+                )
+
+    def days(self) -> list[PlanDay]:
+        """The seven days; a log without runs says once why no run is planned."""
+        plan = [self.plan[d] for d in sorted(self.plan)]
+        if not self.has_runs and self.open_days:
+            first = self.open_days[0]
+            day = self.plan[first]
+            plan[plan.index(day)] = PlanDay(
+                first,
+                day.kind,
+                "no runs in your log: loadwatch plans runs from your running history; "
+                + day.reason,
+                day.max_distance_m,
+                day.sport,
+                day.caused_by,
+            )
+        return plan

@@ -224,7 +224,11 @@ def _knee_advice(evidence: dict[str, float], ctx: RuleContext) -> tuple[str, ...
 
 
 def _latest_alert(latest: PainDay, ctx: RuleContext) -> Alert | None:
-    """The alert for the latest post-run entry of the last 7 days."""
+    """The alert for the latest post-run entry of the last 7 days.
+
+    Long on purpose: one branch per verdict of the model (stop, not settled, red, bone-stress
+    site, settled, amber), each one sentence; splitting them would scatter the model.
+    """
     where = f" ({latest.location})" if latest.location else ""
     is_knee = latest.location == KNEE_FRONT
     evidence: dict[str, float] = {"score": float(latest.score)}

@@ -19,7 +19,8 @@ from loadwatch.units import METRES_PER_MILE
 def load_demo(engine: Engine, today: date | None = None, seed: int = 42) -> list[ImportResult]:
     """Load the demo squad through the real import path, then its shoes and pain entries.
 
-    Athletes already present are skipped, so loading twice changes nothing.
+    Athletes already present are skipped, so loading twice changes nothing. Long on purpose:
+    a script that reads top to bottom like the demo's story (runs, shoes, pain, squad).
     """
     from loadwatch.sample import COACH, PAIN, SHOES, demo_files, shoe_for_run
 

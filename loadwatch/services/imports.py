@@ -226,6 +226,11 @@ def _store(engine: Engine, athlete_id: int, parsed_files: list[_Parsed], report:
 def _store_file(
     session: Session, athlete_id: int, default_shoe: Shoe | None, parsed_file: _Parsed
 ) -> list[ImportResult]:
+    """Store one file's original, then merge or insert each of its activities.
+
+    Long: the whole same-activity policy in one place; issue #10 replaces the wholesale merge
+    with a field-by-field one, which will split it.
+    """
     hints = parsed_file.hints
     repository.add_original(
         session,
