@@ -83,7 +83,8 @@ def cli(ctx: click.Context, db_url: str | None) -> None:
 
 
 def local_today() -> date:
-    return date.today()  # noqa: DTZ011 - the user's local calendar day is what they mean by "today"
+    """The one clock (`services.today`): the local calendar day, or $LOADWATCH_TODAY."""
+    return services.today()
 
 
 def _date(value: datetime | None) -> date | None:

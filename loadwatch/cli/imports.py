@@ -26,6 +26,7 @@ from loadwatch.cli._group import (
     athlete_option,
     cli,
     json_option,
+    local_today,
 )
 from loadwatch.domain import ActivityRow, ImportResult, ImportStatus
 from loadwatch.units import DistanceUnit, to_unit
@@ -76,7 +77,9 @@ def import_command(
             summary = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
             progress.update(task, advance=1, description=f"Importing ({summary})")
 
-        results = services.import_paths(engine, paths, athlete=athlete, progress=on_result)
+        results = services.import_paths(
+            engine, paths, athlete=athlete, progress=on_result, today=local_today()
+        )
     if as_json:
         click.echo(json.dumps([_result_json(r) for r in results], indent=2))
     else:
@@ -276,7 +279,7 @@ def reimport(ctx: click.Context) -> None:
     Example:
         loadwatch reimport
     """
-    summary = services.reimport(_engine(ctx))
+    summary = services.reimport(_engine(ctx), today=local_today())
     click.echo(f"Re-read {summary.files} stored files; updated {summary.updated} activities.")
     for failure in summary.failed:
         click.echo(f"  failed: {failure}")

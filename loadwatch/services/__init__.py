@@ -8,6 +8,7 @@ from __future__ import annotations
 from loadwatch.domain import WEEKDAYS
 from loadwatch.report import Headline, Report, report_json
 from loadwatch.rules.thresholds import Thresholds, ThresholdSpec
+from loadwatch.services._common import today
 from loadwatch.services._worker import check_plausible, utc_offset_s
 from loadwatch.services.athletes import (
     DEFAULT_ATHLETE,
@@ -101,6 +102,7 @@ __all__ = [
     "set_default_shoe",
     "squad_overview",
     "threshold_specs",
+    "today",
     "update_settings",
     "utc_offset_s",
 ]

@@ -11,7 +11,6 @@ from sqlalchemy import Engine
 from loadwatch import services
 
 ATHLETE_KEY = "athlete_picker.selected"
-TODAY_ENV = "LOADWATCH_TODAY"  # tests and screenshots pin "today"; users never set it
 
 
 @st.cache_resource(show_spinner=False)
@@ -25,9 +24,8 @@ def get_engine() -> Engine:
 
 
 def today() -> date:
-    """The runner's local calendar day (the server's), or $LOADWATCH_TODAY when pinned."""
-    pinned = os.environ.get(TODAY_ENV)
-    return date.fromisoformat(pinned) if pinned else date.today()  # noqa: DTZ011 - local day
+    """The one clock (`services.today`): the local calendar day, or $LOADWATCH_TODAY."""
+    return services.today()
 
 
 def open_athlete(name: str) -> None:
