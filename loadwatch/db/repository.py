@@ -296,18 +296,16 @@ def activities_for_hash(session: Session, sha256: str) -> Sequence[Activity]:
     return session.scalars(select(Activity).where(Activity.source_sha256 == sha256)).all()
 
 
-DEFAULT_WINDOW_M = (482_803.2, 804_672.0)  # 300-500 miles (RULES.md R4)
-
-
 def create_shoe(
     session: Session,
     athlete_id: int,
     name: str,
-    brand_model: str | None = None,
-    starting_distance_m: float = 0.0,
-    window_m: tuple[float, float] = DEFAULT_WINDOW_M,
+    brand_model: str | None,
+    starting_distance_m: float,
+    window_m: tuple[float, float],
     is_default: bool = False,
 ) -> Shoe:
+    """A new pair; `window_m` comes from the athlete's thresholds (services decide, not db)."""
     shoe = Shoe(
         athlete_id=athlete_id,
         name=name,

@@ -153,3 +153,9 @@ def _weekday(value: str | int) -> int:
         if text in (name, name[:3]):
             return index
     raise InputError(f"week start must be a weekday such as 'monday' or 'sunday', got {value!r}")
+
+
+def shoe_window_m(session: Session, athlete: Athlete) -> tuple[float, float]:
+    """A new pair's replacement window (metres): the athlete's `shoe_window_*` thresholds."""
+    thresholds = _settings_view(athlete, session.get(Setting, athlete.id)).thresholds
+    return thresholds.shoe_window_start_m, thresholds.shoe_window_end_m

@@ -39,7 +39,7 @@ from loadwatch.services._worker import (
     _pool,
     _submit,
 )
-from loadwatch.services.athletes import DEFAULT_ATHLETE
+from loadwatch.services.athletes import DEFAULT_ATHLETE, shoe_window_m
 
 BATCH_FILES = 64  # files parsed and committed together (one SAVEPOINT each); bounds memory
 PARALLEL_MIN_FILES = 32  # below this a process pool costs more than it saves
@@ -313,7 +313,9 @@ def _shoe_for(
     if hints.gear:
         shoe = repository.shoe_by_name(session, athlete_id, hints.gear)
         if shoe is None:
-            shoe = repository.create_shoe(session, athlete_id, hints.gear)
+            athlete = session.get_one(Athlete, athlete_id)
+            window = shoe_window_m(session, athlete)
+            shoe = repository.create_shoe(session, athlete_id, hints.gear, None, 0.0, window)
         return shoe.id
     return default_shoe.id if default_shoe else None
 

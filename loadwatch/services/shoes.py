@@ -15,6 +15,7 @@ from loadwatch.domain import Sport
 from loadwatch.errors import InputError, NotFoundError
 from loadwatch.load.shoes import shoe_mileage, shoe_status
 from loadwatch.services._common import _today
+from loadwatch.services.athletes import shoe_window_m
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,13 +52,13 @@ def add_shoe(
         raise InputError("shoe name must not be empty")
     if starting_distance_m < 0:
         raise InputError(f"starting distance must not be negative, got {starting_distance_m!r}")
-    window = window_m or repository.DEFAULT_WINDOW_M
-    if not 0 < window[0] < window[1]:
+    if window_m is not None and not 0 < window_m[0] < window_m[1]:
         raise InputError(
-            f"replacement window must be two increasing positive distances, got {window!r}"
+            f"replacement window must be two increasing positive distances, got {window_m!r}"
         )
     with Session(writer(engine)) as session, session.begin():
         row = repository.get_or_create_athlete(session, athlete)
+        window = window_m or shoe_window_m(session, row)
         if repository.shoe_by_name(session, row.id, name) is not None:
             raise InputError(f"{athlete} already has a shoe named {name!r}")
         first = not repository.shoes(session, row.id)

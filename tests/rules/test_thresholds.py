@@ -18,14 +18,15 @@ from tests.conftest import ROOT
 from tests.factories import at, report_for, rule
 
 MON = date(2026, 3, 2)
-# Defaults distinctive enough that a copy elsewhere is a copied threshold, not a coincidence.
+# Defaults distinctive enough that a copy elsewhere is a copied threshold, not a coincidence
+# (0.5, 1.5, 2.0 and 0.05 have other honest uses: halves, chart offsets, a 5 % duration match).
 DISTINCTIVE = {
     float(s.default)
     for s in THRESHOLDS
-    if s.unit in ("x", "fraction", "m") and float(s.default) not in (0.5, 1.5, 2.0)
+    if s.unit in ("x", "fraction", "m") and float(s.default) not in (0.05, 0.5, 1.5, 2.0)
 }
 # Where a copy would be a bug: everything that shows or applies a threshold.
-CHECKED = ["rules", "load", "ui", "cli", "services", "report.py"]
+CHECKED = ["rules", "load", "ui", "cli", "services", "db", "report.py", "sample.py"]
 
 
 def test_the_thresholds_dataclass_is_the_registry() -> None:
