@@ -47,5 +47,17 @@ def test_report_doc_names_every_rule_id_and_json_field() -> None:
     doc = (ROOT / "docs" / "report.md").read_text()
     for rule_id in RULE_IDS:
         assert f"`{rule_id}`" in doc
-    for field in ("as_of", "units", "weeks", "alerts", "shoes", "pain", "plan", "max_distance_m"):
+    for field in (
+        "as_of",
+        "units",
+        "weeks",
+        "alerts",
+        "shoes",
+        "pain",
+        "plan",
+        "max_distance_m",
+        "last_week_to_date_m",
+        "growth_to_date_ratio",
+        "next_run_note",
+    ):
         assert f"`{field}`" in doc
