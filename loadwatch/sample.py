@@ -143,9 +143,9 @@ PAIN: tuple[DemoPain, ...] = (
     DemoPain("Dev", 2, morning=4),
     DemoPain("Dev", 1, during=5, after=6, location="knee front", note="had to walk the last km"),
     # Ana: the odd niggle that settles: amber at worst, green mornings.
-    DemoPain("Ana", 5, during=1, after=2, location="shin"),
+    DemoPain("Ana", 5, during=1, after=2, location="achilles"),
     DemoPain("Ana", 4, morning=0),
-    DemoPain("Ana", 2, during=2, after=3, location="foot"),
+    DemoPain("Ana", 2, during=2, after=3, location="achilles"),
     DemoPain("Ana", 1, morning=0),
 )
 

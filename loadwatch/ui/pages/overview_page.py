@@ -61,7 +61,7 @@ pain_zone.metric(
     f"trend {head.pain_trend}",
     delta_color="off",
 )
-st.caption(head.next_run_note.capitalize() + ".")
+st.caption(head.next_run_note[:1].upper() + head.next_run_note[1:] + ".")
 
 st.subheader("Warnings")
 alert_list.show(view.alerts, units)
