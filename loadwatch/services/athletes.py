@@ -17,6 +17,7 @@ from loadwatch.db.models import Athlete, Setting
 from loadwatch.domain import WEEKDAYS, ActivityRow, Sport
 from loadwatch.errors import InputError
 from loadwatch.rules.thresholds import Thresholds
+from loadwatch.services._checks import athlete_name, check_not_too_early
 from loadwatch.units import DistanceUnit
 
 DEFAULT_ATHLETE = "me"
@@ -55,8 +56,12 @@ def list_activities(
     """Activities oldest first, optionally for one athlete and from a (UTC) date.
 
     Raises:
-        NotFoundError: unknown athlete.
+        NotFoundError: unknown athlete. InputError: a blank, overlong or NUL-holding name, or
+            a date before 1990.
     """
+    athlete = athlete_name(athlete) if athlete else None
+    if since is not None:
+        check_not_too_early(since, "since date")
     with Session(engine) as session:
         athlete_id = repository.get_athlete(session, athlete).id if athlete else None
         since_at = datetime.combine(since, time(), tzinfo=UTC) if since else None
@@ -76,6 +81,7 @@ def local_day(started_at: datetime, utc_offset_s: int) -> date:
 
 
 def athlete_settings(engine: Engine, athlete: str) -> AthleteSettings:
+    athlete = athlete_name(athlete)
     with Session(engine) as session:
         row = repository.get_athlete(session, athlete)
         setting = session.get(Setting, row.id)
@@ -115,6 +121,7 @@ def update_settings(
         InputError: an unknown unit, weekday, time zone or threshold; nothing is changed.
         NotFoundError: unknown athlete.
     """
+    athlete = athlete_name(athlete)
     with Session(writer(engine)) as session, session.begin():
         row = repository.get_athlete(session, athlete)
         setting = repository.settings(session, row.id)

@@ -17,7 +17,16 @@ from loadwatch.db.engine import writer
 from loadwatch.db.models import Activity, PainEntry
 from loadwatch.domain import PainLocation, Sport
 from loadwatch.errors import InputError, NotFoundError
-from loadwatch.services._common import _check_not_future, _today
+from loadwatch.services._checks import (
+    LOCATION_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    athlete_name,
+    check_day,
+    check_id,
+    clean_text,
+    optional_text,
+)
+from loadwatch.services._common import _today
 from loadwatch.services.athletes import local_day
 
 PAIN_LOCATIONS = tuple(p.value for p in PainLocation)
@@ -32,9 +41,10 @@ def pain_location(value: str | None) -> str | None:
     """
     if value is None:
         return None
-    text = value.strip().lower().replace("-", " ").replace("_", " ")
+    text = clean_text(value, "pain location", LOCATION_MAX_LENGTH)
+    text = text.lower().replace("-", " ").replace("_", " ")
     if text not in PAIN_LOCATIONS:
-        raise InputError(f"location must be one of {', '.join(PAIN_LOCATIONS)}; got {value!r}")
+        raise InputError(f"pain location must be one of {', '.join(PAIN_LOCATIONS)}; got {value!r}")
     return text
 
 
@@ -75,16 +85,22 @@ def log_pain(
     The run: `run_id`; else that day's run when `on_date` is given; else the latest run.
 
     Raises:
-        InputError: a score outside 0-10, an unknown location, a future date, or no score.
+        InputError: a score outside 0-10, an unknown location, a note over 2,000 characters
+            (or with control characters other than line breaks), a date in the future or
+            before 1990, or no score.
         NotFoundError: unknown athlete or run id (or a run of another athlete).
     """
     today = today or _today()
+    athlete = athlete_name(athlete)
     during, after = _score("during", during), _score("after", after)
     if during is None and after is None:
         raise InputError("give at least one of pain during or pain after (0-10)")
     location = pain_location(location)
+    note = _note(note)
+    if run_id is not None:
+        check_id(run_id, "activity", "; `loadwatch activities` lists them")
     if on_date is not None:
-        _check_not_future(on_date, today, "pain date")
+        check_day(on_date, today, "pain date")
     with Session(writer(engine)) as session, session.begin():
         row = repository.get_athlete(session, athlete)
         if run_id is not None:
@@ -97,7 +113,7 @@ def log_pain(
             raise NotFoundError(f"activity {run_id} is not one of {athlete}'s runs")
         if on_date is None:
             on_date = local_day(run.started_at, run.utc_offset_s) if run is not None else today
-        _check_not_future(on_date, today, "pain date")
+        check_day(on_date, today, "pain date")
         entry = _post_run_entry(session, row.id, run.id if run else None, on_date)
         is_update = entry is not None
         if entry is None:
@@ -110,9 +126,15 @@ def log_pain(
             )
             session.add(entry)
         entry.during, entry.after = during, after
-        entry.location, entry.note = location, (note or None)
+        entry.location, entry.note = location, note
         session.flush()
         return _pain_view(entry, is_update=is_update)
+
+
+def _note(value: str | None) -> str | None:
+    """A pain note: line breaks allowed, at most NOTE_MAX_LENGTH (2,000) characters; blank is
+    no note. The column is unbounded `Text`; the bound keeps a pasted log out of it."""
+    return optional_text(value, "pain note", NOTE_MAX_LENGTH, multiline=True)
 
 
 def _post_run_entry(
@@ -142,12 +164,16 @@ def edit_pain(
 ) -> PainEntryView:
     """Change the given fields of one of `athlete`'s pain entries (None leaves a field as is).
 
+    A blank `note` ("") clears the note.
+
     Raises:
         NotFoundError: unknown athlete or entry (or an entry of another athlete).
-        InputError: a score outside 0-10 or an unknown location.
+        InputError: a score outside 0-10, an unknown location or a bad note (see `log_pain`).
     """
+    athlete = athlete_name(athlete)
     during, after = _score("during", during), _score("after", after)
     morning, location = _score("morning", morning), pain_location(location)
+    cleaned_note = _note(note)
     with Session(writer(engine)) as session, session.begin():
         entry = _own_entry(session, athlete, entry_id)
         for name, value in (
@@ -155,10 +181,11 @@ def edit_pain(
             ("after", after),
             ("morning", morning),
             ("location", location),
-            ("note", note),
         ):
             if value is not None:
                 setattr(entry, name, value)
+        if note is not None:
+            entry.note = cleaned_note
         session.flush()
         return _pain_view(entry, is_update=True)
 
@@ -169,13 +196,15 @@ def delete_pain(engine: Engine, athlete: str, entry_id: int) -> None:
     Raises:
         NotFoundError: unknown athlete or entry (or an entry of another athlete).
     """
+    athlete = athlete_name(athlete)
     with Session(writer(engine)) as session, session.begin():
         session.delete(_own_entry(session, athlete, entry_id))
 
 
 def _own_entry(session: Session, athlete: str, entry_id: int) -> PainEntry:
     row = repository.get_athlete(session, athlete)
-    entry = session.get(PainEntry, entry_id) if 0 < entry_id < 2**63 else None
+    valid = not isinstance(entry_id, bool) and isinstance(entry_id, int) and 0 < entry_id < 2**63
+    entry = session.get(PainEntry, entry_id) if valid else None
     if entry is None or entry.athlete_id != row.id:
         raise NotFoundError(
             f"{athlete} has no pain entry {entry_id}; `loadwatch pain list` shows them"
@@ -189,12 +218,14 @@ def log_morning_pain(
     """Log the next-morning check-in (0-10) for `on_date` (default today); replaces that day's.
 
     Raises:
-        InputError: a score outside 0-10 or a future date. NotFoundError: unknown athlete.
+        InputError: a score outside 0-10, or a date in the future or before 1990.
+        NotFoundError: unknown athlete.
     """
     today = today or _today()
+    athlete = athlete_name(athlete)
     morning = _score("morning", score)
     on_date = on_date or today
-    _check_not_future(on_date, today, "morning date")
+    check_day(on_date, today, "morning date")
     with Session(writer(engine)) as session, session.begin():
         row = repository.get_athlete(session, athlete)
         existing = [
@@ -224,6 +255,7 @@ def log_morning_pain(
 
 
 def list_pain(engine: Engine, athlete: str) -> list[PainEntryView]:
+    athlete = athlete_name(athlete)
     with Session(engine) as session:
         row = repository.get_athlete(session, athlete)
         return [_pain_view(e) for e in repository.pain_entries(session, row.id)]

@@ -15,7 +15,8 @@ from loadwatch.rules import RULE_TITLES
 from loadwatch.rules.citations import CITATIONS, Citation
 from loadwatch.rules.context import rule_context
 from loadwatch.rules.thresholds import THRESHOLDS, ThresholdSpec
-from loadwatch.services._common import _check_not_future, _today
+from loadwatch.services._checks import athlete_name, check_day
+from loadwatch.services._common import _today
 from loadwatch.services.athletes import _settings_view
 
 
@@ -40,11 +41,13 @@ def report(
     """One athlete's status: weeks, alerts in order, shoes, pain, and the 7-day plan.
 
     Raises:
-        NotFoundError: unknown athlete. InputError: `as_of` in the future.
+        NotFoundError: unknown athlete. InputError: `as_of` in the future or before 1990, or a
+            blank or overlong athlete name.
     """
     today = today or _today()
     as_of = as_of or today
-    _check_not_future(as_of, today, "as-of date")
+    check_day(as_of, today, "as-of date")
+    athlete = athlete_name(athlete)
     with Session(engine) as session:
         row = repository.get_athlete(session, athlete)
         settings = _settings_view(row, session.get(Setting, row.id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,8 +15,19 @@ from loadwatch.db.models import Athlete, Shoe
 from loadwatch.domain import Sport
 from loadwatch.errors import InputError, NotFoundError
 from loadwatch.load.shoes import shoe_mileage, shoe_status
+from loadwatch.services._checks import (
+    NAME_MAX_LENGTH,
+    athlete_name,
+    check_id,
+    optional_text,
+    shoe_name,
+)
 from loadwatch.services._common import _today
 from loadwatch.services.athletes import shoe_window_m
+
+# No pair of running shoes lasts this far (the default window ends at 500 mi, about 805 km):
+# a bigger starting distance or window is a typo ("1.6e38km"), refused rather than stored.
+MAX_SHOE_DISTANCE_M = 20_000_000.0  # 20,000 km
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,17 +57,12 @@ def add_shoe(
     """Add a pair (a new athlete is created on first use). The first pair becomes the default.
 
     Raises:
-        InputError: empty or duplicate name, negative starting distance, bad window.
+        InputError: a blank, overlong or duplicate name (or one with control characters), an
+            overlong model, a starting distance outside 0-20,000 km, a bad window.
     """
-    name = name.strip()
-    if not name:
-        raise InputError("shoe name must not be empty")
-    if starting_distance_m < 0:
-        raise InputError(f"starting distance must not be negative, got {starting_distance_m!r}")
-    if window_m is not None and not 0 < window_m[0] < window_m[1]:
-        raise InputError(
-            f"replacement window must be two increasing positive distances, got {window_m!r}"
-        )
+    athlete, name = athlete_name(athlete), shoe_name(name)
+    brand_model = optional_text(brand_model, "shoe brand and model", NAME_MAX_LENGTH)
+    _check_distances(starting_distance_m, window_m)
     with Session(writer(engine)) as session, session.begin():
         row = repository.get_or_create_athlete(session, athlete)
         window = window_m or shoe_window_m(session, row)
@@ -70,12 +77,38 @@ def add_shoe(
     return _shoe(engine, athlete, name)
 
 
+def _check_distances(starting_distance_m: float, window_m: tuple[float, float] | None) -> None:
+    limit_km = f"{MAX_SHOE_DISTANCE_M / 1000:,.0f} km"
+    if math.isnan(starting_distance_m):
+        raise InputError("starting distance must be a number, got nan")
+    if starting_distance_m < 0:
+        raise InputError(f"starting distance must not be negative, got {starting_distance_m!r}")
+    if starting_distance_m > MAX_SHOE_DISTANCE_M:
+        raise InputError(
+            f"starting distance {starting_distance_m / 1000:,.6g} km is more than any pair "
+            f"lasts; give at most {limit_km}"
+        )
+    if window_m is None:
+        return
+    low, high = window_m
+    if not (math.isfinite(low) and math.isfinite(high) and 0 < low < high):
+        raise InputError(
+            f"replacement window must be two increasing positive distances, got {window_m!r}"
+        )
+    if high > MAX_SHOE_DISTANCE_M:
+        raise InputError(
+            f"replacement window ends at {high / 1000:,.6g} km, more than any pair lasts; "
+            f"give an end of at most {limit_km}"
+        )
+
+
 def _clear_default(session: Session, athlete_id: int) -> None:
     for shoe in repository.shoes(session, athlete_id):
         shoe.is_default = False
 
 
 def set_default_shoe(engine: Engine, athlete: str, name: str) -> ShoeView:
+    athlete, name = athlete_name(athlete), shoe_name(name)
     with Session(writer(engine)) as session, session.begin():
         row = repository.get_athlete(session, athlete)
         shoe = _require_shoe(session, row.id, athlete, name)
@@ -88,6 +121,7 @@ def set_default_shoe(engine: Engine, athlete: str, name: str) -> ShoeView:
 
 def retire_shoe(engine: Engine, athlete: str, name: str, today: date | None = None) -> ShoeView:
     """Retire a pair: it keeps its history but takes no new runs."""
+    athlete, name = athlete_name(athlete), shoe_name(name)
     with Session(writer(engine)) as session, session.begin():
         row = repository.get_athlete(session, athlete)
         shoe = _require_shoe(session, row.id, athlete, name)
@@ -107,6 +141,10 @@ def assign_shoe(engine: Engine, activity_id: int, name: str) -> None:
 
 def assign_shoes(engine: Engine, assignments: dict[int, str]) -> None:
     """Several `assign_shoe` calls in one transaction: all of them or none."""
+    assignments = {
+        check_id(activity_id, "activity", "; `loadwatch activities` lists them"): shoe_name(name)
+        for activity_id, name in assignments.items()
+    }
     with Session(writer(engine)) as session, session.begin():
         for activity_id, name in assignments.items():
             activity = repository.get_activity(session, activity_id)
@@ -128,6 +166,7 @@ def _require_shoe(session: Session, athlete_id: int, athlete: str, name: str) ->
 
 
 def list_shoes(engine: Engine, athlete: str) -> list[ShoeView]:
+    athlete = athlete_name(athlete)
     with Session(engine) as session:
         row = repository.get_athlete(session, athlete)
         frame = repository.shoes_frame(session, row.id)

@@ -14,10 +14,10 @@ from loadwatch.db import repository
 from loadwatch.db.engine import writer
 from loadwatch.db.models import Setting
 from loadwatch.domain import SEVERITY_RANK
-from loadwatch.errors import InputError
 from loadwatch.report import SquadStatus, squad_status
 from loadwatch.rules.context import rule_context
-from loadwatch.services._common import _check_not_future, _today
+from loadwatch.services._checks import athlete_name, check_day, coach_name
+from loadwatch.services._common import _today
 from loadwatch.services.athletes import _settings_view
 
 
@@ -54,7 +54,8 @@ def squad_overview(
 
     today = today or _today()
     as_of = as_of or today
-    _check_not_future(as_of, today, "as-of date")
+    check_day(as_of, today, "as-of date")
+    coach = coach_name(coach) if coach else None
     since = datetime.combine(recent_history_start(as_of), time(), tzinfo=UTC)
     with Session(engine) as session:
         members = (
@@ -130,13 +131,14 @@ def add_to_squad(engine: Engine, coach: str, athletes: Sequence[str]) -> list[st
     """Add athletes to a coach's squad (the coach is created on first use).
 
     Raises:
-        InputError: an empty coach name. NotFoundError: an unknown athlete (nothing is added).
+        InputError: a blank or overlong coach or athlete name, or one with control characters.
+        NotFoundError: an unknown athlete (nothing is added).
     """
-    if not coach.strip():
-        raise InputError("coach name must not be empty")
+    coach = coach_name(coach)
+    names = [athlete_name(name) for name in athletes]
     with Session(writer(engine)) as session, session.begin():
-        row = repository.get_or_create_coach(session, coach.strip())
-        for name in athletes:
+        row = repository.get_or_create_coach(session, coach)
+        for name in names:
             repository.add_squad_member(session, row.id, repository.get_athlete(session, name).id)
         members = repository.squad_athlete_ids(session, row.id)
         return sorted(a.name for a in repository.athletes(session) if a.id in members)
