@@ -88,7 +88,15 @@ def local_today() -> date:
 
 
 def _date(value: datetime | None) -> date | None:
+    """A `click.DateTime` option's day. Its range is the services' to check: they refuse a day
+    before 1990-01-01 or in the future with an InputError, so `--date 0001-01-01` is one
+    `Error: ...` line, not an `OverflowError` from date arithmetic (issue #15)."""
     return value.date() if value else None
+
+
+# Every id a command takes (activity, pain entry): a database integer, 1 to 2**63 - 1. click
+# refuses anything else as a usage error, before a driver could raise OverflowError (issue #15).
+ID = click.IntRange(1, 2**63 - 1)
 
 
 def _units(ctx: click.Context, athlete: str) -> DistanceUnit:

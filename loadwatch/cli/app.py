@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 from pathlib import Path
@@ -57,7 +58,13 @@ def demo(ctx: click.Context) -> None:
 @click.option(
     "--demo", "with_demo", is_flag=True, help="Load the demo squad into an empty database."
 )
-@click.option("--port", default=8501, show_default=True, help="Port on 127.0.0.1.")
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=8501,
+    show_default=True,
+    help="Port on 127.0.0.1.",
+)
 @click.pass_context
 @_errors_as_click
 def dashboard(ctx: click.Context, with_demo: bool, port: int) -> None:
@@ -115,11 +122,16 @@ def settings(
     for item in thresholds:
         key, _, value = item.partition("=")
         try:
-            overrides[key.strip()] = float(value)
+            number = float(value)
         except ValueError:
             raise click.ClickException(
                 f"threshold must look like NAME=NUMBER, got {item!r}"
             ) from None
+        if not math.isfinite(number):  # float() reads "nan" and "inf"; neither is a threshold
+            raise click.ClickException(
+                f"threshold {key.strip()} must be a finite number, got {value.strip()!r}"
+            )
+        overrides[key.strip()] = number
     engine = _engine(ctx)
     if units or week_start or home_tz or default_sport or overrides:
         result = services.update_settings(

@@ -19,6 +19,7 @@ from loadwatch import services
 from loadwatch.cli._group import (
     _add_plain_row,
     _console,
+    _date,
     _engine,
     _errors_as_click,
     _plain,
@@ -58,6 +59,7 @@ def import_command(
     Example:
         loadwatch import run.fit ride.gpx.gz ~/strava_export.zip --athlete ana
     """
+    _refuse_special_files(paths)
     engine = _engine(ctx)
     console = _console()
     counts = dict.fromkeys(ImportStatus, 0)
@@ -88,6 +90,21 @@ def import_command(
         raise click.ClickException("no files found in the given paths")
     if all(r.status is ImportStatus.REJECTED for r in results):
         raise click.ClickException("nothing could be imported; see the reasons above")
+
+
+def _refuse_special_files(paths: Sequence[Path]) -> None:
+    """Only folders and regular files (or links to them) are imported: reading `/dev/zero`, a
+    FIFO or a socket would never end (issue #15), so such a path is refused before any work.
+
+    Raises:
+        click.ClickException: naming the first such path.
+    """
+    for path in paths:
+        if not (path.is_dir() or path.is_file()):
+            raise click.ClickException(
+                f"{str(path)!r} is not a regular file; give FIT, GPX or TCX files, folders, "
+                ".gz files or zip exports"
+            )
 
 
 def _result_json(result: ImportResult) -> dict[str, Any]:
@@ -181,7 +198,7 @@ def activities(
     Example:
         loadwatch activities --athlete ana --since 2026-01-01 --json
     """
-    rows = services.list_activities(_engine(ctx), athlete, since.date() if since else None)
+    rows = services.list_activities(_engine(ctx), athlete, _date(since))
     if as_json:
         click.echo(json.dumps([activity_json(r) for r in rows], indent=2))
         return

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from loadwatch import services
 from loadwatch.cli._group import (
+    ID,
     _add_plain_row,
     _console,
     _date,
@@ -49,7 +50,7 @@ def pain() -> None:
 @click.option(
     "--run",
     "run_id",
-    type=click.IntRange(1, 2**63 - 1),
+    type=ID,
     default=None,
     help="Activity id (default: that --date's run, else your latest run).",
 )
@@ -120,7 +121,7 @@ def pain_morning(ctx: click.Context, score: int, athlete: str, on_date: datetime
 
 
 @pain.command("edit")
-@click.argument("entry_id", type=click.IntRange(1, 2**63 - 1))
+@click.argument("entry_id", type=ID)
 @athlete_option()
 @click.option("--during", type=int, default=None, help="Pain during the run, 0-10.")
 @click.option("--after", type=int, default=None, help="Pain after the run, 0-10.")
@@ -163,7 +164,7 @@ def pain_edit(
 
 
 @pain.command("delete")
-@click.argument("entry_id", type=click.IntRange(1, 2**63 - 1))
+@click.argument("entry_id", type=ID)
 @athlete_option()
 @click.pass_context
 @_errors_as_click

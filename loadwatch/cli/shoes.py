@@ -10,6 +10,7 @@ from rich.table import Table
 
 from loadwatch import services
 from loadwatch.cli._group import (
+    ID,
     _add_plain_row,
     _console,
     _engine,
@@ -167,7 +168,7 @@ def shoes_default(ctx: click.Context, name: str, athlete: str) -> None:
 
 
 @shoes.command("assign")
-@click.argument("activity_id", type=int)
+@click.argument("activity_id", type=ID)
 @click.argument("name")
 @click.pass_context
 @_errors_as_click
