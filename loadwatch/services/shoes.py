@@ -78,14 +78,14 @@ def add_shoe(
 
 
 def _check_distances(starting_distance_m: float, window_m: tuple[float, float] | None) -> None:
-    limit_km = f"{MAX_SHOE_DISTANCE_M / 1000:,.0f} km"
+    limit_km = _km(MAX_SHOE_DISTANCE_M)
     if math.isnan(starting_distance_m):
         raise InputError("starting distance must be a number, got nan")
     if starting_distance_m < 0:
         raise InputError(f"starting distance must not be negative, got {starting_distance_m!r}")
     if starting_distance_m > MAX_SHOE_DISTANCE_M:
         raise InputError(
-            f"starting distance {starting_distance_m / 1000:,.6g} km is more than any pair "
+            f"starting distance {_km(starting_distance_m)} is more than any pair "
             f"lasts; give at most {limit_km}"
         )
     if window_m is None:
@@ -97,9 +97,17 @@ def _check_distances(starting_distance_m: float, window_m: tuple[float, float] |
         )
     if high > MAX_SHOE_DISTANCE_M:
         raise InputError(
-            f"replacement window ends at {high / 1000:,.6g} km, more than any pair lasts; "
+            f"replacement window ends at {_km(high)}, more than any pair lasts; "
             f"give an end of at most {limit_km}"
         )
+
+
+def _km(distance_m: float) -> str:
+    """`20_000_001.0` -> "20,000.001 km"; an absurd `1.6e41` -> "1.6e+38 km"."""
+    km = distance_m / 1000
+    if not km < 1e12:
+        return f"{km:.3g} km"
+    return f"{km:,.3f}".rstrip("0").rstrip(".") + " km"
 
 
 def _clear_default(session: Session, athlete_id: int) -> None:
