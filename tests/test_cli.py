@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -301,3 +302,125 @@ def test_pain_morning_twice_updates_and_another_athletes_entry_is_refused(run) -
     assert refused.exit_code == 1 and f"ana has no pain entry {bos['id']}" in refused.output
     (bos_after,) = json.loads(run("pain", "list", "--athlete", "bo", "--json").output)
     assert bos_after["after"] == 3
+
+
+# CLI values out of range (issue #15): each is one "Error: ..." line and no traceback.
+
+
+@pytest.fixture
+def attempt(db_url: str, monkeypatch: pytest.MonkeyPatch):
+    """Invoke catching exceptions, so an unexpected one shows up in `result.exception`."""
+    monkeypatch.setenv("LOADWATCH_TODAY", "2026-03-20")
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(cli, ["--db", db_url, *args])
+
+    return invoke
+
+
+def _one_error_line(result, exit_code: int = 1) -> str:
+    assert result.exit_code == exit_code, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
+    assert "Traceback" not in result.output
+    (line,) = [line for line in result.output.splitlines() if line.startswith("Error: ")]
+    return line
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("report", "--athlete", "ana", "--as-of", "0001-01-01"), "as-of date 0001-01-01"),
+        (("squad", "show", "--as-of", "0001-01-01"), "as-of date 0001-01-01"),
+        (("activities", "--since", "0001-01-01"), "since date 0001-01-01"),
+        (("pain", "log", "--athlete", "ana", "--after", "2", "--date", "0001-01-01"), "pain date"),
+        (("pain", "morning", "2", "--athlete", "ana", "--date", "1989-12-31"), "morning date"),
+    ],
+    ids=["report", "squad", "activities", "pain-log", "pain-morning"],
+)
+def test_dates_before_1990_are_one_error_line(attempt, args: tuple[str, ...], message: str) -> None:
+    attempt("import", str(DATA / "fit/run-5k-session.fit"), "--athlete", "ana")
+    line = _one_error_line(attempt(*args))
+    assert line.startswith(f"Error: {message}")
+    assert line.endswith("is before 1990-01-01; give a date from then on")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("report", "--athlete", "ana", "--as-of", "9999-12-31"),
+        ("squad", "show", "--as-of", "9999-12-31"),
+        ("pain", "log", "--athlete", "ana", "--after", "2", "--date", "9999-12-31"),
+        ("pain", "morning", "2", "--athlete", "ana", "--date", "9999-12-31"),
+    ],
+    ids=["report", "squad", "pain-log", "pain-morning"],
+)
+def test_dates_in_year_9999_are_one_error_line(attempt, args: tuple[str, ...]) -> None:
+    attempt("import", str(DATA / "fit/run-5k-session.fit"), "--athlete", "ana")
+    line = _one_error_line(attempt(*args))
+    assert "9999-12-31 is in the future; give a date up to 2026-03-20" in line
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("pain", "log", "--athlete", "ana", "--after", "2", "--run", "99999999999999999999"),
+        ("pain", "edit", "99999999999999999999", "--athlete", "ana", "--after", "2"),
+        ("pain", "delete", "99999999999999999999", "--athlete", "ana"),
+        ("shoes", "assign", "99999999999999999999", "Pegasus"),
+        ("shoes", "assign", "0", "Pegasus"),
+    ],
+    ids=["pain-log-run", "pain-edit", "pain-delete", "shoes-assign", "shoes-assign-zero"],
+)
+def test_huge_ids_are_a_usage_error_not_an_overflow(attempt, args: tuple[str, ...]) -> None:
+    attempt("import", str(DATA / "fit/run-5k-session.fit"), "--athlete", "ana")
+    attempt("shoes", "add", "Pegasus", "--athlete", "ana")
+    line = _one_error_line(attempt(*args), exit_code=2)  # click: a bad argument is exit code 2
+    assert "is not in the range 1<=x<=9223372036854775807" in line
+
+
+def test_the_largest_id_is_simply_not_found(attempt) -> None:
+    attempt("import", str(DATA / "fit/run-5k-session.fit"), "--athlete", "ana")
+    attempt("shoes", "add", "Pegasus", "--athlete", "ana")
+    line = _one_error_line(attempt("shoes", "assign", str(2**63 - 1), "Pegasus"))
+    assert line == f"Error: no activity with id {2**63 - 1}; `loadwatch activities` lists them"
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "NaN", "1e999"])
+def test_non_finite_thresholds_are_refused(attempt, value: str) -> None:
+    attempt("import", str(DATA / "fit/run-5k-session.fit"), "--athlete", "ana")
+    result = attempt("settings", "--athlete", "ana", "--threshold", f"weekly_growth_ratio={value}")
+    line = _one_error_line(result)
+    assert line == f"Error: threshold weekly_growth_ratio must be a finite number, got {value!r}"
+    shown = json.loads(attempt("settings", "--athlete", "ana", "--json").output)
+    assert shown["thresholds"]["weekly_growth_ratio"] == pytest.approx(0.10)  # unchanged
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--starting-distance", "1" + "0" * 41 + "km", "starting distance 1e+41 km is more"),
+        ("--starting-distance", "1.6e38km", "distance must be a non-negative number"),
+        ("--starting-distance", "20001km", "starting distance 20,001 km is more than any pair"),
+        ("--window", "300-" + "9" * 30 + "km", "replacement window ends at 1e+30 km, more"),
+    ],
+    ids=["1e38km", "exponent", "20001km", "window"],
+)
+def test_absurd_shoe_distances_are_refused(attempt, option: str, value: str, message: str) -> None:
+    line = _one_error_line(attempt("shoes", "add", "Pegasus", "--athlete", "ana", option, value))
+    assert line.startswith(f"Error: {message}")
+    assert json.loads(attempt("athletes", "--json").output) == []  # nothing stored
+
+
+def test_device_files_and_fifos_are_refused_at_once(attempt, tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.gpx"
+    os.mkfifo(fifo)
+    for path in [fifo, Path("/dev/zero")]:
+        if not path.exists():  # pragma: no cover - /dev/zero exists on every POSIX system
+            continue
+        # Mixed with a good file: nothing is imported, nothing hangs.
+        line = _one_error_line(attempt("import", str(DATA / "gpx"), str(path)))
+        assert line.startswith(f"Error: {str(path)!r} is not a regular file; give FIT, GPX")
+    assert json.loads(attempt("athletes", "--json").output) == []
