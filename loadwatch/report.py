@@ -7,6 +7,7 @@ derive the same numbers from the same frames.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -163,10 +164,11 @@ def squad_status(athlete: str, ctx: RuleContext) -> SquadStatus:
 
 
 def _num(value: Any) -> float | None:
+    """A JSON number, or None for missing and non-finite values (JSON has no NaN/Infinity)."""
     if value is None:
         return None
     number = float(value)
-    return None if pd.isna(number) else number
+    return number if math.isfinite(number) else None
 
 
 def report_json(report: Report) -> dict[str, Any]:
@@ -198,7 +200,7 @@ def report_json(report: Report) -> dict[str, Any]:
                 "rule_id": a.rule_id,
                 "severity": a.severity.value,
                 "message": a.message,
-                "evidence": dict(a.evidence),
+                "evidence": {k: _num(v) for k, v in a.evidence.items()},
                 "citations": list(a.citations),
                 "date": a.date.isoformat(),
                 "activity_id": a.activity_id,
@@ -244,9 +246,9 @@ def report_json(report: Report) -> dict[str, Any]:
             "this_week_vs_four_week_mean_ratio": (this_week / mean4 - 1)
             if this_week is not None and mean4
             else None,
-            "monotony": report.monotony,
-            "strain": report.strain,
-            "acwr": report.acwr,
+            "monotony": _num(report.monotony),
+            "strain": _num(report.strain),
+            "acwr": _num(report.acwr),
             "next_run_cap_m": report.next_run_cap_m,
             "next_run_note": report.headline.next_run_note,
             "last_week_to_date_m": report.headline.last_week_to_date_m,
@@ -257,7 +259,8 @@ def report_json(report: Report) -> dict[str, Any]:
             else None,
         },
     }
-    json.dumps(data)  # fail here, not in a caller, if anything is not JSON-serialisable
+    # Fail here, not in a caller, if anything is not strict JSON (NaN and Infinity are not).
+    json.dumps(data, allow_nan=False)
     return data
 
 

@@ -42,7 +42,7 @@ _FRONT_END = ("loadwatch.services", *_PURE)
 
 # layer (a module, or a package and everything under it) -> what it may import
 ALLOWED: dict[str, Layer] = {
-    "loadwatch": Layer(()),  # the root __init__: __version__ only
+    "loadwatch": Layer(()),  # the root __init__: __version__ and a NullHandler only
     "loadwatch.__main__": Layer(("loadwatch.cli",)),
     "loadwatch.domain": Layer(()),
     "loadwatch.errors": Layer(()),
@@ -61,7 +61,7 @@ ALLOWED: dict[str, Layer] = {
         (*_PURE, "loadwatch.load", "loadwatch.rules", "loadwatch.report"), ("pandas", "numpy")
     ),
     "loadwatch.services": Layer(
-        _ALL_BUT_FRONT_ENDS, ("sqlalchemy", "pandas", "numpy", "timezonefinder")
+        _ALL_BUT_FRONT_ENDS, ("sqlalchemy", "pandas", "numpy", "timezonefinder", "platformdirs")
     ),
     "loadwatch.auth": Layer(_ALL_BUT_FRONT_ENDS, ("sqlalchemy",)),
     # Demo and test data generators: synth writes FIT checksums with importers.fit.fit_crc.

@@ -6,7 +6,8 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from loadwatch.db.models import (
@@ -435,3 +436,19 @@ def add_squad_member(session: Session, coach_id: int, athlete_id: int) -> None:
     if session.get(SquadMember, (coach_id, athlete_id)) is None:
         session.add(SquadMember(coach_id=coach_id, athlete_id=athlete_id))
         session.flush()
+
+
+def lock_athlete(session: Session, athlete_id: int) -> None:
+    """Serialise writers of one athlete's activities until the transaction ends.
+
+    PostgreSQL: a transaction-scoped advisory lock keyed by the athlete, so two imports of the
+    same activity from two formats cannot both miss each other. SQLite allows one writer at a
+    time already (see engine.writer), so nothing is needed there.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": athlete_id})
+
+
+def is_deadlock(exc: OperationalError) -> bool:
+    """True for PostgreSQL's deadlock victim (SQLSTATE 40P01) and serialisation failures."""
+    return getattr(exc.orig, "sqlstate", None) in {"40P01", "40001"}

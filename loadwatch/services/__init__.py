@@ -8,7 +8,7 @@ from __future__ import annotations
 from loadwatch.domain import WEEKDAYS
 from loadwatch.report import Headline, Report, report_json
 from loadwatch.rules.thresholds import Thresholds, ThresholdSpec
-from loadwatch.services._common import today
+from loadwatch.services._common import configure_logging, today
 from loadwatch.services._worker import check_plausible, utc_offset_s
 from loadwatch.services.athletes import (
     DEFAULT_ATHLETE,
@@ -78,6 +78,7 @@ __all__ = [
     "athlete_settings",
     "check_plausible",
     "citation",
+    "configure_logging",
     "count_summary",
     "delete_pain",
     "edit_pain",

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from datetime import date
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+from platformdirs import user_log_path
 
 from loadwatch.errors import InputError
 
@@ -28,3 +33,26 @@ def _today() -> date:
 def _check_not_future(day: date, today: date, what: str) -> None:
     if day > today:
         raise InputError(f"{what} {day.isoformat()} is in the future; give a date up to {today}")
+
+
+LOG_ENV = "LOADWATCH_LOG_DIR"  # where the log goes (default: the user's log directory)
+
+
+def configure_logging() -> Path:
+    """Send loadwatch's log (unexpected errors with their tracebacks) to a rotating file, never
+    to the user's screen; return the file's path. Safe to call more than once."""
+    folder = Path(os.environ.get(LOG_ENV) or user_log_path("loadwatch"))
+    path = folder / "loadwatch.log"
+    logger = logging.getLogger("loadwatch")
+    if not any(getattr(h, "baseFilename", None) == str(path) for h in logger.handlers):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            handler: logging.Handler = RotatingFileHandler(
+                path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+            )
+        except OSError:
+            handler = logging.NullHandler()  # a read-only home: no log rather than no import
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+    return path

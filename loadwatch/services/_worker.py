@@ -3,10 +3,13 @@ watchdog, the sanity limits and the time-zone lookup. Nothing here touches the d
 
 from __future__ import annotations
 
+import logging
+import math
 import multiprocessing
 import os
 import threading
 import time as clock
+import traceback
 import zlib
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -17,15 +20,34 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from timezonefinder import TimezoneFinder
 
 from loadwatch.domain import ParsedActivity, SourceHints, Sport
-from loadwatch.errors import ImplausibleValueError, InputError
+from loadwatch.errors import CorruptFileError, ImplausibleValueError, InputError
 from loadwatch.importers import parse_activity
 from loadwatch.importers.archive import SourceFile
 
 PARENT_POLL_S = 1.0  # how often an import worker checks that its importer still runs
-MAX_RUN_DISTANCE_M = 300_000.0  # longer than any single-stage ultramarathon: a bad file
 MAX_DURATION_S = 7 * 24 * 3600.0
-MAX_RUN_SPEED_M_PER_S = 12.5  # faster than the 100 m world record pace, sustained: a bad file
 EARLIEST_START = datetime(1990, 1, 1, tzinfo=UTC)  # FIT's epoch is 1989-12-31
+MAX_RUN_SPEED_M_PER_S = 12.5  # faster than the 100 m world record pace, sustained: a bad file
+# Sanity limits per sport (FitTrackee-style): (fastest plausible average speed in m/s, longest
+# plausible distance in m). Beyond them a file is damaged (GPS hops, a clock reset), not a
+# record. Generous on purpose: they catch absurd values, they do not judge performances.
+SANITY: dict[Sport, tuple[float, float]] = {
+    Sport.RUN: (MAX_RUN_SPEED_M_PER_S, 300_000.0),  # longer than any single-stage ultra
+    Sport.WALK: (5.0, 200_000.0),  # race walking is under 4.5 m/s
+    Sport.HIKE: (5.0, 200_000.0),
+    Sport.RIDE: (30.0, 1_500_000.0),  # 108 km/h average over a whole ride
+    Sport.SWIM: (3.0, 100_000.0),  # faster than any swimmer over distance
+    Sport.STRENGTH: (30.0, 1_500_000.0),
+    Sport.CROSS_TRAINING: (30.0, 1_500_000.0),
+    Sport.OTHER: (70.0, 5_000_000.0),  # anything on wheels or water, not an aeroplane
+}
+MIN_SPEED_CHECK_M = 1_000.0  # below a kilometre, an average speed says little
+HEART_RATE_BPM = (20.0, 250.0)  # outside: a sensor fault, dropped
+MAX_CADENCE_SPM = 300.0
+MAX_ASCENT_M = 12_000.0  # more than any single-day climb: altimeter spikes, dropped
+TIME_TOLERANCE_S = 1.0  # moving may exceed elapsed by rounding, not more
+
+log = logging.getLogger("loadwatch.import")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +61,7 @@ class _Parsed:
     activities: tuple[tuple[ParsedActivity, int], ...] = ()
     content_zlib: bytes = b""
     error: InputError | None = None
+    traceback: str | None = None  # an unexpected error's traceback, logged by the importer
 
 
 @lru_cache(maxsize=1)
@@ -61,50 +84,90 @@ def utc_offset_s(parsed: ParsedActivity, home_tz: str) -> int:
     return int(offset.total_seconds()) if offset else 0
 
 
+def _finite(value: float | None) -> bool:
+    return value is not None and math.isfinite(value)
+
+
+def sanitize(parsed: ParsedActivity) -> ParsedActivity:
+    """Drop optional values no sensor can produce (they are not worth rejecting a file for):
+    non-finite or out-of-range heart rate, cadence, ascent and descent, start coordinates."""
+
+    def keep(value: float | None, low: float, high: float) -> float | None:
+        return value if _finite(value) and low <= value <= high else None  # type: ignore[operator]
+
+    lat, lon = parsed.start_lat, parsed.start_lon
+    has_position = keep(lat, -90, 90) is not None and keep(lon, -180, 180) is not None
+    return replace(
+        parsed,
+        avg_hr_bpm=keep(parsed.avg_hr_bpm, *HEART_RATE_BPM),
+        avg_cadence_spm=keep(parsed.avg_cadence_spm, 0, MAX_CADENCE_SPM),
+        ascent_m=keep(parsed.ascent_m, 0, MAX_ASCENT_M),
+        descent_m=keep(parsed.descent_m, 0, MAX_ASCENT_M),
+        start_lat=lat if has_position else None,
+        start_lon=lon if has_position else None,
+    )
+
+
 def check_plausible(parsed: ParsedActivity, filename: str, today: date) -> None:
-    """Reject values no real recording has (FitTrackee-style sanity limits).
+    """Reject totals no real recording has, for every sport (FitTrackee-style limits).
+
+    Checks: finite numbers; distance and durations not negative; moving <= elapsed; a duration
+    when there is a distance; elapsed under 7 days; distance and average speed within the
+    sport's `SANITY` limits; a start from 1990 up to tomorrow.
 
     Raises:
-        ImplausibleValueError: negative or absurd distance, duration, speed or start date.
+        ImplausibleValueError: with the field, the value, the limit and a sentence naming the file.
     """
 
     def fail(field: str, value: float, limit: float, why: str) -> None:
         raise ImplausibleValueError(f"{filename!r} {why}", field=field, value=value, limit=limit)
 
-    if parsed.duration_s < 0:
+    for field, value in (
+        ("distance_m", parsed.distance_m),
+        ("duration_s", parsed.duration_s),
+        ("moving_s", parsed.moving_s),
+    ):
+        if not math.isfinite(value):
+            fail(field, 0.0, 0.0, f"has no valid {field.split('_')[0]} (not a number)")
+        if value < 0:
+            unit = "m" if field.endswith("_m") else "s"
+            fail(field, value, 0, f"has a negative {field.split('_')[0]} ({value:.0f} {unit})")
+    if parsed.duration_s > MAX_DURATION_S:
+        fail("duration_s", parsed.duration_s, MAX_DURATION_S, "lasts more than 7 days")
+    if parsed.moving_s > parsed.duration_s + TIME_TOLERANCE_S:
+        fail(
+            "moving_s",
+            parsed.moving_s,
+            parsed.duration_s,
+            f"has a moving time ({parsed.moving_s:.0f} s) longer than its elapsed time "
+            f"({parsed.duration_s:.0f} s); the file is probably damaged",
+        )
+    if parsed.distance_m > 0 and parsed.duration_s <= 0:
         fail(
             "duration_s",
             parsed.duration_s,
             0,
-            f"has a negative duration ({parsed.duration_s:.0f} s)",
+            f"covers {parsed.distance_m / 1000:.1f} km in no time; the file is probably damaged",
         )
-    if parsed.distance_m < 0:
+    max_speed, max_distance = SANITY.get(parsed.sport, SANITY[Sport.OTHER])
+    if parsed.distance_m > max_distance:
         fail(
             "distance_m",
             parsed.distance_m,
-            0,
-            f"has a negative distance ({parsed.distance_m:.0f} m)",
+            max_distance,
+            f"is a {parsed.distance_m / 1000:.0f} km {parsed.sport.value}, over the "
+            f"{max_distance / 1000:.0f} km sanity limit; the file is probably damaged",
         )
-    if parsed.duration_s > MAX_DURATION_S:
-        fail("duration_s", parsed.duration_s, MAX_DURATION_S, "lasts more than 7 days")
-    if parsed.sport is Sport.RUN and parsed.distance_m > MAX_RUN_DISTANCE_M:
-        fail(
-            "distance_m",
-            parsed.distance_m,
-            MAX_RUN_DISTANCE_M,
-            f"is a {parsed.distance_m / 1000:.0f} km run, over the "
-            f"{MAX_RUN_DISTANCE_M / 1000:.0f} km "
-            "sanity limit; the file is probably damaged",
-        )
-    moving = parsed.moving_s or parsed.duration_s
-    if parsed.sport is Sport.RUN and parsed.distance_m > 1000 and moving > 0:
+    moving = parsed.moving_s if parsed.moving_s > 0 else parsed.duration_s
+    if parsed.distance_m > MIN_SPEED_CHECK_M and moving > 0:
         speed = parsed.distance_m / moving
-        if speed > MAX_RUN_SPEED_M_PER_S:
+        if speed > max_speed:
             fail(
                 "speed_m_per_s",
                 speed,
-                MAX_RUN_SPEED_M_PER_S,
-                f"runs at {speed:.1f} m/s, faster than humanly possible",
+                max_speed,
+                f"moves at {speed:.1f} m/s on average, faster than any {parsed.sport.value}; "
+                "the file is probably damaged",
             )
     if parsed.started_at < EARLIEST_START:
         fail(
@@ -138,17 +201,35 @@ def _parse_job(job: _Job) -> _Parsed:
     base = _Parsed(name=source.name, sha256=job.sha256, size_bytes=len(data), hints=source.hints)
     try:
         activities = tuple(
-            _with_hint(p, source.hints, job.default_sport)
+            sanitize(_with_hint(p, source.hints, job.default_sport))
             for p in parse_activity(data, source.name)
         )
         for parsed in activities:
             check_plausible(parsed, source.name, job.today)
+        offsets = tuple((p, utc_offset_s(p, job.home_tz)) for p in activities)
     except InputError as exc:
         return replace(base, error=exc)
-    return replace(
-        base,
-        activities=tuple((p, utc_offset_s(p, job.home_tz)) for p in activities),
-        content_zlib=zlib.compress(data, 6),
+    except Exception as exc:  # the per-file boundary: one file, one outcome (STYLE.md 5)
+        # Logged by the importing process (workers have no log handler): see imports._store.
+        return replace(
+            base, error=describe_unexpected(source.name, exc), traceback=traceback.format_exc()
+        )
+    return replace(base, activities=offsets, content_zlib=zlib.compress(data, 6))
+
+
+def unexpected_error(name: str, exc: BaseException) -> CorruptFileError:
+    """A rejection for an exception no check foresaw: logged with its traceback for us (a bug
+    to fix), shown to the user as one sentence without server paths (issue #15)."""
+    log.error("unexpected error importing %r", name, exc_info=exc)
+    return describe_unexpected(name, exc)
+
+
+def describe_unexpected(name: str, exc: BaseException) -> CorruptFileError:
+    """The user's sentence for an unexpected error: the file, the exception's class, no paths."""
+    return CorruptFileError(
+        f"{name!r} could not be read: loadwatch met a problem it does not know yet "
+        f"({type(exc).__name__}); the rest of the import goes on, and the details are in "
+        "loadwatch's log"
     )
 
 

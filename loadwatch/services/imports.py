@@ -4,6 +4,7 @@ two sources" policy lives here: `repository.same_activity_candidates` finds the 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import zlib
@@ -14,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from loadwatch.db import repository
@@ -28,6 +29,7 @@ from loadwatch.domain import (
     SourceHints,
     Sport,
 )
+from loadwatch.errors import InputError
 from loadwatch.importers.archive import SourceFile, expand_bytes, expand_path
 from loadwatch.services._common import _today
 from loadwatch.services._worker import (
@@ -38,6 +40,8 @@ from loadwatch.services._worker import (
     _Parsed,
     _pool,
     _submit,
+    log,
+    unexpected_error,
 )
 from loadwatch.services.athletes import DEFAULT_ATHLETE, shoe_window_m
 
@@ -74,7 +78,7 @@ def import_uploads(
 
     def sources() -> Iterator[SourceFile]:
         for name, data in files:
-            yield from expand_bytes(name, data)
+            yield from _guarded(name, functools.partial(expand_bytes, name, data))
 
     return _import(engine, sources(), athlete, progress, today)
 
@@ -90,7 +94,7 @@ def import_paths(
 
     def sources() -> Iterator[SourceFile]:
         for path in paths:
-            yield from expand_path(Path(path))
+            yield from _guarded(str(path), functools.partial(expand_path, Path(path)))
 
     return _import(engine, sources(), athlete, progress, today)
 
@@ -203,13 +207,50 @@ def _richness(record: ParsedActivity | Activity) -> tuple[int, int]:
     return count, _FORMAT_RANK[SourceFormat(record.source_format)]
 
 
+def _guarded(name: str, expand: Callable[[], Iterable[SourceFile]]) -> Iterator[SourceFile]:
+    """The per-input boundary of archive reading: an exception no check foresaw ends only this
+    input (reported as one rejection), never the import (issue #15)."""
+    try:
+        yield from expand()
+    except InputError as exc:
+        yield SourceFile(name, None, error=exc)
+    except Exception as exc:  # one input, one outcome (the per-file boundary)
+        yield SourceFile(name, None, error=unexpected_error(name, exc))
+
+
+DEADLOCK_RETRIES = 3  # PostgreSQL may pick a batch as a deadlock victim; it is run again
+
+
 def _store(engine: Engine, athlete_id: int, parsed_files: list[_Parsed], report: Progress) -> None:
-    """Write a batch: one transaction, one SAVEPOINT per file: a file lands whole or not at all."""
+    """Write a batch: one transaction, one SAVEPOINT per file: a file lands whole or not at all.
+
+    The athlete's rows are locked for the batch (PostgreSQL advisory lock; SQLite has one writer)
+    so that two imports of the same activity from two formats cannot both miss each other; a
+    batch chosen as a deadlock victim is run again from the start.
+    """
+    for attempt in range(DEADLOCK_RETRIES):
+        try:
+            outcomes = _store_batch(engine, athlete_id, parsed_files)
+            break
+        except OperationalError as exc:
+            if not repository.is_deadlock(exc) or attempt == DEADLOCK_RETRIES - 1:
+                raise
+            log.warning("deadlock storing a batch for athlete %s; retrying", athlete_id)
+    for outcome in outcomes:  # reported only once the batch is committed
+        report(outcome)
+
+
+def _store_batch(
+    engine: Engine, athlete_id: int, parsed_files: list[_Parsed]
+) -> list[ImportResult]:
     outcomes: list[ImportResult] = []
     with Session(engine) as session, session.begin():
+        repository.lock_athlete(session, athlete_id)
         default_shoe = repository.default_shoe(session, athlete_id)
         for parsed in parsed_files:
             if parsed.error is not None:
+                if parsed.traceback:
+                    log.error("unexpected error importing %r\n%s", parsed.name, parsed.traceback)
                 outcomes.append(ImportResult(parsed.name, ImportStatus.REJECTED, str(parsed.error)))
                 continue
             try:
@@ -219,8 +260,14 @@ def _store(engine: Engine, athlete_id: int, parsed_files: list[_Parsed], report:
                 # Another import stored the same file between our check and our write.
                 ids = repository.activity_ids_for_hash(session, parsed.sha256)
                 outcomes.append(_duplicate(parsed.name, ids))
-    for outcome in outcomes:  # reported only once the batch is committed
-        report(outcome)
+            except OperationalError:
+                raise  # a deadlock or a lost connection: the whole batch, not this file
+            except SQLAlchemyError as exc:
+                # A value the database refuses (PostgreSQL: a NUL, a too-long text): this file
+                # is rejected, the savepoint rolled back, the batch goes on.
+                error = unexpected_error(parsed.name, exc)
+                outcomes.append(ImportResult(parsed.name, ImportStatus.REJECTED, str(error)))
+    return outcomes
 
 
 def _store_file(

@@ -15,6 +15,7 @@ ATHLETE_KEY = "athlete_picker.selected"
 
 @st.cache_resource(show_spinner=False)
 def _engine_for(url: str | None) -> Engine:
+    services.configure_logging()  # unexpected errors go to the log file, not to the visitor
     return services.open_database(url)
 
 

@@ -1,0 +1,244 @@
+"""A bulk import that survives any file (issue #15): one file, one outcome, whatever happens.
+
+The unexpected exceptions here are test doubles patched into the real import path (the parser,
+the archive reader, the writer), so the boundary itself is what is tested; each class of real
+input that raised such exceptions has its own check and test beside its importer.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import subprocess
+import sys
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import DataError
+from sqlalchemy.orm import Session
+
+from loadwatch import services
+from loadwatch.db import repository
+from loadwatch.db.models import Activity, OriginalFile
+from loadwatch.domain import ImportStatus, ParsedActivity, SourceFormat, Sport
+from loadwatch.errors import ImplausibleValueError
+from loadwatch.services import _worker, imports
+from loadwatch.synth import fit_bytes, gpx_bytes, make_track
+from tests.conftest import ROOT
+
+TODAY = date(2026, 11, 21)
+START = datetime(2026, 3, 1, 7, 0, tzinfo=UTC)
+
+
+def _gpx_files(count: int, first_day: int = 0) -> list[tuple[str, bytes]]:
+    return [
+        (
+            f"run-{day:02d}.gpx",
+            gpx_bytes(make_track(START + timedelta(days=day), 5000, 330, seed=day, interval_s=10)),
+        )
+        for day in range(first_day, first_day + count)
+    ]
+
+
+def _count(engine: Engine, model: type) -> int:
+    with Session(engine) as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def test_a_parser_exception_rejects_only_its_file_and_is_logged_not_shown(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    files = _gpx_files(20)
+    real = _worker.parse_activity
+
+    def parse(data: bytes, filename: str) -> tuple[ParsedActivity, ...]:
+        if filename == "run-07.gpx":
+            raise RuntimeError("/srv/secret/path exploded")  # a bug no check foresaw
+        return real(data, filename)
+
+    monkeypatch.setattr(_worker, "parse_activity", parse)
+    with caplog.at_level(logging.ERROR, logger="loadwatch"):
+        results = services.import_uploads(engine, files, athlete="ana", today=TODAY)
+    assert [r.status for r in results].count(ImportStatus.IMPORTED) == 19
+    (bad,) = [r for r in results if r.status is ImportStatus.REJECTED]
+    assert bad.filename == "run-07.gpx"
+    assert bad.message.startswith("'run-07.gpx' could not be read")
+    assert "RuntimeError" in bad.message and "/srv/secret" not in bad.message
+    assert "Traceback" not in bad.message
+    assert "/srv/secret/path exploded" in caplog.text  # the traceback is ours, in the log
+    assert _count(engine, Activity) == 19
+
+
+def test_an_archive_reader_exception_ends_only_that_upload(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = imports.expand_bytes
+
+    def expand(name: str, data: bytes):  # type: ignore[no-untyped-def]
+        if name == "broken.zip":
+            yield from real("first.gpx", _gpx_files(1, 30)[0][1])
+            raise OSError("zip reader fell over")
+        yield from real(name, data)
+
+    monkeypatch.setattr(imports, "expand_bytes", expand)
+    uploads = [*_gpx_files(2), ("broken.zip", b"PK..."), *_gpx_files(2, 10)]
+    results = services.import_uploads(engine, uploads, athlete="ana", today=TODAY)
+    statuses = {r.filename: r.status for r in results}
+    assert statuses["broken.zip"] is ImportStatus.REJECTED
+    assert sum(s is ImportStatus.IMPORTED for s in statuses.values()) == 5  # 2 + first.gpx + 2
+
+
+def test_a_value_the_database_refuses_rejects_only_that_file(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = repository.apply_parsed
+    calls = {"n": 0}
+
+    def apply(activity, parsed, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise DataError("INSERT ...", {}, Exception("value too long for type varchar(200)"))
+        return real(activity, parsed, *args, **kwargs)
+
+    monkeypatch.setattr(repository, "apply_parsed", apply)
+    results = services.import_uploads(engine, _gpx_files(6), athlete="ana", today=TODAY)
+    assert [r.status for r in results].count(ImportStatus.IMPORTED) == 5
+    assert [r.status for r in results].count(ImportStatus.REJECTED) == 1
+    assert _count(engine, Activity) == _count(engine, OriginalFile) == 5  # never half a file
+
+
+def _parsed(**changes: object) -> ParsedActivity:
+    base = ParsedActivity(
+        sport=Sport.RUN,
+        sub_sport=None,
+        started_at=START,
+        utc_offset_s=None,
+        distance_m=10_000.0,
+        duration_s=3_000.0,
+        moving_s=2_900.0,
+        ascent_m=50.0,
+        descent_m=50.0,
+        avg_hr_bpm=150.0,
+        avg_cadence_spm=170.0,
+        device=None,
+        source_format=SourceFormat.GPX,
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("changes", "words"),
+    [
+        ({"sport": Sport.RIDE, "distance_m": 1_982_611_000.0}, "sanity limit"),
+        ({"distance_m": 299_000.0, "duration_s": 0.0, "moving_s": 0.0}, "in no time"),
+        (
+            {
+                "sport": Sport.RIDE,
+                "distance_m": 2_684_000.0,
+                "duration_s": 140.0,
+                "moving_s": 140.0,
+            },
+            "sanity limit",
+        ),
+        (
+            {"sport": Sport.RIDE, "distance_m": 268_400.0, "duration_s": 140.0, "moving_s": 140.0},
+            "faster than",
+        ),
+        ({"moving_s": 49 * 86_400.0, "duration_s": 37 * 60.0}, "longer than its elapsed"),
+        ({"distance_m": math.nan}, "not a number"),
+        ({"duration_s": math.inf, "moving_s": 0.0}, "not a number"),
+        ({"sport": Sport.SWIM, "distance_m": 20_000.0, "moving_s": 600.0}, "faster than"),
+    ],
+    ids=[
+        "antipodes ride",
+        "299 km run in 0 s",
+        "2684 km ride in 140 s",
+        "268 km ride in 140 s",
+        "49 days moving in 37 min",
+        "NaN distance",
+        "infinite duration",
+        "swim at 33 m/s",
+    ],
+)
+def test_absurd_totals_are_rejected_for_every_sport(changes: dict, words: str) -> None:
+    with pytest.raises(ImplausibleValueError, match=words):
+        services.check_plausible(_parsed(**changes), "bad.gpx", TODAY)
+
+
+def test_a_plausible_activity_passes() -> None:
+    services.check_plausible(_parsed(), "good.gpx", TODAY)
+
+
+def test_sensor_faults_are_dropped_not_stored() -> None:
+    clean = _worker.sanitize(
+        _parsed(
+            avg_hr_bpm=math.inf,
+            ascent_m=889_962.0,
+            descent_m=math.nan,
+            avg_cadence_spm=-3.0,
+            start_lat=999.0,
+            start_lon=8.5,
+        )
+    )
+    assert clean.avg_hr_bpm is None and clean.ascent_m is None and clean.descent_m is None
+    assert clean.avg_cadence_spm is None and clean.start_lat is None and clean.start_lon is None
+    kept = _worker.sanitize(_parsed(avg_hr_bpm=150.0, start_lat=47.0, start_lon=8.5))
+    assert kept.avg_hr_bpm == 150.0 and kept.start_lat == 47.0
+
+
+def test_the_log_goes_to_a_file_never_to_the_screen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LOADWATCH_LOG_DIR", str(tmp_path))
+    path = services.configure_logging()
+    assert path == tmp_path / "loadwatch.log"
+    logging.getLogger("loadwatch.import").error("a logged bug")
+    for handler in logging.getLogger("loadwatch").handlers:
+        handler.flush()
+    assert "a logged bug" in path.read_text()
+    script = "import logging, loadwatch; logging.getLogger('loadwatch.x').error('hidden')"
+    shown = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert "hidden" not in shown.stderr  # the library's NullHandler keeps it off stderr
+    for handler in list(logging.getLogger("loadwatch").handlers):
+        if getattr(handler, "baseFilename", None):
+            logging.getLogger("loadwatch").removeHandler(handler)
+            handler.close()
+
+
+def _import_process(db_url: str, folder: Path) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "loadwatch", "--db", db_url, "import", str(folder)]
+    return subprocess.Popen(
+        [*command, "--athlete", "ana", "--json"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+def test_the_same_runs_from_two_formats_at_once_are_stored_once(
+    engine: Engine, db_url: str, tmp_path: Path
+) -> None:
+    """Two importers, FIT and GPX of the same runs, in opposite orders, ten rounds: each
+    activity once and no error (on PostgreSQL the athlete lock serialises the matching)."""
+    for round_ in range(10):
+        fits, gpxs = tmp_path / f"fit{round_}", tmp_path / f"gpx{round_}"
+        fits.mkdir()
+        gpxs.mkdir()
+        for i in range(4):
+            day = round_ * 10 + i
+            track = make_track(START + timedelta(days=day), 6000, 330, seed=day, interval_s=10)
+            # names sort in opposite orders in the two folders
+            (fits / f"{i}.fit").write_bytes(fit_bytes([track]))
+            (gpxs / f"{9 - i}.gpx").write_bytes(gpx_bytes(track))
+        procs = [_import_process(db_url, fits), _import_process(db_url, gpxs)]
+        for proc in procs:
+            _, err = proc.communicate(timeout=120)
+            assert proc.returncode == 0, err.decode()
+            assert b"Traceback" not in err and b"Deadlock" not in err
+    assert _count(engine, Activity) == 40
+    assert _count(engine, OriginalFile) == 80
