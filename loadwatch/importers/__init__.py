@@ -4,22 +4,37 @@ from __future__ import annotations
 
 from loadwatch.domain import ParsedActivity
 from loadwatch.errors import EmptyActivityError, UnsupportedFileError
-from loadwatch.importers import fit, gpx, tcx
+from loadwatch.importers import _xml, fit, gpx, tcx
 
-_BOM = b"\xef\xbb\xbf"
+# Bytes a file made only of blank text consists of: whitespace, NULs and byte-order marks
+# (UTF-8 EF BB BF, UTF-16 FF FE / FE FF, whose UTF-16 whitespace is a space or newline plus 00).
+_BLANK = b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"
+_ROOTS = {"gpx": "gpx", "TrainingCenterDatabase": "tcx"}
 
 
 def sniff(data: bytes) -> str | None:
-    """'fit', 'gpx', 'tcx' or None, from the bytes alone."""
+    """'fit', 'gpx', 'tcx' or None, from the bytes alone.
+
+    XML is recognised by its root element, the first start tag after the prolog, in any
+    encoding `_xml.detect_encoding` knows; the prolog (comments, a DOCTYPE) may be long, so up
+    to `_xml.SNIFF_BYTES` (1 MB) are looked at.
+    """
     if len(data) >= 12 and data[8:12] == b".FIT":
         return "fit"
-    head = data[:4096].lstrip(_BOM + b" \t\r\n")
-    if head.startswith(b"<"):
-        if b"<gpx" in head:
+    root = _xml.root_name(data)
+    if root is not None:
+        return _ROOTS.get(root)
+    head = _xml.head_text(data, 4096)
+    if head.startswith("<"):  # a prolog longer than the sniffing bound: the old heuristics
+        if "<gpx" in head:
             return "gpx"
-        if b"TrainingCenterDatabase" in head or b"<Activities>" in head:
+        if "TrainingCenterDatabase" in head or "<Activities>" in head:
             return "tcx"
     return None
+
+
+def _blank(data: bytes) -> bool:
+    return not data.strip(_BLANK)
 
 
 def parse_activity(data: bytes, filename: str) -> tuple[ParsedActivity, ...]:
@@ -40,6 +55,11 @@ def parse_activity(data: bytes, filename: str) -> tuple[ParsedActivity, ...]:
     """
     if not data:
         raise EmptyActivityError(f"{filename!r} is empty (0 bytes); export the activity again")
+    if data[0] in _BLANK and _blank(data):
+        raise EmptyActivityError(
+            f"{filename!r} is empty: its {len(data)} bytes are only whitespace, byte-order marks "
+            "or zero bytes; export the activity again"
+        )
     kind = sniff(data)
     if kind == "fit":
         return fit.parse(data, filename)

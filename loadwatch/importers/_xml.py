@@ -1,26 +1,160 @@
-"""Safe XML parsing for GPX and TCX: DTDs, entities and external references refused."""
+"""Safe XML parsing for GPX and TCX: DTDs, entities and external references refused.
+
+Encodings: a document is first brought to UTF-8 (`to_utf8`): a UTF-8, UTF-16 or UTF-32 byte-order
+mark, UTF-16 without a mark (recognised by its zero bytes), or the encoding the XML declaration
+names (ISO-8859-1, windows-1252, ...); whitespace before the first `<` is dropped, as Strava's
+downloads have it. The entity defences then run on the UTF-8 bytes, the same for every encoding.
+"""
 
 from __future__ import annotations
 
+import codecs
+import math
+import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from loadwatch.errors import CorruptFileError, InputError
+from loadwatch.errors import CorruptFileError, InputError, UnsupportedFileError
+
+SNIFF_BYTES = 1024 * 1024  # how far `root_name` looks for the first start tag
+_WHITESPACE = b" \t\r\n"
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: it starts with the same two bytes
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_DECLARATION = re.compile(rb"^<\?xml\s[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]{1,40})[\"']")
+_TEXT_DECLARATION = re.compile(r"^<\?xml\s[^>]*\?>")
+_WIDE = frozenset({"utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"})
+
+
+def detect_encoding(data: bytes) -> tuple[str, int]:
+    """The document's encoding (a Python codec name) and the length of its byte-order mark.
+
+    A byte-order mark wins; then UTF-16 without a mark, recognised by a zero in every other
+    byte of the first characters (`<`, `?`, whitespace); then the encoding pseudo-attribute of
+    the XML declaration; UTF-8 otherwise, as the XML specification says.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding, len(bom)
+    head = data[:16]
+    if len(head) >= 4 and not any(head[1::2]) and all(head[0::2]):
+        return "utf-16-le", 0
+    if len(head) >= 4 and not any(head[0::2]) and all(head[1::2]):
+        return "utf-16-be", 0
+    match = _DECLARATION.match(data.lstrip(_WHITESPACE)[:200])
+    if match is None:
+        return "utf-8", 0
+    declared = match.group(1).decode("ascii").lower()
+    try:
+        name = codecs.lookup(declared).name
+    except LookupError:
+        return declared, 0  # to_utf8 reports it
+    # An ASCII-readable declaration cannot belong to a UTF-16/32 document: the bytes are UTF-8.
+    return ("utf-8" if name in _WIDE or name.startswith(("utf-16", "utf-32")) else name), 0
+
+
+def to_utf8(data: bytes, filename: str, kind: str) -> bytes:
+    """The document as UTF-8 bytes starting at its first `<` (see the module docstring).
+
+    Raises:
+        UnsupportedFileError: the XML declaration names an encoding Python does not know.
+        CorruptFileError: the bytes are not valid in the document's encoding.
+    """
+    encoding, bom = detect_encoding(data)
+    if encoding == "utf-8":
+        # The common case: no decoding here, expat checks the UTF-8 as it parses.
+        start = bom
+        while start < len(data) and data[start] in _WHITESPACE:
+            start += 1
+        return data[start:] if start else data
+    try:
+        text = data[bom:].decode(encoding)
+    except LookupError as exc:
+        raise UnsupportedFileError(
+            f"{filename!r} declares the text encoding {encoding!r}, which loadwatch cannot "
+            f"read; export the {kind} file as UTF-8"
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise CorruptFileError(
+            f"{filename!r} is not valid {encoding} text (bad byte at position {exc.start}); "
+            f"the {kind} file is damaged, export it again"
+        ) from exc
+    text = _TEXT_DECLARATION.sub("", text.lstrip("\ufeff \t\r\n"), count=1)
+    return text.encode("utf-8")
+
+
+def head_text(data: bytes, limit: int = SNIFF_BYTES) -> str:
+    """The first `limit` bytes decoded as the document's encoding; undecodable bytes dropped."""
+    encoding, bom = detect_encoding(data)
+    try:
+        decoder = codecs.getincrementaldecoder(encoding)(errors="ignore")
+    except LookupError:
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="ignore")
+    return str(decoder.decode(data[bom:limit])).lstrip("\ufeff \t\r\n")
+
+
+def root_name(data: bytes, limit: int = SNIFF_BYTES) -> str | None:
+    """Local name of the first start tag after the prolog, looking at most `limit` bytes in.
+
+    The prolog (XML declaration, processing instructions, comments, a DOCTYPE) may be of any
+    length, so the root is found by skipping it rather than by a search in a fixed-size head.
+    None when the head does not start like XML or the root lies beyond `limit`.
+    """
+    text = head_text(data, limit)
+    position = 0
+    while True:
+        position = _skip_space(text, position)
+        if text.startswith("<?", position):
+            end = text.find("?>", position + 2)
+            position = -1 if end < 0 else end + 2
+        elif text.startswith("<!--", position):
+            end = text.find("-->", position + 4)
+            position = -1 if end < 0 else end + 3
+        elif text.startswith("<!", position):
+            position = _skip_doctype(text, position)
+        elif text.startswith("<", position):
+            match = re.match(r"<([^\s/>]+)", text[position : position + 300])
+            return match.group(1).rsplit(":", 1)[-1] if match else None
+        else:
+            return None
+        if position < 0:
+            return None
+
+
+def _skip_space(text: str, position: int) -> int:
+    while position < len(text) and text[position] in " \t\r\n":
+        position += 1
+    return position
+
+
+def _skip_doctype(text: str, position: int) -> int:
+    """Index after a `<!DOCTYPE ...>` starting at `position` (internal subset included), or -1."""
+    bracket = text.find("[", position)
+    close = text.find(">", position)
+    if close < 0:
+        return -1
+    if 0 <= bracket < close:
+        end = text.find("]", bracket)
+        close = -1 if end < 0 else text.find(">", end)
+    return -1 if close < 0 else close + 1
 
 
 def _is_plain(data: bytes) -> bool:
-    """True when the bytes are ASCII-compatible XML with no DOCTYPE or ENTITY declaration.
+    """True when the UTF-8 bytes (see `to_utf8`) carry no DOCTYPE or ENTITY declaration.
 
     Entities can only be declared in a DTD, and GPX and TCX files never carry one; such a
     document is safe for the C parser, which is about twice as fast as defusedxml's Python-level
-    parser (issue #5). Anything else (a DTD, UTF-16, a NUL byte up front) goes through defusedxml.
+    parser (issue #5). Anything else (a DTD, a NUL byte up front) goes through defusedxml.
     """
-    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     return (
-        head == b"<"
+        data[:1] == b"<"
         and b"\x00" not in data[:4]
         and b"<!DOCTYPE" not in data
         and b"<!ENTITY" not in data
@@ -28,12 +162,14 @@ def _is_plain(data: bytes) -> bool:
 
 
 def parse_xml(data: bytes, filename: str, kind: str) -> ET.Element:
-    """Parse untrusted XML bytes, refusing entity declarations (billion laughs, XXE).
+    """Parse untrusted XML bytes in any encoding, refusing entities (billion laughs, XXE).
 
     Raises:
         InputError: the document declares entities or external references (hostile or unsafe).
-        CorruptFileError: the bytes are not well-formed XML.
+        CorruptFileError: the bytes are not well-formed XML, or not valid in their encoding.
+        UnsupportedFileError: an encoding Python does not know.
     """
+    data = to_utf8(data, filename, kind)
     try:
         if _is_plain(data):
             return ET.fromstring(data)  # noqa: S314 - no DTD, so no entities: see _is_plain
@@ -58,22 +194,44 @@ def local_name(tag: str) -> str:
 
 
 def parse_time(text: str | None) -> datetime | None:
-    """ISO 8601 text to an aware UTC datetime; naive times are taken as UTC; junk gives None."""
+    """ISO 8601 text to an aware UTC datetime; naive times are taken as UTC; junk gives None.
+
+    "Junk" includes times `datetime` cannot hold once moved to UTC (year 1 with a positive
+    offset, year 9999 with a negative one).
+    """
     if not text:
         return None
     try:
         value = datetime.fromisoformat(text.strip())
-    except ValueError:
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+    except (ValueError, OverflowError):
         return None
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+
+
+MAX_MAGNITUDE = 1e9  # no activity value (metres, seconds, bpm, degrees) comes near it
 
 
 def parse_float(text: str | None) -> float | None:
+    """The number in `text`, or None when absent or unreadable.
+
+    Unreadable includes NaN, the infinities and magnitudes over `MAX_MAGNITUDE` (1e9: a billion
+    metres or seconds), so sums and averages of the values read stay finite.
+    """
     if text is None:
         return None
     try:
-        return float(text)
+        value = float(text)
     except ValueError:
         return None
+    return value if math.isfinite(value) and abs(value) <= MAX_MAGNITUDE else None
+
+
+def is_number_text(text: str | None) -> bool:
+    """True when `text` is absent or a finite number: False for junk, NaN or an infinity.
+
+    Importers drop a point whose value is present but not a usable number, rather than take the
+    point without it.
+    """
+    return text is None or not text.strip() or parse_float(text) is not None

@@ -26,7 +26,13 @@ from gpxpy import geo
 
 from loadwatch.domain import ParsedActivity, SourceFormat, Sport
 from loadwatch.errors import EmptyActivityError, UnsupportedFileError
-from loadwatch.importers._xml import namespace, parse_float, parse_time, parse_xml
+from loadwatch.importers._xml import (
+    is_number_text,
+    namespace,
+    parse_float,
+    parse_time,
+    parse_xml,
+)
 
 STOPPED_SPEED_M_PER_S = 0.5  # below 1.8 km/h a runner is standing; GPS drift is about this size
 _FAR_DEGREES = 0.2  # gpxpy.geo.distance switches to haversine beyond this
@@ -101,7 +107,8 @@ def parse(data: bytes, filename: str) -> tuple[ParsedActivity, ...]:
     Raises:
         CorruptFileError: not well-formed XML. InputError: entity declarations (unsafe).
         UnsupportedFileError: not a GPX document, or a route (a planned course) with no track.
-        EmptyActivityError: no track points, or a track without timestamps.
+        EmptyActivityError: no track points, a track without timestamps, or fewer than two
+            timed points left after dropping impossible ones (see `_points`).
     """
     root = parse_xml(data, filename, "GPX")
     ns = namespace(root)
@@ -132,7 +139,7 @@ def _track(
     has_elevation = False
     first: datetime | None = None
     last: datetime | None = None
-    skipped = 0
+    skipped = timed_points = 0
     heart_rates: list[float] = []
     start: tuple[float, float] | None = None
     for element_points in segments:
@@ -146,6 +153,7 @@ def _track(
         timed = ~np.isnan(points.time_s)
         if timed.any():
             seconds = points.time_s[timed]
+            timed_points += seconds.size
             first_s, last_s = float(seconds[0]), float(seconds[-1])
             first = min(first, _utc(first_s)) if first else _utc(first_s)
             last = max(last, _utc(last_s)) if last else _utc(last_s)
@@ -156,6 +164,12 @@ def _track(
             ascent_m += up
             descent_m += down
         heart_rates.extend(points.heart_rates)
+    if skipped and timed_points < 2:
+        raise EmptyActivityError(
+            f"{filename!r} has {timed_points} usable timed track point(s) after dropping "
+            f"{skipped} with a missing or impossible position, time, elevation or heart rate; "
+            "at least two are needed"
+        )
     if first is None or last is None:
         raise EmptyActivityError(
             f"{filename!r} is a GPX track without timestamps (a drawn or planned course); "
@@ -188,59 +202,84 @@ def _track(
 class _Points:
     lat: np.ndarray
     lon: np.ndarray
-    time_s: np.ndarray  # POSIX seconds, NaN where a point has no usable time
+    time_s: np.ndarray  # POSIX seconds, NaN where a point has no time
     elevations: list[float]
     heart_rates: list[float]
     skipped: int
 
 
 def _points(elements: list[ET.Element], ns: str) -> _Points:
-    """One pass over a segment's <trkpt> elements; points without a valid lat/lon are skipped."""
+    """One pass over a segment's <trkpt> elements, keeping only points that can be right.
+
+    A point is dropped (and counted in `skipped`) when its latitude or longitude is missing,
+    not a finite number or out of range, when it has a <time> that is not a real moment
+    (`NaT`, month 13, a year `datetime` cannot hold), or when its elevation or heart rate is
+    present but not a finite number. A point without any <time> is kept for the distance.
+    """
     time_tag, ele_tag = f"{ns}time", f"{ns}ele"
     lats: list[float] = []
     lons: list[float] = []
     times: list[str | None] = []
-    elevations: list[float] = []
-    heart_rates: list[float] = []
+    elevations: list[float | None] = []
+    heart_rates: list[list[float]] = []
     skipped = 0
     for point in elements:
         lat, lon = parse_float(point.get("lat")), parse_float(point.get("lon"))
         if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
             skipped += 1
             continue
-        lats.append(lat)
-        lons.append(lon)
-        time_text = None
+        time_text = elevation_text = None
+        rates: list[float] | None = []
         for child in point:
             tag = child.tag
             if tag == time_tag:
                 time_text = child.text
             elif tag == ele_tag:
-                elevation = parse_float(child.text)
-                if elevation is not None:
-                    elevations.append(elevation)
+                elevation_text = child.text
             elif tag.endswith("extensions"):
-                heart_rates.extend(_heart_rates(child))
-        times.append(time_text)
+                rates = _heart_rates(child)
+        if rates is None or not is_number_text(elevation_text):
+            skipped += 1
+            continue
+        lats.append(lat)
+        lons.append(lon)
+        times.append(time_text.strip() if time_text and time_text.strip() else None)
+        elevations.append(parse_float(elevation_text))
+        heart_rates.append(rates)
+    time_s = _posix_seconds(times)
+    keep = np.array([t is None for t in times], dtype=bool) | ~np.isnan(time_s)
+    skipped += int((~keep).sum())
     return _Points(
-        lat=np.array(lats, dtype=float),
-        lon=np.array(lons, dtype=float),
-        time_s=_posix_seconds(times),
-        elevations=elevations,
-        heart_rates=heart_rates,
+        lat=np.array(lats, dtype=float)[keep],
+        lon=np.array(lons, dtype=float)[keep],
+        time_s=time_s[keep],
+        elevations=[e for e, k in zip(elevations, keep, strict=True) if k and e is not None],
+        heart_rates=[r for rs, k in zip(heart_rates, keep, strict=True) if k for r in rs],
         skipped=skipped,
     )
 
 
+# POSIX seconds of the first and last moments a `datetime` can hold: NumPy parses beyond them.
+_MIN_POSIX_S = datetime(1, 1, 1, tzinfo=UTC).timestamp()
+_MAX_POSIX_S = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC).timestamp()
+
+
 def _posix_seconds(texts: list[str | None]) -> np.ndarray:
-    """ISO 8601 times to POSIX seconds (NaN where missing or unreadable); naive means UTC."""
+    """ISO 8601 times to POSIX seconds (NaN where missing or unreadable); naive means UTC.
+
+    NumPy reads `NaT`, year 12345 and negative years, none of which is a moment a run happened;
+    those become NaN, like any other unreadable time.
+    """
     if texts and all(t is not None and t.endswith("Z") for t in texts):
         # The common case (every exporter writes UTC with a Z): NumPy parses in C.
         try:
             stamps = np.array([t[:-1] for t in texts if t is not None], dtype="datetime64[ms]")
-            return stamps.astype("int64") / 1000.0
         except ValueError:
             pass
+        else:
+            seconds = stamps.astype("int64") / 1000.0
+            bad = np.isnat(stamps) | (seconds < _MIN_POSIX_S) | (seconds > _MAX_POSIX_S)
+            return np.where(bad, np.nan, seconds)
     result = np.full(len(texts), np.nan)
     for i, text in enumerate(texts):
         parsed = parse_time(text)
@@ -263,11 +302,16 @@ def _moving_s(lat: np.ndarray, lon: np.ndarray, seconds: np.ndarray) -> float:
     return float(dt[(dt > 0) & (speed >= STOPPED_SPEED_M_PER_S)].sum())
 
 
-def _heart_rates(extensions: ET.Element) -> list[float]:
-    """Heart rate from Garmin's TrackPointExtension (`gpxtpx:hr`), any namespace prefix."""
+def _heart_rates(extensions: ET.Element) -> list[float] | None:
+    """Heart rate from Garmin's TrackPointExtension (`gpxtpx:hr`), any namespace prefix.
+
+    None when a heart rate is present but not a finite number (the point is dropped).
+    """
     values = []
     for element in extensions.iter():
         if element.tag.endswith("}hr") or element.tag == "hr":
+            if not is_number_text(element.text):
+                return None
             value = parse_float(element.text)
             if value:
                 values.append(value)
