@@ -12,8 +12,10 @@ operations than fitparse's per-nibble CRC.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import itertools
+import math
 import struct
 import sys
 from array import array
@@ -22,10 +24,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fitparse import FitFile
-from fitparse.utils import FitParseError
+from fitparse.utils import FitCRCError, FitEOFError, FitHeaderError, FitParseError
 
 from loadwatch.domain import ParsedActivity, SourceFormat, Sport
-from loadwatch.errors import CorruptFileError, EmptyActivityError, UnsupportedFileError
+from loadwatch.errors import (
+    CorruptFileError,
+    EmptyActivityError,
+    LoadwatchError,
+    UnsupportedFileError,
+)
 
 # FIT global message numbers (FIT SDK profile).
 _FILE_ID, _SPORT, _SESSION, _ACTIVITY = 0, 12, 18, 34
@@ -35,6 +42,7 @@ _SUMMARY_MESSAGES = frozenset(
 )
 _TIMESTAMP_FIELD = 253
 _MAX_OFFSET_S = 14 * 3600
+_MAX_MAGNITUDE = 1e9  # no activity value (metres, seconds, bpm) comes near it: see `_number`
 
 _SPORTS: dict[str, Sport] = {
     "running": Sport.RUN,
@@ -95,6 +103,46 @@ def fit_crc(data: bytes) -> int:
     return crc
 
 
+@contextlib.contextmanager
+def _decoding(filename: str) -> Iterator[None]:
+    """Turn any failure of fitparse on untrusted bytes into our `CorruptFileError`.
+
+    The message names the file and gives a short reason in plain words (`_reason`), never the
+    library's exception text; the library error stays available as `__cause__`.
+    """
+    try:
+        yield
+    except LoadwatchError:
+        raise
+    except Exception as exc:  # untrusted input: any parser failure is the file's fault
+        raise CorruptFileError(
+            f"{filename!r} is not a readable FIT file: {_reason(exc)}; export it again from "
+            "the device or its app"
+        ) from exc
+
+
+def _reason(exc: Exception) -> str:
+    """A short plain-words reason for a fitparse (or struct, or Python) failure."""
+    text = str(exc)
+    if isinstance(exc, FitHeaderError):
+        return "the file header is damaged"
+    if isinstance(exc, FitEOFError):
+        return "it ends in the middle of a message (the file is cut short)"
+    if isinstance(exc, FitCRCError):
+        return "its checksum does not match its contents"
+    if "local message type" in text:
+        return "a message refers to a message definition the file never gave"
+    if "dev_data_index" in text or "developer" in text.lower():
+        return "a developer field refers to a definition the file never gave"
+    if isinstance(exc, FitParseError | struct.error) or "struct" in text:
+        return "a message definition gives a field a size its type cannot have"
+    if isinstance(exc, OverflowError):
+        return "a value is too large for its field"
+    if isinstance(exc, MemoryError | RecursionError):
+        return "its messages are nested too deeply or are too large to decode"
+    return "a message does not match its own definition"
+
+
 def _check_crcs(data: bytes, filename: str) -> None:
     """Verify the file CRC of every chained FIT segment in `data`."""
     offset = 0
@@ -102,9 +150,14 @@ def _check_crcs(data: bytes, filename: str) -> None:
         if len(data) - offset < 12 or data[offset + 8 : offset + 12] != b".FIT":
             raise CorruptFileError(f"{filename!r} has an invalid FIT header at byte {offset}")
         header_size = data[offset]
+        if header_size < 12 or header_size == 13:
+            raise CorruptFileError(
+                f"{filename!r} is not a readable FIT file: the header at byte {offset} says it "
+                f"is {header_size} bytes long, but a FIT header is 12 or 14 bytes"
+            )
         (data_size,) = struct.unpack_from("<I", data, offset + 4)
         end = offset + header_size + data_size
-        if header_size < 12 or end + 2 > len(data):
+        if end + 2 > len(data):
             raise CorruptFileError(
                 f"{filename!r} is truncated: the FIT header at byte {offset} announces "
                 f"{data_size} bytes of records but the file ends first"
@@ -189,9 +242,15 @@ def _as_utc(value: Any) -> datetime | None:
     return None
 
 
-def _number(value: Any) -> float | None:
+def _number(value: Any, limit: float = _MAX_MAGNITUDE) -> float | None:
+    """A finite number within +-`limit`, or None (absent, not a number, NaN, infinite, huge).
+
+    A damaged definition can turn any field into a float64, so a value can be anything; the
+    bound keeps sums and averages finite.
+    """
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
+        number = float(value)
+        return number if math.isfinite(number) and abs(number) <= limit else None
     return None
 
 
@@ -253,12 +312,12 @@ def parse(data: bytes, filename: str) -> tuple[ParsedActivity, ...]:
         EmptyActivityError: an activity with no usable session or record data.
     """
     _check_crcs(data, filename)
-    fit = _SummaryFitFile(data)
     file_id: dict[str, Any] = {}
     activity: dict[str, Any] = {}
     sessions: list[dict[str, Any]] = []
     file_sport: Sport | None = None
-    try:
+    with _decoding(filename):
+        fit = _SummaryFitFile(data)
         for message in _messages(fit):
             if message.mesg_num == _FILE_ID and not file_id:
                 file_id = message.get_values()
@@ -268,26 +327,24 @@ def parse(data: bytes, filename: str) -> tuple[ParsedActivity, ...]:
                 activity = message.get_values()
             elif message.mesg_num == _SPORT and file_sport is None:
                 file_sport = _sport(message.get_values().get("sport"))
-    except FitParseError as exc:
-        raise CorruptFileError(f"{filename!r} could not be decoded as FIT: {exc}") from exc
-    except Exception as exc:  # untrusted input: any parser failure is the file's fault
-        raise CorruptFileError(f"{filename!r} could not be decoded as FIT: {exc!r}") from exc
     file_type = file_id.get("type")
     if file_type is not None and file_type != "activity":
+        kind = file_type if isinstance(file_type, str) else "unknown-type"
         raise UnsupportedFileError(
-            f"{filename!r} is a FIT {file_type} file, not an activity; "
+            f"{filename!r} is a FIT {kind} file, not an activity; "
             "export the activity itself as .fit"
         )
-    offset = _utc_offset_s(activity)
-    device = _device(file_id)
-    skipped = fit.skipped_messages
-    if not sessions:
-        return (_from_records(data, filename, file_sport, offset, device),)
-    parsed = [
-        _from_session(s, filename, offset, device, skipped)
-        for s in sessions
-        if str(s.get("sport")) != "transition"
-    ]
+    with _decoding(filename):  # our own reading of the values fitparse decoded
+        offset = _utc_offset_s(activity)
+        device = _device(file_id)
+        skipped = fit.skipped_messages
+        if not sessions:
+            return (_from_records(data, filename, file_sport, offset, device),)
+        parsed = [
+            _from_session(s, filename, offset, device, skipped)
+            for s in sessions
+            if str(s.get("sport")) != "transition"
+        ]
     if not parsed:
         raise EmptyActivityError(f"{filename!r} holds only transition sessions, no activity")
     return tuple(parsed)
@@ -306,6 +363,7 @@ def _from_session(
     elapsed = _number(session.get("total_elapsed_time"))
     timer = _number(session.get("total_timer_time"))
     duration = elapsed if elapsed is not None else (timer or 0.0)
+    start = _position(session.get("start_position_lat"), session.get("start_position_long"))
     return ParsedActivity(
         sport=sport or Sport.OTHER,
         sub_sport=_sub_sport(session.get("sub_sport")),
@@ -320,8 +378,8 @@ def _from_session(
         avg_cadence_spm=_cadence_spm(session, sport or Sport.OTHER),
         device=device,
         source_format=SourceFormat.FIT,
-        start_lat=_semicircles(session.get("start_position_lat")),
-        start_lon=_semicircles(session.get("start_position_long")),
+        start_lat=start[0] if start else None,
+        start_lon=start[1] if start else None,
         skipped_records=skipped,
         has_sport=sport is not None,
     )
@@ -334,8 +392,20 @@ def _sub_sport(value: Any) -> str | None:
 
 
 def _semicircles(value: Any) -> float | None:
-    number = _number(value)
+    number = _number(value, limit=2.0**31)
     return None if number is None else number * (180.0 / 2**31)
+
+
+def _position(lat_value: Any, lon_value: Any) -> tuple[float, float] | None:
+    """Latitude and longitude in degrees, or None when either is absent, NaN or out of range.
+
+    A damaged file can hold any 32-bit value (up to 180 degrees of latitude) or a float field;
+    such a position is treated as absent rather than sent to the time-zone lookup.
+    """
+    lat, lon = _semicircles(lat_value), _semicircles(lon_value)
+    if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return lat, lon
 
 
 def _from_records(
@@ -346,8 +416,8 @@ def _from_records(
     distances: list[float] = []
     heart_rates: list[float] = []
     altitudes: list[float] = []
-    first_position: tuple[float | None, float | None] = (None, None)
-    try:
+    first_position: tuple[float, float] | None = None
+    with _decoding(filename):
         for message in FitFile(io.BytesIO(data), check_crc=False).get_messages("record"):
             values = message.get_values()
             timestamp = _as_utc(values.get("timestamp"))
@@ -363,13 +433,8 @@ def _from_records(
             altitude = _number(values.get("enhanced_altitude", values.get("altitude")))
             if altitude is not None:
                 altitudes.append(altitude)
-            if first_position == (None, None) and values.get("position_lat") is not None:
-                first_position = (
-                    _semicircles(values.get("position_lat")),
-                    _semicircles(values.get("position_long")),
-                )
-    except Exception as exc:  # untrusted input: any parser failure is the file's fault
-        raise CorruptFileError(f"{filename!r} could not be decoded as FIT: {exc!r}") from exc
+            if first_position is None:
+                first_position = _position(values.get("position_lat"), values.get("position_long"))
     if len(times) < 2:
         raise EmptyActivityError(
             f"{filename!r} has no session summary and fewer than two timed records; "
@@ -392,8 +457,8 @@ def _from_records(
         avg_cadence_spm=None,
         device=device,
         source_format=SourceFormat.FIT,
-        start_lat=first_position[0],
-        start_lon=first_position[1],
+        start_lat=first_position[0] if first_position else None,
+        start_lon=first_position[1] if first_position else None,
         has_sport=sport is not None,
     )
 
