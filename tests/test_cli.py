@@ -381,11 +381,19 @@ def test_huge_ids_are_a_usage_error_not_an_overflow(attempt, args: tuple[str, ..
     assert "is not in the range 1<=x<=9223372036854775807" in line
 
 
-def test_the_largest_id_is_simply_not_found(attempt) -> None:
+@pytest.mark.parametrize("big", [2**31 - 1, 2**31, 2**63 - 1], ids=["int4", "int4+1", "int8"])
+def test_ids_past_the_database_integer_are_simply_not_found(attempt, big: int) -> None:
+    # PostgreSQL's ids are 32-bit: 2**31 was a DataError there, a plain "not found" on SQLite.
     attempt("import", str(DATA / "fit/run-5k-session.fit"), "--athlete", "ana")
     attempt("shoes", "add", "Pegasus", "--athlete", "ana")
-    line = _one_error_line(attempt("shoes", "assign", str(2**63 - 1), "Pegasus"))
-    assert line == f"Error: no activity with id {2**63 - 1}; `loadwatch activities` lists them"
+    line = _one_error_line(attempt("shoes", "assign", str(big), "Pegasus"))
+    assert line == f"Error: no activity with id {big}; `loadwatch activities` lists them"
+    line = _one_error_line(
+        attempt("pain", "log", "--athlete", "ana", "--after", "2", "--run", str(big))
+    )
+    assert line == f"Error: no activity with id {big}; `loadwatch activities` lists them"
+    line = _one_error_line(attempt("pain", "delete", str(big), "--athlete", "ana"))
+    assert line.startswith(f"Error: ana has no pain entry {big};")
 
 
 @pytest.mark.parametrize("value", ["nan", "inf", "-inf", "NaN", "1e999"])

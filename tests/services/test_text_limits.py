@@ -186,7 +186,7 @@ def test_dates_before_1990_are_refused_not_an_overflow(engine: Engine, day: date
     assert services.report(engine, "ana", date(1990, 1, 1), today=TODAY).as_of == date(1990, 1, 1)
 
 
-@pytest.mark.parametrize("bad_id", [0, -1, 2**63, 10**20])
+@pytest.mark.parametrize("bad_id", [0, -1, 2**31, 2**63 - 1, 2**63, 10**20])
 def test_ids_outside_the_database_range_are_not_found(engine: Engine, bad_id: int) -> None:
     import_runs(engine, [5])
     services.add_shoe(engine, "ana", "Pegasus")
