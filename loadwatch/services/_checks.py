@@ -113,6 +113,16 @@ def optional_text(
     return clean_text(value, field, max_length, multiline=multiline)
 
 
+def file_text(value: str | None, max_length: int) -> str | None:
+    """Text read from an imported file (activity name, device, gear), made storable rather than
+    refused: control characters and unpaired surrogates dropped, trimmed, cut to `max_length`;
+    None when nothing is left. A NUL in a Strava title should not cost the runner the run."""
+    if value is None:
+        return None
+    kept = "".join(c for c in value if unicodedata.category(c) not in ("Cc", "Cs"))
+    return kept.strip()[:max_length].strip() or None
+
+
 def athlete_name(value: str) -> str:
     """An athlete name as typed, checked (`clean_text`, 120 characters) and stripped.
 

@@ -21,6 +21,7 @@ from loadwatch.services._checks import (
     NOTE_MAX_LENGTH,
     athlete_name,
     clean_text,
+    file_text,
     optional_text,
 )
 from tests.services.conftest import TODAY, import_runs
@@ -167,6 +168,13 @@ def test_clean_text_helpers_for_other_callers() -> None:
     assert athlete_name(" ana ") == "ana"
     with pytest.raises(InputError, match=r"^athlete name is 150 characters; the limit is 120$"):
         athlete_name("x" * 150)
+
+
+def test_file_text_makes_names_read_from_files_storable() -> None:
+    assert file_text(" Morning\x00 Run\udc80 ", 200) == "Morning Run"
+    assert file_text("x" * 300, 200) == "x" * 200
+    assert file_text("\x00 \x07", 200) is None
+    assert file_text(None, 200) is None
 
 
 @pytest.mark.parametrize("day", [date(1, 1, 1), date(1989, 12, 31)])
