@@ -23,6 +23,7 @@ from loadwatch.domain import ParsedActivity, SourceHints, Sport
 from loadwatch.errors import CorruptFileError, ImplausibleValueError, InputError
 from loadwatch.importers import parse_activity
 from loadwatch.importers.archive import SourceFile
+from loadwatch.services._checks import file_text
 
 PARENT_POLL_S = 1.0  # how often an import worker checks that its importer still runs
 MAX_DURATION_S = 7 * 24 * 3600.0
@@ -46,6 +47,8 @@ HEART_RATE_BPM = (20.0, 250.0)  # outside: a sensor fault, dropped
 MAX_CADENCE_SPM = 300.0
 MAX_ASCENT_M = 12_000.0  # more than any single-day climb: altimeter spikes, dropped
 TIME_TOLERANCE_S = 1.0  # moving may exceed elapsed by rounding, not more
+TEXT_MAX_LENGTH = 200  # activities.name, activities.device, original_files.name_hint
+SUB_SPORT_MAX_LENGTH = 64
 
 log = logging.getLogger("loadwatch.import")
 
@@ -90,7 +93,9 @@ def _finite(value: float | None) -> bool:
 
 def sanitize(parsed: ParsedActivity) -> ParsedActivity:
     """Drop optional values no sensor can produce (they are not worth rejecting a file for):
-    non-finite or out-of-range heart rate, cadence, ascent and descent, start coordinates."""
+    non-finite or out-of-range heart rate, cadence, ascent and descent, start coordinates; and
+    make the file's own text storable on every database (no control characters, cut to the
+    column's length)."""
 
     def keep(value: float | None, low: float, high: float) -> float | None:
         return value if _finite(value) and low <= value <= high else None  # type: ignore[operator]
@@ -99,6 +104,8 @@ def sanitize(parsed: ParsedActivity) -> ParsedActivity:
     has_position = keep(lat, -90, 90) is not None and keep(lon, -180, 180) is not None
     return replace(
         parsed,
+        device=file_text(parsed.device, TEXT_MAX_LENGTH),
+        sub_sport=file_text(parsed.sub_sport, SUB_SPORT_MAX_LENGTH),
         avg_hr_bpm=keep(parsed.avg_hr_bpm, *HEART_RATE_BPM),
         avg_cadence_spm=keep(parsed.avg_cadence_spm, 0, MAX_CADENCE_SPM),
         ascent_m=keep(parsed.ascent_m, 0, MAX_ASCENT_M),
@@ -196,7 +203,7 @@ class _Job:
 
 def _parse_job(job: _Job) -> _Parsed:
     """Parse, apply hints, sanity-check and compress one file; runs in a worker process."""
-    source = job.source
+    source = replace(job.source, hints=clean_hints(job.source.hints))
     data = source.data or b""
     base = _Parsed(name=source.name, sha256=job.sha256, size_bytes=len(data), hints=source.hints)
     try:
@@ -230,6 +237,13 @@ def describe_unexpected(name: str, exc: BaseException) -> CorruptFileError:
         f"{name!r} could not be read: loadwatch met a problem it does not know yet "
         f"({type(exc).__name__}); the rest of the import goes on, and the details are in "
         "loadwatch's log"
+    )
+
+
+def clean_hints(hints: SourceHints) -> SourceHints:
+    """An export's title and gear made storable (a NUL in a Strava title must not cost the run)."""
+    return replace(
+        hints, name=file_text(hints.name, TEXT_MAX_LENGTH), gear=file_text(hints.gear, 120)
     )
 
 

@@ -31,6 +31,7 @@ from loadwatch.domain import (
 )
 from loadwatch.errors import InputError
 from loadwatch.importers.archive import SourceFile, expand_bytes, expand_path
+from loadwatch.services._checks import athlete_name, file_text
 from loadwatch.services._common import _today
 from loadwatch.services._worker import (
     _gather,
@@ -120,7 +121,7 @@ def _import(
     today = today or _today()
     write_engine = writer(engine)
     with Session(write_engine) as session, session.begin():
-        athlete_row = repository.get_or_create_athlete(session, athlete)
+        athlete_row = repository.get_or_create_athlete(session, athlete_name(athlete))
         athlete_id, home_tz = athlete_row.id, athlete_row.home_tz
         default_sport = Sport(athlete_row.default_sport)
     results: list[ImportResult] = []
@@ -218,6 +219,11 @@ def _guarded(name: str, expand: Callable[[], Iterable[SourceFile]]) -> Iterator[
         yield SourceFile(name, None, error=unexpected_error(name, exc))
 
 
+def stored_name(name: str) -> str:
+    """A file's name as stored (500 characters, the end kept: the file, not the folders)."""
+    return file_text(name[-500:], 500) or "unnamed file"
+
+
 DEADLOCK_RETRIES = 3  # PostgreSQL may pick a batch as a deadlock victim; it is run again
 
 
@@ -283,7 +289,7 @@ def _store_file(
         session,
         athlete_id,
         parsed_file.sha256,
-        parsed_file.name,
+        stored_name(parsed_file.name),
         parsed_file.size_bytes,
         parsed_file.content_zlib,
         hints.sport.value if hints.sport else None,
@@ -301,7 +307,7 @@ def _store_file(
             if _richness(parsed) > _richness(existing):
                 old_file = existing.source_file
                 repository.apply_parsed(existing, parsed, parsed.sport, offset, hints.name)
-                existing.source_file = parsed_file.name[-500:]
+                existing.source_file = stored_name(parsed_file.name)
                 existing.source_sha256 = parsed_file.sha256
                 existing.session_index = index
                 message = (
@@ -329,7 +335,7 @@ def _store_file(
             continue
         activity = Activity(
             athlete_id=athlete_id,
-            source_file=parsed_file.name[-500:],
+            source_file=stored_name(parsed_file.name),
             source_sha256=parsed_file.sha256,
             session_index=index,
             imported_at=repository.now_utc(),

@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session
 from loadwatch import services
 from loadwatch.db import repository
 from loadwatch.db.models import Activity, OriginalFile
-from loadwatch.domain import ImportStatus, ParsedActivity, SourceFormat, Sport
-from loadwatch.errors import ImplausibleValueError
+from loadwatch.domain import ImportStatus, ParsedActivity, SourceFormat, SourceHints, Sport
+from loadwatch.errors import ImplausibleValueError, InputError
 from loadwatch.services import _worker, imports
 from loadwatch.synth import fit_bytes, gpx_bytes, make_track
 from tests.conftest import ROOT
@@ -242,3 +242,17 @@ def test_the_same_runs_from_two_formats_at_once_are_stored_once(
             assert b"Traceback" not in err and b"Deadlock" not in err
     assert _count(engine, Activity) == 40
     assert _count(engine, OriginalFile) == 80
+
+
+def test_an_import_refuses_a_bad_athlete_name_before_any_work(engine: Engine) -> None:
+    with pytest.raises(InputError, match="athlete name is 150 characters; the limit is 120"):
+        services.import_uploads(engine, _gpx_files(1), athlete="x" * 150, today=TODAY)
+    assert _count(engine, OriginalFile) == 0
+
+
+def test_text_from_a_file_is_made_storable_not_refused() -> None:
+    hints = _worker.clean_hints(SourceHints(name="Morning\x00 run" + "!" * 300, gear="Peg\x07asus"))
+    assert hints.name is not None and "\x00" not in hints.name and len(hints.name) == 200
+    assert hints.gear == "Pegasus"
+    clean = _worker.sanitize(_parsed(device="Forerunner\x00 955", sub_sport="\x01"))
+    assert clean.device == "Forerunner 955" and clean.sub_sport is None
