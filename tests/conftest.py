@@ -103,3 +103,16 @@ def demo_copy(sample_url: str, tmp_path: Path) -> str:
     copy = tmp_path / "demo-copy.db"
     shutil.copy(str(make_url(sample_url).database), copy)
     return f"sqlite:///{copy}"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _log_directory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """loadwatch's log goes to a temporary folder during tests, never to the user's."""
+    folder = tmp_path_factory.mktemp("logs")
+    previous = os.environ.get("LOADWATCH_LOG_DIR")
+    os.environ["LOADWATCH_LOG_DIR"] = str(folder)
+    yield
+    if previous is None:
+        os.environ.pop("LOADWATCH_LOG_DIR", None)
+    else:
+        os.environ["LOADWATCH_LOG_DIR"] = previous

@@ -432,3 +432,20 @@ def test_device_files_and_fifos_are_refused_at_once(attempt, tmp_path: Path) -> 
         line = _one_error_line(attempt("import", str(DATA / "gpx"), str(path)))
         assert line.startswith(f"Error: {str(path)!r} is not a regular file; give FIT, GPX")
     assert json.loads(attempt("athletes", "--json").output) == []
+
+
+def test_json_output_is_strict_json_without_nan_or_infinity() -> None:
+    from loadwatch.cli._group import _finite
+
+    assert _finite({"a": float("nan"), "b": [1.0, float("inf")], "c": "x"}) == {
+        "a": None,
+        "b": [1.0, None],
+        "c": "x",
+    }
+
+
+def test_the_cli_writes_its_log_in_the_log_directory(run, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("LOADWATCH_LOG_DIR", str(tmp_path / "logs"))
+    result = run("athletes")
+    assert result.exit_code == 0
+    assert (tmp_path / "logs" / "loadwatch.log").exists()

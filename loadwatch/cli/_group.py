@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Callable
 from datetime import date, datetime
 from functools import wraps
@@ -80,6 +82,22 @@ def cli(ctx: click.Context, db_url: str | None) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["db_url"] = db_url
+    services.configure_logging()  # unexpected errors: traceback to the log file, not the screen
+
+
+def echo_json(data: object) -> None:
+    """Print strict JSON (docs/cli.md): NaN and Infinity, which JSON lacks, become null."""
+    click.echo(json.dumps(_finite(data), indent=2, allow_nan=False))
+
+
+def _finite(value: object) -> object:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
 
 
 def local_today() -> date:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import sys
@@ -16,6 +15,7 @@ from loadwatch.cli._group import (
     _errors_as_click,
     athlete_option,
     cli,
+    echo_json,
     json_option,
     local_today,
 )
@@ -154,7 +154,7 @@ def settings(
         "thresholds": result.thresholds.to_dict(),
     }
     if as_json:
-        click.echo(json.dumps(data, indent=2))
+        echo_json(data)
         return
     for key, shown in data.items():
         if key != "thresholds":

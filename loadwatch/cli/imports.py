@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime, timedelta
@@ -26,6 +25,7 @@ from loadwatch.cli._group import (
     _units,
     athlete_option,
     cli,
+    echo_json,
     json_option,
     local_today,
 )
@@ -83,7 +83,7 @@ def import_command(
             engine, paths, athlete=athlete, progress=on_result, today=local_today()
         )
     if as_json:
-        click.echo(json.dumps([_result_json(r) for r in results], indent=2))
+        echo_json([_result_json(r) for r in results])
     else:
         _print_results(console, results, paths)
     if not results:
@@ -200,7 +200,7 @@ def activities(
     """
     rows = services.list_activities(_engine(ctx), athlete, _date(since))
     if as_json:
-        click.echo(json.dumps([activity_json(r) for r in rows], indent=2))
+        echo_json([activity_json(r) for r in rows])
         return
     table = Table(title=f"{len(rows)} activities")
     unit = _units(ctx, athlete) if athlete else DistanceUnit.KM
@@ -258,21 +258,16 @@ def athletes(ctx: click.Context, as_json: bool) -> None:
     """
     rows = services.list_athletes(_engine(ctx))
     if as_json:
-        click.echo(
-            json.dumps(
-                [
-                    {
-                        "name": r.name,
-                        "activities": r.activities,
-                        "distance_m": r.distance_m,
-                        "last_started_at": r.last_started_at.isoformat()
-                        if r.last_started_at
-                        else None,
-                    }
-                    for r in rows
-                ],
-                indent=2,
-            )
+        echo_json(
+            [
+                {
+                    "name": r.name,
+                    "activities": r.activities,
+                    "distance_m": r.distance_m,
+                    "last_started_at": r.last_started_at.isoformat() if r.last_started_at else None,
+                }
+                for r in rows
+            ]
         )
         return
     table = Table(title="Athletes")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from datetime import datetime
 
@@ -20,6 +19,7 @@ from loadwatch.cli._group import (
     _plain,
     athlete_option,
     cli,
+    echo_json,
     json_option,
     local_today,
 )
@@ -193,11 +193,7 @@ def pain_list(ctx: click.Context, athlete: str, as_json: bool) -> None:
     """
     entries = services.list_pain(_engine(ctx), athlete)
     if as_json:
-        click.echo(
-            json.dumps(
-                [{**asdict(e), "entry_date": e.entry_date.isoformat()} for e in entries], indent=2
-            )
-        )
+        echo_json([{**asdict(e), "entry_date": e.entry_date.isoformat()} for e in entries])
         return
     table = Table(title=f"Pain log: {_plain(athlete)}")
     for column in ("id", "date", "during", "after", "morning", "location", "run", "note"):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from datetime import datetime
 
@@ -20,6 +19,7 @@ from loadwatch.cli._group import (
     as_of_option,
     athlete_option,
     cli,
+    echo_json,
     json_option,
     local_today,
 )
@@ -43,7 +43,7 @@ def report(ctx: click.Context, athlete: str, as_of: datetime | None, as_json: bo
     """
     result = services.report(_engine(ctx), athlete, _date(as_of), today=local_today())
     if as_json:
-        click.echo(json.dumps(report_json(result), indent=2))
+        echo_json(report_json(result))
         return
     _print_report(result)
 
@@ -140,7 +140,7 @@ def squad_show(
             }
             for r in rows
         ]
-        click.echo(json.dumps(data, indent=2))
+        echo_json(data)
         return
     table = Table(title=f"Squad{' of ' + _plain(coach) if coach else ''}: riskiest first")
     for column in (

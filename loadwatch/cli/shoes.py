@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 
 import click
@@ -19,6 +18,7 @@ from loadwatch.cli._group import (
     _units,
     athlete_option,
     cli,
+    echo_json,
     json_option,
     local_today,
 )
@@ -103,14 +103,11 @@ def shoes_list(ctx: click.Context, athlete: str, as_json: bool) -> None:
     """
     views = services.list_shoes(_engine(ctx), athlete)
     if as_json:
-        click.echo(
-            json.dumps(
-                [
-                    {**asdict(v), "retired_on": str(v.retired_on) if v.retired_on else None}
-                    for v in views
-                ],
-                indent=2,
-            )
+        echo_json(
+            [
+                {**asdict(v), "retired_on": str(v.retired_on) if v.retired_on else None}
+                for v in views
+            ]
         )
         return
     unit = _units(ctx, athlete)
