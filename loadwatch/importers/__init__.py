@@ -48,7 +48,8 @@ def parse_activity(data: bytes, filename: str) -> tuple[ParsedActivity, ...]:
         One `ParsedActivity` per activity in the file (several for a multisport FIT).
 
     Raises:
-        EmptyActivityError: a zero-byte file, or no usable samples.
+        EmptyActivityError: a zero-byte file, one of only whitespace, byte-order marks or NUL
+            bytes, or no usable samples.
         UnsupportedFileError: neither FIT, GPX nor TCX, or not an activity.
         CorruptFileError: the format was recognised but the file is damaged.
         InputError: hostile XML (entity declarations).

@@ -17,6 +17,7 @@ GPS noise and pauses:
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -264,13 +265,18 @@ _MIN_POSIX_S = datetime(1, 1, 1, tzinfo=UTC).timestamp()
 _MAX_POSIX_S = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC).timestamp()
 
 
+# What NumPy reads exactly as written: anything else (an offset, a negative or five-digit year,
+# a stray character) makes it warn or misread, so it goes through `parse_time`.
+_PLAIN_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,9})?)?Z")
+
+
 def _posix_seconds(texts: list[str | None]) -> np.ndarray:
     """ISO 8601 times to POSIX seconds (NaN where missing or unreadable); naive means UTC.
 
     NumPy reads `NaT`, year 12345 and negative years, none of which is a moment a run happened;
     those become NaN, like any other unreadable time.
     """
-    if texts and all(t is not None and t.endswith("Z") for t in texts):
+    if texts and all(t is not None and _PLAIN_UTC.fullmatch(t) for t in texts):
         # The common case (every exporter writes UTC with a Z): NumPy parses in C.
         try:
             stamps = np.array([t[:-1] for t in texts if t is not None], dtype="datetime64[ms]")

@@ -30,6 +30,8 @@ IMPOSSIBLE_TIMES = [
     "2024-13-40T25:61:00Z",
     "0001-01-01T00:00:00+01:00",  # before year 1 once in UTC
     "9999-12-31T23:59:59-01:00",  # after year 9999 once in UTC
+    "2026-01-01T10:00:00ZZ",  # NumPy warns and reads a time zone it cannot represent
+    "2026-01-01T1000:00Z",
 ]
 IMPOSSIBLE_COORDINATES = [
     ("999", "8.0"),
