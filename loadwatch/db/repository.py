@@ -79,11 +79,15 @@ def athlete_counts(session: Session) -> dict[int, tuple[int, float, datetime | N
     }
 
 
-def existing_hashes(session: Session, hashes: Iterable[str]) -> set[str]:
+def hash_owners(session: Session, hashes: Iterable[str]) -> dict[str, int]:
+    """For the hashes already stored: sha256 -> the athlete id whose original it is."""
     wanted = list(set(hashes))
     if not wanted:
-        return set()
-    return set(session.scalars(select(OriginalFile.sha256).where(OriginalFile.sha256.in_(wanted))))
+        return {}
+    query = select(OriginalFile.sha256, OriginalFile.athlete_id).where(
+        OriginalFile.sha256.in_(wanted)
+    )
+    return dict(session.execute(query).tuples().all())
 
 
 def activity_ids_for_hash(session: Session, sha256: str) -> list[int]:

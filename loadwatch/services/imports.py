@@ -143,7 +143,7 @@ def _import(
 
     try:
         for batch in _batches(sources, BATCH_FILES):
-            jobs, dupes = _prepare(engine, batch, home_tz, default_sport, today)  # reads only
+            jobs, dupes = _prepare(engine, batch, athlete_id, home_tz, default_sport, today)
             if executor is None and len(jobs) >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) > 1:
                 executor = _pool()
             if executor is not None:
@@ -163,28 +163,50 @@ def _import(
 
 
 def _prepare(
-    engine: Engine, batch: list[SourceFile], home_tz: str, default_sport: Sport, today: date
+    engine: Engine,
+    batch: list[SourceFile],
+    athlete_id: int,
+    home_tz: str,
+    default_sport: Sport,
+    today: date,
 ) -> tuple[list[_Job], list[ImportResult]]:
-    """Hash a batch, answer unreadable files and already-stored hashes at once."""
+    """Hash a batch (reads only), answer unreadable, empty and already-stored files at once.
+
+    Messages tell the truth (issues #10, #15): an empty file is empty; a file stored for another
+    athlete says so without showing that athlete's activities; a file given twice in one import
+    names its twin.
+    """
     results: list[ImportResult] = []
     hashed: list[tuple[SourceFile, str]] = []
     for source in batch:
         if source.error is not None or source.data is None:
             message = str(source.error) if source.error else f"{source.name!r} could not be read"
             results.append(ImportResult(source.name, ImportStatus.REJECTED, message))
-            continue
-        hashed.append((source, hashlib.sha256(source.data).hexdigest()))
+        elif not source.data.strip():
+            message = f"{source.name!r} is empty; export the activity again"
+            results.append(ImportResult(source.name, ImportStatus.REJECTED, message))
+        else:
+            hashed.append((source, hashlib.sha256(source.data).hexdigest()))
     with Session(engine) as session:
-        known = repository.existing_hashes(session, (h for _, h in hashed))
+        owners = repository.hash_owners(session, (h for _, h in hashed))
         jobs = []
-        seen: set[str] = set()
+        first_of: dict[str, str] = {}
         for source, sha in hashed:
-            if sha in known or sha in seen:
+            if sha in first_of:
+                message = f"{source.name!r} is the same file as {first_of[sha]!r}; skipped"
+                results.append(ImportResult(source.name, ImportStatus.DUPLICATE, message))
+            elif sha in owners and owners[sha] != athlete_id:
+                message = (
+                    f"{source.name!r} was already imported for another athlete; loadwatch keeps "
+                    "each file once"
+                )
+                results.append(ImportResult(source.name, ImportStatus.DUPLICATE, message))
+            elif sha in owners:
                 ids = repository.activity_ids_for_hash(session, sha)
                 results.append(_duplicate(source.name, ids))
-                continue
-            seen.add(sha)
-            jobs.append(_Job(source, home_tz, default_sport, today, sha))
+            else:
+                first_of[sha] = source.name
+                jobs.append(_Job(source, home_tz, default_sport, today, sha))
     return jobs, results
 
 

@@ -256,3 +256,32 @@ def test_text_from_a_file_is_made_storable_not_refused() -> None:
     assert hints.gear == "Pegasus"
     clean = _worker.sanitize(_parsed(device="Forerunner\x00 955", sub_sport="\x01"))
     assert clean.device == "Forerunner 955" and clean.sub_sport is None
+
+
+def test_messages_tell_the_truth_about_empty_twin_and_foreign_files(engine: Engine) -> None:
+    ((name, data),) = _gpx_files(1)
+    results = services.import_uploads(
+        engine,
+        [("empty.gpx", b""), ("blank.gpx", b" \n"), (name, data), ("copy.gpx", data)],
+        athlete="ana",
+        today=TODAY,
+    )
+    messages = {r.filename: (r.status, r.message) for r in results}
+    assert messages["empty.gpx"] == (
+        ImportStatus.REJECTED,
+        "'empty.gpx' is empty; export the activity again",
+    )
+    assert (
+        messages["blank.gpx"][0] is ImportStatus.REJECTED and "is empty" in messages["blank.gpx"][1]
+    )
+    assert messages["copy.gpx"] == (
+        ImportStatus.DUPLICATE,
+        f"'copy.gpx' is the same file as {name!r}; skipped",
+    )
+    # an empty file later is still "empty", never "imported before"
+    (again,) = services.import_uploads(engine, [("empty2.gpx", b"")], athlete="ana", today=TODAY)
+    assert again.status is ImportStatus.REJECTED and "empty" in again.message
+    (foreign,) = services.import_uploads(engine, [(name, data)], athlete="ben", today=TODAY)
+    assert foreign.status is ImportStatus.DUPLICATE
+    assert "already imported for another athlete" in foreign.message
+    assert "#" not in foreign.message and foreign.activity_id is None  # ana's ids stay hers
