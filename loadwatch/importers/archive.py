@@ -156,6 +156,15 @@ def expand_path(path: Path) -> Iterator[SourceFile]:
             yield from expand_path(child)
         return
     name = str(path)
+    if not path.is_file():  # /dev/zero, a FIFO, a socket: reading would never end (issue #15)
+        yield _rejected(
+            name,
+            InputError(
+                f"{name!r} is not a regular file; give FIT, GPX or TCX files, folders, .gz files "
+                "or zip exports"
+            ),
+        )
+        return
     try:
         size = path.stat().st_size
         with path.open("rb") as handle:
@@ -167,7 +176,10 @@ def expand_path(path: Path) -> Iterator[SourceFile]:
                 yield _rejected(name, _too_large(name, size))
                 return
             handle.seek(0)
-            data = handle.read()
+            data = handle.read(MAX_FILE_BYTES + 1)  # bounded even if the file grows meanwhile
+            if len(data) > MAX_FILE_BYTES:
+                yield _rejected(name, _too_large(name, len(data)))
+                return
     except OSError as exc:
         yield _rejected(name, InputError(f"{name!r} could not be read: {exc.strerror}"))
         return

@@ -274,3 +274,16 @@ def test_a_csv_with_a_nul_or_a_broken_quote_still_imports_the_archive() -> None:
     for text in (STRAVA_HEADER + '1,"x\0",Run,Run,activities/1.fit,\n', 'a,"b\n'):
         items = list(archive.expand_bytes("export.zip", _strava(text.encode())))
         assert [i.data for i in items if i.data is not None] == [FIT, GPX]
+
+
+def test_a_device_file_or_fifo_is_refused_without_reading_it(tmp_path) -> None:
+    import os
+
+    from loadwatch.importers.archive import expand_path
+
+    fifo = tmp_path / "pipe.fit"
+    os.mkfifo(fifo)
+    for path in (Path("/dev/zero"), fifo):
+        (source,) = list(expand_path(path))
+        assert source.data is None
+        assert "is not a regular file" in str(source.error)
