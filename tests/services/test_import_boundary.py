@@ -285,3 +285,18 @@ def test_messages_tell_the_truth_about_empty_twin_and_foreign_files(engine: Engi
     assert foreign.status is ImportStatus.DUPLICATE
     assert "already imported for another athlete" in foreign.message
     assert "#" not in foreign.message and foreign.activity_id is None  # ana's ids stay hers
+
+
+def test_a_tcx_with_a_nan_lap_time_is_imported_or_rejected_never_imported_before(
+    engine: Engine,
+) -> None:
+    from tests.importers.test_xml_properties import _tcx
+
+    stamps = [(START + timedelta(seconds=10 * i)).strftime("%Y-%m-%dT%H:%M:%SZ") for i in range(60)]
+    rows = [(47.0 + i * 1e-4, 8.0, 400.0, stamp, 150) for i, stamp in enumerate(stamps)]
+    (result,) = services.import_uploads(
+        engine, [("nan-lap.tcx", _tcx(rows, "NaN"))], athlete="ana", today=TODAY
+    )
+    assert result.status is ImportStatus.IMPORTED, result.message
+    (row,) = services.list_activities(engine, "ana")
+    assert row.duration_s == pytest.approx(590)  # the trackpoints' span, not NaN
