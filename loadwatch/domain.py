@@ -19,6 +19,17 @@ class Sport(StrEnum):
     STRENGTH = "strength"
     CROSS_TRAINING = "cross_training"  # elliptical, rowing, pool running, ...
     OTHER = "other"
+    UNKNOWN = "unknown"  # the file did not say and the evidence does not tell (issue #10)
+
+
+class SportSource(StrEnum):
+    """How an activity's sport was known (issue #10), strongest first in a merge."""
+
+    USER = "user"  # set by the runner: survives reimport and merges
+    DECLARED = "declared"  # the file says: FIT sport/sub-sport, GPX <type>, TCX Sport
+    EXPORT = "export"  # the export archive says (Strava activities.csv "Activity Type")
+    INFERRED = "inferred"  # from the evidence: speed, positions, pool lengths, sensors
+    DEFAULT = "default"  # the athlete's default sport, a last resort for consistent evidence
 
 
 #: Sports that count as low-impact cross-training days already done (RULES.md R7).
@@ -85,6 +96,12 @@ class ParsedActivity:
     start_lon: float | None = None
     skipped_records: int = 0
     has_sport: bool = True  # False when the file did not say (GPX without <type>)
+    # issue #10: provenance and evidence for merging records of one activity field by field
+    sport_source: SportSource = SportSource.DECLARED
+    is_device_file: bool = False  # the recording device's own file (a watch FIT), not an export
+    has_samples: bool = False  # per-second records behind HR/cadence, not only a summary
+    is_virtual: bool = False  # a virtual ride/run (Zwift...): its coordinates are not on Earth
+    effort_rpe: float | None = None  # the watch's or the export's own effort rating, 0-10
 
 
 @dataclass(frozen=True, slots=True)
