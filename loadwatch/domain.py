@@ -155,6 +155,7 @@ class ActivityRow:
     source_file: str
     shoe: str | None = None
     name: str | None = None
+    sport_source: SportSource = SportSource.DECLARED  # how the sport was known (issue #10)
 
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

@@ -67,3 +67,36 @@ def test_activity_names_migration_backfills_what_the_app_would_name_them(engine:
 def test_suite_runs_on_the_configured_backend(engine: Engine) -> None:
     expected = "postgresql" if os.environ.get(PG_URL_ENV) else "sqlite"
     assert engine.dialect.name == expected
+
+
+SOURCES_REVISION = "8285878f3e15"  # activity_sources and activities.sport_source (issue #10)
+
+
+def test_activity_sources_migration_backfills_one_source_per_activity_and_goes_back(
+    engine: Engine,
+) -> None:
+    services.import_paths(engine, [DATA / "fit", DATA / "gpx"], athlete="ana")
+    before = services.list_activities(engine, "ana")
+    downgrade(engine, f"{SOURCES_REVISION}-1")  # existing rows without sources
+    assert "activity_sources" not in inspect(engine).get_table_names()
+    assert _count(engine) == len(before)
+    migrate(engine)  # the upgrade back-fills one source per activity
+    with engine.connect() as connection:
+        sources = connection.execute(
+            text(
+                "SELECT a.id, s.sha256, s.session_index, a.source_sha256, a.session_index, "
+                "s.sport_source, a.sport_source "
+                "FROM activities a JOIN activity_sources s ON s.activity_id = a.id"
+            )
+        ).all()
+    assert len(sources) == len(before)
+    for _, sha, index, primary_sha, primary_index, source_kind, sport_kind in sources:
+        assert (sha, index) == (primary_sha, primary_index)
+        assert source_kind == sport_kind == "declared"
+    after = services.list_activities(engine, "ana")
+    assert [(r.id, r.sport, r.distance_m) for r in after] == [
+        (r.id, r.sport, r.distance_m) for r in before
+    ]
+    summary = services.reimport(engine)  # re-derived from the back-filled sources' files
+    assert summary.failed == [] and summary.updated == len(before)
+    assert {r.id for r in services.list_activities(engine, "ana")} == {r.id for r in before}

@@ -119,15 +119,19 @@ class Shoe(Base):
 
 
 class Activity(Base):
+    """One real activity: its fields are merged from its `ActivitySource` rows (issue #10).
+
+    `source_sha256`, `session_index`, `source_file` and `source_format` name the primary source
+    (see services/activities.py); every source is in `activity_sources`.
+    """
+
     __tablename__ = "activities"
-    __table_args__ = (
-        UniqueConstraint("source_sha256", "session_index"),
-        Index("ix_activities_athlete_started", "athlete_id", "started_at"),
-    )
+    __table_args__ = (Index("ix_activities_athlete_started", "athlete_id", "started_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
     sport: Mapped[str] = mapped_column(String(32))
+    sport_source: Mapped[str] = mapped_column(String(16), server_default="declared")
     sub_sport: Mapped[str | None] = mapped_column(String(64))
     name: Mapped[str | None] = mapped_column(String(200))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -147,6 +151,44 @@ class Activity(Base):
     shoe_id: Mapped[int | None] = mapped_column(ForeignKey("shoes.id", ondelete="SET NULL"))
     effort_rpe: Mapped[float | None] = mapped_column(Float)
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ActivitySource(Base):
+    """One file session that makes up an activity, with what that file said (issue #10).
+
+    Every activity has one or more; the activity's own fields are recomputed from all of them.
+    `utc_offset_s` is the file's own local offset (None when it has none), `resolved_offset_s`
+    the offset the import derived for it (file, position or home zone).
+    """
+
+    __tablename__ = "activity_sources"
+    __table_args__ = (UniqueConstraint("sha256", "session_index"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activities.id", ondelete="CASCADE"), index=True
+    )
+    sha256: Mapped[str] = mapped_column(ForeignKey("original_files.sha256", ondelete="CASCADE"))
+    session_index: Mapped[int] = mapped_column(Integer)
+    sport: Mapped[str] = mapped_column(String(32))
+    sport_source: Mapped[str] = mapped_column(String(16))
+    sub_sport: Mapped[str | None] = mapped_column(String(64))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    utc_offset_s: Mapped[int | None] = mapped_column(Integer)
+    resolved_offset_s: Mapped[int] = mapped_column(Integer)
+    distance_m: Mapped[float] = mapped_column(Float)
+    duration_s: Mapped[float] = mapped_column(Float)
+    moving_s: Mapped[float] = mapped_column(Float)
+    ascent_m: Mapped[float | None] = mapped_column(Float)
+    descent_m: Mapped[float | None] = mapped_column(Float)
+    avg_hr_bpm: Mapped[float | None] = mapped_column(Float)
+    avg_cadence_spm: Mapped[float | None] = mapped_column(Float)
+    device: Mapped[str | None] = mapped_column(String(200))
+    source_format: Mapped[str] = mapped_column(String(8))
+    is_device_file: Mapped[bool] = mapped_column(Boolean)
+    has_samples: Mapped[bool] = mapped_column(Boolean)
+    is_virtual: Mapped[bool] = mapped_column(Boolean)
+    effort_rpe: Mapped[float | None] = mapped_column(Float)
 
 
 class PainEntry(Base):

@@ -10,6 +10,15 @@ from loadwatch.report import Headline, Report, report_json
 from loadwatch.rules.thresholds import Thresholds, ThresholdSpec
 from loadwatch.services._common import configure_logging, today
 from loadwatch.services._worker import check_plausible, utc_offset_s
+from loadwatch.services.activities import (
+    ActivityDetail,
+    SourceView,
+    activity_detail,
+    delete_activity,
+    move_activity,
+    set_sport,
+    split_source,
+)
 from loadwatch.services.athletes import (
     DEFAULT_ATHLETE,
     AthleteSettings,
@@ -60,6 +69,7 @@ __all__ = [
     "PAIN_LOCATION_SLUGS",
     "PARALLEL_MIN_FILES",
     "WEEKDAYS",
+    "ActivityDetail",
     "AthleteSettings",
     "AthleteSummary",
     "Headline",
@@ -68,9 +78,11 @@ __all__ = [
     "ReimportSummary",
     "Report",
     "ShoeView",
+    "SourceView",
     "SquadRow",
     "ThresholdSpec",
     "Thresholds",
+    "activity_detail",
     "add_shoe",
     "add_to_squad",
     "assign_shoe",
@@ -80,6 +92,7 @@ __all__ = [
     "citation",
     "configure_logging",
     "count_summary",
+    "delete_activity",
     "delete_pain",
     "edit_pain",
     "import_paths",
@@ -93,6 +106,7 @@ __all__ = [
     "local_day",
     "log_morning_pain",
     "log_pain",
+    "move_activity",
     "open_database",
     "pain_location",
     "reimport",
@@ -101,6 +115,8 @@ __all__ = [
     "retire_shoe",
     "rule_title",
     "set_default_shoe",
+    "set_sport",
+    "split_source",
     "squad_overview",
     "threshold_specs",
     "today",

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from timezonefinder import TimezoneFinder
 
-from loadwatch.domain import ParsedActivity, SourceHints, Sport
+from loadwatch.domain import ParsedActivity, SourceHints, Sport, SportSource
 from loadwatch.errors import CorruptFileError, ImplausibleValueError, InputError
 from loadwatch.importers import parse_activity
 from loadwatch.importers.archive import SourceFile
@@ -251,16 +251,42 @@ def _parse_batch(jobs: list[_Job]) -> list[_Parsed]:
     return [_parse_job(job) for job in jobs]
 
 
+# Average moving speeds (m/s) a silent file needs before it takes the athlete's default sport
+# (issue #10): what someone doing that sport can average, generously. A default sport without a
+# range (strength, cross-training, other) is taken only by a file that moved no distance.
+DEFAULT_SPORT_SPEED_M_PER_S: dict[Sport, tuple[float, float]] = {
+    Sport.RUN: (1.5, 6.5),  # a walk-run shuffle to beyond marathon world-record pace (5.7 m/s)
+    Sport.WALK: (0.2, 4.5),  # a stroll to race walking (under 4.5 m/s, as in SANITY)
+    Sport.HIKE: (0.05, 3.0),  # steep climbs to a fast descent
+    Sport.RIDE: (2.0, 25.0),
+    Sport.SWIM: (0.2, 2.5),  # faster than any swimmer over distance
+}
+
+
 def _with_hint(parsed: ParsedActivity, hints: SourceHints, default_sport: Sport) -> ParsedActivity:
-    """Apply an export's activity type, or the athlete's default sport when the file is silent."""
-    if hints.sport is not None:
-        return replace(parsed, sport=hints.sport, has_sport=True)
-    if not parsed.has_sport:
-        moving_s = parsed.moving_s or parsed.duration_s
-        too_fast = moving_s > 0 and parsed.distance_m / moving_s > MAX_RUN_SPEED_M_PER_S
-        # A silent file too fast to be a run (a drive, a ride) is not forced into the run log.
-        return replace(parsed, sport=Sport.OTHER if too_fast else default_sport)
-    return parsed
+    """Apply an export's activity type (sport source EXPORT); a file that does not say its sport
+    (or says one we do not know) takes the athlete's default sport (DEFAULT) only when its
+    evidence is consistent with it, else stays UNKNOWN: stored, never counted as a run."""
+    if hints.sport is not None and hints.sport is not Sport.UNKNOWN:
+        return replace(parsed, sport=hints.sport, has_sport=True, sport_source=SportSource.EXPORT)
+    silent = parsed.sport is Sport.UNKNOWN or (
+        not parsed.has_sport and parsed.sport_source is not SportSource.INFERRED
+    )
+    if not silent:
+        return parsed
+    if _consistent_with(default_sport, parsed):
+        return replace(parsed, sport=default_sport, sport_source=SportSource.DEFAULT)
+    return replace(parsed, sport=Sport.UNKNOWN, sport_source=SportSource.INFERRED)
+
+
+def _consistent_with(sport: Sport, parsed: ParsedActivity) -> bool:
+    moving_s = parsed.moving_s or parsed.duration_s
+    if sport not in DEFAULT_SPORT_SPEED_M_PER_S:
+        return parsed.distance_m <= 0
+    if parsed.distance_m <= 0 or moving_s <= 0:
+        return False
+    low, high = DEFAULT_SPORT_SPEED_M_PER_S[sport]
+    return low <= parsed.distance_m / moving_s <= high
 
 
 def _pool() -> ProcessPoolExecutor:

@@ -1,6 +1,6 @@
-"""Importing activity files: archives in, one result per file out. The whole "same run from
-two sources" policy lives here: `repository.same_activity_candidates` finds the matches,
-`_richness` and `_store_file` decide which record wins."""
+"""Importing activity files: archives in, one result per file out. Each file session becomes a
+source of an activity: `repository.same_activity_candidates` finds the activity it is another
+recording of, and services/activities.py merges the activity's fields from all its sources."""
 
 from __future__ import annotations
 
@@ -20,12 +20,10 @@ from sqlalchemy.orm import Session
 
 from loadwatch.db import repository
 from loadwatch.db.engine import writer
-from loadwatch.db.models import Activity, Athlete, Shoe
+from loadwatch.db.models import Activity, ActivitySource, Athlete, Shoe
 from loadwatch.domain import (
     ImportResult,
     ImportStatus,
-    ParsedActivity,
-    SourceFormat,
     SourceHints,
     Sport,
 )
@@ -44,6 +42,7 @@ from loadwatch.services._worker import (
     log,
     unexpected_error,
 )
+from loadwatch.services.activities import attach, recompute
 from loadwatch.services.athletes import DEFAULT_ATHLETE, shoe_window_m
 
 BATCH_FILES = 64  # files parsed and committed together (one SAVEPOINT each); bounds memory
@@ -220,16 +219,6 @@ def _duplicate(name: str, activity_ids: list[int]) -> ImportResult:
     )
 
 
-_FORMAT_RANK = {SourceFormat.FIT: 2, SourceFormat.TCX: 1, SourceFormat.GPX: 0}
-
-
-def _richness(record: ParsedActivity | Activity) -> tuple[int, int]:
-    """Which of two records of one run to keep: more signals first, then FIT over TCX over GPX."""
-    signals = [record.avg_hr_bpm, record.avg_cadence_spm, record.ascent_m]
-    count = sum(value is not None for value in signals) + int(record.distance_m > 0)
-    return count, _FORMAT_RANK[SourceFormat(record.source_format)]
-
-
 def _guarded(name: str, expand: Callable[[], Iterable[SourceFile]]) -> Iterator[SourceFile]:
     """The per-input boundary of archive reading: an exception no check foresaw ends only this
     input (reported as one rejection), never the import (issue #15)."""
@@ -301,17 +290,15 @@ def _store_batch(
 def _store_file(
     session: Session, athlete_id: int, default_shoe: Shoe | None, parsed_file: _Parsed
 ) -> list[ImportResult]:
-    """Store one file's original, then merge or insert each of its activities.
-
-    Long: the whole same-activity policy in one place; issue #10 replaces the wholesale merge
-    with a field-by-field one, which will split it.
-    """
+    """Store one file's original, then each of its sessions as a source: of the activity it is
+    another recording of (merged field by field), or of a new activity."""
     hints = parsed_file.hints
+    name = stored_name(parsed_file.name)
     repository.add_original(
         session,
         athlete_id,
         parsed_file.sha256,
-        stored_name(parsed_file.name),
+        name,
         parsed_file.size_bytes,
         parsed_file.content_zlib,
         hints.sport.value if hints.sport else None,
@@ -321,57 +308,33 @@ def _store_file(
     session.flush()
     results = []
     for index, (parsed, offset) in enumerate(parsed_file.activities):
-        same = repository.same_activity_candidates(
-            session, athlete_id, parsed, parsed.sport, offset
-        )
-        if same:
-            existing = same[0]
-            if _richness(parsed) > _richness(existing):
-                old_file = existing.source_file
-                repository.apply_parsed(existing, parsed, parsed.sport, offset, hints.name)
-                existing.source_file = stored_name(parsed_file.name)
-                existing.source_sha256 = parsed_file.sha256
-                existing.session_index = index
+        source = ActivitySource(sha256=parsed_file.sha256, session_index=index)
+        repository.apply_parsed(source, parsed, offset)
+        activity, previous = attach(session, athlete_id, source, name, hints.name)
+        if activity.sport == Sport.RUN.value and activity.shoe_id is None:
+            activity.shoe_id = _shoe_for(session, athlete_id, hints, default_shoe)
+        session.flush()
+        status, message = ImportStatus.IMPORTED, ""
+        if previous is not None:
+            status = ImportStatus.MERGED
+            how = f"`loadwatch activities --id {activity.id}` shows what each file gave"
+            if activity.source_sha256 == parsed_file.sha256:
                 message = (
-                    f"{parsed_file.name!r} is the same run as activity #{existing.id} "
-                    f"(from {old_file!r}); kept this richer "
-                    f"{parsed.source_format.value.upper()} record"
+                    f"{parsed_file.name!r} is the same activity as #{activity.id} (from "
+                    f"{previous!r}); kept this richer {parsed.source_format.value.upper()} "
+                    f"record as its primary source and merged the files field by field ({how})"
                 )
             else:
                 message = (
-                    f"{parsed_file.name!r} is the same run as activity #{existing.id} "
-                    f"(from {existing.source_file!r}), which has as much data or more; "
-                    "kept that one"
+                    f"{parsed_file.name!r} is the same activity as #{activity.id} (from "
+                    f"{activity.source_file!r}), which has as much data or more; kept that one "
+                    f"as its primary source and merged the files field by field ({how})"
                 )
-            results.append(
-                ImportResult(
-                    parsed_file.name,
-                    ImportStatus.MERGED,
-                    message,
-                    existing.id,
-                    parsed.sport,
-                    parsed.started_at,
-                    parsed.distance_m,
-                )
-            )
-            continue
-        activity = Activity(
-            athlete_id=athlete_id,
-            source_file=stored_name(parsed_file.name),
-            source_sha256=parsed_file.sha256,
-            session_index=index,
-            imported_at=repository.now_utc(),
-        )
-        repository.apply_parsed(activity, parsed, parsed.sport, offset, hints.name)
-        if parsed.sport is Sport.RUN:
-            activity.shoe_id = _shoe_for(session, athlete_id, hints, default_shoe)
-        session.add(activity)
-        session.flush()
         results.append(
             ImportResult(
                 parsed_file.name,
-                ImportStatus.IMPORTED,
-                "",
+                status,
+                message,
                 activity.id,
                 parsed.sport,
                 parsed.started_at,
@@ -403,12 +366,16 @@ class ReimportSummary:
 
 
 def reimport(engine: Engine, today: date | None = None) -> ReimportSummary:
-    """Re-derive every activity from its stored original file (after an importer fix).
+    """Re-derive every activity from its stored original files (after an importer fix).
 
-    Activities keep their ids, shoes and pain links; only the derived fields change.
+    Each source is read again from its file, then each activity touched is merged again from
+    all its sources. Activities keep their ids, shoes, pain links and a sport the runner set.
+    A stored file no activity is made of (the losing file of a merge made before issue #10)
+    is attached as a source the way an import would.
     """
     today = today or _today()
-    files = updated = 0
+    files = 0
+    touched: set[int] = set()
     failed: list[str] = []
     with Session(writer(engine)) as session, session.begin():
         for original in repository.originals(session):
@@ -429,12 +396,26 @@ def reimport(engine: Engine, today: date | None = None) -> ReimportSummary:
             if result.error is not None:
                 failed.append(str(result.error))
                 continue
-            for activity in repository.activities_for_hash(session, original.sha256):
-                if activity.session_index < len(result.activities):
-                    parsed, offset = result.activities[activity.session_index]
-                    repository.apply_parsed(activity, parsed, parsed.sport, offset, hints.name)
-                    updated += 1
-    return ReimportSummary(files, updated, failed)
+            rows = repository.sources_for_hash(session, original.sha256)
+            if not rows:
+                for index, (parsed, offset) in enumerate(result.activities):
+                    row = ActivitySource(sha256=original.sha256, session_index=index)
+                    repository.apply_parsed(row, parsed, offset)
+                    activity, _ = attach(
+                        session, original.athlete_id, row, original.filename, hints.name
+                    )
+                    touched.add(activity.id)
+                continue
+            for row in rows:
+                if row.session_index < len(result.activities):
+                    parsed, offset = result.activities[row.session_index]
+                    repository.apply_parsed(row, parsed, offset)
+                    touched.add(row.activity_id)
+        for activity_id in sorted(touched):
+            stored = session.get(Activity, activity_id)
+            if stored is not None:  # not joined into another one meanwhile
+                recompute(session, stored)
+    return ReimportSummary(files, len(touched), failed)
 
 
 def count_summary(results: Sequence[ImportResult]) -> dict[ImportStatus, int]:

@@ -96,11 +96,21 @@ def test_two_gpx_runs_exactly_twelve_hours_apart_are_two_runs(engine: Engine) ->
     assert [r.status for r in results] == [ImportStatus.IMPORTED, ImportStatus.IMPORTED]
 
 
-def test_different_duration_is_a_different_run(engine: Engine) -> None:
+def test_a_shorter_recording_inside_a_longer_one_is_the_same_activity(engine: Engine) -> None:
+    # Issue #10: one athlete cannot do two activities at once; before it, a different duration
+    # made a different run.
     _upload(engine, ("a.gpx", gpx_bytes(make_track(START, 6000, 320, seed=14, interval_s=5))))
     (result,) = _upload(
         engine, ("b.gpx", gpx_bytes(make_track(START, 9000, 320, seed=14, interval_s=5)))
     )
+    assert result.status is ImportStatus.MERGED
+
+
+def test_a_run_starting_as_another_ends_is_a_different_run(engine: Engine) -> None:
+    first = make_track(START, 6000, 320, seed=14, interval_s=5)  # 32 minutes
+    _upload(engine, ("a.gpx", gpx_bytes(first)))
+    second = make_track(START + timedelta(minutes=25), 6000, 320, seed=15, interval_s=5)
+    (result,) = _upload(engine, ("b.gpx", gpx_bytes(second)))
     assert result.status is ImportStatus.IMPORTED
 
 

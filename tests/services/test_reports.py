@@ -49,7 +49,10 @@ def test_runpandas_season_weekly_totals_equal_the_sum_of_runs(
     rows = services.list_activities(engine, "runner")
     last = max((r.started_at + timedelta(seconds=r.utc_offset_s)).date() for r in rows)
     report = services.report(engine, "runner", last, today=date(2026, 11, 21))
-    assert report.weekly["run_distance_m"].sum() == pytest.approx(sum(r.distance_m for r in rows))
+    runs = [r for r in rows if r.sport.value == "run"]
+    # One file (22 km at 9.3 m/s) is too fast to take the default sport, run (issue #10).
+    assert len(runs) == len(rows) - 1
+    assert report.weekly["run_distance_m"].sum() == pytest.approx(sum(r.distance_m for r in runs))
     assert sum(r.distance_m for r in rows) == pytest.approx(490_000, rel=0.05)
     # Offsets come from each start point: Sao Paulo time (UTC-3), except one run on
     # Fernando de Noronha (UTC-2) on 7 October 2020.
