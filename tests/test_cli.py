@@ -449,3 +449,61 @@ def test_the_cli_writes_its_log_in_the_log_directory(run, tmp_path, monkeypatch)
     result = run("athletes")
     assert result.exit_code == 0
     assert (tmp_path / "logs" / "loadwatch.log").exists()
+
+
+def _ride_files(tmp_path: Path) -> tuple[Path, Path]:
+    from datetime import UTC, datetime
+
+    from loadwatch.synth import fit_bytes, gpx_bytes, make_track
+
+    track = make_track(datetime(2026, 3, 1, 7, tzinfo=UTC), 30_000, 120, seed=41, sport="ride")
+    fit, gpx = tmp_path / "ride.fit", tmp_path / "ride.gpx"
+    fit.write_bytes(fit_bytes([track], utc_offset_s=3600))
+    gpx.write_bytes(gpx_bytes(track, activity_type=None))
+    return fit, gpx
+
+
+def test_activities_id_shows_the_sources_and_what_each_gave(run, tmp_path: Path) -> None:
+    fit, gpx = _ride_files(tmp_path)
+    run("import", str(fit), "--athlete", "ana")
+    merged = json.loads(run("import", str(gpx), "--athlete", "ana", "--json").output)
+    assert merged[0]["status"] == "merged"
+    (row,) = json.loads(run("activities", "--json").output)
+    assert (row["sport"], row["sport_source"]) == ("ride", "declared")
+    shown = run("activities", "--id", str(row["id"]))
+    assert shown.exit_code == 0, shown.output
+    assert "2 source(s)" in shown.output and "ride.gpx" in shown.output
+    assert "sport: ride (declared)" in shown.output and "UTC+01:00" in shown.output
+    data = json.loads(run("activities", "--id", str(row["id"]), "--json").output)
+    assert [s["source_format"] for s in data["sources"]] == ["fit", "gpx"]
+    assert "local offset" in data["sources"][0]["contributed"]
+    missing = run("activities", "--id", "999")
+    assert missing.exit_code == 1 and "Error: no activity with id 999" in missing.output
+
+
+def test_activities_split_set_sport_delete_and_move(run, db_url: str, tmp_path: Path) -> None:
+    fit, gpx = _ride_files(tmp_path)
+    run("import", str(fit), str(gpx), "--athlete", "ana")
+    (row,) = json.loads(run("activities", "--json").output)
+    split = run("activities", "split", str(row["id"]), "--source", "ride.gpx")
+    assert split.exit_code == 0, split.output
+    assert f"Moved 'ride.gpx' out of activity #{row['id']}" in split.output
+    rows = json.loads(run("activities", "--json").output)
+    assert len(rows) == 2
+    new_id = next(r["id"] for r in rows if r["id"] != row["id"])
+    fixed = run("activities", "set-sport", str(new_id), "ride")
+    assert fixed.exit_code == 0 and "is now a ride (set by you)" in fixed.output
+    assert "Re-read 2 stored files" in run("reimport").output
+    rows = {r["id"]: r for r in json.loads(run("activities", "--json").output)}
+    assert (rows[new_id]["sport"], rows[new_id]["sport_source"]) == ("ride", "user")
+    refused = CliRunner().invoke(cli, ["--db", db_url, "activities", "delete", str(new_id)], "n\n")
+    assert refused.exit_code == 1 and "Delete activity" in refused.output
+    assert len(json.loads(run("activities", "--json").output)) == 2
+    deleted = run("activities", "delete", str(new_id), "--yes")
+    assert deleted.exit_code == 0 and f"Deleted activity #{new_id}." in deleted.output
+    run("import", str(DATA / "gpx/run-10k-hilly.gpx"), "--athlete", "bo")
+    moved = run("activities", "move", str(row["id"]), "--athlete", "bo")
+    assert moved.exit_code == 0 and "to bo" in moved.output
+    assert [r["athlete"] for r in json.loads(run("activities", "--json").output)] == ["bo", "bo"]
+    bad = run("activities", "set-sport", str(row["id"]), "curling")
+    assert bad.exit_code == 1 and "Error: sport must be one of" in bad.output
