@@ -55,6 +55,12 @@ class NotFoundError(LoadwatchError):
     """Unknown athlete, shoe or run id."""
 
 
+class DatabaseError(LoadwatchError):
+    """The database cannot be opened: a bad URL or path, a folder that does not exist, a file
+    that is not a database, an unreachable server or a missing driver. The message is one line
+    and never holds the URL's password."""
+
+
 def _implausible(message: str, field: str, value: float, limit: float) -> ImplausibleValueError:
     return ImplausibleValueError(message, field=field, value=value, limit=limit)
 

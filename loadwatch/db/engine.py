@@ -1,4 +1,10 @@
-"""Engine creation (SQLite pragmas, default location) and running the Alembic migrations."""
+"""Engine creation (SQLite pragmas, default location) and running the Alembic migrations.
+
+What the user gives as `--db` or `$LOADWATCH_DB_URL` is checked here (issue #10): a plain path
+means a SQLite file, and a database that cannot be opened is one `DatabaseError` line (a
+folder that does not exist, a file that is not a database, an unreachable server, a missing
+driver), never a traceback and never a new empty database somewhere unexpected.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +16,23 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from platformdirs import user_data_dir
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
+from loadwatch.errors import DatabaseError
 
 DB_URL_ENV = "LOADWATCH_DB_URL"
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 _migrate_lock = threading.Lock()
+SQLITE_HEADER = b"SQLite format 3\x00"
+CONNECT_TIMEOUT_S = 10  # a server that does not answer is an error after this, not a hang
+# The driver modules a URL may need and what to install for each.
+_DRIVER_PACKAGES = {
+    "psycopg": "pip install 'loadwatch[postgres]' (psycopg 3)",
+    "psycopg2": "pip install psycopg2-binary, or use postgresql+psycopg:// with "
+    "pip install 'loadwatch[postgres]'",
+}
 
 
 def default_url() -> str:
@@ -26,6 +43,78 @@ def default_url() -> str:
     folder = Path(user_data_dir("loadwatch", appauthor=False))
     folder.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{folder / 'loadwatch.db'}"
+
+
+def database_url(value: str) -> str:
+    """The URL for what the user gave: a URL as it is, a plain path as a SQLite file.
+
+    `runs.db`, `~/runs.db` and `/data/runs.db` are SQLite files (`~` expanded, relative paths
+    made absolute); `sqlite:///~/runs.db` expands `~` too. Anything with `://` is a URL.
+    """
+    text = value.strip()
+    if "://" not in text:
+        return f"sqlite:///{Path(text).expanduser().absolute()}"
+    if text.startswith("sqlite:///~"):
+        return f"sqlite:///{Path(text.removeprefix('sqlite:///')).expanduser()}"
+    return text
+
+
+def _parse(url: str) -> URL:
+    try:
+        return make_url(url)
+    except ArgumentError:
+        raise DatabaseError(
+            f"{url!r} is neither a file path nor a database URL; give a path such as "
+            "~/runs.db or a URL such as postgresql+psycopg://user@host/loadwatch"
+        ) from None
+
+
+def _shown(url: URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+def check_sqlite_file(database: str) -> None:
+    """Refuse a SQLite path that would fail or surprise: a folder that does not exist (it is
+    not created: a typo must not leave an empty database somewhere), a folder given as the
+    file, or a file that is not a SQLite database. A file that does not exist yet in an
+    existing folder is fine: SQLite creates it.
+
+    Raises:
+        DatabaseError: naming the path and what to do.
+    """
+    path = Path(database)
+    if path.is_dir():
+        raise DatabaseError(
+            f"{str(path)!r} is a folder, not a database file; give a file path such as "
+            f"{str(path / 'loadwatch.db')!r}"
+        )
+    if not path.parent.is_dir():
+        raise DatabaseError(
+            f"the folder {str(path.parent)!r} for the database {path.name!r} does not exist; "
+            "create it first or give another path"
+        )
+    if not path.exists():
+        return
+    try:
+        with path.open("rb") as file:
+            header = file.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise DatabaseError(f"cannot read the database file {str(path)!r}: {exc.strerror}") from exc
+    if header and header != SQLITE_HEADER:  # an empty file is an empty SQLite database
+        raise DatabaseError(
+            f"{str(path)!r} is not a SQLite database; give a loadwatch database file or a "
+            "new file name"
+        )
+
+
+def _missing_driver(url: URL, exc: ImportError) -> DatabaseError:
+    module = (exc.name or "").split(".")[0]
+    install = _DRIVER_PACKAGES.get(module, f"pip install {module}" if module else "")
+    hint = f"; install it with: {install}" if install else ""
+    return DatabaseError(
+        f"the database driver for {url.drivername}:// is not installed "
+        f"(no module named {module!r}){hint}"
+    )
 
 
 WRITE_OPTION = "loadwatch_write"
@@ -56,18 +145,63 @@ def writer(engine: Engine) -> Engine:
 
 
 def make_engine(url: str | None = None) -> Engine:
-    """Create an engine for `url` (default: `default_url()`); SQLite gets WAL and foreign keys."""
-    url = url or default_url()
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        database = parsed.database
-        if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 60})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    """Create an engine for `url` (default: `default_url()`); SQLite gets WAL and foreign keys.
+
+    `url` may be a plain path (a SQLite file, see `database_url`). Nothing is connected yet:
+    `migrate` (or `check_connection`) reports a database that cannot be reached.
+
+    Raises:
+        DatabaseError: not a URL, an unknown database type, a missing driver, or a SQLite path
+            in a folder that does not exist or to a file that is not a database.
+    """
+    parsed = _parse(database_url(url or default_url()))
+    backend = parsed.get_backend_name()
+    if backend == "postgresql" and parsed.drivername == "postgresql":
+        # SQLAlchemy's default PostgreSQL driver is psycopg2; loadwatch installs psycopg 3.
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    try:
+        if backend == "sqlite":
+            database = parsed.database
+            if database and database != ":memory:" and not database.startswith("file:"):
+                check_sqlite_file(database)
+            engine = create_engine(parsed, connect_args={"timeout": 60})
+            event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "begin", _sqlite_begin)
+            return engine
+        connect_args: dict[str, Any] = {}
+        if backend == "postgresql" and "connect_timeout" not in parsed.query:
+            connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
+        return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
+    except NoSuchModuleError:
+        raise DatabaseError(
+            f"unknown database type {parsed.drivername!r} in {_shown(parsed)!r}; use a file "
+            "path, sqlite:///PATH or postgresql+psycopg://user@host/database"
+        ) from None
+    except ImportError as exc:
+        raise _missing_driver(parsed, exc) from exc
+
+
+def check_connection(engine: Engine) -> None:
+    """Connect once, so a database that cannot be opened is one clear error.
+
+    Raises:
+        DatabaseError: the server is unreachable or refuses the login, the database does not
+            exist, or the SQLite file cannot be opened or is not a database; the driver's
+            error is `__cause__`.
+    """
+    try:
+        with engine.connect():
+            pass
+    except DBAPIError as exc:
+        lines = [line.strip() for line in str(exc.orig).splitlines() if line.strip()]
+        reason = lines[0] if lines else type(exc.orig).__name__  # psycopg adds a hint line
+        where = _shown(engine.url)
+        if engine.url.get_backend_name() == "sqlite":
+            raise DatabaseError(f"cannot open the SQLite database {where!r}: {reason}") from exc
+        raise DatabaseError(
+            f"cannot connect to the database {where!r}: {reason}; check that the server is "
+            "running and that the URL is right"
+        ) from exc
 
 
 def migrations_dir() -> Path:
@@ -84,7 +218,12 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:
-    """Upgrade the database to `revision`; a no-op when it is there already."""
+    """Upgrade the database to `revision`; a no-op when it is there already.
+
+    Raises:
+        DatabaseError: the database cannot be opened (`check_connection`).
+    """
+    check_connection(engine)
     with _migrate_lock:
         command.upgrade(alembic_config(engine), revision)
 

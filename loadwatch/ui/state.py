@@ -9,6 +9,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from loadwatch import services
+from loadwatch.errors import DatabaseError
 
 ATHLETE_KEY = "athlete_picker.selected"
 
@@ -20,8 +21,16 @@ def _engine_for(url: str | None) -> Engine:
 
 
 def get_engine() -> Engine:
-    """The engine for $LOADWATCH_DB_URL (or the default SQLite file), migrated on first use."""
-    return _engine_for(os.environ.get("LOADWATCH_DB_URL"))
+    """The engine for $LOADWATCH_DB_URL (or the default SQLite file), migrated on first use.
+
+    A database that cannot be opened (a folder that does not exist, a file that is not a
+    database, an unreachable server, a missing driver) is one `st.error` line and the page
+    stops, as the CLI prints one `Error:` line (issue #10)."""
+    try:
+        return _engine_for(os.environ.get("LOADWATCH_DB_URL"))
+    except DatabaseError as exc:
+        st.error(str(exc), icon=":material/database:")
+        st.stop()
 
 
 def today() -> date:
