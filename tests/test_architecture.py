@@ -61,7 +61,8 @@ ALLOWED: dict[str, Layer] = {
         (*_PURE, "loadwatch.load", "loadwatch.rules", "loadwatch.report"), ("pandas", "numpy")
     ),
     "loadwatch.services": Layer(
-        _ALL_BUT_FRONT_ENDS, ("sqlalchemy", "pandas", "numpy", "timezonefinder", "platformdirs")
+        _ALL_BUT_FRONT_ENDS,
+        ("sqlalchemy", "pandas", "numpy", "timezonefinder", "platformdirs", "tzlocal"),
     ),
     "loadwatch.auth": Layer(_ALL_BUT_FRONT_ENDS, ("sqlalchemy",)),
     # Demo and test data generators: synth writes FIT checksums with importers.fit.fit_crc.
@@ -84,7 +85,7 @@ ONLY_IN = {
     "fitparse": "loadwatch.importers.fit",
     "gpxpy": "loadwatch.importers.gpx",
     "defusedxml": "loadwatch.importers._xml",
-    "timezonefinder": "loadwatch.services._worker",
+    "timezonefinder": "loadwatch.services._localtime",
     "streamlit": "loadwatch.ui",
 }
 
