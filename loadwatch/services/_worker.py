@@ -14,16 +14,13 @@ import zlib
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from timezonefinder import TimezoneFinder
 
 from loadwatch.domain import ParsedActivity, SourceHints, Sport, SportSource
 from loadwatch.errors import CorruptFileError, ImplausibleValueError, InputError
 from loadwatch.importers import parse_activity
 from loadwatch.importers.archive import SourceFile
 from loadwatch.services._checks import file_text
+from loadwatch.services._localtime import local_offset_s
 
 PARENT_POLL_S = 1.0  # how often an import worker checks that its importer still runs
 MAX_DURATION_S = 7 * 24 * 3600.0
@@ -67,24 +64,9 @@ class _Parsed:
     traceback: str | None = None  # an unexpected error's traceback, logged by the importer
 
 
-@lru_cache(maxsize=1)
-def _timezone_finder() -> TimezoneFinder:
-    return TimezoneFinder()
-
-
 def utc_offset_s(parsed: ParsedActivity, home_tz: str) -> int:
-    """The file's own local offset; else the zone at the start coordinates; else `home_tz`."""
-    if parsed.utc_offset_s is not None:
-        return parsed.utc_offset_s
-    zone_name = None
-    if parsed.start_lat is not None and parsed.start_lon is not None:
-        zone_name = _timezone_finder().timezone_at(lat=parsed.start_lat, lng=parsed.start_lon)
-    try:
-        zone = ZoneInfo(zone_name or home_tz)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    offset = parsed.started_at.astimezone(zone).utcoffset()
-    return int(offset.total_seconds()) if offset else 0
+    """The activity's local offset from the best evidence (services/_localtime.py)."""
+    return local_offset_s(parsed, home_tz)
 
 
 def _finite(value: float | None) -> bool:
