@@ -9,6 +9,7 @@ and elevation are known in advance.
 from __future__ import annotations
 
 import io
+import itertools
 import math
 import random
 import struct
@@ -23,8 +24,28 @@ from loadwatch.importers.fit import fit_crc
 
 _FIT_EPOCH = datetime(1989, 12, 31, tzinfo=UTC)
 _ONE_DEGREE_M = (2 * math.pi * 6378137.0) / 360  # gpxpy's constant, so GPX distances agree
-_SPORT_CODES = {"run": 1, "ride": 2, "swim": 5, "walk": 11, "hike": 17, "transition": 3}
-_SUB_SPORT_CODES = {None: 0, "treadmill": 1, "street": 2, "trail": 3, "track": 4}
+_SPORT_CODES = {
+    "generic": 0,
+    "run": 1,
+    "ride": 2,
+    "transition": 3,
+    "fitness_equipment": 4,
+    "swim": 5,
+    "training": 10,
+    "walk": 11,
+    "hike": 17,
+}
+_SUB_SPORT_CODES = {
+    None: 0,
+    "treadmill": 1,
+    "street": 2,
+    "trail": 3,
+    "track": 4,
+    "indoor_cycling": 6,
+    "lap_swimming": 17,
+    "strength_training": 20,
+    "virtual_activity": 58,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +178,17 @@ _FIELDS: dict[str, tuple[int, int, tuple[tuple[str, int, str, int], ...]]] = {
             ("avg_cadence", 18, "B", 0x02),
             ("total_ascent", 22, "H", 0x84),
             ("total_descent", 23, "H", 0x84),
+            ("workout_rpe", 193, "B", 0x02),
+        ),
+    ),
+    "device_info": (
+        6,
+        23,
+        (
+            ("timestamp", 253, "I", 0x86),
+            ("device_index", 0, "B", 0x02),
+            ("device_type", 1, "B", 0x02),
+            ("manufacturer", 2, "H", 0x84),
         ),
     ),
     "activity": (
@@ -183,7 +215,8 @@ class FitWriter:
         self._defined: set[str] = set()
         self._structs: dict[str, struct.Struct] = {}
 
-    def write(self, message: str, **values: int) -> None:
+    def write(self, message: str, **values: int | None) -> None:
+        """One data message (its definition first, once); absent or None fields are invalid."""
         local, global_num, fields = _FIELDS[message]
         if message not in self._defined:
             self._body.write(struct.pack("<BBBHB", 0x40 | local, 0, 0, global_num, len(fields)))
@@ -192,7 +225,9 @@ class FitWriter:
             self._defined.add(message)
             self._structs[message] = struct.Struct("<B" + "".join(f[2] for f in fields))
         invalid = {"B": 0xFF, "H": 0xFFFF, "I": 0xFFFFFFFF, "i": 0x7FFFFFFF}
-        row = [values.get(name, invalid[fmt]) for name, _, fmt, _ in fields]
+        row = [
+            invalid[fmt] if values.get(name) is None else values[name] for name, _, fmt, _ in fields
+        ]
         self._body.write(self._structs[message].pack(local, *row))
 
     def finish(self) -> bytes:
@@ -220,7 +255,7 @@ def _write_track_records(writer: FitWriter, track: Track) -> None:
         )
 
 
-def _session_values(track: Track, sub_sport: str | None) -> dict[str, int]:
+def _session_values(track: Track, sub_sport: str | None) -> dict[str, int | None]:
     start = _fit_time(track.started_at)
     climbs = np.diff(track.elevation_m)
     return {
@@ -248,13 +283,30 @@ def fit_bytes(
     with_records: bool = True,
     sub_sport: str | None = None,
     serial: int = 1,
+    manufacturer: int = 255,
+    product: int = 1,
+    session: dict[str, int | None] | None = None,
+    device_types: Sequence[int] = (),
 ) -> bytes:
-    """A FIT activity: one session per track (a multisport file when several)."""
+    """A FIT activity: one session per track (a multisport file when several).
+
+    `session` overrides session fields of every session (None writes the field as invalid,
+    e.g. `start_position_lat=None`); `device_types` adds one ANT+ device_info message per
+    sensor type (11 bike power, 121 speed/cadence, 120 heart rate, ...). `manufacturer` 255
+    is the FIT profile's "development"; 1 is Garmin, 260 Zwift.
+    """
     writer = FitWriter()
     first = _fit_time(tracks[0].started_at)
     writer.write(
-        "file_id", type=4, manufacturer=255, product=1, serial_number=serial, time_created=first
+        "file_id",
+        type=4,
+        manufacturer=manufacturer,
+        product=product,
+        serial_number=serial,
+        time_created=first,
     )
+    for index, device_type in enumerate(device_types, start=1):
+        writer.write("device_info", timestamp=first, device_index=index, device_type=device_type)
     for track in tracks:
         writer.write("event", timestamp=_fit_time(track.started_at), event=0, event_type=0)
         if with_records:
@@ -270,7 +322,7 @@ def fit_bytes(
             total_distance=round(track.total_distance_m * 100),
         )
         if with_session:
-            writer.write("session", **_session_values(track, sub_sport))
+            writer.write("session", **(_session_values(track, sub_sport) | (session or {})))
     end = _fit_time(tracks[-1].started_at) + int(tracks[-1].duration_s)
     if with_session:
         writer.write(
@@ -293,58 +345,162 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def gpx_bytes(track: Track, *, activity_type: str | None = "running", name: str = "Run") -> bytes:
-    """A GPX 1.1 track with elevation, time and Garmin TrackPointExtension heart rate."""
+def gpx_bytes(
+    track: Track | Sequence[Track],
+    *,
+    activity_type: str | None = "running",
+    name: str = "Run",
+    creator: str = "loadwatch synth",
+) -> bytes:
+    """A GPX 1.1 file, one <trk> per track, with elevation, time and Garmin heart rate."""
+    tracks = [track] if isinstance(track, Track) else list(track)
     out = io.StringIO()
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
     out.write(
-        '<gpx version="1.1" creator="loadwatch synth" xmlns="http://www.topografix.com/GPX/1/1" '
+        f'<gpx version="1.1" creator="{escape(creator)}" '
+        'xmlns="http://www.topografix.com/GPX/1/1" '
         'xmlns:gpxtpx="http://www.garmin.com/xmlschemas/TrackPointExtension/v1">\n'
+        f"<metadata><time>{_iso(tracks[0].started_at)}</time></metadata>\n"
     )
-    out.write(
-        f"<metadata><time>{_iso(track.started_at)}</time></metadata>\n<trk><name>{escape(name)}</name>"
-    )
-    if activity_type:
-        out.write(f"<type>{escape(activity_type)}</type>")
-    out.write("\n<trkseg>\n")
-    for i in range(len(track.seconds)):
-        moment = track.started_at + timedelta(seconds=float(track.seconds[i]))
-        out.write(
-            f'<trkpt lat="{track.lat[i]:.7f}" lon="{track.lon[i]:.7f}">'
-            f"<ele>{track.elevation_m[i]:.1f}</ele>"
-            f"<time>{_iso(moment)}</time><extensions><gpxtpx:TrackPointExtension>"
-            f"<gpxtpx:hr>{int(track.heart_rate_bpm[i])}</gpxtpx:hr>"
-            "</gpxtpx:TrackPointExtension></extensions></trkpt>\n"
-        )
-    out.write("</trkseg>\n</trk>\n</gpx>\n")
+    for one in tracks:
+        out.write(f"<trk><name>{escape(name)}</name>")
+        if activity_type:
+            out.write(f"<type>{escape(activity_type)}</type>")
+        out.write("\n<trkseg>\n")
+        for i in range(len(one.seconds)):
+            moment = one.started_at + timedelta(seconds=float(one.seconds[i]))
+            out.write(
+                f'<trkpt lat="{one.lat[i]:.7f}" lon="{one.lon[i]:.7f}">'
+                f"<ele>{one.elevation_m[i]:.1f}</ele>"
+                f"<time>{_iso(moment)}</time><extensions><gpxtpx:TrackPointExtension>"
+                f"<gpxtpx:hr>{int(one.heart_rate_bpm[i])}</gpxtpx:hr>"
+                "</gpxtpx:TrackPointExtension></extensions></trkpt>\n"
+            )
+        out.write("</trkseg>\n</trk>\n")
+    out.write("</gpx>\n")
     return out.getvalue().encode()
 
 
-def tcx_bytes(track: Track) -> bytes:
-    """A TCX activity with one lap and per-second trackpoints."""
-    sport = {"run": "Running", "ride": "Biking"}.get(track.sport, "Other")
+_TCX_NS = "http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2"
+
+
+def _tcx_trackpoints(track: Track, indices: range, *, positions: bool) -> str:
     out = io.StringIO()
-    out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-    out.write(
-        '<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2">\n'
-        f'<Activities><Activity Sport="{sport}"><Id>{_iso(track.started_at)}</Id>\n'
-        f'<Lap StartTime="{_iso(track.started_at)}">'
-        f"<TotalTimeSeconds>{track.duration_s:.1f}</TotalTimeSeconds>"
-        f"<DistanceMeters>{track.total_distance_m:.2f}</DistanceMeters>"
-        f"<AverageHeartRateBpm><Value>{int(np.mean(track.heart_rate_bpm))}</Value></AverageHeartRateBpm>"
-        "<Intensity>Active</Intensity><TriggerMethod>Manual</TriggerMethod><Track>\n"
-    )
-    for i in range(len(track.seconds)):
+    for i in indices:
         moment = track.started_at + timedelta(seconds=float(track.seconds[i]))
+        position = (
+            f"<Position><LatitudeDegrees>{track.lat[i]:.7f}</LatitudeDegrees>"
+            f"<LongitudeDegrees>{track.lon[i]:.7f}</LongitudeDegrees></Position>"
+            if positions
+            else ""
+        )
+        altitude = (
+            f"<AltitudeMeters>{track.elevation_m[i]:.1f}</AltitudeMeters>" if positions else ""
+        )
         out.write(
-            f"<Trackpoint><Time>{_iso(moment)}</Time><Position><LatitudeDegrees>{track.lat[i]:.7f}"
-            f"</LatitudeDegrees><LongitudeDegrees>{track.lon[i]:.7f}</LongitudeDegrees></Position>"
-            f"<AltitudeMeters>{track.elevation_m[i]:.1f}</AltitudeMeters>"
+            f"<Trackpoint><Time>{_iso(moment)}</Time>{position}{altitude}"
             f"<DistanceMeters>{track.distance_m[i]:.2f}</DistanceMeters>"
             f"<HeartRateBpm><Value>{int(track.heart_rate_bpm[i])}</Value></HeartRateBpm></Trackpoint>\n"
         )
-    out.write(
-        "</Track></Lap>\n<Creator><Name>loadwatch synth</Name></Creator></Activity></Activities>\n"
-    )
-    out.write("</TrainingCenterDatabase>\n")
-    return out.getvalue().encode()
+    return out.getvalue()
+
+
+def _tcx_activity(
+    track: Track,
+    *,
+    sport: str | None,
+    positions: bool = True,
+    lap_m: float | None = None,
+    lap_start: datetime | None = None,
+) -> str:
+    """One <Activity>: a single lap, or laps of exactly `lap_m` metres (pool lengths)."""
+    name = sport or {"run": "Running", "ride": "Biking"}.get(track.sport, "Other")
+    out = io.StringIO()
+    out.write(f'<Activity Sport="{name}"><Id>{_iso(track.started_at)}</Id>\n')
+    n = len(track.seconds)
+    if lap_m is None:
+        laps = [(range(n), track.duration_s, track.total_distance_m)]
+    else:
+        count = max(round(track.total_distance_m / lap_m), 1)
+        bounds = [round(k * (n - 1) / count) for k in range(count + 1)]
+        laps = [
+            (
+                range(bounds[k], bounds[k + 1] + (1 if k == count - 1 else 0)),
+                float(track.seconds[bounds[k + 1]] - track.seconds[bounds[k]]),
+                lap_m,
+            )
+            for k in range(count)
+        ]
+    for k, (indices, seconds, metres) in enumerate(laps):
+        start = track.started_at + timedelta(seconds=float(track.seconds[indices[0]]))
+        if k == 0 and lap_start is not None:
+            start = lap_start
+        out.write(
+            f'<Lap StartTime="{_iso(start)}">'
+            f"<TotalTimeSeconds>{seconds:.1f}</TotalTimeSeconds>"
+            f"<DistanceMeters>{metres:.2f}</DistanceMeters>"
+            f"<AverageHeartRateBpm><Value>{int(np.mean(track.heart_rate_bpm))}</Value>"
+            "</AverageHeartRateBpm><Intensity>Active</Intensity>"
+            "<TriggerMethod>Manual</TriggerMethod><Track>\n"
+            f"{_tcx_trackpoints(track, indices, positions=positions)}</Track></Lap>\n"
+        )
+    out.write("<Creator><Name>loadwatch synth</Name></Creator></Activity>")
+    return out.getvalue()
+
+
+def tcx_bytes(
+    track: Track,
+    *,
+    sport: str | None = None,
+    positions: bool = True,
+    lap_m: float | None = None,
+    lap_start: datetime | None = None,
+) -> bytes:
+    """A TCX activity with per-sample trackpoints.
+
+    `sport` overrides the Sport attribute (default from the track: Running, Biking, Other);
+    `positions=False` writes no position or altitude (a pool or a treadmill); `lap_m` splits
+    into laps of exactly that many metres; `lap_start` sets the first lap's StartTime (another
+    clock than the trackpoints').
+    """
+    body = _tcx_activity(track, sport=sport, positions=positions, lap_m=lap_m, lap_start=lap_start)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<TrainingCenterDatabase xmlns="{_TCX_NS}">\n<Activities>{body}</Activities>\n'
+        "</TrainingCenterDatabase>\n"
+    ).encode()
+
+
+def tcx_multisport_bytes(legs: Sequence[Track]) -> bytes:
+    """A TCX <MultiSportSession>: FirstSport, then a Transition and an Activity per next leg."""
+    out = io.StringIO()
+    out.write(f"<MultiSportSession><Id>{_iso(legs[0].started_at)}</Id>\n")
+    out.write(f"<FirstSport>{_tcx_activity(legs[0], sport=None)}</FirstSport>\n")
+    for previous, leg in itertools.pairwise(legs):
+        gap_start = previous.started_at + timedelta(seconds=previous.duration_s)
+        gap_s = (leg.started_at - gap_start).total_seconds()
+        out.write(
+            f'<NextSport><Transition StartTime="{_iso(gap_start)}">'
+            f"<TotalTimeSeconds>{gap_s:.1f}</TotalTimeSeconds><DistanceMeters>0</DistanceMeters>"
+            "<Intensity>Active</Intensity><TriggerMethod>Manual</TriggerMethod></Transition>"
+            f"{_tcx_activity(leg, sport=None)}</NextSport>\n"
+        )
+    out.write("</MultiSportSession>")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<TrainingCenterDatabase xmlns="{_TCX_NS}">\n<Activities>{out.getvalue()}'
+        "</Activities>\n</TrainingCenterDatabase>\n"
+    ).encode()
+
+
+def tcx_course_bytes(track: Track, name: str = "Planned loop") -> bytes:
+    """A TCX <Courses> file: a planned route (what Garmin Connect exports for a course)."""
+    points = _tcx_trackpoints(track, range(len(track.seconds)), positions=True)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<TrainingCenterDatabase xmlns="{_TCX_NS}">\n<Courses><Course><Name>{escape(name)}'
+        f"</Name><Lap><TotalTimeSeconds>{track.duration_s:.1f}</TotalTimeSeconds>"
+        f"<DistanceMeters>{track.total_distance_m:.2f}</DistanceMeters>"
+        "<Intensity>Active</Intensity></Lap>"
+        f"<Track>\n{points}</Track></Course></Courses>\n</TrainingCenterDatabase>\n"
+    ).encode()

@@ -14,50 +14,58 @@ from __future__ import annotations
 
 import contextlib
 import io
-import itertools
 import math
 import struct
 import sys
 from array import array
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
 from fitparse import FitFile
 from fitparse.utils import FitCRCError, FitEOFError, FitHeaderError, FitParseError
 
-from loadwatch.domain import ParsedActivity, SourceFormat, Sport
+from loadwatch.domain import ParsedActivity, SourceFormat, Sport, SportSource
 from loadwatch.errors import (
     CorruptFileError,
     EmptyActivityError,
     LoadwatchError,
     UnsupportedFileError,
 )
+from loadwatch.importers._sport import (
+    FIT_SPORT_CODES,
+    FIT_SUB_SPORT_CODES,
+    FIT_VIRTUAL_SUB_SPORTS,
+    VIRTUAL_MANUFACTURERS,
+    Evidence,
+    fit_sport,
+    infer_sport,
+    names_virtual_world,
+)
+from loadwatch.importers._totals import (
+    ascent_descent_m,
+    moving_s,
+    reconciled_s,
+    step_distances_m,
+)
 
 # FIT global message numbers (FIT SDK profile).
-_FILE_ID, _SPORT, _SESSION, _ACTIVITY = 0, 12, 18, 34
+_FILE_ID, _SPORT, _SESSION, _RECORD, _DEVICE_INFO, _ACTIVITY = 0, 12, 18, 20, 23, 34
 _FIELD_DESCRIPTION, _DEVELOPER_DATA_ID = 206, 207
 _SUMMARY_MESSAGES = frozenset(
-    {_FILE_ID, _SPORT, _SESSION, _ACTIVITY, _FIELD_DESCRIPTION, _DEVELOPER_DATA_ID}
+    {_FILE_ID, _SPORT, _SESSION, _DEVICE_INFO, _ACTIVITY, _FIELD_DESCRIPTION, _DEVELOPER_DATA_ID}
 )
 _TIMESTAMP_FIELD = 253
+_HEART_RATE_FIELD, _CADENCE_FIELD = 3, 4  # record fields that make a per-second stream
 _MAX_OFFSET_S = 14 * 3600
 _MAX_MAGNITUDE = 1e9  # no activity value (metres, seconds, bpm) comes near it: see `_number`
-
-_SPORTS: dict[str, Sport] = {
-    "running": Sport.RUN,
-    "cycling": Sport.RIDE,
-    "e_biking": Sport.RIDE,
-    "swimming": Sport.SWIM,
-    "walking": Sport.WALK,
-    "hiking": Sport.HIKE,
-    "training": Sport.STRENGTH,
-    "fitness_equipment": Sport.CROSS_TRAINING,
-    "rowing": Sport.CROSS_TRAINING,
-    "cross_country_skiing": Sport.CROSS_TRAINING,
-    "paddling": Sport.CROSS_TRAINING,
-}
 _ON_FOOT = frozenset({Sport.RUN, Sport.WALK, Sport.HIKE})
+# ANT+ device types of bike sensors (FIT profile `antplus_device_type`) and their BLE twins.
+_BIKE_SENSORS = frozenset({"bike_power", "bike_speed_cadence", "bike_cadence", "bike_speed"})
+_ANTPLUS_BIKE_CODES = frozenset({11, 121, 122, 123})
+_BLE_BIKE_CODES = frozenset({2, 3, 4, 5})
 
 
 def _crc_table() -> tuple[int, ...]:
@@ -177,6 +185,7 @@ class _SummaryFitFile(FitFile):  # type: ignore[misc]
 
     def __init__(self, data: bytes) -> None:
         self.skipped_messages = 0
+        self.stream_records = 0  # record messages carrying heart rate or cadence
         self._sizes: dict[int, tuple[int, int | None]] = {}
         super().__init__(io.BytesIO(data), check_crc=False)
 
@@ -215,6 +224,10 @@ class _SummaryFitFile(FitFile):  # type: ignore[misc]
                     time_offset, self._compressed_ts_accumulator, 5
                 )
             self.skipped_messages += 1
+            if def_mesg.mesg_num == _RECORD and any(
+                d.def_num in (_HEART_RATE_FIELD, _CADENCE_FIELD) for d in def_mesg.field_defs
+            ):
+                self.stream_records += 1
         return super()._parse_message()
 
     def _layout(self, def_mesg: Any) -> tuple[int, int | None]:
@@ -254,10 +267,39 @@ def _number(value: Any, limit: float = _MAX_MAGNITUDE) -> float | None:
     return None
 
 
-def _sport(value: Any) -> Sport | None:
+def _enum_name(value: Any, codes: dict[int, str]) -> str | None:
+    """A FIT enum value as its profile name; numbers fitparse's older profile lacks via `codes`."""
     if value is None:
         return None
-    return _SPORTS.get(str(value), Sport.OTHER)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return codes.get(value, str(value))
+    return str(value)
+
+
+def _sport_names(values: dict[str, Any]) -> tuple[str | None, str | None]:
+    return (
+        _enum_name(values.get("sport"), FIT_SPORT_CODES),
+        _enum_name(values.get("sub_sport"), FIT_SUB_SPORT_CODES),
+    )
+
+
+def _bike_sensor(device_infos: list[dict[str, Any]]) -> bool:
+    """A bike power, speed or cadence sensor among the file's devices (ANT+ or BLE)."""
+    for info in device_infos:
+        source = info.get("source_type")
+        for key in ("antplus_device_type", "ble_device_type", "device_type"):
+            value = info.get(key)
+            if isinstance(value, str) and value in _BIKE_SENSORS:
+                return True
+            if isinstance(value, int) and not isinstance(value, bool):
+                if key == "antplus_device_type" or (
+                    key == "device_type" and source in (None, "antplus")
+                ):
+                    if value in _ANTPLUS_BIKE_CODES:
+                        return True
+                elif source == "bluetooth_low_energy" and value in _BLE_BIKE_CODES:
+                    return True
+    return False
 
 
 def _cadence_spm(values: dict[str, Any], sport: Sport) -> float | None:
@@ -273,9 +315,26 @@ def _cadence_spm(values: dict[str, Any], sport: Sport) -> float | None:
 
 def _device(file_id: dict[str, Any]) -> str | None:
     manufacturer = file_id.get("manufacturer")
-    product = file_id.get("garmin_product", file_id.get("product"))
+    product = file_id.get("product_name") or file_id.get("garmin_product", file_id.get("product"))
     parts = [str(p) for p in (manufacturer, product) if p is not None]
     return " ".join(parts) or None
+
+
+def _is_device_file(file_id: dict[str, Any]) -> bool:
+    """An activity file written by the device that recorded it: a maker and a product named."""
+    product = file_id.get("garmin_product", file_id.get("product")) or file_id.get("product_name")
+    return (
+        file_id.get("type") == "activity"
+        and file_id.get("manufacturer") is not None
+        and product is not None
+    )
+
+
+def _names_virtual_device(file_id: dict[str, Any]) -> bool:
+    manufacturer = str(file_id.get("manufacturer") or "").lower()
+    return manufacturer in VIRTUAL_MANUFACTURERS or names_virtual_world(
+        str(file_id.get("product_name") or "")
+    )
 
 
 def _utc_offset_s(activity: dict[str, Any]) -> int | None:
@@ -296,8 +355,12 @@ def parse(data: bytes, filename: str) -> tuple[ParsedActivity, ...]:
 
     Totals come from the session messages; multi-session files (triathlon, brick) give one
     activity per sport session with transitions dropped; files without a session message get
-    totals derived from their records. Times are UTC; `utc_offset_s` comes from the activity
-    message's local timestamp when present.
+    totals derived from their records (`_totals`). Times are UTC; `utc_offset_s` is what the
+    activity message's local timestamp says, to 15 minutes (the service checks it).
+
+    The records are read (a full decode) only when the summary is not enough: no session, a
+    session with no distance (a watch stopped without a final lap) or no start position (the
+    first GPS fix of the records is the start, unless the activity is virtual).
 
     Args:
         data: the whole file's bytes (fitparse would treat a `str` as a path).
@@ -307,15 +370,17 @@ def parse(data: bytes, filename: str) -> tuple[ParsedActivity, ...]:
         One activity per non-transition session, in file order.
 
     Raises:
-        CorruptFileError: bad header, bad checksum, truncated or undecodable.
-        UnsupportedFileError: a FIT file that is not an activity (settings, workout, ...).
+        CorruptFileError: bad header, bad checksum, truncated or undecodable, or a timer time
+            above the elapsed time.
+        UnsupportedFileError: a FIT file that is not an activity (a course, settings, ...).
         EmptyActivityError: an activity with no usable session or record data.
     """
     _check_crcs(data, filename)
     file_id: dict[str, Any] = {}
     activity: dict[str, Any] = {}
     sessions: list[dict[str, Any]] = []
-    file_sport: Sport | None = None
+    device_infos: list[dict[str, Any]] = []
+    file_sport: dict[str, Any] = {}
     with _decoding(filename):
         fit = _SummaryFitFile(data)
         for message in _messages(fit):
@@ -325,9 +390,16 @@ def parse(data: bytes, filename: str) -> tuple[ParsedActivity, ...]:
                 sessions.append(message.get_values())
             elif message.mesg_num == _ACTIVITY:
                 activity = message.get_values()
-            elif message.mesg_num == _SPORT and file_sport is None:
-                file_sport = _sport(message.get_values().get("sport"))
+            elif message.mesg_num == _DEVICE_INFO:
+                device_infos.append(message.get_values())
+            elif message.mesg_num == _SPORT and not file_sport:
+                file_sport = message.get_values()
     file_type = file_id.get("type")
+    if file_type == "course":
+        raise UnsupportedFileError(
+            f"{filename!r} is a course (a planned route), not a recorded activity; "
+            "export the recorded activity instead"
+        )
     if file_type is not None and file_type != "activity":
         kind = file_type if isinstance(file_type, str) else "unknown-type"
         raise UnsupportedFileError(
@@ -335,60 +407,209 @@ def parse(data: bytes, filename: str) -> tuple[ParsedActivity, ...]:
             "export the activity itself as .fit"
         )
     with _decoding(filename):  # our own reading of the values fitparse decoded
-        offset = _utc_offset_s(activity)
-        device = _device(file_id)
-        skipped = fit.skipped_messages
+        context = _Context(
+            filename=filename,
+            data=data,
+            offset=_utc_offset_s(activity),
+            device=_device(file_id),
+            is_device_file=_is_device_file(file_id),
+            virtual_device=_names_virtual_device(file_id),
+            bike_sensor=_bike_sensor(device_infos),
+            has_samples=fit.stream_records >= 2,
+            file_sport=_sport_names(file_sport),
+            several=sum(str(s.get("sport")) != "transition" for s in sessions) > 1,
+        )
         if not sessions:
-            return (_from_records(data, filename, file_sport, offset, device),)
+            return (_from_records(context),)
         parsed = [
-            _from_session(s, filename, offset, device, skipped)
+            _from_session(s, context, fit.skipped_messages)
             for s in sessions
-            if str(s.get("sport")) != "transition"
+            if _sport_names(s)[0] != "transition"
         ]
     if not parsed:
         raise EmptyActivityError(f"{filename!r} holds only transition sessions, no activity")
     return tuple(parsed)
 
 
-def _from_session(
-    session: dict[str, Any], filename: str, offset: int | None, device: str | None, skipped: int
-) -> ParsedActivity:
+@dataclass(slots=True)
+class _Context:
+    """What every session of one file shares."""
+
+    filename: str
+    data: bytes
+    offset: int | None
+    device: str | None
+    is_device_file: bool
+    virtual_device: bool
+    bike_sensor: bool
+    has_samples: bool
+    file_sport: tuple[str | None, str | None]
+    several: bool
+    _records: _Records | None = None
+
+    def records(self) -> _Records:
+        if self._records is None:
+            self._records = _read_records(self.data, self.filename)
+        return self._records
+
+
+@dataclass(slots=True)
+class _Records:
+    """The timed records of a file in time order (full decode, only when needed)."""
+
+    seconds: np.ndarray  # POSIX seconds
+    lat: np.ndarray  # degrees, NaN without a fix
+    lon: np.ndarray
+    distance: np.ndarray  # cumulative metres, NaN when absent
+    altitude: np.ndarray  # metres, NaN when absent
+    heart_rate: np.ndarray  # bpm, NaN when absent
+    has_streams: bool
+
+    def window(self, start: float, end: float | None) -> _Records:
+        keep = self.seconds >= start - 1
+        if end is not None:
+            keep &= self.seconds <= end + 1
+        return _Records(
+            self.seconds[keep],
+            self.lat[keep],
+            self.lon[keep],
+            self.distance[keep],
+            self.altitude[keep],
+            self.heart_rate[keep],
+            self.has_streams,
+        )
+
+    def first_fix(self) -> tuple[float, float] | None:
+        located = np.flatnonzero(~np.isnan(self.lat) & ~np.isnan(self.lon))
+        return (float(self.lat[located[0]]), float(self.lon[located[0]])) if located.size else None
+
+    def distance_m(self, *, from_zero: bool) -> float:
+        """Cumulative distance covered, else the length of the GPS track."""
+        distances = self.distance[~np.isnan(self.distance)]
+        if distances.size:
+            return float(distances.max() - (0.0 if from_zero else distances.min()))
+        located = ~np.isnan(self.lat) & ~np.isnan(self.lon)
+        if np.count_nonzero(located) < 2:
+            return 0.0
+        return float(step_distances_m(self.lat[located], self.lon[located]).sum())
+
+    def moving_s(self) -> float:
+        distances = self.distance
+        if not np.isnan(distances).all():
+            filled = np.fmax.accumulate(np.nan_to_num(distances, nan=0.0))
+            return moving_s(np.diff(filled), self.seconds)
+        located = ~np.isnan(self.lat) & ~np.isnan(self.lon)
+        if np.count_nonzero(located) < 2:
+            return float(self.seconds[-1] - self.seconds[0]) if self.seconds.size > 1 else 0.0
+        steps = step_distances_m(self.lat[located], self.lon[located])
+        return moving_s(steps, self.seconds[located])
+
+
+def _from_session(session: dict[str, Any], context: _Context, skipped: int) -> ParsedActivity:
+    filename = context.filename
     started_at = _as_utc(session.get("start_time")) or _as_utc(session.get("timestamp"))
     if started_at is None:
         raise EmptyActivityError(
             f"{filename!r} has no absolute start time (the device clock was not set); "
             "it cannot be placed in the run log"
         )
-    sport = _sport(session.get("sport"))
-    elapsed = _number(session.get("total_elapsed_time"))
-    timer = _number(session.get("total_timer_time"))
+    names = _sport_names(session)
+    if names == (None, None):
+        names = context.file_sport
+    elapsed = _duration(session.get("total_elapsed_time"))
+    timer = _duration(session.get("total_timer_time"))
     duration = elapsed if elapsed is not None else (timer or 0.0)
+    timer_s, duration = reconciled_s(
+        filename, timer if timer is not None else duration, duration, what="timer"
+    )
+    virtual = names[1] in FIT_VIRTUAL_SUB_SPORTS or context.virtual_device
     start = _position(session.get("start_position_lat"), session.get("start_position_long"))
+    distance = _number(session.get("total_distance")) or 0.0
+    records: _Records | None = None
+    if (start is None and not virtual) or distance <= 0:
+        end = started_at.timestamp() + duration if context.several else None
+        records = context.records().window(started_at.timestamp(), end)
+        if start is None:
+            start = records.first_fix()
+        if distance <= 0:
+            distance = records.distance_m(from_zero=not context.several)
+    sport, source = _resolve_sport(
+        names,
+        Evidence(
+            distance_m=distance,
+            moving_s=timer_s,
+            has_positions=start is not None,
+            bike_sensor=context.bike_sensor,
+        ),
+    )
+    start = None if virtual else start
     return ParsedActivity(
-        sport=sport or Sport.OTHER,
-        sub_sport=_sub_sport(session.get("sub_sport")),
+        sport=sport,
+        sub_sport=_sub_sport(names[1]),
         started_at=started_at,
-        utc_offset_s=offset,
-        distance_m=_number(session.get("total_distance")) or 0.0,
+        utc_offset_s=context.offset,
+        distance_m=distance,
         duration_s=duration,
-        moving_s=timer if timer is not None else duration,
+        moving_s=timer_s,
         ascent_m=_number(session.get("total_ascent")),
         descent_m=_number(session.get("total_descent")),
         avg_hr_bpm=_number(session.get("avg_heart_rate")),
-        avg_cadence_spm=_cadence_spm(session, sport or Sport.OTHER),
-        device=device,
+        avg_cadence_spm=_cadence_spm(session, sport),
+        device=context.device,
         source_format=SourceFormat.FIT,
         start_lat=start[0] if start else None,
         start_lon=start[1] if start else None,
         skipped_records=skipped,
-        has_sport=sport is not None,
+        has_sport=source is SportSource.DECLARED,
+        sport_source=source,
+        is_device_file=context.is_device_file,
+        has_samples=context.has_samples,
+        is_virtual=virtual,
+        effort_rpe=_effort_rpe(session),
     )
 
 
-def _sub_sport(value: Any) -> str | None:
-    if value is None or str(value) == "generic":
+def _duration(value: Any) -> float | None:
+    number = _number(value)
+    return number if number is not None and number >= 0 else None
+
+
+def _resolve_sport(
+    names: tuple[str | None, str | None], evidence: Evidence
+) -> tuple[Sport, SportSource]:
+    """The declared sport; for `generic` (or none), the evidence.
+
+    A file that declares `generic` said it is not one of the sports the profile names: when
+    the evidence does not decide, it stays UNKNOWN as DECLARED, so no default turns it into a
+    run. A file that names no sport at all is UNKNOWN as INFERRED.
+    """
+    declared = fit_sport(*names)
+    if declared is not None:
+        return declared, SportSource.DECLARED
+    inferred = infer_sport(evidence)
+    if inferred is not Sport.UNKNOWN:
+        return inferred, SportSource.INFERRED
+    if names[0] is not None:
+        return Sport.UNKNOWN, SportSource.DECLARED
+    return Sport.UNKNOWN, SportSource.INFERRED
+
+
+def _effort_rpe(session: dict[str, Any]) -> float | None:
+    """The athlete's perceived effort from the watch: `workout_rpe` (FIT profile field 193).
+
+    Garmin stores RPE 1-10 as 10-100; the result is 0-10. `workout_feel` (field 192: how the
+    athlete felt, weak to strong) is not an effort rating and is not read.
+    """
+    value = _number(session.get("workout_rpe", session.get("unknown_193")))
+    if value is None or not 0 <= value <= 100:
         return None
-    return str(value)
+    return value / 10.0
+
+
+def _sub_sport(value: str | None) -> str | None:
+    if value is None or value == "generic":
+        return None
+    return value
 
 
 def _semicircles(value: Any) -> float | None:
@@ -400,66 +621,105 @@ def _position(lat_value: Any, lon_value: Any) -> tuple[float, float] | None:
     """Latitude and longitude in degrees, or None when either is absent, NaN or out of range.
 
     A damaged file can hold any 32-bit value (up to 180 degrees of latitude) or a float field;
-    such a position is treated as absent rather than sent to the time-zone lookup.
+    such a position is treated as absent rather than sent to the time-zone lookup. (0, 0) is
+    what some devices write before their first fix: absent too.
     """
     lat, lon = _semicircles(lat_value), _semicircles(lon_value)
     if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
         return None
+    if lat == 0 and lon == 0:
+        return None
     return lat, lon
 
 
-def _from_records(
-    data: bytes, filename: str, sport: Sport | None, offset: int | None, device: str | None
-) -> ParsedActivity:
-    """Derive totals from record messages when a file has no session summary (full decode)."""
-    times: list[datetime] = []
-    distances: list[float] = []
-    heart_rates: list[float] = []
-    altitudes: list[float] = []
-    first_position: tuple[float, float] | None = None
+def _read_records(data: bytes, filename: str) -> _Records:
+    """Every timed record message of the file, sorted by time (a full fitparse decode)."""
+    rows: list[tuple[float, float, float, float, float, float]] = []
+    streams = 0
+    nan = math.nan
     with _decoding(filename):
         for message in FitFile(io.BytesIO(data), check_crc=False).get_messages("record"):
             values = message.get_values()
             timestamp = _as_utc(values.get("timestamp"))
             if timestamp is None:
                 continue
-            times.append(timestamp)
+            position = _position(values.get("position_lat"), values.get("position_long"))
             distance = _number(values.get("distance"))
-            if distance is not None:
-                distances.append(distance)
-            heart_rate = _number(values.get("heart_rate"))
-            if heart_rate:
-                heart_rates.append(heart_rate)
             altitude = _number(values.get("enhanced_altitude", values.get("altitude")))
-            if altitude is not None:
-                altitudes.append(altitude)
-            if first_position is None:
-                first_position = _position(values.get("position_lat"), values.get("position_long"))
-    if len(times) < 2:
+            heart_rate = _number(values.get("heart_rate"))
+            if heart_rate or _number(values.get("cadence")):
+                streams += 1
+            rows.append(
+                (
+                    timestamp.timestamp(),
+                    position[0] if position else nan,
+                    position[1] if position else nan,
+                    distance if distance is not None and distance >= 0 else nan,
+                    altitude if altitude is not None else nan,
+                    heart_rate if heart_rate else nan,
+                )
+            )
+    rows.sort(key=lambda row: row[0])  # points in time order before anything is summed
+    table = np.array(rows, dtype=float).reshape(-1, 6)
+    return _Records(
+        seconds=table[:, 0],
+        lat=table[:, 1],
+        lon=table[:, 2],
+        distance=table[:, 3],
+        altitude=table[:, 4],
+        heart_rate=table[:, 5],
+        has_streams=streams >= 2,
+    )
+
+
+def _from_records(context: _Context) -> ParsedActivity:
+    """Derive totals from record messages when a file has no session summary."""
+    records = context.records()
+    filename = context.filename
+    if records.seconds.size < 2:
         raise EmptyActivityError(
             f"{filename!r} has no session summary and fewer than two timed records; "
             "there is no activity to import"
         )
-    ascent = sum(max(b - a, 0.0) for a, b in itertools.pairwise(altitudes))
-    descent = sum(max(a - b, 0.0) for a, b in itertools.pairwise(altitudes))
-    duration = (times[-1] - times[0]).total_seconds()
+    started_at = datetime.fromtimestamp(float(records.seconds[0]), tz=UTC)
+    duration = float(records.seconds[-1] - records.seconds[0])
+    distance = records.distance_m(from_zero=True)
+    moving, duration = reconciled_s(filename, records.moving_s(), duration)
+    virtual = context.file_sport[1] in FIT_VIRTUAL_SUB_SPORTS or context.virtual_device
+    start = None if virtual else records.first_fix()
+    sport, source = _resolve_sport(
+        context.file_sport,
+        Evidence(
+            distance_m=distance,
+            moving_s=moving,
+            has_positions=records.first_fix() is not None,
+            bike_sensor=context.bike_sensor,
+        ),
+    )
+    altitudes = records.altitude[~np.isnan(records.altitude)]
+    ascent, descent = ascent_descent_m(altitudes.tolist())
+    heart_rates = records.heart_rate[~np.isnan(records.heart_rate)]
     return ParsedActivity(
-        sport=sport or Sport.OTHER,
-        sub_sport=None,
-        started_at=times[0],
-        utc_offset_s=offset,
-        distance_m=max(distances) if distances else 0.0,
+        sport=sport,
+        sub_sport=_sub_sport(context.file_sport[1]),
+        started_at=started_at,
+        utc_offset_s=context.offset,
+        distance_m=distance,
         duration_s=duration,
-        moving_s=duration,
-        ascent_m=ascent if altitudes else None,
-        descent_m=descent if altitudes else None,
-        avg_hr_bpm=sum(heart_rates) / len(heart_rates) if heart_rates else None,
+        moving_s=moving,
+        ascent_m=ascent,
+        descent_m=descent,
+        avg_hr_bpm=float(heart_rates.mean()) if heart_rates.size else None,
         avg_cadence_spm=None,
-        device=device,
+        device=context.device,
         source_format=SourceFormat.FIT,
-        start_lat=first_position[0] if first_position else None,
-        start_lon=first_position[1] if first_position else None,
-        has_sport=sport is not None,
+        start_lat=start[0] if start else None,
+        start_lon=start[1] if start else None,
+        has_sport=source is SportSource.DECLARED,
+        sport_source=source,
+        is_device_file=context.is_device_file,
+        has_samples=records.has_streams,
+        is_virtual=virtual,
     )
 
 

@@ -6,27 +6,41 @@ into NumPy arrays; the geometry is gpxpy's own: `gpxpy.geo` constants, its dista
 smoothing `calculate_uphill_downhill`. Distance is identical to `gpxpy.parse(...).length_2d()`
 (tested on every corpus file) at several times its speed (issue #5).
 
-GPS noise and pauses:
+Tracks, pauses and noise (moving time and ascent are defined once for every format, in
+`loadwatch.importers._totals`; the sports in `loadwatch.importers._sport`):
 - Distance is the sum over consecutive points *within* a segment, as gpxpy does; the gap between
-  segments (a paused recording) is not bridged.
-- Moving time counts only steps whose speed reaches `STOPPED_SPEED_M_PER_S`: standing at a light
-  while the GPS jitters adds no moving time, and neither does a long gap inside a segment.
-- Elevation gain and loss use gpxpy's 3-point smoothing (0.3, 0.4, 0.3), which damps altimeter
-  and GPS-altitude noise.
+  segments (a paused recording) is not bridged. Points are sorted by time first.
+- Several tracks: less than 30 minutes apart, one activity; further apart, several.
+- Moving time counts only steps whose speed reaches 0.5 m/s.
+- Elevation gain and loss use gpxpy's 3-point smoothing (0.3, 0.4, 0.3) after dropping spikes.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import numpy as np
 from gpxpy import geo
 
-from loadwatch.domain import ParsedActivity, SourceFormat, Sport
+from loadwatch.domain import ParsedActivity, SourceFormat, Sport, SportSource
 from loadwatch.errors import EmptyActivityError, UnsupportedFileError
+from loadwatch.importers._sport import (
+    Evidence,
+    declared_or_inferred,
+    gpx_sport,
+    gpx_type_is_virtual,
+    names_virtual_world,
+)
+from loadwatch.importers._totals import (
+    ascent_descent_m,
+    moving_s,
+    reconciled_s,
+    step_distances_m,
+)
 from loadwatch.importers._xml import (
     is_number_text,
     namespace,
@@ -35,27 +49,7 @@ from loadwatch.importers._xml import (
     parse_xml,
 )
 
-STOPPED_SPEED_M_PER_S = 0.5  # below 1.8 km/h a runner is standing; GPS drift is about this size
 _FAR_DEGREES = 0.2  # gpxpy.geo.distance switches to haversine beyond this
-
-# <type> values seen in exports; Strava's older GPX files use its numeric activity codes.
-_TYPES: dict[str, Sport] = {
-    "running": Sport.RUN,
-    "run": Sport.RUN,
-    "trail running": Sport.RUN,
-    "trail_running": Sport.RUN,
-    "9": Sport.RUN,
-    "cycling": Sport.RIDE,
-    "biking": Sport.RIDE,
-    "ride": Sport.RIDE,
-    "1": Sport.RIDE,
-    "walking": Sport.WALK,
-    "walk": Sport.WALK,
-    "hiking": Sport.HIKE,
-    "hike": Sport.HIKE,
-    "swimming": Sport.SWIM,
-    "swim": Sport.SWIM,
-}
 
 
 def segment_length_m(lat: np.ndarray, lon: np.ndarray) -> float:
@@ -76,38 +70,29 @@ def segment_length_m(lat: np.ndarray, lon: np.ndarray) -> float:
     return float(flat.sum())
 
 
-def elevation_gain_loss_m(elevations: list[float]) -> tuple[float, float]:
-    """Ascent and descent (metres) after gpxpy's 3-point smoothing; shared with the TCX importer."""
-    values: list[float | None] = list(elevations)
-    up, down = geo.calculate_uphill_downhill(values)
-    return float(up), float(down)
-
-
-def step_distances_m(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    """Per-step flat-earth distances (metres) between consecutive points, for moving time."""
-    d_lat = np.diff(lat)
-    d_lon = np.diff(lon) * np.cos(np.radians(lat[1:]))
-    return np.asarray(np.sqrt(d_lat**2 + d_lon**2) * geo.ONE_DEGREE)
-
-
 def parse(data: bytes, filename: str) -> tuple[ParsedActivity, ...]:
-    """Parse a GPX track into one `ParsedActivity` (all tracks and segments together).
+    """Parse a GPX file into one `ParsedActivity` per recorded activity.
 
-    Naive timestamps are read as UTC. `utc_offset_s` is None (GPX carries UTC only); the
-    service derives it from the start coordinates.
+    Tracks (`<trk>`) less than `TRACK_GAP_S` (30 minutes) apart are one activity: some devices
+    start a new track seconds after the last one. Longer gaps make separate activities, each
+    checked on its own (a GPS logger's tracks on different days). Naive timestamps are read as
+    UTC. `utc_offset_s` is None (GPX carries UTC only); the service derives it from the start
+    coordinates.
 
     Args:
         data: the file's bytes.
         filename: used in error messages only.
 
     Returns:
-        A one-element tuple. distance (metres) per the module docstring; duration (seconds)
-        from the first to the last timestamp; moving time (seconds); ascent/descent (metres)
-        or None without elevations.
+        One activity per group of tracks, in time order. distance (metres) per the module
+        docstring; duration (seconds) from the first to the last timestamp; moving time
+        (seconds, `_totals.moving_s`); ascent/descent (metres, `_totals.ascent_descent_m`) or
+        None without elevations.
 
     Raises:
         CorruptFileError: not well-formed XML. InputError: entity declarations (unsafe).
-        UnsupportedFileError: not a GPX document, or a route (a planned course) with no track.
+        UnsupportedFileError: not a GPX document, a route (a planned course) with no track, or
+            a location history (weeks of sparse points), not a workout.
         EmptyActivityError: no track points, a track without timestamps, or fewer than two
             timed points left after dropping impossible ones (see `_points`).
     """
@@ -115,87 +100,203 @@ def parse(data: bytes, filename: str) -> tuple[ParsedActivity, ...]:
     ns = namespace(root)
     if root.tag != f"{ns}gpx":
         raise UnsupportedFileError(f"{filename!r} is XML but not GPX (root element {root.tag!r})")
-    segments = [
-        seg.findall(f"{ns}trkpt")
-        for trk in root.iter(f"{ns}trk")
-        for seg in trk.iter(f"{ns}trkseg")
-    ]
-    segments = [points for points in segments if points]
-    if not segments:
+    tracks: list[_TrackData] = []
+    for trk in root.iter(f"{ns}trk"):
+        segments = [
+            _points(points, ns)
+            for seg in trk.iter(f"{ns}trkseg")
+            if (points := seg.findall(f"{ns}trkpt"))
+        ]
+        if segments:
+            type_text = (trk.findtext(f"{ns}type") or "").strip() or None
+            tracks.append(_TrackData(segments, type_text))
+    if not tracks:
         if root.find(f"{ns}rte/{ns}rtept") is not None:
             raise UnsupportedFileError(
                 f"{filename!r} is a GPX route (a planned course), not a recorded track; "
                 "export the recorded activity instead"
             )
-        raise EmptyActivityError(f"{filename!r} has no track points; there is no run to import")
-    return (_track(root, ns, segments, filename),)
-
-
-def _track(
-    root: ET.Element, ns: str, segments: list[list[ET.Element]], filename: str
-) -> ParsedActivity:
-    distance_m = 0.0
-    moving_s = 0.0
-    ascent_m = descent_m = 0.0
-    has_elevation = False
-    first: datetime | None = None
-    last: datetime | None = None
-    skipped = timed_points = 0
-    heart_rates: list[float] = []
-    start: tuple[float, float] | None = None
-    for element_points in segments:
-        points = _points(element_points, ns)
-        skipped += points.skipped
-        if points.lat.size == 0:
-            continue
-        if start is None:
-            start = (float(points.lat[0]), float(points.lon[0]))
-        distance_m += segment_length_m(points.lat, points.lon)
-        timed = ~np.isnan(points.time_s)
-        if timed.any():
-            seconds = points.time_s[timed]
-            timed_points += seconds.size
-            first_s, last_s = float(seconds[0]), float(seconds[-1])
-            first = min(first, _utc(first_s)) if first else _utc(first_s)
-            last = max(last, _utc(last_s)) if last else _utc(last_s)
-            moving_s += _moving_s(points.lat[timed], points.lon[timed], seconds)
-        if points.elevations:
-            has_elevation = True
-            up, down = elevation_gain_loss_m(points.elevations)
-            ascent_m += up
-            descent_m += down
-        heart_rates.extend(points.heart_rates)
+        raise EmptyActivityError(
+            f"{filename!r} has no track points; there is no activity to import"
+        )
+    skipped = sum(s.skipped for t in tracks for s in t.segments)
+    timed_points = sum(t.timed for t in tracks)
     if skipped and timed_points < 2:
         raise EmptyActivityError(
             f"{filename!r} has {timed_points} usable timed track point(s) after dropping "
             f"{skipped} with a missing or impossible position, time, elevation or heart rate; "
             "at least two are needed"
         )
-    if first is None or last is None:
+    if timed_points == 0:
         raise EmptyActivityError(
             f"{filename!r} is a GPX track without timestamps (a drawn or planned course); "
             "only recorded activities can be imported"
         )
-    sport_text = (root.findtext(f"{ns}trk/{ns}type") or "").strip().lower()
-    sport = _TYPES.get(sport_text)
+    _refuse_location_history(tracks, filename)
+    creator = (root.get("creator") or "").strip() or None
+    # A group with fewer than two timed points is no activity; when every group is that thin
+    # (one point per track), the tracks are read as one activity.
+    groups = [g for g in _groups(tracks) if sum(t.timed for t in g) >= 2] or [tracks]
+    activities = [_activity(group, creator, filename) for group in groups]
+    if skipped:  # the file's dropped points are reported once, on the first activity
+        activities[0] = replace(activities[0], skipped_records=skipped)
+    return tuple(activities)
+
+
+TRACK_GAP_S = 30 * 60  # tracks closer than this are one activity
+HISTORY_MIN_SPAN_S = 2 * 86400  # a location history spans days ...
+HISTORY_MEDIAN_GAP_S = 10 * 60  # ... with minutes between its points
+HISTORY_MIN_UNTIMED = 100  # or holds many points without a time among timed ones over a day
+
+
+@dataclass(slots=True)
+class _TrackData:
+    segments: list[_Points]
+    type_text: str | None
+
+    @property
+    def timed(self) -> int:
+        return int(sum(np.count_nonzero(~np.isnan(s.time_s)) for s in self.segments))
+
+    def span(self) -> tuple[float, float] | None:
+        times = [s.time_s[~np.isnan(s.time_s)] for s in self.segments]
+        timed = [t for t in times if t.size]
+        if not timed:
+            return None
+        return float(min(t.min() for t in timed)), float(max(t.max() for t in timed))
+
+
+def _refuse_location_history(tracks: list[_TrackData], filename: str) -> None:
+    """Weeks of sparse or partly untimed points are a location history, not a workout."""
+    seconds = np.sort(
+        np.concatenate([s.time_s[~np.isnan(s.time_s)] for t in tracks for s in t.segments])
+    )
+    points = sum(s.lat.size for t in tracks for s in t.segments)
+    untimed = points - seconds.size
+    span_s = float(seconds[-1] - seconds[0]) if seconds.size else 0.0
+    sparse = (
+        span_s > HISTORY_MIN_SPAN_S
+        and seconds.size > 2
+        and float(np.median(np.diff(seconds))) > HISTORY_MEDIAN_GAP_S
+    )
+    partly_untimed = untimed >= HISTORY_MIN_UNTIMED and span_s > 86400 and untimed > points // 4
+    if sparse or partly_untimed:
+        days = max(round(span_s / 86400), 1)
+        raise UnsupportedFileError(
+            f"{filename!r} looks like a location history ({points:,} points over {days:,} "
+            f"day{'s' if days != 1 else ''}), not a workout; import the recorded activities "
+            "instead"
+        )
+
+
+def _groups(tracks: list[_TrackData]) -> list[list[_TrackData]]:
+    """Tracks in time order, grouped when less than `TRACK_GAP_S` apart.
+
+    A track without any time joins the group of the track before it in the file.
+    """
+    timed = sorted(
+        ((span, i) for i, t in enumerate(tracks) if (span := t.span()) is not None),
+        key=lambda item: item[0],
+    )
+    groups: list[list[int]] = []
+    last_end = -math.inf
+    for (first, last), index in timed:
+        if groups and first - last_end < TRACK_GAP_S:
+            groups[-1].append(index)
+        else:
+            groups.append([index])
+        last_end = max(last_end, last)
+    owner = {index: g for g, members in enumerate(groups) for index in members}
+    previous = 0
+    for index in range(len(tracks)):
+        if index in owner:
+            previous = owner[index]
+        else:
+            groups[previous].append(index)
+    return [[tracks[i] for i in sorted(members)] for members in groups]
+
+
+def _activity(group: list[_TrackData], creator: str | None, filename: str) -> ParsedActivity:
+    distance_m = moving = 0.0
+    elevations: list[float] = []
+    heart_rates: list[float] = []
+    cadences: list[float] = []
+    first = last = math.nan
+    start: tuple[float, float] | None = None
+    for track in group:
+        for points in (_sorted(s) for s in track.segments):
+            if start is None and points.lat.size:
+                start = (float(points.lat[0]), float(points.lon[0]))
+            distance_m += segment_length_m(points.lat, points.lon)
+            timed = ~np.isnan(points.time_s)
+            if timed.any():
+                seconds = points.time_s[timed]
+                first = float(np.fmin(first, seconds.min()))
+                last = float(np.fmax(last, seconds.max()))
+                steps = step_distances_m(points.lat[timed], points.lon[timed])
+                moving += moving_s(steps, seconds)
+            elevations.extend(float(e) for e in points.elevations if not math.isnan(e))
+            heart_rates.extend(points.heart_rates)
+            cadences.extend(points.cadences)
+    duration = last - first
+    moving, duration = reconciled_s(filename, moving, duration)
+    type_text = next((t.type_text for t in group if t.type_text), None)
+    declared = gpx_sport(type_text)
+    sport, source = declared_or_inferred(
+        declared, Evidence(distance_m=distance_m, moving_s=moving, has_positions=True)
+    )
+    virtual = gpx_type_is_virtual(type_text) or names_virtual_world(creator)
+    ascent, descent = ascent_descent_m(elevations) if elevations else (None, None)
     return ParsedActivity(
-        sport=sport or Sport.RUN,
-        sub_sport=None,
-        started_at=first,
+        sport=sport,
+        sub_sport=type_text[:40] if type_text and declared is None else None,
+        started_at=_utc(first),
         utc_offset_s=None,
         distance_m=distance_m,
-        duration_s=(last - first).total_seconds(),
-        moving_s=moving_s,
-        ascent_m=ascent_m if has_elevation else None,
-        descent_m=descent_m if has_elevation else None,
+        duration_s=duration,
+        moving_s=moving,
+        ascent_m=ascent,
+        descent_m=descent,
         avg_hr_bpm=sum(heart_rates) / len(heart_rates) if heart_rates else None,
-        avg_cadence_spm=None,
-        device=(root.get("creator") or "").strip() or None,
+        avg_cadence_spm=(
+            2.0 * sum(cadences) / len(cadences) if cadences and sport in _ON_FOOT else None
+        ),
+        device=creator,
         source_format=SourceFormat.GPX,
-        start_lat=start[0] if start else None,
-        start_lon=start[1] if start else None,
-        skipped_records=skipped,
-        has_sport=sport is not None,
+        start_lat=start[0] if start and not virtual else None,
+        start_lon=start[1] if start and not virtual else None,
+        has_sport=source is SportSource.DECLARED,
+        sport_source=source,
+        is_device_file=False,
+        has_samples=bool(heart_rates or cadences),
+        is_virtual=virtual,
+    )
+
+
+_ON_FOOT = frozenset({Sport.RUN, Sport.WALK, Sport.HIKE})
+
+
+def _sorted(points: _Points) -> _Points:
+    """The segment in time order, when every point has a time and they are out of order.
+
+    Unless the file's own order draws the shorter track: then one point's clock is wrong (a
+    time an hour off), not its place, and the order is kept; durations use the earliest and
+    latest times either way, and moving time skips the steps that go back in time.
+    """
+    times = points.time_s
+    if times.size < 2 or np.isnan(times).any() or bool(np.all(np.diff(times) >= 0)):
+        return points
+    order = np.argsort(times, kind="stable")
+    if segment_length_m(points.lat[order], points.lon[order]) > segment_length_m(
+        points.lat, points.lon
+    ):
+        return points
+    return replace(
+        points,
+        lat=points.lat[order],
+        lon=points.lon[order],
+        time_s=times[order],
+        elevations=points.elevations[order],
     )
 
 
@@ -204,8 +305,9 @@ class _Points:
     lat: np.ndarray
     lon: np.ndarray
     time_s: np.ndarray  # POSIX seconds, NaN where a point has no time
-    elevations: list[float]
+    elevations: np.ndarray  # metres, NaN where a point has none
     heart_rates: list[float]
+    cadences: list[float]
     skipped: int
 
 
@@ -223,6 +325,7 @@ def _points(elements: list[ET.Element], ns: str) -> _Points:
     times: list[str | None] = []
     elevations: list[float | None] = []
     heart_rates: list[list[float]] = []
+    cadences: list[list[float]] = []
     skipped = 0
     for point in elements:
         lat, lon = parse_float(point.get("lat")), parse_float(point.get("lon"))
@@ -230,7 +333,7 @@ def _points(elements: list[ET.Element], ns: str) -> _Points:
             skipped += 1
             continue
         time_text = elevation_text = None
-        rates: list[float] | None = []
+        samples: tuple[list[float], list[float]] | None = ([], [])
         for child in point:
             tag = child.tag
             if tag == time_tag:
@@ -238,15 +341,16 @@ def _points(elements: list[ET.Element], ns: str) -> _Points:
             elif tag == ele_tag:
                 elevation_text = child.text
             elif tag.endswith("extensions"):
-                rates = _heart_rates(child)
-        if rates is None or not is_number_text(elevation_text):
+                samples = _extension_values(child)
+        if samples is None or not is_number_text(elevation_text):
             skipped += 1
             continue
         lats.append(lat)
         lons.append(lon)
         times.append(time_text.strip() if time_text and time_text.strip() else None)
         elevations.append(parse_float(elevation_text))
-        heart_rates.append(rates)
+        heart_rates.append(samples[0])
+        cadences.append(samples[1])
     time_s = _posix_seconds(times)
     keep = np.array([t is None for t in times], dtype=bool) | ~np.isnan(time_s)
     skipped += int((~keep).sum())
@@ -254,8 +358,9 @@ def _points(elements: list[ET.Element], ns: str) -> _Points:
         lat=np.array(lats, dtype=float)[keep],
         lon=np.array(lons, dtype=float)[keep],
         time_s=time_s[keep],
-        elevations=[e for e, k in zip(elevations, keep, strict=True) if k and e is not None],
+        elevations=np.array([math.nan if e is None else e for e in elevations], dtype=float)[keep],
         heart_rates=[r for rs, k in zip(heart_rates, keep, strict=True) if k for r in rs],
+        cadences=[c for cs, k in zip(cadences, keep, strict=True) if k for c in cs],
         skipped=skipped,
     )
 
@@ -298,27 +403,20 @@ def _utc(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, tz=UTC)
 
 
-def _moving_s(lat: np.ndarray, lon: np.ndarray, seconds: np.ndarray) -> float:
-    if seconds.size < 2:
-        return 0.0
-    dt = np.diff(seconds)
-    step = step_distances_m(lat, lon)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        speed = np.where(dt > 0, step / dt, 0.0)
-    return float(dt[(dt > 0) & (speed >= STOPPED_SPEED_M_PER_S)].sum())
+def _extension_values(extensions: ET.Element) -> tuple[list[float], list[float]] | None:
+    """Heart rate and cadence from Garmin's TrackPointExtension (`gpxtpx:hr`, `gpxtpx:cad`).
 
-
-def _heart_rates(extensions: ET.Element) -> list[float] | None:
-    """Heart rate from Garmin's TrackPointExtension (`gpxtpx:hr`), any namespace prefix.
-
-    None when a heart rate is present but not a finite number (the point is dropped).
+    Any namespace prefix. Cadence is per foot (strides per minute), as Garmin writes it. None
+    when a value is present but not a finite number (the point is dropped).
     """
-    values = []
+    rates: list[float] = []
+    cadences: list[float] = []
     for element in extensions.iter():
-        if element.tag.endswith("}hr") or element.tag == "hr":
+        name = element.tag.rsplit("}", 1)[-1]
+        if name in ("hr", "cad"):
             if not is_number_text(element.text):
                 return None
             value = parse_float(element.text)
-            if value:
-                values.append(value)
-    return values
+            if value and value > 0:
+                (rates if name == "hr" else cadences).append(value)
+    return rates, cadences

@@ -1,18 +1,35 @@
 """TCX (Garmin Training Center XML, used by Strava and Polar exports), read with defusedxml.
 
-Totals come from the laps (TotalTimeSeconds, DistanceMeters), cross-checked against the last
-trackpoint's cumulative distance: when the laps carry no distance (some exporters write 0), the
-trackpoints supply it.
+Totals come from the laps (TotalTimeSeconds, DistanceMeters), cross-checked against the
+trackpoints: when the laps carry no distance (some exporters write 0), the trackpoints supply
+it; when the first lap's StartTime is more than `CLOCK_MISMATCH_S` away from the first
+trackpoint, the two clocks are not mixed and the trackpoints' span is the elapsed time. A
+`<MultiSportSession>` gives one activity per sport leg (transitions dropped); a `<Courses>` file
+is a planned route and is refused. Moving time and ascent are defined in `_totals`.
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
-from loadwatch.domain import ParsedActivity, SourceFormat, Sport
+import numpy as np
+
+from loadwatch.domain import ParsedActivity, SourceFormat, Sport, SportSource
 from loadwatch.errors import EmptyActivityError, UnsupportedFileError
+from loadwatch.importers._sport import (
+    TCX_SPORTS,
+    Evidence,
+    infer_sport,
+    names_virtual_world,
+)
+from loadwatch.importers._totals import (
+    ascent_descent_m,
+    moving_s,
+    reconciled_s,
+    step_distances_m,
+)
 from loadwatch.importers._xml import (
     is_number_text,
     local_name,
@@ -21,34 +38,55 @@ from loadwatch.importers._xml import (
     parse_time,
     parse_xml,
 )
-from loadwatch.importers.gpx import elevation_gain_loss_m
 
-_SPORTS = {"running": Sport.RUN, "biking": Sport.RIDE}
+CLOCK_MISMATCH_S = 10 * 60  # a lap start this far from its trackpoints is another clock
 
 
 def parse(data: bytes, filename: str) -> tuple[ParsedActivity, ...]:
-    """Parse every <Activity> of a TCX file.
+    """Parse every recorded activity of a TCX file.
 
     Args:
         data: the file's bytes.
         filename: used in error messages only.
 
     Returns:
-        One activity per <Activity>: distance (metres) from the laps, duration (seconds) from
-        the first lap start to the last trackpoint (or the sum of lap times), moving time the
-        sum of lap TotalTimeSeconds. Times are UTC; `utc_offset_s` is None.
+        One activity per <Activity>, and per sport leg of a <MultiSportSession>: distance
+        (metres) from the laps, duration (seconds) from the start to the last trackpoint,
+        moving time the sum of lap TotalTimeSeconds (from the trackpoints when no lap gives
+        it). Times are UTC; `utc_offset_s` is None.
 
     Raises:
-        CorruptFileError: not well-formed XML. InputError: entity declarations (unsafe).
-        UnsupportedFileError: XML that is not TCX. EmptyActivityError: no activity or no laps.
+        CorruptFileError: not well-formed XML, or totals that contradict each other.
+        InputError: entity declarations (unsafe).
+        UnsupportedFileError: XML that is not TCX; a course or a workout (planned, not recorded).
+        EmptyActivityError: no activity or no laps.
     """
     root = parse_xml(data, filename, "TCX")
     if local_name(root.tag) != "TrainingCenterDatabase":
         raise UnsupportedFileError(f"{filename!r} is XML but not TCX (root element {root.tag!r})")
     ns = namespace(root)
-    activities = root.findall(f"{ns}Activities/{ns}Activity")
+    activities: list[ET.Element] = []
+    for container in root.findall(f"{ns}Activities"):
+        for child in container:
+            if child.tag == f"{ns}Activity":
+                activities.append(child)
+            elif child.tag == f"{ns}MultiSportSession":
+                # FirstSport/Activity, then NextSport/Activity; NextSport/Transition is dropped.
+                activities.extend(child.iter(f"{ns}Activity"))
     if not activities:
-        raise EmptyActivityError(f"{filename!r} holds no <Activity>; there is no run to import")
+        if root.find(f"{ns}Courses/{ns}Course") is not None:
+            raise UnsupportedFileError(
+                f"{filename!r} is a course (a planned route), not a recorded activity; "
+                "export the recorded activity instead"
+            )
+        if root.find(f"{ns}Workouts/{ns}Workout") is not None:
+            raise UnsupportedFileError(
+                f"{filename!r} is a workout (a planned session), not a recorded activity; "
+                "export the recorded activity instead"
+            )
+        raise EmptyActivityError(
+            f"{filename!r} holds no recorded activity (no <Activity>); there is nothing to import"
+        )
     return tuple(_activity(a, ns, root, filename) for a in activities)
 
 
@@ -56,47 +94,86 @@ def _activity(activity: ET.Element, ns: str, root: ET.Element, filename: str) ->
     laps = activity.findall(f"{ns}Lap")
     if not laps:
         raise EmptyActivityError(f"{filename!r} has an activity without laps; nothing to import")
-    started = parse_time(laps[0].get("StartTime")) or parse_time(activity.findtext(f"{ns}Id"))
-    if started is None:
-        raise EmptyActivityError(f"{filename!r} has no readable start time")
+    lap_start = parse_time(laps[0].get("StartTime")) or parse_time(activity.findtext(f"{ns}Id"))
     lap_times = [_lap_value(lap.findtext(f"{ns}TotalTimeSeconds")) for lap in laps]
     lap_time_s = sum(t for t in lap_times if t is not None)
-    lap_distance_m = sum(_lap_value(lap.findtext(f"{ns}DistanceMeters")) or 0.0 for lap in laps)
-    points = _trackpoints(activity, ns, started)
+    lap_distances = [_lap_value(lap.findtext(f"{ns}DistanceMeters")) or 0.0 for lap in laps]
+    lap_distance_m = sum(lap_distances)
+    points = _trackpoints(activity, ns)
     if points.dropped and points.kept < 2:
         raise EmptyActivityError(
             f"{filename!r} has {points.kept} usable trackpoint(s) after dropping "
             f"{points.dropped} with an impossible time, position, altitude, distance or heart "
             "rate; at least two are needed"
         )
-    distance_m = lap_distance_m if lap_distance_m > 0 else points.distance_m
-    elapsed_s = (points.last_time - started).total_seconds()
+    seconds = np.array(sorted(points.times), dtype=float)
+    if lap_start is None and seconds.size == 0:
+        raise EmptyActivityError(f"{filename!r} has no readable start time")
+    if lap_start is not None and not (
+        seconds.size and abs(lap_start.timestamp() - seconds[0]) > CLOCK_MISMATCH_S
+    ):
+        started = lap_start
+    else:  # never mix the lap clock with the trackpoints' clock
+        started = datetime.fromtimestamp(float(seconds[0]), tz=UTC)
+    elapsed_s = max(float(seconds[-1]) - started.timestamp(), 0.0) if seconds.size else lap_time_s
+    computed_moving = points.moving_s()
     if all(t is None for t in lap_times):
-        lap_time_s = elapsed_s  # no lap says how long it was: the trackpoints' span is all we have
-    sport_name = (activity.get("Sport") or "").lower()
-    sport = _SPORTS.get(sport_name, Sport.OTHER)
-    ascent = descent = None
-    if points.altitudes:
-        ascent, descent = elevation_gain_loss_m(points.altitudes)
+        lap_time_s = computed_moving if seconds.size > 1 else elapsed_s
+    if seconds.size < 2:
+        elapsed_s = max(elapsed_s, lap_time_s)  # a summary without a track: the laps' clock
+    moving, elapsed_s = reconciled_s(
+        filename, lap_time_s, elapsed_s, what="lap timer", lift_elapsed=True
+    )
+    distance_m = lap_distance_m if lap_distance_m > 0 else points.distance()
+    device = activity.findtext(f"{ns}Creator/{ns}Name") or root.findtext(f"{ns}Author/{ns}Name")
+    sport, source = _sport(
+        activity.get("Sport"),
+        Evidence(
+            distance_m=distance_m,
+            moving_s=moving,
+            has_positions=points.first_position is not None,
+            lap_distances_m=lap_distances,
+        ),
+    )
+    virtual = names_virtual_world(device)
+    ascent, descent = ascent_descent_m(points.altitudes())
+    start = None if virtual else points.first_position
     return ParsedActivity(
         sport=sport,
         sub_sport=None,
         started_at=started,
         utc_offset_s=None,
         distance_m=distance_m,
-        duration_s=max(elapsed_s, lap_time_s),
-        moving_s=lap_time_s,
+        duration_s=elapsed_s,
+        moving_s=moving,
         ascent_m=ascent,
         descent_m=descent,
-        avg_hr_bpm=_average_hr(laps, ns),
+        avg_hr_bpm=_average_hr(laps, ns) or points.average_hr(),
         avg_cadence_spm=_run_cadence_spm(laps) if sport is Sport.RUN else None,
-        device=activity.findtext(f"{ns}Creator/{ns}Name") or root.findtext(f"{ns}Author/{ns}Name"),
+        device=device,
         source_format=SourceFormat.TCX,
-        start_lat=points.first_position[0] if points.first_position else None,
-        start_lon=points.first_position[1] if points.first_position else None,
+        start_lat=start[0] if start else None,
+        start_lon=start[1] if start else None,
         skipped_records=points.dropped,
-        has_sport=sport_name in _SPORTS,
+        has_sport=source is SportSource.DECLARED,
+        sport_source=source,
+        is_device_file=False,
+        has_samples=points.has_samples,
+        is_virtual=virtual,
     )
+
+
+def _sport(attribute: str | None, evidence: Evidence) -> tuple[Sport, SportSource]:
+    """TCX `Sport`: Running and Biking are declared; "Other" is never a run (a swim when the
+    evidence says so, else OTHER); a missing or unknown value is inferred."""
+    declared = TCX_SPORTS.get((attribute or "").strip().lower())
+    if declared is Sport.OTHER:
+        if infer_sport(evidence) is Sport.SWIM:
+            return Sport.SWIM, SportSource.INFERRED
+        return Sport.OTHER, SportSource.DECLARED
+    if declared is not None:
+        return declared, SportSource.DECLARED
+    return infer_sport(evidence), SportSource.INFERRED
 
 
 def _lap_value(text: str | None) -> float | None:
@@ -106,24 +183,83 @@ def _lap_value(text: str | None) -> float | None:
 
 
 @dataclass(slots=True)
+class _Sample:
+    time_s: float | None
+    lat: float | None
+    lon: float | None
+    altitude: float | None
+    distance: float | None
+    heart_rate: float | None
+
+
+@dataclass(slots=True)
 class _Track:
-    last_time: datetime
-    distance_m: float = 0.0
-    altitudes: list[float] = field(default_factory=list)
+    samples: list[_Sample] = field(default_factory=list)
     first_position: tuple[float, float] | None = None
     kept: int = 0
     dropped: int = 0
+    has_samples: bool = False
+
+    @property
+    def times(self) -> list[float]:
+        return [s.time_s for s in self.samples if s.time_s is not None]
+
+    def ordered(self) -> list[_Sample]:
+        """Timed samples in time order (stable), then the untimed in file order."""
+        timed = sorted((s for s in self.samples if s.time_s is not None), key=_time_key)
+        return timed + [s for s in self.samples if s.time_s is None]
+
+    def altitudes(self) -> list[float]:
+        return [s.altitude for s in self.ordered() if s.altitude is not None]
+
+    def distance(self) -> float:
+        """The largest cumulative distance, else the length of the positions (metres)."""
+        distances = [s.distance for s in self.samples if s.distance is not None]
+        if distances:
+            return max(distances)
+        lat, lon = self._positions(self.ordered())
+        return float(step_distances_m(lat, lon).sum()) if lat.size > 1 else 0.0
+
+    def moving_s(self) -> float:
+        """Moving time from the timed trackpoints (positions, else cumulative distances)."""
+        timed = [s for s in self.ordered() if s.time_s is not None]
+        seconds = np.array([s.time_s for s in timed], dtype=float)
+        if seconds.size < 2:
+            return 0.0
+        if all(s.lat is not None for s in timed):
+            lat, lon = self._positions(timed)
+            return moving_s(step_distances_m(lat, lon), seconds)
+        if all(s.distance is not None for s in timed):
+            cumulative = np.array([s.distance for s in timed], dtype=float)
+            return moving_s(np.abs(np.diff(cumulative)), seconds)
+        return float(seconds[-1] - seconds[0])
+
+    def average_hr(self) -> float | None:
+        rates = [s.heart_rate for s in self.samples if s.heart_rate]
+        return sum(r for r in rates if r) / len(rates) if rates else None
+
+    @staticmethod
+    def _positions(samples: list[_Sample]) -> tuple[np.ndarray, np.ndarray]:
+        located = [s for s in samples if s.lat is not None and s.lon is not None]
+        return (
+            np.array([s.lat for s in located], dtype=float),
+            np.array([s.lon for s in located], dtype=float),
+        )
 
 
-def _trackpoints(activity: ET.Element, ns: str, started: datetime) -> _Track:
-    """The usable trackpoints of an activity, reduced to what the totals need.
+def _time_key(sample: _Sample) -> float:
+    return sample.time_s if sample.time_s is not None else 0.0
+
+
+def _trackpoints(activity: ET.Element, ns: str) -> _Track:
+    """The usable trackpoints of an activity.
 
     A trackpoint is dropped (counted in `dropped`) when a value it carries cannot be right: a
     <Time> that is not a real moment, a latitude outside [-90, 90] or longitude outside
     [-180, 180] (or only one of the two), or an altitude, distance or heart rate that is not a
     finite number (a negative distance included). Absent values are fine.
     """
-    track = _Track(last_time=started)
+    track = _Track()
     for point in activity.iter(f"{ns}Trackpoint"):
         time_text = point.findtext(f"{ns}Time")
         time = parse_time(time_text)
@@ -133,6 +269,7 @@ def _trackpoints(activity: ET.Element, ns: str, started: datetime) -> _Track:
         altitude_text = point.findtext(f"{ns}AltitudeMeters")
         distance_text = point.findtext(f"{ns}DistanceMeters")
         distance = parse_float(distance_text)
+        hr_text = point.findtext(f"{ns}HeartRateBpm/{ns}Value")
         usable = (
             (time is not None or not (time_text or "").strip())
             and (lat_text is None) == (lon_text is None)
@@ -142,19 +279,25 @@ def _trackpoints(activity: ET.Element, ns: str, started: datetime) -> _Track:
             and is_number_text(altitude_text)
             and is_number_text(distance_text)
             and (distance is None or distance >= 0)
-            and is_number_text(point.findtext(f"{ns}HeartRateBpm/{ns}Value"))
+            and is_number_text(hr_text)
         )
         if not usable:
             track.dropped += 1
             continue
         track.kept += 1
-        if time is not None and time > track.last_time:
-            track.last_time = time
-        if distance is not None and distance > track.distance_m:
-            track.distance_m = distance
-        altitude = parse_float(altitude_text)
-        if altitude is not None:
-            track.altitudes.append(altitude)
+        heart_rate = parse_float(hr_text)
+        track.samples.append(
+            _Sample(
+                time_s=time.timestamp() if time is not None else None,
+                lat=lat,
+                lon=lon,
+                altitude=parse_float(altitude_text),
+                distance=distance,
+                heart_rate=heart_rate if heart_rate and heart_rate > 0 else None,
+            )
+        )
+        if heart_rate or parse_float(point.findtext(f"{ns}Cadence")):
+            track.has_samples = True
         if track.first_position is None and lat is not None and lon is not None:
             track.first_position = (lat, lon)
     return track

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from loadwatch.domain import SourceFormat, Sport
+from loadwatch.domain import SourceFormat, Sport, SportSource
 from loadwatch.errors import (
     CorruptFileError,
     EmptyActivityError,
@@ -33,6 +33,23 @@ def test_generated_file_matches_its_index_entry(entry: dict[str, object]) -> Non
     assert first.started_at == datetime.fromisoformat(str(entry["started_at"]))
     if "utc_offset_s" in entry:
         assert first.utc_offset_s == entry["utc_offset_s"]
+    if "sport_source" in entry:
+        assert [a.sport_source.value for a in activities] == str(entry["sport_source"]).split(",")
+    for activity in activities:  # the old flag stays consistent with the provenance
+        assert activity.has_sport is (activity.sport_source is SportSource.DECLARED)
+        assert activity.moving_s <= activity.duration_s
+    if "is_virtual" in entry:
+        assert first.is_virtual is entry["is_virtual"]
+    if "is_device_file" in entry:
+        assert first.is_device_file is entry["is_device_file"]
+    if "start_position" in entry:
+        assert (first.start_lat is not None) is entry["start_position"]
+        assert (first.start_lon is not None) is entry["start_position"]
+    if "effort_rpe" in entry:
+        assert first.effort_rpe == entry["effort_rpe"]
+    if "ascent_max_m" in entry:
+        assert first.ascent_m is not None
+        assert 0 < first.ascent_m <= float(str(entry["ascent_max_m"]))
 
 
 def test_format_is_sniffed_from_content_not_extension(tmp_path: Path) -> None:
@@ -57,8 +74,10 @@ def test_fit_without_records_uses_the_session_summary() -> None:
     assert activity.skipped_records < 10  # two events and a lap skipped; there are no records
 
 
-def test_gpx_without_type_is_flagged_so_the_default_sport_applies() -> None:
+def test_gpx_without_type_at_running_speed_is_unknown_so_the_service_decides() -> None:
     (activity,) = parse_activity((DATA / "gpx/no-type.gpx").read_bytes(), "n.gpx")
+    assert activity.sport is Sport.UNKNOWN
+    assert activity.sport_source is SportSource.INFERRED
     assert activity.has_sport is False
 
 
@@ -74,6 +93,13 @@ def test_gpx_without_type_is_flagged_so_the_default_sport_applies() -> None:
         ("entity-bomb.gpx", InputError, "declares XML entities"),
         ("external-entity.gpx", InputError, "declares XML entities or external references"),
         ("route-only.gpx", UnsupportedFileError, "is a GPX route"),
+        ("course.tcx", UnsupportedFileError, r"is a course \(a planned route\), not a recorded"),
+        (
+            "location-history.gpx",
+            UnsupportedFileError,
+            r"looks like a location history \(1,476 points over 41 days\), not a workout",
+        ),
+        ("timer-above-elapsed.fit", CorruptFileError, r"timer time \(4,950 s\) is longer than"),
     ],
 )
 def test_broken_file_is_rejected_with_its_name_and_the_problem(

@@ -16,6 +16,7 @@ from loadwatch import synth
 from loadwatch.domain import ParsedActivity
 from loadwatch.errors import EmptyActivityError, InputError, LoadwatchError
 from loadwatch.importers import gpx, parse_activity, sniff, tcx
+from loadwatch.importers._totals import ONE_DEGREE_M
 
 GPX_NS = 'xmlns="http://www.topografix.com/GPX/1/1"'
 TCX_NS = 'xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2"'
@@ -201,7 +202,9 @@ def test_tcx_trackpoint_with_a_non_finite_value_is_dropped(extra: str) -> None:
     points.insert(1, _tcx_point("2026-01-01T10:00:30Z", extra=extra))
     (activity,) = tcx.parse(_tcx(points, lap_distance="0"), "v.tcx")
     assert activity.skipped_records == 1
-    assert activity.distance_m == 0.0  # the dropped point's distance is not used
+    # The laps say 0 m: the distance is the kept points' track (2 x 0.001 degrees of latitude);
+    # the dropped point's distance is not used.
+    assert activity.distance_m == pytest.approx(2 * 0.001 * ONE_DEGREE_M, rel=1e-6)
     _assert_finite(activity)
 
 
