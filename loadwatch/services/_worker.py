@@ -251,9 +251,9 @@ def _with_hint(parsed: ParsedActivity, hints: SourceHints, default_sport: Sport)
     evidence is consistent with it, else stays UNKNOWN: stored, never counted as a run."""
     if hints.sport is not None and hints.sport is not Sport.UNKNOWN:
         return replace(parsed, sport=hints.sport, has_sport=True, sport_source=SportSource.EXPORT)
-    silent = parsed.sport is Sport.UNKNOWN or (
-        not parsed.has_sport and parsed.sport_source is not SportSource.INFERRED
-    )
+    # Only a file whose sport is unknown from its own evidence may take the default: an inferred
+    # ride stays a ride, and a declared non-run (FIT "generic") is never defaulted to a run.
+    silent = parsed.sport is Sport.UNKNOWN and parsed.sport_source is not SportSource.DECLARED
     if not silent:
         return parsed
     if _consistent_with(default_sport, parsed):

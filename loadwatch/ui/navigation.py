@@ -22,6 +22,12 @@ def pages() -> list[st.Page]:
         st.Page(
             page("import_page.py"), title="Import", icon=":material/upload_file:", url_path="import"
         ),
+        st.Page(
+            page("activities_page.py"),
+            title="Activities",
+            icon=":material/list:",
+            url_path="activities",
+        ),
         st.Page(page("shoes_page.py"), title="Shoes", icon=":material/steps:", url_path="shoes"),
         st.Page(page("squad_page.py"), title="Squad", icon=":material/groups:", url_path="squad"),
         st.Page(

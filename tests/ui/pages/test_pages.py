@@ -12,6 +12,7 @@ TITLES = {
     "overview": "This week",
     "pain": "Log pain",
     "import": "Import",
+    "activities": "Activities",
     "shoes": "Shoes",
     "squad": "Squad",
     "settings": "Settings",
@@ -205,3 +206,33 @@ def test_squad_page_and_squad_show_json_agree(sample_url: str, app_env) -> None:
     table = at.dataframe[0].value
     assert list(table["athlete"]) == [r["athlete"] for r in rows]
     assert list(table["this week (km)"]) == [round(r["this_week_m"] / 1000, 1) for r in rows]
+
+
+def test_activities_page_shows_sources_corrects_a_sport_and_splits_a_merge(
+    db_url: str, app_env
+) -> None:
+    """Issue #10: the same run as a watch FIT and a Strava GPX is one activity with two sources;
+    the runner can correct its sport (kept as "set by you") and split a source back out."""
+    from datetime import UTC, datetime
+
+    from loadwatch.synth import fit_bytes, gpx_bytes, make_track
+
+    app_env.setenv("LOADWATCH_DB_URL", db_url)
+    engine = services.open_database(db_url)
+    track = make_track(datetime(2026, 3, 1, 7, tzinfo=UTC), 8000, 320, seed=3, interval_s=5)
+    services.import_uploads(
+        engine, [("watch.fit", fit_bytes([track])), ("strava.gpx", gpx_bytes(track))]
+    )
+    (row,) = services.list_activities(engine)
+    at = open_page("activities")
+    assert not at.exception, at.exception
+    assert "Sources** (2)" in texts(at)
+    at.selectbox(key="activities_page.sport").set_value("walk")
+    at.button[-1].click().run()  # Save sport
+    assert not at.exception, at.exception
+    assert services.activity_detail(engine, row.id).activity.sport.value == "walk"
+    assert services.activity_detail(engine, row.id).activity.sport_source.value == "user"
+    split = [b for b in at.button if b.key and b.key.startswith("activities_page.split.")]
+    split[-1].click().run()
+    assert not at.exception, at.exception
+    assert len(services.list_activities(engine)) == 2
