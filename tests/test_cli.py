@@ -507,3 +507,166 @@ def test_activities_split_set_sport_delete_and_move(run, db_url: str, tmp_path: 
     assert [r["athlete"] for r in json.loads(run("activities", "--json").output)] == ["bo", "bo"]
     bad = run("activities", "set-sport", str(row["id"]), "curling")
     assert bad.exit_code == 1 and "Error: sport must be one of" in bad.output
+
+
+# Issue #10: athletes managed from the command line, and `--db` before or after the command.
+
+
+@pytest.fixture
+def lw(db_url: str, monkeypatch: pytest.MonkeyPatch):
+    """Invoke with `--db` AFTER the command (issue #10), exceptions caught so that an
+    unexpected one shows in `result.exception`; `input` answers prompts."""
+    monkeypatch.setenv("LOADWATCH_TODAY", "2026-03-20")
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None):
+        return runner.invoke(cli, [*args, "--db", db_url], input=input)
+
+    return invoke
+
+
+def test_athletes_rename_with_names_matched_ignoring_case(lw) -> None:
+    assert lw("import", str(DATA / "gpx/run-10k-hilly.gpx"), "--athlete", "Ana").exit_code == 0
+    assert lw("shoes", "add", "Pegasus", "--athlete", "Bea").exit_code == 0
+    assert lw("settings", "--athlete", "ANA", "--units", "mi").exit_code == 0
+    result = lw("athletes", "rename", "ana", "  Ana Lima ")
+    assert result.exit_code == 0, result.output
+    assert result.output == "Renamed athlete 'Ana' to 'Ana Lima'.\n"
+    rows = json.loads(lw("athletes", "--json").output)
+    assert [(r["name"], r["activities"]) for r in rows] == [("Ana Lima", 1), ("Bea", 0)]
+    assert "units: mi" in lw("settings", "--athlete", "ana lima").output
+    assert _one_error_line(lw("athletes", "rename", "ana lima", "BEA")) == (
+        "Error: an athlete named 'Bea' already exists; choose another name "
+        "(names are matched ignoring case)"
+    )
+    assert _one_error_line(lw("athletes", "rename", "ana lima", "   ")) == (
+        "Error: athlete name must not be empty"
+    )
+    assert _one_error_line(lw("athletes", "rename", "Cy", "Dee")).startswith(
+        "Error: no athlete named 'Cy'; known athletes: Ana Lima, Bea"
+    )
+
+
+def test_athletes_delete_asks_first_and_removes_everything(lw) -> None:
+    lw("import", str(DATA / "gpx"), "--athlete", "Ana")
+    lw("import", str(DATA / "fit"), "--athlete", "Bea")
+    lw("shoes", "add", "Pegasus", "--athlete", "Ana")
+
+    declined = lw("athletes", "delete", "ANA", input="n\n")
+    assert declined.exit_code == 1
+    assert "Delete athlete 'Ana' and all their data (2 activities, 2 original files, " in (
+        declined.output
+    )
+    assert "0 pain entries, 1 shoe, 0 squad memberships)? This cannot be undone" in (
+        declined.output
+    )
+    assert "Aborted!" in declined.output
+    assert [r["name"] for r in json.loads(lw("athletes", "--json").output)] == ["Ana", "Bea"]
+
+    accepted = lw("athletes", "delete", "ana", input="y\n")
+    assert accepted.exit_code == 0, accepted.output
+    assert accepted.output.splitlines()[-1] == (
+        "Deleted athlete 'Ana': 2 activities, 2 original files, 0 pain entries, 1 shoe, "
+        "0 squad memberships."
+    )
+    assert [r["name"] for r in json.loads(lw("athletes", "--json").output)] == ["Bea"]
+    assert _one_error_line(lw("activities", "--athlete", "ana")) == (
+        "Error: no athlete named 'ana'; known athletes: Bea"
+    )
+
+    assert lw("athletes", "delete", "bea", "--yes").exit_code == 0
+    assert json.loads(lw("athletes", "--json").output) == []
+    # The files are free again: importing them for a new athlete imports them.
+    assert "Total: 2 imported" in lw("import", str(DATA / "gpx"), "--athlete", "Cy").output
+
+
+def test_athletes_without_a_subcommand_still_lists(run) -> None:
+    run("import", str(DATA / "gpx/run-10k-hilly.gpx"), "--athlete", "ana")
+    table = run("athletes")
+    assert table.exit_code == 0 and "Athletes" in table.output and "ana" in table.output
+    assert [r["name"] for r in json.loads(run("athletes", "--json").output)] == ["ana"]
+
+
+def test_db_before_or_after_the_command_and_a_plain_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("LOADWATCH_DB_URL", raising=False)
+    runner = CliRunner()
+    gpx = str(DATA / "gpx/run-10k-hilly.gpx")
+    after = runner.invoke(cli, ["import", gpx, "--athlete", "ana", "--db", "runs.db"])
+    assert after.exit_code == 0, after.output
+    assert (tmp_path / "runs.db").is_file()
+    before = runner.invoke(cli, ["--db", f"sqlite:///{tmp_path / 'runs.db'}", "athletes", "--json"])
+    assert [r["name"] for r in json.loads(before.output)] == ["ana"]
+    # In a subgroup, after the subcommand; and after the command it wins over the one before.
+    shoes = runner.invoke(
+        cli, ["--db", "other.db", "shoes", "add", "Pegasus", "--athlete", "ana", "--db", "runs.db"]
+    )
+    assert shoes.exit_code == 0, shoes.output
+    assert not (tmp_path / "other.db").exists()
+    listed = runner.invoke(cli, ["shoes", "list", "--athlete", "ana", "--json", "--db", "runs.db"])
+    assert "Pegasus" in listed.output
+    # The environment variable takes a plain path too; --db still wins over it.
+    monkeypatch.setenv("LOADWATCH_DB_URL", "runs.db")
+    assert "ana" in runner.invoke(cli, ["athletes"]).output
+    assert runner.invoke(cli, ["athletes", "--json", "--db", "third.db"]).output.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        (
+            "missing-folder",
+            "Error: the folder '{tmp}/nowhere' for the database 'runs.db' does not "
+            "exist; create it first or give another path",
+        ),
+        (
+            "not-a-database",
+            "Error: '{tmp}/notes.txt' is not a SQLite database; give a loadwatch "
+            "database file or a new file name",
+        ),
+        (
+            "a-folder",
+            "Error: '{tmp}' is a folder, not a database file; give a file path such as "
+            "'{tmp}/loadwatch.db'",
+        ),
+        (
+            "no-driver",
+            "Error: the database driver for postgresql+psycopg:// is not installed (no module "
+            "named 'psycopg'); install it with: pip install 'loadwatch[postgres]' (psycopg 3)",
+        ),
+        (
+            "unreachable",
+            "Error: cannot connect to the database 'postgresql+psycopg://me:***@"
+            "127.0.0.1:{port}/runs': ",
+        ),
+    ],
+)
+def test_a_database_that_cannot_be_opened_is_one_error_line(
+    case: str, expected: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+    import sys
+
+    with socket.socket() as sock:  # a port on 127.0.0.1 that nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    (tmp_path / "notes.txt").write_text("not a database\n")
+    db = {
+        "missing-folder": str(tmp_path / "nowhere" / "runs.db"),
+        "not-a-database": str(tmp_path / "notes.txt"),
+        "a-folder": str(tmp_path),
+        "no-driver": "postgresql+psycopg://me:pw@127.0.0.1/runs",
+        "unreachable": f"postgresql+psycopg://me:secret-pw@127.0.0.1:{port}/runs",
+    }[case]
+    if case == "no-driver":
+        monkeypatch.setitem(sys.modules, "psycopg", None)
+    for args in (["--db", db, "athletes"], ["import", str(DATA / "gpx"), "--db", db]):
+        result = CliRunner().invoke(cli, args)
+        line = _one_error_line(result)
+        assert line.startswith(expected.format(tmp=tmp_path, port=port)), line
+        assert result.output.count("\n") == 1, result.output  # the one line, nothing else
+        assert "secret-pw" not in result.output
+    assert not (tmp_path / "nowhere").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]

@@ -5,7 +5,7 @@ The click group lives in `_group`; importing the command modules registers their
 
 from __future__ import annotations
 
-from loadwatch.cli import app, imports, pain, reports, shoes  # noqa: F401 - registers commands
+from loadwatch.cli import app, athletes, imports, pain, reports, shoes  # noqa: F401 - registers
 from loadwatch.cli._group import cli
 
 __all__ = ["cli"]

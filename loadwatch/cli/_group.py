@@ -62,15 +62,43 @@ def _errors_as_click(function: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group()
-@click.version_option(__version__, prog_name="loadwatch")
-@click.option(
-    "--db",
-    "db_url",
-    envvar="LOADWATCH_DB_URL",
-    default=None,
-    help="Database URL (default: a SQLite file in your data directory; env LOADWATCH_DB_URL).",
+DB_HELP = (
+    "Database: a SQLite file path (~/runs.db) or a URL (sqlite:///PATH, "
+    "postgresql+psycopg://user@host/db); default a SQLite file in your data directory; "
+    "env LOADWATCH_DB_URL."
 )
+
+
+def _db_after_command(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    """`--db` given after the command name (`loadwatch import x.fit --db runs.db`) wins over
+    the one before it and over $LOADWATCH_DB_URL (issue #10)."""
+    if value is not None:
+        ctx.find_root().ensure_object(dict)["db_url"] = value
+
+
+class LoadwatchGroup(click.Group):
+    """A click group whose every command, and every command of its subgroups, also takes
+    `--db`, so the option works before or after the command name (issue #10)."""
+
+    group_class = type  # `@cli.group()` makes LoadwatchGroups too: `pain log ... --db X` works
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        if not any(param.name == "db_after" for param in cmd.params):
+            cmd.params.append(
+                click.Option(
+                    ["--db", "db_after"],
+                    default=None,
+                    expose_value=False,
+                    callback=_db_after_command,
+                    help=DB_HELP,
+                )
+            )
+        super().add_command(cmd, name)
+
+
+@click.group(cls=LoadwatchGroup)
+@click.version_option(__version__, prog_name="loadwatch")
+@click.option("--db", "db_url", envvar="LOADWATCH_DB_URL", default=None, help=DB_HELP)
 @click.pass_context
 def cli(ctx: click.Context, db_url: str | None) -> None:
     """loadwatch: turn watch files into early warnings about training load.

@@ -5,6 +5,7 @@ Every name callers use is re-exported here, so they keep writing `services.x(...
 
 from __future__ import annotations
 
+from loadwatch.db.admin import DeletedCounts
 from loadwatch.domain import WEEKDAYS
 from loadwatch.report import Headline, Report, report_json
 from loadwatch.rules.thresholds import Thresholds, ThresholdSpec
@@ -23,11 +24,15 @@ from loadwatch.services.athletes import (
     DEFAULT_ATHLETE,
     AthleteSettings,
     AthleteSummary,
+    athlete_data,
     athlete_settings,
+    default_home_tz,
+    delete_athlete,
     list_activities,
     list_athletes,
     local_day,
     open_database,
+    rename_athlete,
     update_settings,
 )
 from loadwatch.services.demo import load_demo
@@ -72,6 +77,7 @@ __all__ = [
     "ActivityDetail",
     "AthleteSettings",
     "AthleteSummary",
+    "DeletedCounts",
     "Headline",
     "PainEntryView",
     "Progress",
@@ -87,12 +93,15 @@ __all__ = [
     "add_to_squad",
     "assign_shoe",
     "assign_shoes",
+    "athlete_data",
     "athlete_settings",
     "check_plausible",
     "citation",
     "configure_logging",
     "count_summary",
+    "default_home_tz",
     "delete_activity",
+    "delete_athlete",
     "delete_pain",
     "edit_pain",
     "import_paths",
@@ -110,6 +119,7 @@ __all__ = [
     "open_database",
     "pain_location",
     "reimport",
+    "rename_athlete",
     "report",
     "report_json",
     "retire_shoe",

@@ -126,8 +126,9 @@ def file_text(value: str | None, max_length: int) -> str | None:
 def athlete_name(value: str) -> str:
     """An athlete name as typed, checked (`clean_text`, 120 characters) and stripped.
 
-    Matching is unchanged otherwise: exact and case-sensitive (issue #10 will revisit case).
-    The import path calls this too, before `repository.get_or_create_athlete`.
+    Trimmed and never blank. The stored name keeps its case; lookups ignore it (`ana` is
+    `Ana`, issue #10: `loadwatch.db.admin.find_athlete`). The import path calls this too,
+    before the athlete is looked up or created.
     """
     return clean_text(value, "athlete name", NAME_MAX_LENGTH)
 

@@ -1,5 +1,8 @@
-"""Athletes and their settings: listing athletes and activities, units, week start, home
-time zone, default sport and thresholds; also opening the database."""
+"""Athletes and their settings: listing, renaming and deleting athletes, listing activities,
+units, week start, home time zone, default sport and thresholds; also opening the database.
+
+Athlete names match case-insensitively everywhere (`ana` is `Ana`, issue #10): lookups go
+through `loadwatch.db.admin`."""
 
 from __future__ import annotations
 
@@ -8,10 +11,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import tzlocal
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from loadwatch.db import repository
+from loadwatch.db import admin, repository
+from loadwatch.db.admin import DeletedCounts
 from loadwatch.db.engine import make_engine, migrate, writer
 from loadwatch.db.models import Athlete, Setting
 from loadwatch.domain import WEEKDAYS, ActivityRow, Sport
@@ -63,9 +68,71 @@ def list_activities(
     if since is not None:
         check_not_too_early(since, "since date")
     with Session(engine) as session:
-        athlete_id = repository.get_athlete(session, athlete).id if athlete else None
+        athlete_id = admin.get_athlete(session, athlete).id if athlete else None
         since_at = datetime.combine(since, time(), tzinfo=UTC) if since else None
         return repository.activity_rows(session, athlete_id, since_at)
+
+
+def default_home_tz() -> str:
+    """The home time zone a new athlete gets: this machine's zone (an IANA name such as
+    'Europe/Zurich'), or 'UTC' when the machine's zone is unknown or not in the tz database.
+
+    Files with no zone of their own (no GPS, no stated offset) are placed in the athlete's home
+    zone; the runner can change it in the settings (`loadwatch settings --home-tz`).
+    """
+    try:
+        name = tzlocal.get_localzone_name()
+    except (LookupError, ValueError, OSError):  # conflicting or unreadable zone configuration
+        return "UTC"
+    if not name:
+        return "UTC"
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "UTC"
+    return name
+
+
+def rename_athlete(engine: Engine, athlete: str, new_name: str) -> tuple[str, str]:
+    """Rename `athlete` (matched ignoring case) to `new_name`; return the stored names before
+    and after.
+
+    Raises:
+        NotFoundError: unknown athlete. InputError: a blank, overlong or NUL-holding name, or
+            `new_name` already taken by another athlete, ignoring case.
+    """
+    athlete, new_name = athlete_name(athlete), athlete_name(new_name)
+    with Session(writer(engine)) as session, session.begin():
+        row = admin.get_athlete(session, athlete)
+        before = row.name
+        admin.rename_athlete(session, row, new_name)
+        return before, row.name
+
+
+def athlete_data(engine: Engine, athlete: str) -> tuple[str, DeletedCounts]:
+    """The athlete's stored name and how much of their data `delete_athlete` would remove.
+
+    Raises:
+        NotFoundError: unknown athlete. InputError: a blank, overlong or NUL-holding name.
+    """
+    athlete = athlete_name(athlete)
+    with Session(engine) as session:
+        row = admin.get_athlete(session, athlete)
+        return row.name, admin.athlete_data_counts(session, row.id)
+
+
+def delete_athlete(engine: Engine, athlete: str) -> tuple[str, DeletedCounts]:
+    """Delete the athlete and all their data (activities, original files, pain entries, shoes,
+    settings, squad memberships); return the name deleted and what was removed.
+
+    Raises:
+        NotFoundError: unknown athlete. InputError: a blank, overlong or NUL-holding name.
+    """
+    athlete = athlete_name(athlete)
+    with Session(writer(engine)) as session, session.begin():
+        row = admin.get_athlete(session, athlete)
+        name = row.name
+        return name, admin.delete_athlete(session, row)
 
 
 def open_database(url: str | None = None) -> Engine:
@@ -83,7 +150,7 @@ def local_day(started_at: datetime, utc_offset_s: int) -> date:
 def athlete_settings(engine: Engine, athlete: str) -> AthleteSettings:
     athlete = athlete_name(athlete)
     with Session(engine) as session:
-        row = repository.get_athlete(session, athlete)
+        row = admin.get_athlete(session, athlete)
         setting = session.get(Setting, row.id)
         return _settings_view(row, setting)
 
@@ -123,7 +190,7 @@ def update_settings(
     """
     athlete = athlete_name(athlete)
     with Session(writer(engine)) as session, session.begin():
-        row = repository.get_athlete(session, athlete)
+        row = admin.get_athlete(session, athlete)
         setting = repository.settings(session, row.id)
         if units is not None:
             if units not in {u.value for u in DistanceUnit}:

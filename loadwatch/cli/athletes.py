@@ -1,0 +1,87 @@
+"""Managing athletes: `loadwatch athletes` lists them (as before), `athletes rename` and
+`athletes delete` change them (issue #10).
+
+The list command is defined in `cli/imports.py`; this module puts a group of the same name in
+its place that runs that command when no subcommand is given, so `loadwatch athletes` and
+`loadwatch athletes --json` behave exactly as before.
+"""
+
+from __future__ import annotations
+
+import click
+
+from loadwatch import services
+from loadwatch.cli import imports
+from loadwatch.cli._group import _engine, _errors_as_click, cli, json_option
+
+_list_athletes = imports.athletes
+
+
+@cli.group("athletes", invoke_without_command=True)
+@json_option(help_text="Machine-readable output.")
+@click.pass_context
+def athletes(ctx: click.Context, as_json: bool) -> None:
+    """List athletes with their activity count and total distance; rename or delete one.
+
+    Names are matched ignoring case: `ana` is `Ana`.
+
+    \b
+    Example:
+        loadwatch athletes
+        loadwatch athletes rename ana "Ana Lima"
+        loadwatch athletes delete "Ana Lima"
+    """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(_list_athletes, as_json=as_json)
+
+
+@athletes.command()
+@click.argument("old")
+@click.argument("new")
+@click.pass_context
+@_errors_as_click
+def rename(ctx: click.Context, old: str, new: str) -> None:
+    """Rename athlete OLD to NEW; refused when another athlete is called NEW, ignoring case.
+
+    \b
+    Example:
+        loadwatch athletes rename ana "Ana Lima"
+    """
+    before, after = services.rename_athlete(_engine(ctx), old, new)
+    click.echo(f"Renamed athlete {before!r} to {after!r}.")
+
+
+@athletes.command()
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Delete without asking for confirmation.")
+@click.pass_context
+@_errors_as_click
+def delete(ctx: click.Context, name: str, yes: bool) -> None:
+    """Delete athlete NAME with all their data: activities, original files, pain entries,
+    shoes, settings and squad memberships. Asks first unless --yes is given.
+
+    \b
+    Example:
+        loadwatch athletes delete ana --yes
+    """
+    engine = _engine(ctx)
+    stored, counts = services.athlete_data(engine, name)
+    if not yes:
+        click.confirm(
+            f"Delete athlete {stored!r} and all their data ({_summary(counts)})? "
+            "This cannot be undone",
+            abort=True,
+        )
+    deleted, counts = services.delete_athlete(engine, stored)
+    click.echo(f"Deleted athlete {deleted!r}: {_summary(counts)}.")
+
+
+def _summary(counts: services.DeletedCounts) -> str:
+    parts = [
+        (counts.activities, "activity", "activities"),
+        (counts.originals, "original file", "original files"),
+        (counts.pain_entries, "pain entry", "pain entries"),
+        (counts.shoes, "shoe", "shoes"),
+        (counts.squad_memberships, "squad membership", "squad memberships"),
+    ]
+    return ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in parts)
