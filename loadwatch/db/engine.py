@@ -226,6 +226,10 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     check_connection(engine)
     with _migrate_lock:
         command.upgrade(alembic_config(engine), revision)
+    # migrations/env.py turns SQLite's foreign keys off for batch table rebuilds, and its
+    # closing `PRAGMA foreign_keys=ON` runs inside a transaction, where SQLite ignores it: the
+    # pooled connection would keep ON DELETE CASCADE off. Fresh connections get the pragmas.
+    engine.dispose()
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:

@@ -212,3 +212,12 @@ def test_the_dashboard_shows_the_error_as_one_line(
         "exist; create it first or give another path"
     ]
     assert not (tmp_path / "no-such-folder").exists()
+
+
+def test_foreign_keys_are_on_after_migrating(tmp_path: Path) -> None:
+    """migrations/env.py turns them off for batch rebuilds; ON DELETE CASCADE needs them."""
+    engine = make_engine(str(tmp_path / "runs.db"))
+    migrate(engine)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    engine.dispose()
