@@ -111,6 +111,7 @@ class SourceHints:
     sport: Sport | None = None
     gear: str | None = None
     name: str | None = None
+    effort_rpe: float | None = None  # Strava's "Perceived Exertion", 1-10
 
 
 class ImportStatus(StrEnum):

@@ -99,6 +99,7 @@ class OriginalFile(Base):
     sport_hint: Mapped[str | None] = mapped_column(String(32))
     gear_hint: Mapped[str | None] = mapped_column(String(120))
     name_hint: Mapped[str | None] = mapped_column(String(200))
+    effort_hint: Mapped[float | None] = mapped_column(Float)  # Strava's "Perceived Exertion"
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

@@ -114,6 +114,7 @@ def add_original(
     sport_hint: str | None,
     gear_hint: str | None,
     name_hint: str | None = None,
+    effort_hint: float | None = None,
 ) -> None:
     session.add(
         OriginalFile(
@@ -125,6 +126,7 @@ def add_original(
             sport_hint=sport_hint,
             gear_hint=gear_hint,
             name_hint=name_hint[:200] if name_hint else None,
+            effort_hint=effort_hint,
             imported_at=now_utc(),
         )
     )

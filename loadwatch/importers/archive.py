@@ -298,6 +298,15 @@ def _is_metadata(filename: str) -> bool:
     )
 
 
+def _perceived_exertion(text: str | None) -> float | None:
+    """Strava's "Perceived Exertion" (1-10) as an effort rating, or None when absent or absurd."""
+    try:
+        value = float((text or "").strip())
+    except ValueError:
+        return None
+    return value if 0 <= value <= 10 else None  # NaN fails both comparisons
+
+
 def _strava_hints(
     archive: zipfile.ZipFile, name: str
 ) -> tuple[dict[str, SourceHints], SourceFile | None]:
@@ -340,6 +349,7 @@ def _strava_hints(
             sport=_STRAVA_TYPES.get(activity_type, Sport.OTHER) if activity_type else None,
             gear=(row.get("Activity Gear") or "").strip() or None,
             name=(row.get("Activity Name") or "").strip() or None,
+            effort_rpe=_perceived_exertion(row.get("Perceived Exertion")),
         )
     return hints, None
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 from loadwatch.domain import Alert, Severity
 from loadwatch.load.daily import acwr as acwr_value
 from loadwatch.load.daily import monotony_and_strain
+from loadwatch.load.frames import EFFORT_RPE, LOCAL_DATE
 from loadwatch.rules.context import RuleContext
 
 
@@ -17,12 +19,21 @@ def monotony(ctx: RuleContext) -> Iterator[Alert]:
         return
     severity = Severity.CAUTION if value >= t.monotony_caution else Severity.INFO
     shown = "10 or more" if value >= 10 else f"{value:.1f}"
+    week = ctx.activities[ctx.activities[LOCAL_DATE] > ctx.as_of - timedelta(days=7)]
+    rated = int(week[EFFORT_RPE].notna().sum())
     yield Alert(
         "monotony",
         severity,
         f"Training monotony is {shown} over the last 7 days (daily load mean / SD; strain "
         f"{strain:.0f}): vary your week with easier days, rest or cross-training.",
-        {"monotony": value, "strain": strain, "week_load": float(ctx.daily.iloc[-7:].sum())},
+        {
+            "monotony": value,
+            "strain": strain,
+            "week_load": float(ctx.daily.iloc[-7:].sum()),
+            # which effort the load used: the watch's or export's rating, else the sport default
+            "sessions_with_logged_effort": float(rated),
+            "sessions_with_default_effort": float(len(week) - rated),
+        },
         ("foster1998", "foster2001", "runalyze"),
         ctx.as_of,
     )

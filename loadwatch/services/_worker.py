@@ -249,6 +249,8 @@ def _with_hint(parsed: ParsedActivity, hints: SourceHints, default_sport: Sport)
     """Apply an export's activity type (sport source EXPORT); a file that does not say its sport
     (or says one we do not know) takes the athlete's default sport (DEFAULT) only when its
     evidence is consistent with it, else stays UNKNOWN: stored, never counted as a run."""
+    if parsed.effort_rpe is None and hints.effort_rpe is not None:
+        parsed = replace(parsed, effort_rpe=hints.effort_rpe)  # the watch's own rating wins
     if hints.sport is not None and hints.sport is not Sport.UNKNOWN:
         return replace(parsed, sport=hints.sport, has_sport=True, sport_source=SportSource.EXPORT)
     # Only a file whose sport is unknown from its own evidence may take the default: an inferred

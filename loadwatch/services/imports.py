@@ -304,6 +304,7 @@ def _store_file(
         hints.sport.value if hints.sport else None,
         hints.gear,
         hints.name,
+        hints.effort_rpe,
     )
     session.flush()
     results = []
@@ -385,6 +386,7 @@ def reimport(engine: Engine, today: date | None = None) -> ReimportSummary:
                 sport=Sport(original.sport_hint) if original.sport_hint else None,
                 gear=original.gear_hint,
                 name=original.name_hint,
+                effort_rpe=original.effort_hint,
             )
             source = SourceFile(
                 original.filename, zlib.decompress(original.content_zlib), hints=hints

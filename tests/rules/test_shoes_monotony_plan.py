@@ -100,3 +100,13 @@ def test_plan_after_a_spike_swaps_the_next_run_and_counts_recorded_rides() -> No
     assert all(p.max_distance_m == pytest.approx(8_800) for p in runs_planned)
     assert sum(p.kind is PlanKind.STRENGTH for p in report.plan) == 2
     assert len(report.plan) == 7
+
+
+def test_monotony_says_how_many_sessions_used_a_logged_effort() -> None:
+    # seven daily 6 km runs, two of them rated by the watch (effort 6): 2 logged, 5 defaults
+    runs = [
+        (at(DAY - timedelta(days=i)), 6, 0, "run", None, 6 if i < 2 else None) for i in range(7)
+    ]
+    (alert,) = rule(report_for(runs, DAY), "monotony")
+    assert alert.evidence["sessions_with_logged_effort"] == 2
+    assert alert.evidence["sessions_with_default_effort"] == 5

@@ -305,3 +305,29 @@ def test_two_fit_runs_exactly_twelve_hours_apart_are_two_runs(engine: Engine) ->
     evening = make_track(START + timedelta(hours=12), 8000, 320, seed=22, interval_s=10)
     results = _upload(engine, ("am.fit", fit_bytes([morning])), ("pm.fit", fit_bytes([evening])))
     assert [r.status for r in results] == [ImportStatus.IMPORTED, ImportStatus.IMPORTED]
+
+
+def test_strava_perceived_exertion_is_the_effort_unless_the_watch_rated_it(engine: Engine) -> None:
+    """Issue #10 item 7: the export's "Perceived Exertion" feeds session-RPE load (R5) when the
+    file has no rating of its own, and survives `reimport`."""
+    run = make_track(START, 7000, 320, seed=21, interval_s=10)
+    easy = make_track(START + timedelta(days=1), 5000, 330, seed=22, interval_s=10)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as out:
+        out.writestr(
+            "activities.csv",
+            "Activity ID,Activity Type,Filename,Perceived Exertion\n"
+            "1,Run,activities/1.gpx,7.0\n2,Run,activities/2.gpx,nan\n",
+        )
+        out.writestr("activities/1.gpx", gpx_bytes(run))
+        out.writestr("activities/2.gpx", gpx_bytes(easy))
+    _upload(engine, ("export_9.zip", buffer.getvalue()))
+
+    def efforts() -> list[float | None]:
+        with Session(engine) as session:
+            query = select(Activity.effort_rpe).order_by(Activity.started_at)
+            return list(session.scalars(query))
+
+    assert efforts() == [7.0, None]
+    services.reimport(engine, today=TODAY)
+    assert efforts() == [7.0, None]
