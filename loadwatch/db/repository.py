@@ -10,6 +10,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from loadwatch.db import admin
 from loadwatch.db.models import (
     Activity,
     ActivitySource,
@@ -44,22 +45,14 @@ def now_utc() -> datetime:
     return datetime.now(tz=UTC)
 
 
-def get_or_create_athlete(session: Session, name: str) -> Athlete:
-    athlete = session.scalar(select(Athlete).where(Athlete.name == name))
-    if athlete is None:
-        athlete = Athlete(name=name, home_tz="UTC", default_sport="run", created_at=now_utc())
-        session.add(athlete)
-        session.flush()
-    return athlete
+def get_or_create_athlete(session: Session, name: str, home_tz: str = "UTC") -> Athlete:
+    """The athlete called `name` ignoring case (issue #10), else a new one in `home_tz`."""
+    return admin.get_or_create_athlete(session, name, home_tz)
 
 
 def get_athlete(session: Session, name: str) -> Athlete:
-    """Raises NotFoundError with the known names when `name` is unknown."""
-    athlete = session.scalar(select(Athlete).where(Athlete.name == name))
-    if athlete is None:
-        known = ", ".join(session.scalars(select(Athlete.name).order_by(Athlete.name))) or "none"
-        raise NotFoundError(f"no athlete named {name!r}; known athletes: {known}")
-    return athlete
+    """The athlete called `name` ignoring case; NotFoundError with the known names otherwise."""
+    return admin.get_athlete(session, name)
 
 
 def athletes(session: Session) -> Sequence[Athlete]:

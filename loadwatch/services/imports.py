@@ -43,7 +43,7 @@ from loadwatch.services._worker import (
     unexpected_error,
 )
 from loadwatch.services.activities import attach, recompute
-from loadwatch.services.athletes import DEFAULT_ATHLETE, shoe_window_m
+from loadwatch.services.athletes import DEFAULT_ATHLETE, default_home_tz, shoe_window_m
 
 BATCH_FILES = 64  # files parsed and committed together (one SAVEPOINT each); bounds memory
 PARALLEL_MIN_FILES = 32  # below this a process pool costs more than it saves
@@ -120,7 +120,9 @@ def _import(
     today = today or _today()
     write_engine = writer(engine)
     with Session(write_engine) as session, session.begin():
-        athlete_row = repository.get_or_create_athlete(session, athlete_name(athlete))
+        athlete_row = repository.get_or_create_athlete(
+            session, athlete_name(athlete), home_tz=default_home_tz()
+        )
         athlete_id, home_tz = athlete_row.id, athlete_row.home_tz
         default_sport = Sport(athlete_row.default_sport)
     results: list[ImportResult] = []

@@ -23,7 +23,7 @@ from loadwatch.services._checks import (
     shoe_name,
 )
 from loadwatch.services._common import _today
-from loadwatch.services.athletes import shoe_window_m
+from loadwatch.services.athletes import default_home_tz, shoe_window_m
 
 # No pair of running shoes lasts this far (the default window ends at 500 mi, about 805 km):
 # a bigger starting distance or window is a typo ("1.6e38km"), refused rather than stored.
@@ -64,7 +64,7 @@ def add_shoe(
     brand_model = optional_text(brand_model, "shoe brand and model", NAME_MAX_LENGTH)
     _check_distances(starting_distance_m, window_m)
     with Session(writer(engine)) as session, session.begin():
-        row = repository.get_or_create_athlete(session, athlete)
+        row = repository.get_or_create_athlete(session, athlete, home_tz=default_home_tz())
         window = window_m or shoe_window_m(session, row)
         if repository.shoe_by_name(session, row.id, name) is not None:
             raise InputError(f"{athlete} already has a shoe named {name!r}")

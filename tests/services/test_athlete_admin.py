@@ -201,3 +201,15 @@ def test_delete_keeps_a_file_another_athletes_activity_is_made_of(engine: Engine
     with Session(engine) as session:
         bea_id = admin.get_athlete(session, "Bea").id
         assert list(session.scalars(select(OriginalFile.athlete_id))) == [bea_id]
+
+
+def test_every_service_matches_ignoring_case_and_a_new_athlete_gets_the_machines_zone(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(athletes_service.tzlocal, "get_localzone_name", lambda: "Europe/Zurich")
+    import_runs(engine, [5.0], athlete="Ana")
+    services.add_shoe(engine, "ana", "Clifton 9")  # once created a second athlete "ana"
+    services.log_pain(engine, "ANA", during=1, after=2, today=TODAY)
+    assert _names(engine) == ["Ana"]
+    assert [s.name for s in services.list_shoes(engine, "Ana")] == ["Clifton 9"]
+    assert services.athlete_settings(engine, "ana").home_tz == "Europe/Zurich"

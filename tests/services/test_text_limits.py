@@ -150,10 +150,11 @@ def test_names_are_checked_on_lookups_too_so_postgresql_never_sees_a_nul(engine:
             call()
     with pytest.raises(InputError, match=r"^coach name contains a NUL character"):
         services.squad_overview(engine, today=TODAY, coach="C\x00")
-    # A name that only differs by surrounding spaces is the same athlete; case is unchanged.
+    # A name that only differs by surrounding spaces or by case is the same athlete (issue #10).
     assert services.list_shoes(engine, " ana ")[0].name == "Pegasus"
-    with pytest.raises(NotFoundError, match="no athlete named 'Ana'"):
-        services.list_shoes(engine, "Ana")
+    assert services.list_shoes(engine, "Ana")[0].name == "Pegasus"
+    with pytest.raises(NotFoundError, match="no athlete named 'Bob'"):
+        services.list_shoes(engine, "Bob")
 
 
 def test_clean_text_helpers_for_other_callers() -> None:
