@@ -199,7 +199,8 @@ def _prepare(
             elif sha in owners and owners[sha] != athlete_id:
                 message = (
                     f"{source.name!r} was already imported for another athlete; loadwatch keeps "
-                    "each file once"
+                    "each file once: to make it this athlete's, move the activity "
+                    "(`loadwatch activities move ID --athlete NAME`)"
                 )
                 results.append(ImportResult(source.name, ImportStatus.DUPLICATE, message))
             elif sha in owners:
