@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 
+from loadwatch.domain import ParsedActivity, SourceFormat, Sport
 from loadwatch.load.frames import ACTIVITY_COLUMNS, PAIN_COLUMNS, SHOE_COLUMNS
 from loadwatch.report import Report, build_report
 from loadwatch.rules.context import rule_context
@@ -103,3 +105,23 @@ def at(day: date, hour: int = 7, minute: int = 0) -> datetime:
 
 def rule(report: Report, rule_id: str) -> list:
     return [a for a in report.alerts if a.rule_id == rule_id]
+
+
+def parsed_activity(**changes: object) -> ParsedActivity:
+    """A plausible 10 km run as an importer returns it, with `changes` applied (SI, UTC)."""
+    base = ParsedActivity(
+        sport=Sport.RUN,
+        sub_sport=None,
+        started_at=datetime(2026, 3, 1, 7, 0, tzinfo=UTC),
+        utc_offset_s=None,
+        distance_m=10_000.0,
+        duration_s=3_000.0,
+        moving_s=2_900.0,
+        ascent_m=50.0,
+        descent_m=50.0,
+        avg_hr_bpm=150.0,
+        avg_cadence_spm=170.0,
+        device=None,
+        source_format=SourceFormat.GPX,
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]

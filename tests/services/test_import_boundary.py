@@ -11,7 +11,6 @@ import logging
 import math
 import subprocess
 import sys
-from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -23,11 +22,12 @@ from sqlalchemy.orm import Session
 from loadwatch import services
 from loadwatch.db import repository
 from loadwatch.db.models import Activity, OriginalFile
-from loadwatch.domain import ImportStatus, ParsedActivity, SourceFormat, SourceHints, Sport
+from loadwatch.domain import ImportStatus, ParsedActivity, SourceHints, Sport
 from loadwatch.errors import ImplausibleValueError, InputError
 from loadwatch.services import _worker, imports
 from loadwatch.synth import fit_bytes, gpx_bytes, make_track
 from tests.conftest import ROOT
+from tests.factories import parsed_activity
 
 TODAY = date(2026, 11, 21)
 START = datetime(2026, 3, 1, 7, 0, tzinfo=UTC)
@@ -110,25 +110,6 @@ def test_a_value_the_database_refuses_rejects_only_that_file(
     assert _count(engine, Activity) == _count(engine, OriginalFile) == 5  # never half a file
 
 
-def _parsed(**changes: object) -> ParsedActivity:
-    base = ParsedActivity(
-        sport=Sport.RUN,
-        sub_sport=None,
-        started_at=START,
-        utc_offset_s=None,
-        distance_m=10_000.0,
-        duration_s=3_000.0,
-        moving_s=2_900.0,
-        ascent_m=50.0,
-        descent_m=50.0,
-        avg_hr_bpm=150.0,
-        avg_cadence_spm=170.0,
-        device=None,
-        source_format=SourceFormat.GPX,
-    )
-    return replace(base, **changes)  # type: ignore[arg-type]
-
-
 @pytest.mark.parametrize(
     ("changes", "words"),
     [
@@ -165,16 +146,16 @@ def _parsed(**changes: object) -> ParsedActivity:
 )
 def test_absurd_totals_are_rejected_for_every_sport(changes: dict, words: str) -> None:
     with pytest.raises(ImplausibleValueError, match=words):
-        services.check_plausible(_parsed(**changes), "bad.gpx", TODAY)
+        services.check_plausible(parsed_activity(**changes), "bad.gpx", TODAY)
 
 
 def test_a_plausible_activity_passes() -> None:
-    services.check_plausible(_parsed(), "good.gpx", TODAY)
+    services.check_plausible(parsed_activity(), "good.gpx", TODAY)
 
 
 def test_sensor_faults_are_dropped_not_stored() -> None:
     clean = _worker.sanitize(
-        _parsed(
+        parsed_activity(
             avg_hr_bpm=math.inf,
             ascent_m=889_962.0,
             descent_m=math.nan,
@@ -185,7 +166,7 @@ def test_sensor_faults_are_dropped_not_stored() -> None:
     )
     assert clean.avg_hr_bpm is None and clean.ascent_m is None and clean.descent_m is None
     assert clean.avg_cadence_spm is None and clean.start_lat is None and clean.start_lon is None
-    kept = _worker.sanitize(_parsed(avg_hr_bpm=150.0, start_lat=47.0, start_lon=8.5))
+    kept = _worker.sanitize(parsed_activity(avg_hr_bpm=150.0, start_lat=47.0, start_lon=8.5))
     assert kept.avg_hr_bpm == 150.0 and kept.start_lat == 47.0
 
 
@@ -254,7 +235,7 @@ def test_text_from_a_file_is_made_storable_not_refused() -> None:
     hints = _worker.clean_hints(SourceHints(name="Morning\x00 run" + "!" * 300, gear="Peg\x07asus"))
     assert hints.name is not None and "\x00" not in hints.name and len(hints.name) == 200
     assert hints.gear == "Pegasus"
-    clean = _worker.sanitize(_parsed(device="Forerunner\x00 955", sub_sport="\x01"))
+    clean = _worker.sanitize(parsed_activity(device="Forerunner\x00 955", sub_sport="\x01"))
     assert clean.device == "Forerunner 955" and clean.sub_sport is None
 
 

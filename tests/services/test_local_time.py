@@ -2,37 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 
-from loadwatch.domain import ParsedActivity, SourceFormat, Sport
 from loadwatch.services._localtime import is_real_offset, local_offset_s
+from tests.factories import parsed_activity
 
 SUMMER = datetime(2026, 7, 1, 6, 0, tzinfo=UTC)  # CEST (+2 h) in Zurich, EDT (-4 h) in New York
 WINTER = datetime(2026, 1, 15, 6, 0, tzinfo=UTC)
 ZURICH = (47.37, 8.54)
 NEW_YORK = (40.71, -74.0)
-
-
-def _activity(**changes: object) -> ParsedActivity:
-    base = ParsedActivity(
-        sport=Sport.RUN,
-        sub_sport=None,
-        started_at=SUMMER,
-        utc_offset_s=None,
-        distance_m=10_000.0,
-        duration_s=3_000.0,
-        moving_s=2_900.0,
-        ascent_m=None,
-        descent_m=None,
-        avg_hr_bpm=None,
-        avg_cadence_spm=None,
-        device=None,
-        source_format=SourceFormat.FIT,
-    )
-    return replace(base, **changes)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -72,7 +52,9 @@ def _activity(**changes: object) -> ParsedActivity:
 def test_local_offset_comes_from_the_best_evidence(
     changes: dict, home: str, expected_h: float
 ) -> None:
-    assert local_offset_s(_activity(**changes), home) == int(expected_h * 3600)
+    assert local_offset_s(parsed_activity(**{"started_at": SUMMER, **changes}), home) == int(
+        expected_h * 3600
+    )
 
 
 def test_real_offsets_are_those_the_tz_database_uses() -> None:
