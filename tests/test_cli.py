@@ -670,3 +670,12 @@ def test_a_database_that_cannot_be_opened_is_one_error_line(
         assert "secret-pw" not in result.output
     assert not (tmp_path / "nowhere").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_settings_help_lists_every_threshold_from_the_registry(run) -> None:
+    from loadwatch import services
+
+    result = run("settings", "--help")
+    flat = " ".join(result.output.split())
+    for spec in services.threshold_specs():
+        assert f"{spec.name} ({spec.default:g}, {spec.unit})" in flat

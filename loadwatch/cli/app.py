@@ -96,7 +96,14 @@ def dashboard(ctx: click.Context, with_demo: bool, port: int) -> None:
     "--default-sport", default=None, help="Sport for files that do not say (GPX without <type>)."
 )
 @click.option(
-    "--threshold", "thresholds", multiple=True, help="NAME=VALUE, e.g. weekly_growth_ratio=0.15"
+    "--threshold",
+    "thresholds",
+    multiple=True,
+    # From the one registry of thresholds (issue #8): the same names, defaults and units as the
+    # rules, the charts, the Settings page and docs/rules.md.
+    help="NAME=VALUE, repeatable, e.g. weekly_growth_ratio=0.15. Names (default, unit): "
+    + "; ".join(f"{s.name} ({s.default:g}, {s.unit})" for s in services.threshold_specs())
+    + ". Sources: docs/rules.md.",
 )
 @json_option()
 @click.pass_context
