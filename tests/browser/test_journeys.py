@@ -102,6 +102,7 @@ def test_coach_sees_the_riskiest_runner_first_and_opens_her_page(
         ("", "this-week"),
         ("pain", "pain"),
         ("import", "import-empty"),
+        ("activities", "activities"),
         ("shoes", "shoes"),
         ("squad", "squad-table"),
         ("settings", "settings"),
