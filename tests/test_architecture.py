@@ -66,7 +66,7 @@ ALLOWED: dict[str, Layer] = {
     ),
     "loadwatch.auth": Layer(_ALL_BUT_FRONT_ENDS, ("sqlalchemy",)),
     # Demo and test data generators: synth writes FIT checksums with importers.fit.fit_crc.
-    "loadwatch.synth": Layer((*_PURE, "loadwatch.importers.fit"), ("numpy",)),
+    "loadwatch.synth": Layer((*_PURE, "loadwatch.importers.fit", "loadwatch.synth"), ("numpy",)),
     "loadwatch.sample": Layer((*_PURE, "loadwatch.synth")),
     # `from loadwatch import __version__` is the root package's one public name.
     "loadwatch.cli": Layer(

@@ -7,7 +7,9 @@ messages we do not read instead of decoding every field. This relies on fitparse
 (`_parse_data_message`, `_local_mesgs`, `_read`), so pyproject.toml pins fitparse==1.2.0 and
 `tests/importers/test_fit.py` checks that the fast path and a full decode agree on every corpus
 file. The CRC is verified once over the whole byte string with a 256-entry table, ~4x fewer Python
-operations than fitparse's per-nibble CRC.
+operations than fitparse's per-nibble CRC. What the decoded values mean (session totals, or
+totals from the records when a file has no session) is in `_fit_activity.py`, which has no
+fitparse.
 """
 
 from __future__ import annotations
@@ -20,35 +22,32 @@ import sys
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
 from fitparse import FitFile
 from fitparse.utils import FitCRCError, FitEOFError, FitHeaderError, FitParseError
 
-from loadwatch.domain import ParsedActivity, SourceFormat, Sport, SportSource
+from loadwatch.domain import ParsedActivity
 from loadwatch.errors import (
     CorruptFileError,
     EmptyActivityError,
     LoadwatchError,
     UnsupportedFileError,
 )
-from loadwatch.importers._sport import (
-    FIT_SPORT_CODES,
-    FIT_SUB_SPORT_CODES,
-    FIT_VIRTUAL_SUB_SPORTS,
-    VIRTUAL_MANUFACTURERS,
-    Evidence,
-    fit_sport,
-    infer_sport,
-    names_virtual_world,
-)
-from loadwatch.importers._totals import (
-    ascent_descent_m,
-    moving_s,
-    reconciled_s,
-    step_distances_m,
+from loadwatch.importers._fit_activity import (
+    _as_utc,
+    _bike_sensor,
+    _device,
+    _from_records,
+    _from_session,
+    _is_device_file,
+    _names_virtual_device,
+    _number,
+    _position,
+    _Records,
+    _sport_names,
+    _utc_offset_s,
 )
 
 # FIT global message numbers (FIT SDK profile).
@@ -59,13 +58,6 @@ _SUMMARY_MESSAGES = frozenset(
 )
 _TIMESTAMP_FIELD = 253
 _HEART_RATE_FIELD, _CADENCE_FIELD = 3, 4  # record fields that make a per-second stream
-_MAX_OFFSET_S = 14 * 3600
-_MAX_MAGNITUDE = 1e9  # no activity value (metres, seconds, bpm) comes near it: see `_number`
-_ON_FOOT = frozenset({Sport.RUN, Sport.WALK, Sport.HIKE})
-# ANT+ device types of bike sensors (FIT profile `antplus_device_type`) and their BLE twins.
-_BIKE_SENSORS = frozenset({"bike_power", "bike_speed_cadence", "bike_cadence", "bike_speed"})
-_ANTPLUS_BIKE_CODES = frozenset({11, 121, 122, 123})
-_BLE_BIKE_CODES = frozenset({2, 3, 4, 5})
 
 
 def _crc_table() -> tuple[int, ...]:
@@ -248,104 +240,6 @@ def _layout(def_mesg: Any) -> tuple[int, int | None]:
     return offset + sum(d.size for d in def_mesg.dev_field_defs), timestamp_offset
 
 
-def _as_utc(value: Any) -> datetime | None:
-    """fitparse renders date_time as a naive datetime meaning UTC; anything else is unusable."""
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=UTC)
-    return None
-
-
-def _number(value: Any, limit: float = _MAX_MAGNITUDE) -> float | None:
-    """A finite number within +-`limit`, or None (absent, not a number, NaN, infinite, huge).
-
-    A damaged definition can turn any field into a float64, so a value can be anything; the
-    bound keeps sums and averages finite.
-    """
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        number = float(value)
-        return number if math.isfinite(number) and abs(number) <= limit else None
-    return None
-
-
-def _enum_name(value: Any, codes: dict[int, str]) -> str | None:
-    """A FIT enum value as its profile name; numbers fitparse's older profile lacks via `codes`."""
-    if value is None:
-        return None
-    if isinstance(value, int) and not isinstance(value, bool):
-        return codes.get(value, str(value))
-    return str(value)
-
-
-def _sport_names(values: dict[str, Any]) -> tuple[str | None, str | None]:
-    return (
-        _enum_name(values.get("sport"), FIT_SPORT_CODES),
-        _enum_name(values.get("sub_sport"), FIT_SUB_SPORT_CODES),
-    )
-
-
-def _bike_sensor(device_infos: list[dict[str, Any]]) -> bool:
-    """A bike power, speed or cadence sensor among the file's devices (ANT+ or BLE)."""
-    for info in device_infos:
-        source = info.get("source_type")
-        for key in ("antplus_device_type", "ble_device_type", "device_type"):
-            value = info.get(key)
-            if isinstance(value, str) and value in _BIKE_SENSORS:
-                return True
-            if isinstance(value, int) and not isinstance(value, bool):
-                if key == "antplus_device_type" or (
-                    key == "device_type" and source in (None, "antplus")
-                ):
-                    if value in _ANTPLUS_BIKE_CODES:
-                        return True
-                elif source == "bluetooth_low_energy" and value in _BLE_BIKE_CODES:
-                    return True
-    return False
-
-
-def _cadence_spm(values: dict[str, Any], sport: Sport) -> float | None:
-    """FIT stores running cadence as strides (one foot) per minute; steps = 2 x strides."""
-    if sport not in _ON_FOOT:
-        return None
-    cadence = _number(values.get("avg_running_cadence", values.get("avg_cadence")))
-    if cadence is None:
-        return None
-    fraction = _number(values.get("avg_fractional_cadence")) or 0.0
-    return (cadence + fraction) * 2.0
-
-
-def _device(file_id: dict[str, Any]) -> str | None:
-    manufacturer = file_id.get("manufacturer")
-    product = file_id.get("product_name") or file_id.get("garmin_product", file_id.get("product"))
-    parts = [str(p) for p in (manufacturer, product) if p is not None]
-    return " ".join(parts) or None
-
-
-def _is_device_file(file_id: dict[str, Any]) -> bool:
-    """An activity file written by the device that recorded it: a maker and a product named."""
-    product = file_id.get("garmin_product", file_id.get("product")) or file_id.get("product_name")
-    return (
-        file_id.get("type") == "activity"
-        and file_id.get("manufacturer") is not None
-        and product is not None
-    )
-
-
-def _names_virtual_device(file_id: dict[str, Any]) -> bool:
-    manufacturer = str(file_id.get("manufacturer") or "").lower()
-    return manufacturer in VIRTUAL_MANUFACTURERS or names_virtual_world(
-        str(file_id.get("product_name") or "")
-    )
-
-
-def _utc_offset_s(activity: dict[str, Any]) -> int | None:
-    """Local offset from the activity message: local_timestamp - timestamp, to 15 minutes."""
-    local, utc = activity.get("local_timestamp"), activity.get("timestamp")
-    if not isinstance(local, datetime) or not isinstance(utc, datetime):
-        return None
-    offset = round((local - utc).total_seconds() / 900) * 900
-    return offset if abs(offset) <= _MAX_OFFSET_S else None
-
-
 def _messages(fit: Any) -> Iterator[Any]:
     return (m for m in fit.get_messages() if m.type == "data")
 
@@ -453,185 +347,6 @@ class _Context:
         return self._records
 
 
-@dataclass(slots=True)
-class _Records:
-    """The timed records of a file in time order (full decode, only when needed)."""
-
-    seconds: np.ndarray  # POSIX seconds
-    lat: np.ndarray  # degrees, NaN without a fix
-    lon: np.ndarray
-    distance: np.ndarray  # cumulative metres, NaN when absent
-    altitude: np.ndarray  # metres, NaN when absent
-    heart_rate: np.ndarray  # bpm, NaN when absent
-    has_streams: bool
-
-    def window(self, start: float, end: float | None) -> _Records:
-        keep = self.seconds >= start - 1
-        if end is not None:
-            keep &= self.seconds <= end + 1
-        return _Records(
-            self.seconds[keep],
-            self.lat[keep],
-            self.lon[keep],
-            self.distance[keep],
-            self.altitude[keep],
-            self.heart_rate[keep],
-            self.has_streams,
-        )
-
-    def first_fix(self) -> tuple[float, float] | None:
-        located = np.flatnonzero(~np.isnan(self.lat) & ~np.isnan(self.lon))
-        return (float(self.lat[located[0]]), float(self.lon[located[0]])) if located.size else None
-
-    def distance_m(self, *, from_zero: bool) -> float:
-        """Cumulative distance covered, else the length of the GPS track."""
-        distances = self.distance[~np.isnan(self.distance)]
-        if distances.size:
-            return float(distances.max() - (0.0 if from_zero else distances.min()))
-        located = ~np.isnan(self.lat) & ~np.isnan(self.lon)
-        if np.count_nonzero(located) < 2:
-            return 0.0
-        return float(step_distances_m(self.lat[located], self.lon[located]).sum())
-
-    def moving_s(self) -> float:
-        distances = self.distance
-        if not np.isnan(distances).all():
-            filled = np.fmax.accumulate(np.nan_to_num(distances, nan=0.0))
-            return moving_s(np.diff(filled), self.seconds)
-        located = ~np.isnan(self.lat) & ~np.isnan(self.lon)
-        if np.count_nonzero(located) < 2:
-            return float(self.seconds[-1] - self.seconds[0]) if self.seconds.size > 1 else 0.0
-        steps = step_distances_m(self.lat[located], self.lon[located])
-        return moving_s(steps, self.seconds[located])
-
-
-def _from_session(session: dict[str, Any], context: _Context, skipped: int) -> ParsedActivity:
-    filename = context.filename
-    started_at = _as_utc(session.get("start_time")) or _as_utc(session.get("timestamp"))
-    if started_at is None:
-        raise EmptyActivityError(
-            f"{filename!r} has no absolute start time (the device clock was not set); "
-            "it cannot be placed in the run log"
-        )
-    names = _sport_names(session)
-    if names == (None, None):
-        names = context.file_sport
-    elapsed = _duration(session.get("total_elapsed_time"))
-    timer = _duration(session.get("total_timer_time"))
-    duration = elapsed if elapsed is not None else (timer or 0.0)
-    timer_s, duration = reconciled_s(
-        filename, timer if timer is not None else duration, duration, what="timer"
-    )
-    virtual = names[1] in FIT_VIRTUAL_SUB_SPORTS or context.virtual_device
-    start = _position(session.get("start_position_lat"), session.get("start_position_long"))
-    distance = _number(session.get("total_distance")) or 0.0
-    records: _Records | None = None
-    if (start is None and not virtual) or distance <= 0:
-        end = started_at.timestamp() + duration if context.several else None
-        records = context.records().window(started_at.timestamp(), end)
-        if start is None:
-            start = records.first_fix()
-        if distance <= 0:
-            distance = records.distance_m(from_zero=not context.several)
-    sport, source = _resolve_sport(
-        names,
-        Evidence(
-            distance_m=distance,
-            moving_s=timer_s,
-            has_positions=start is not None,
-            bike_sensor=context.bike_sensor,
-        ),
-    )
-    start = None if virtual else start
-    return ParsedActivity(
-        sport=sport,
-        sub_sport=_sub_sport(names[1]),
-        started_at=started_at,
-        utc_offset_s=context.offset,
-        distance_m=distance,
-        duration_s=duration,
-        moving_s=timer_s,
-        ascent_m=_number(session.get("total_ascent")),
-        descent_m=_number(session.get("total_descent")),
-        avg_hr_bpm=_number(session.get("avg_heart_rate")),
-        avg_cadence_spm=_cadence_spm(session, sport),
-        device=context.device,
-        source_format=SourceFormat.FIT,
-        start_lat=start[0] if start else None,
-        start_lon=start[1] if start else None,
-        skipped_records=skipped,
-        has_sport=source is SportSource.DECLARED,
-        sport_source=source,
-        is_device_file=context.is_device_file,
-        has_samples=context.has_samples,
-        is_virtual=virtual,
-        effort_rpe=_effort_rpe(session),
-    )
-
-
-def _duration(value: Any) -> float | None:
-    number = _number(value)
-    return number if number is not None and number >= 0 else None
-
-
-def _resolve_sport(
-    names: tuple[str | None, str | None], evidence: Evidence
-) -> tuple[Sport, SportSource]:
-    """The declared sport; for `generic` (or none), the evidence.
-
-    A file that declares `generic` said it is not one of the sports the profile names: when
-    the evidence does not decide, it stays UNKNOWN as DECLARED, so no default turns it into a
-    run. A file that names no sport at all is UNKNOWN as INFERRED.
-    """
-    declared = fit_sport(*names)
-    if declared is not None:
-        return declared, SportSource.DECLARED
-    inferred = infer_sport(evidence)
-    if inferred is not Sport.UNKNOWN:
-        return inferred, SportSource.INFERRED
-    if names[0] is not None:
-        return Sport.UNKNOWN, SportSource.DECLARED
-    return Sport.UNKNOWN, SportSource.INFERRED
-
-
-def _effort_rpe(session: dict[str, Any]) -> float | None:
-    """The athlete's perceived effort from the watch: `workout_rpe` (FIT profile field 193).
-
-    Garmin stores RPE 1-10 as 10-100; the result is 0-10. `workout_feel` (field 192: how the
-    athlete felt, weak to strong) is not an effort rating and is not read.
-    """
-    value = _number(session.get("workout_rpe", session.get("unknown_193")))
-    if value is None or not 0 <= value <= 100:
-        return None
-    return value / 10.0
-
-
-def _sub_sport(value: str | None) -> str | None:
-    if value is None or value == "generic":
-        return None
-    return value
-
-
-def _semicircles(value: Any) -> float | None:
-    number = _number(value, limit=2.0**31)
-    return None if number is None else number * (180.0 / 2**31)
-
-
-def _position(lat_value: Any, lon_value: Any) -> tuple[float, float] | None:
-    """Latitude and longitude in degrees, or None when either is absent, NaN or out of range.
-
-    A damaged file can hold any 32-bit value (up to 180 degrees of latitude) or a float field;
-    such a position is treated as absent rather than sent to the time-zone lookup. (0, 0) is
-    what some devices write before their first fix: absent too.
-    """
-    lat, lon = _semicircles(lat_value), _semicircles(lon_value)
-    if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        return None
-    if lat == 0 and lon == 0:
-        return None
-    return lat, lon
-
-
 def _read_records(data: bytes, filename: str) -> _Records:
     """Every timed record message of the file, sorted by time (a full fitparse decode)."""
     rows: list[tuple[float, float, float, float, float, float]] = []
@@ -669,57 +384,6 @@ def _read_records(data: bytes, filename: str) -> _Records:
         altitude=table[:, 4],
         heart_rate=table[:, 5],
         has_streams=streams >= 2,
-    )
-
-
-def _from_records(context: _Context) -> ParsedActivity:
-    """Derive totals from record messages when a file has no session summary."""
-    records = context.records()
-    filename = context.filename
-    if records.seconds.size < 2:
-        raise EmptyActivityError(
-            f"{filename!r} has no session summary and fewer than two timed records; "
-            "there is no activity to import"
-        )
-    started_at = datetime.fromtimestamp(float(records.seconds[0]), tz=UTC)
-    duration = float(records.seconds[-1] - records.seconds[0])
-    distance = records.distance_m(from_zero=True)
-    moving, duration = reconciled_s(filename, records.moving_s(), duration)
-    virtual = context.file_sport[1] in FIT_VIRTUAL_SUB_SPORTS or context.virtual_device
-    start = None if virtual else records.first_fix()
-    sport, source = _resolve_sport(
-        context.file_sport,
-        Evidence(
-            distance_m=distance,
-            moving_s=moving,
-            has_positions=records.first_fix() is not None,
-            bike_sensor=context.bike_sensor,
-        ),
-    )
-    altitudes = records.altitude[~np.isnan(records.altitude)]
-    ascent, descent = ascent_descent_m(altitudes.tolist())
-    heart_rates = records.heart_rate[~np.isnan(records.heart_rate)]
-    return ParsedActivity(
-        sport=sport,
-        sub_sport=_sub_sport(context.file_sport[1]),
-        started_at=started_at,
-        utc_offset_s=context.offset,
-        distance_m=distance,
-        duration_s=duration,
-        moving_s=moving,
-        ascent_m=ascent,
-        descent_m=descent,
-        avg_hr_bpm=float(heart_rates.mean()) if heart_rates.size else None,
-        avg_cadence_spm=None,
-        device=context.device,
-        source_format=SourceFormat.FIT,
-        start_lat=start[0] if start else None,
-        start_lon=start[1] if start else None,
-        has_sport=source is SportSource.DECLARED,
-        sport_source=source,
-        is_device_file=context.is_device_file,
-        has_samples=records.has_streams,
-        is_virtual=virtual,
     )
 
 
