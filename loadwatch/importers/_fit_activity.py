@@ -196,22 +196,10 @@ class _Records:
 
 
 def _from_session(session: dict[str, Any], context: _Context, skipped: int) -> ParsedActivity:
-    filename = context.filename
-    started_at = _as_utc(session.get("start_time")) or _as_utc(session.get("timestamp"))
-    if started_at is None:
-        raise EmptyActivityError(
-            f"{filename!r} has no absolute start time (the device clock was not set); "
-            "it cannot be placed in the run log"
-        )
+    started_at, duration, timer_s = _session_times(session, context.filename)
     names = _sport_names(session)
     if names == (None, None):
         names = context.file_sport
-    elapsed = _duration(session.get("total_elapsed_time"))
-    timer = _duration(session.get("total_timer_time"))
-    duration = elapsed if elapsed is not None else (timer or 0.0)
-    timer_s, duration = reconciled_s(
-        filename, timer if timer is not None else duration, duration, what="timer"
-    )
     virtual = names[1] in FIT_VIRTUAL_SUB_SPORTS or context.virtual_device
     start = _position(session.get("start_position_lat"), session.get("start_position_long"))
     distance = _number(session.get("total_distance")) or 0.0
@@ -257,6 +245,23 @@ def _from_session(session: dict[str, Any], context: _Context, skipped: int) -> P
         is_virtual=virtual,
         effort_rpe=_effort_rpe(session),
     )
+
+
+def _session_times(session: dict[str, Any], filename: str) -> tuple[datetime, float, float]:
+    """A session's start (UTC), elapsed and timer seconds (the timer reconciled with elapsed)."""
+    started_at = _as_utc(session.get("start_time")) or _as_utc(session.get("timestamp"))
+    if started_at is None:
+        raise EmptyActivityError(
+            f"{filename!r} has no absolute start time (the device clock was not set); "
+            "it cannot be placed in the run log"
+        )
+    elapsed = _duration(session.get("total_elapsed_time"))
+    timer = _duration(session.get("total_timer_time"))
+    duration = elapsed if elapsed is not None else (timer or 0.0)
+    timer_s, duration = reconciled_s(
+        filename, timer if timer is not None else duration, duration, what="timer"
+    )
+    return started_at, duration, timer_s
 
 
 def _duration(value: Any) -> float | None:

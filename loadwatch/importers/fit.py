@@ -21,7 +21,7 @@ import struct
 import sys
 from array import array
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -270,25 +270,65 @@ def parse(data: bytes, filename: str) -> tuple[ParsedActivity, ...]:
         EmptyActivityError: an activity with no usable session or record data.
     """
     _check_crcs(data, filename)
-    file_id: dict[str, Any] = {}
-    activity: dict[str, Any] = {}
-    sessions: list[dict[str, Any]] = []
-    device_infos: list[dict[str, Any]] = []
-    file_sport: dict[str, Any] = {}
     with _decoding(filename):
         fit = _SummaryFitFile(data)
-        for message in _messages(fit):
-            if message.mesg_num == _FILE_ID and not file_id:
-                file_id = message.get_values()
-            elif message.mesg_num == _SESSION:
-                sessions.append(message.get_values())
-            elif message.mesg_num == _ACTIVITY:
-                activity = message.get_values()
-            elif message.mesg_num == _DEVICE_INFO:
-                device_infos.append(message.get_values())
-            elif message.mesg_num == _SPORT and not file_sport:
-                file_sport = message.get_values()
-    file_type = file_id.get("type")
+        summary = _read_summary(fit)
+    _reject_non_activity(summary.file_id.get("type"), filename)
+    with _decoding(filename):  # our own reading of the values fitparse decoded
+        context = _Context(
+            filename=filename,
+            data=data,
+            offset=_utc_offset_s(summary.activity),
+            device=_device(summary.file_id),
+            is_device_file=_is_device_file(summary.file_id),
+            virtual_device=_names_virtual_device(summary.file_id),
+            bike_sensor=_bike_sensor(summary.device_infos),
+            has_samples=fit.stream_records >= 2,
+            file_sport=_sport_names(summary.file_sport),
+            several=sum(str(s.get("sport")) != "transition" for s in summary.sessions) > 1,
+        )
+        if not summary.sessions:
+            return (_from_records(context),)
+        parsed = [
+            _from_session(s, context, fit.skipped_messages)
+            for s in summary.sessions
+            if _sport_names(s)[0] != "transition"
+        ]
+    if not parsed:
+        raise EmptyActivityError(f"{filename!r} holds only transition sessions, no activity")
+    return tuple(parsed)
+
+
+@dataclass(slots=True)
+class _Summary:
+    """The summary messages of a file as fitparse decoded them (the first file_id and sport)."""
+
+    file_id: dict[str, Any] = field(default_factory=dict)
+    activity: dict[str, Any] = field(default_factory=dict)
+    sessions: list[dict[str, Any]] = field(default_factory=list)
+    device_infos: list[dict[str, Any]] = field(default_factory=list)
+    file_sport: dict[str, Any] = field(default_factory=dict)
+
+
+def _read_summary(fit: _SummaryFitFile) -> _Summary:
+    """Decode the summary messages (call inside `_decoding`: fitparse decodes lazily)."""
+    summary = _Summary()
+    for message in _messages(fit):
+        if message.mesg_num == _FILE_ID and not summary.file_id:
+            summary.file_id = message.get_values()
+        elif message.mesg_num == _SESSION:
+            summary.sessions.append(message.get_values())
+        elif message.mesg_num == _ACTIVITY:
+            summary.activity = message.get_values()
+        elif message.mesg_num == _DEVICE_INFO:
+            summary.device_infos.append(message.get_values())
+        elif message.mesg_num == _SPORT and not summary.file_sport:
+            summary.file_sport = message.get_values()
+    return summary
+
+
+def _reject_non_activity(file_type: Any, filename: str) -> None:
+    """UnsupportedFileError for a course or any other FIT file type but an activity."""
     if file_type == "course":
         raise UnsupportedFileError(
             f"{filename!r} is a course (a planned route), not a recorded activity; "
@@ -300,29 +340,6 @@ def parse(data: bytes, filename: str) -> tuple[ParsedActivity, ...]:
             f"{filename!r} is a FIT {kind} file, not an activity; "
             "export the activity itself as .fit"
         )
-    with _decoding(filename):  # our own reading of the values fitparse decoded
-        context = _Context(
-            filename=filename,
-            data=data,
-            offset=_utc_offset_s(activity),
-            device=_device(file_id),
-            is_device_file=_is_device_file(file_id),
-            virtual_device=_names_virtual_device(file_id),
-            bike_sensor=_bike_sensor(device_infos),
-            has_samples=fit.stream_records >= 2,
-            file_sport=_sport_names(file_sport),
-            several=sum(str(s.get("sport")) != "transition" for s in sessions) > 1,
-        )
-        if not sessions:
-            return (_from_records(context),)
-        parsed = [
-            _from_session(s, context, fit.skipped_messages)
-            for s in sessions
-            if _sport_names(s)[0] != "transition"
-        ]
-    if not parsed:
-        raise EmptyActivityError(f"{filename!r} holds only transition sessions, no activity")
-    return tuple(parsed)
 
 
 @dataclass(slots=True)

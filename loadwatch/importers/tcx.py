@@ -100,21 +100,9 @@ def _activity(activity: ET.Element, ns: str, root: ET.Element, filename: str) ->
     lap_distances = [_lap_value(lap.findtext(f"{ns}DistanceMeters")) or 0.0 for lap in laps]
     lap_distance_m = sum(lap_distances)
     points = _trackpoints(activity, ns)
-    if points.dropped and points.kept < 2:
-        raise EmptyActivityError(
-            f"{filename!r} has {points.kept} usable trackpoint(s) after dropping "
-            f"{points.dropped} with an impossible time, position, altitude, distance or heart "
-            "rate; at least two are needed"
-        )
+    _check_enough_points(points, filename)
     seconds = np.array(sorted(points.times), dtype=float)
-    if lap_start is None and seconds.size == 0:
-        raise EmptyActivityError(f"{filename!r} has no readable start time")
-    if lap_start is not None and not (
-        seconds.size and abs(lap_start.timestamp() - seconds[0]) > CLOCK_MISMATCH_S
-    ):
-        started = lap_start
-    else:  # never mix the lap clock with the trackpoints' clock
-        started = datetime.fromtimestamp(float(seconds[0]), tz=UTC)
+    started = _started(lap_start, seconds, filename)
     elapsed_s = max(float(seconds[-1]) - started.timestamp(), 0.0) if seconds.size else lap_time_s
     computed_moving = points.moving_s()
     if all(t is None for t in lap_times):
@@ -161,6 +149,28 @@ def _activity(activity: ET.Element, ns: str, root: ET.Element, filename: str) ->
         has_samples=points.has_samples,
         is_virtual=virtual,
     )
+
+
+def _check_enough_points(points: _Track, filename: str) -> None:
+    """EmptyActivityError when dropping impossible trackpoints left fewer than two."""
+    if points.dropped and points.kept < 2:
+        raise EmptyActivityError(
+            f"{filename!r} has {points.kept} usable trackpoint(s) after dropping "
+            f"{points.dropped} with an impossible time, position, altitude, distance or heart "
+            "rate; at least two are needed"
+        )
+
+
+def _started(lap_start: datetime | None, seconds: np.ndarray, filename: str) -> datetime:
+    """The first lap's start, unless the trackpoints' clock disagrees: then the first point."""
+    if lap_start is None and seconds.size == 0:
+        raise EmptyActivityError(f"{filename!r} has no readable start time")
+    if lap_start is not None and not (
+        seconds.size and abs(lap_start.timestamp() - seconds[0]) > CLOCK_MISMATCH_S
+    ):
+        return lap_start
+    # never mix the lap clock with the trackpoints' clock
+    return datetime.fromtimestamp(float(seconds[0]), tz=UTC)
 
 
 def _sport(attribute: str | None, evidence: Evidence) -> tuple[Sport, SportSource]:

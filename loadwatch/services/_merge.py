@@ -131,6 +131,8 @@ def merge_sources(
     """The activity's fields from all its sources, by the rules in this module's docstring.
 
     Pure, and independent of the order of `sources` (they are sorted by a total order first).
+    Long on purpose: one rule per field, in the order of the module docstring, each noting the
+    source it took in `contributions`; split up, the rules and that record would drift apart.
 
     Args:
         sources: at least one source of the activity.

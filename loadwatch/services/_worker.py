@@ -14,6 +14,7 @@ import zlib
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from typing import NoReturn
 
 from loadwatch.domain import ParsedActivity, SourceHints, Sport, SportSource
 from loadwatch.errors import CorruptFileError, ImplausibleValueError, InputError
@@ -100,31 +101,46 @@ def sanitize(parsed: ParsedActivity) -> ParsedActivity:
 def check_plausible(parsed: ParsedActivity, filename: str, today: date) -> None:
     """Reject totals no real recording has, for every sport (FitTrackee-style limits).
 
-    Checks: finite numbers; distance and durations not negative; moving <= elapsed; a duration
-    when there is a distance; elapsed under 7 days; distance and average speed within the
-    sport's `SANITY` limits; a start from 1990 up to tomorrow.
+    Checks, in this order (the first failure is reported): finite numbers; distance and
+    durations not negative; elapsed under 7 days; moving <= elapsed; a duration when there is a
+    distance; distance and average speed within the sport's `SANITY` limits; a start from 1990
+    up to tomorrow.
 
     Raises:
         ImplausibleValueError: with the field, the value, the limit and a sentence naming the file.
     """
+    _check_numbers(parsed, filename)
+    _check_times(parsed, filename)
+    _check_sport_limits(parsed, filename)
+    _check_start(parsed, filename, today)
 
-    def fail(field: str, value: float, limit: float, why: str) -> None:
-        raise ImplausibleValueError(f"{filename!r} {why}", field=field, value=value, limit=limit)
 
+def _fail(filename: str, field: str, value: float, limit: float, why: str) -> NoReturn:
+    raise ImplausibleValueError(f"{filename!r} {why}", field=field, value=value, limit=limit)
+
+
+def _check_numbers(parsed: ParsedActivity, filename: str) -> None:
+    """Distance, elapsed and moving time are finite and not negative."""
     for field, value in (
         ("distance_m", parsed.distance_m),
         ("duration_s", parsed.duration_s),
         ("moving_s", parsed.moving_s),
     ):
         if not math.isfinite(value):
-            fail(field, 0.0, 0.0, f"has no valid {field.split('_')[0]} (not a number)")
+            _fail(filename, field, 0.0, 0.0, f"has no valid {field.split('_')[0]} (not a number)")
         if value < 0:
             unit = "m" if field.endswith("_m") else "s"
-            fail(field, value, 0, f"has a negative {field.split('_')[0]} ({value:.0f} {unit})")
+            why = f"has a negative {field.split('_')[0]} ({value:.0f} {unit})"
+            _fail(filename, field, value, 0, why)
+
+
+def _check_times(parsed: ParsedActivity, filename: str) -> None:
+    """Elapsed under 7 days, moving within elapsed, and some time when there is a distance."""
     if parsed.duration_s > MAX_DURATION_S:
-        fail("duration_s", parsed.duration_s, MAX_DURATION_S, "lasts more than 7 days")
+        _fail(filename, "duration_s", parsed.duration_s, MAX_DURATION_S, "lasts more than 7 days")
     if parsed.moving_s > parsed.duration_s + TIME_TOLERANCE_S:
-        fail(
+        _fail(
+            filename,
             "moving_s",
             parsed.moving_s,
             parsed.duration_s,
@@ -132,15 +148,21 @@ def check_plausible(parsed: ParsedActivity, filename: str, today: date) -> None:
             f"({parsed.duration_s:.0f} s); the file is probably damaged",
         )
     if parsed.distance_m > 0 and parsed.duration_s <= 0:
-        fail(
+        _fail(
+            filename,
             "duration_s",
             parsed.duration_s,
             0,
             f"covers {parsed.distance_m / 1000:.1f} km in no time; the file is probably damaged",
         )
+
+
+def _check_sport_limits(parsed: ParsedActivity, filename: str) -> None:
+    """Distance and average speed within the sport's `SANITY` limits."""
     max_speed, max_distance = SANITY.get(parsed.sport, SANITY[Sport.OTHER])
     if parsed.distance_m > max_distance:
-        fail(
+        _fail(
+            filename,
             "distance_m",
             parsed.distance_m,
             max_distance,
@@ -151,22 +173,29 @@ def check_plausible(parsed: ParsedActivity, filename: str, today: date) -> None:
     if parsed.distance_m > MIN_SPEED_CHECK_M and moving > 0:
         speed = parsed.distance_m / moving
         if speed > max_speed:
-            fail(
+            _fail(
+                filename,
                 "speed_m_per_s",
                 speed,
                 max_speed,
                 f"moves at {speed:.1f} m/s on average, faster than any {parsed.sport.value}; "
                 "the file is probably damaged",
             )
+
+
+def _check_start(parsed: ParsedActivity, filename: str, today: date) -> None:
+    """A start from 1990 up to tomorrow."""
     if parsed.started_at < EARLIEST_START:
-        fail(
+        _fail(
+            filename,
             "started_at",
             parsed.started_at.timestamp(),
             EARLIEST_START.timestamp(),
             "starts before 1990 (the device clock was not set)",
         )
     if parsed.started_at.date() > today + timedelta(days=1):
-        fail(
+        _fail(
+            filename,
             "started_at",
             parsed.started_at.timestamp(),
             0,

@@ -49,6 +49,21 @@ def pain_location(value: str | None) -> str | None:
     return text
 
 
+def _pain_run(
+    session: Session, athlete_id: int, athlete: str, run_id: int | None, on_date: date | None
+) -> Activity | None:
+    """The run pain is logged for: `run_id`; else that day's run; else the latest run."""
+    if run_id is not None:
+        run: Activity | None = repository.get_activity(session, run_id)
+    elif on_date is not None:
+        run = _run_on(session, athlete_id, on_date)
+    else:
+        run = repository.latest_activity(session, athlete_id, Sport.RUN)
+    if run is not None and run.athlete_id != athlete_id:
+        raise NotFoundError(f"activity {run_id} is not one of {athlete}'s runs")
+    return run
+
+
 def _run_on(session: Session, athlete_id: int, day: date) -> Activity | None:
     """The athlete's longest run whose local day is `day` (None when none)."""
     runs = [
@@ -104,14 +119,7 @@ def log_pain(
         check_day(on_date, today, "pain date")
     with Session(writer(engine)) as session, session.begin():
         row = repository.get_athlete(session, athlete)
-        if run_id is not None:
-            run: Activity | None = repository.get_activity(session, run_id)
-        elif on_date is not None:
-            run = _run_on(session, row.id, on_date)
-        else:
-            run = repository.latest_activity(session, row.id, Sport.RUN)
-        if run is not None and run.athlete_id != row.id:
-            raise NotFoundError(f"activity {run_id} is not one of {athlete}'s runs")
+        run = _pain_run(session, row.id, athlete, run_id, on_date)
         if on_date is None:
             on_date = local_day(run.started_at, run.utc_offset_s) if run is not None else today
         check_day(on_date, today, "pain date")

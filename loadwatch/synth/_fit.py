@@ -183,6 +183,23 @@ def _write_track_records(writer: FitWriter, track: Track) -> None:
         )
 
 
+def _write_track(writer: FitWriter, track: Track, *, with_records: bool) -> None:
+    """One track's start and stop events, its records (when asked) and one lap."""
+    writer.write("event", timestamp=_fit_time(track.started_at), event=0, event_type=0)
+    if with_records:
+        _write_track_records(writer, track)
+    end = _fit_time(track.started_at) + int(track.duration_s)
+    writer.write("event", timestamp=end, event=0, event_type=4)
+    writer.write(
+        "lap",
+        timestamp=end,
+        start_time=_fit_time(track.started_at),
+        total_elapsed_time=int(track.duration_s * 1000),
+        total_timer_time=int(track.duration_s * 1000),
+        total_distance=round(track.total_distance_m * 100),
+    )
+
+
 def _session_values(track: Track, sub_sport: str | None) -> dict[str, int | None]:
     start = _fit_time(track.started_at)
     climbs = np.diff(track.elevation_m)
@@ -236,19 +253,7 @@ def fit_bytes(
     for index, device_type in enumerate(device_types, start=1):
         writer.write("device_info", timestamp=first, device_index=index, device_type=device_type)
     for track in tracks:
-        writer.write("event", timestamp=_fit_time(track.started_at), event=0, event_type=0)
-        if with_records:
-            _write_track_records(writer, track)
-        end = _fit_time(track.started_at) + int(track.duration_s)
-        writer.write("event", timestamp=end, event=0, event_type=4)
-        writer.write(
-            "lap",
-            timestamp=end,
-            start_time=_fit_time(track.started_at),
-            total_elapsed_time=int(track.duration_s * 1000),
-            total_timer_time=int(track.duration_s * 1000),
-            total_distance=round(track.total_distance_m * 100),
-        )
+        _write_track(writer, track, with_records=with_records)
         if with_session:
             writer.write("session", **(_session_values(track, sub_sport) | (session or {})))
     end = _fit_time(tracks[-1].started_at) + int(tracks[-1].duration_s)
