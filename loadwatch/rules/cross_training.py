@@ -118,13 +118,19 @@ def _hurt_m(ctx: RuleContext, day: PainDay) -> float | None:
 
 
 def _pain_cap_m(pain: _Pain, ctx: RuleContext) -> float | None:
-    if pain.hurt_m is None:
+    """Red: under a fraction of the run that hurt (RULES.md R3; amber is `_growth`)."""
+    if pain.hurt_m is None or pain.zone != RED:
         return None
-    if pain.zone == RED:
-        return pain.hurt_m * ctx.thresholds.red_pain_run_fraction
+    return pain.hurt_m * ctx.thresholds.red_pain_run_fraction
+
+
+def _growth(pain: _Pain, ctx: RuleContext) -> tuple[float, float]:
+    """(spike ratio, weekly growth) a cap may use: while pain is amber, caps do not grow (RULES.md
+    R3): 1.0x the longest recent run and the usual distance, not 1.1x and +10 %."""
+    t = ctx.thresholds
     if pain.zone == AMBER:
-        return pain.hurt_m
-    return None
+        return 1.0, 0.0
+    return t.small_spike_ratio, t.weekly_growth_ratio
 
 
 def _held_days(ctx: RuleContext) -> set[date]:
@@ -136,7 +142,9 @@ def run_cap_m(ctx: RuleContext, day: date, log: RunLog, pain: _Pain) -> float:
     """The most a run on `day` may cover (metres) under R1, the return ladder, R2 and pain,
     given `log` (recorded runs plus the plan's earlier runs). 0 when no run fits."""
     t = ctx.thresholds
-    caps = [spike_cap_m(ctx.spikes, day, t)]
+    spike_ratio, _ = _growth(pain, ctx)
+    recorded = spike_cap_m(ctx.spikes, day, t)
+    caps = [None if recorded is None else recorded / t.small_spike_ratio * spike_ratio]
     planned = [
         m for d, m in log.extra.items() if day - timedelta(days=SPIKE_WINDOW_DAYS) <= d < day
     ]
@@ -288,7 +296,7 @@ class _Planner:
             cap = run_cap_m(ctx, day, log, self.pain)
             usual = habit.usual_m.get(day.weekday())
             if usual is not None:
-                cap = min(cap, usual * (1 + t.weekly_growth_ratio))
+                cap = min(cap, usual * (1 + _growth(self.pain, ctx)[1]))
             if cap < t.min_planned_run_m:
                 least = ctx.distance(t.min_planned_run_m)
                 self.cross(day, f"no run: the load and pain caps leave less than {least}", None)
