@@ -95,13 +95,18 @@ class ParsedActivity:
     start_lat: float | None = None
     start_lon: float | None = None
     skipped_records: int = 0
-    has_sport: bool = True  # False when the file did not say (GPX without <type>)
     # issue #10: provenance and evidence for merging records of one activity field by field
     sport_source: SportSource = SportSource.DECLARED
     is_device_file: bool = False  # the recording device's own file (a watch FIT), not an export
     has_samples: bool = False  # per-second records behind HR/cadence, not only a summary
     is_virtual: bool = False  # a virtual ride/run (Zwift...): its coordinates are not on Earth
     effort_rpe: float | None = None  # the watch's or the export's own effort rating, 0-10
+
+    @property
+    def has_sport(self) -> bool:
+        """True when the file itself declared its sport (not an export, an inference or a
+        default): derived from `sport_source`, never stored beside it."""
+        return self.sport_source is SportSource.DECLARED
 
 
 @dataclass(frozen=True, slots=True)

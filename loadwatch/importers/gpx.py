@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 import numpy as np
 from gpxpy import geo
 
-from loadwatch.domain import ParsedActivity, SourceFormat, Sport, SportSource
+from loadwatch.domain import ParsedActivity, SourceFormat, Sport
 from loadwatch.errors import EmptyActivityError, UnsupportedFileError
 from loadwatch.importers._sport import (
     Evidence,
@@ -265,7 +265,6 @@ def _activity(group: list[_TrackData], creator: str | None, filename: str) -> Pa
         source_format=SourceFormat.GPX,
         start_lat=start[0] if start and not virtual else None,
         start_lon=start[1] if start and not virtual else None,
-        has_sport=source is SportSource.DECLARED,
         sport_source=source,
         is_device_file=False,
         has_samples=bool(heart_rates or cadences),

@@ -143,7 +143,6 @@ def _activity(activity: ET.Element, ns: str, root: ET.Element, filename: str) ->
         start_lat=start[0] if start else None,
         start_lon=start[1] if start else None,
         skipped_records=points.dropped,
-        has_sport=source is SportSource.DECLARED,
         sport_source=source,
         is_device_file=False,
         has_samples=points.has_samples,

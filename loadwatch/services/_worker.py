@@ -281,7 +281,7 @@ def _with_hint(parsed: ParsedActivity, hints: SourceHints, default_sport: Sport)
     if parsed.effort_rpe is None and hints.effort_rpe is not None:
         parsed = replace(parsed, effort_rpe=hints.effort_rpe)  # the watch's own rating wins
     if hints.sport is not None and hints.sport is not Sport.UNKNOWN:
-        return replace(parsed, sport=hints.sport, has_sport=True, sport_source=SportSource.EXPORT)
+        return replace(parsed, sport=hints.sport, sport_source=SportSource.EXPORT)
     # Only a file whose sport is unknown from its own evidence may take the default: an inferred
     # ride stays a ride, and a declared non-run (FIT "generic") is never defaulted to a run.
     silent = parsed.sport is Sport.UNKNOWN and parsed.sport_source is not SportSource.DECLARED
