@@ -19,7 +19,6 @@ from loadwatch.load.daily import acwr, monotony_and_strain
 from loadwatch.load.frames import LOCAL_DATE, RUN_DISTANCE_M
 from loadwatch.load.weekly import (
     four_week_mean,
-    two_week_growth,
     week_over_week_growth,
 )
 from loadwatch.rules import evaluate
@@ -115,7 +114,6 @@ def build_report(athlete: str, ctx: RuleContext) -> Report:
             [
                 weekly,
                 week_over_week_growth(weekly),
-                two_week_growth(weekly),
                 four_week_mean(weekly),
             ],
             axis=1,

@@ -124,26 +124,6 @@ def week_over_week_growth(weekly: pd.DataFrame) -> pd.Series:
     return (weekly[RUN_DISTANCE_M] / previous.where(previous > 0) - 1).rename(GROWTH_RATIO)
 
 
-def two_week_growth(weekly: pd.DataFrame) -> pd.DataFrame:
-    """Progression over two weeks (RULES.md R2, Nielsen 2014).
-
-    Returns:
-        Aligned with `weekly`: `vs_two_weeks_ago_ratio` (this week / the week before last - 1)
-        and `vs_two_week_mean_ratio` (this week / mean of the two previous weeks - 1); NaN where
-        the base is 0 m or missing.
-    """
-    require_columns(weekly, {RUN_DISTANCE_M})
-    distance = weekly[RUN_DISTANCE_M]
-    two_ago = distance.shift(2)
-    mean_two = (distance.shift(1) + distance.shift(2)) / 2
-    return pd.DataFrame(
-        {
-            "vs_two_weeks_ago_ratio": distance / two_ago.where(two_ago > 0) - 1,
-            "vs_two_week_mean_ratio": distance / mean_two.where(mean_two > 0) - 1,
-        }
-    )
-
-
 def four_week_mean(weekly: pd.DataFrame) -> pd.Series:
     """Mean running distance (metres) of the four weeks before each week (NaN until 4 exist)."""
     require_columns(weekly, {RUN_DISTANCE_M})

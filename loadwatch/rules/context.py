@@ -21,8 +21,7 @@ class RuleContext:
     """Inputs of every rule. Frames follow load/frames.py; `as_of` is the local day evaluated.
 
     activities: `with_local_time` output (all sports) up to as_of.
-    weekly: `weekly_distance` plus `growth_ratio`, `vs_two_weeks_ago_ratio`,
-        `vs_two_week_mean_ratio`, `four_week_mean_m`.
+    weekly: `weekly_distance` output (the report adds `growth_ratio` and `four_week_mean_m`).
     spikes: `run_spikes` output with local columns.
     shoes: `shoe_mileage` output. pain: pain entries (load/frames.py PAIN_COLUMNS).
     daily: daily session load indexed by date, ending at as_of.

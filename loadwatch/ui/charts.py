@@ -45,12 +45,9 @@ def weekly_distance(
     x = [d.isoformat() for d in recent["week_start"]]
     distance = [to_unit(v, units) for v in recent["run_distance_m"]]
     previous = [to_unit(v, units) for v in weekly["run_distance_m"].shift(1).tail(weeks)]
-    two_ago = weekly["run_distance_m"].shift(2)
-    mean_two = (weekly["run_distance_m"].shift(1) + two_ago) / 2
-    limit_30 = [
-        to_unit(max(a, b) * (1 + progression), units)
-        for a, b in zip(two_ago.tail(weeks), mean_two.tail(weeks), strict=True)
-    ]
+    # The progression rule (Nielsen 2014) compares the 7 days up to a run with the 7 before: at
+    # a week's last day that is this week against last week, the line drawn here.
+    limit_30 = [p * (1 + progression) if not math.isnan(p) else None for p in previous]
     colours = [
         RED if g > progression else AMBER if g > growth else BLUE
         for g in recent["growth_ratio"].fillna(0.0)
@@ -71,7 +68,7 @@ def weekly_distance(
     )
     fig.add_scatter(
         x=x,
-        y=[v if not math.isnan(v) else None for v in limit_30],
+        y=limit_30,
         name=f"+{progression:.0%} progression",
         mode="lines",
         line={"color": RED, "dash": "dash", "shape": "hvh"},

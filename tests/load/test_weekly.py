@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 
 from loadwatch.load.weekly import (
     four_week_mean,
-    two_week_growth,
     week_over_week_growth,
     weekly_distance,
     with_local_time,
@@ -74,11 +73,8 @@ def test_growth_is_nan_for_the_first_week_and_after_a_zero_week() -> None:
     assert growth.iloc[3] == pytest.approx(0.10)
 
 
-def test_two_week_growth_and_four_week_mean() -> None:
+def test_four_week_mean() -> None:
     weekly = pd.DataFrame({"run_distance_m": [20_000.0, 20_000.0, 20_000.0, 20_000.0, 26_000.0]})
-    two = two_week_growth(weekly)
-    assert two["vs_two_weeks_ago_ratio"].iloc[-1] == pytest.approx(0.30)
-    assert two["vs_two_week_mean_ratio"].iloc[-1] == pytest.approx(0.30)
     assert four_week_mean(weekly).iloc[-1] == 20_000.0
     assert four_week_mean(weekly).iloc[:4].isna().all()
 

@@ -92,11 +92,15 @@ def test_a_changed_threshold_changes_the_rule_and_the_chart_lines_alike() -> Non
     assert [a.severity.value for a in rule(default, "weekly-growth")] == ["caution"]
     assert "above the 10% guideline" in rule(default, "weekly-growth")[0].message
     assert rule(custom, "weekly-growth") == []
-    for report, ratio in ((default, 0.10), (custom, 0.15)):
+    for report, ratio, progression in ((default, 0.10, 0.30), (custom, 0.15, 0.40)):
         figure = charts.weekly_distance(report.weekly, DistanceUnit.KM, report.thresholds)
         guide = next(t for t in figure.data if "guideline" in t.name)
         assert guide.name == f"+{ratio:.0%} guideline"
         assert guide.y[-1] == pytest.approx(20 * (1 + ratio))
+        # the progression line is the rule's own: this week's 7 days against last week's
+        line = next(t for t in figure.data if "progression" in t.name)
+        assert line.name == f"+{progression:.0%} progression"
+        assert line.y[-1] == pytest.approx(20 * (1 + progression))
     strict = Thresholds(weekly_growth_ratio=0.05)
     (alert,) = rule(report_for(runs, MON + timedelta(days=7), thresholds=strict), "weekly-growth")
     assert "above the 5% guideline" in alert.message
