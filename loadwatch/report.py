@@ -24,7 +24,7 @@ from loadwatch.load.weekly import (
 from loadwatch.rules import evaluate
 from loadwatch.rules.context import RuleContext
 from loadwatch.rules.cross_training import headline_cap_m, weekly_plan
-from loadwatch.rules.mileage import RunLog, week_to_date
+from loadwatch.rules.mileage import week_to_date
 from loadwatch.rules.pain import PainStatus, pain_status
 from loadwatch.rules.thresholds import Thresholds
 from loadwatch.units import DistanceUnit
@@ -52,7 +52,7 @@ class Headline:
 
 def headline(ctx: RuleContext, plan: list[PlanDay] | None, pain: PainStatus) -> Headline:
     """The headline for `ctx` (pass the plan to get the next run's cap, None to skip it)."""
-    week = week_to_date(RunLog.from_spikes(ctx.spikes, ctx.as_of), ctx.as_of, ctx.week_start)
+    week = week_to_date(ctx.run_log, ctx.as_of, ctx.week_start)
     cap = headline_cap_m(ctx, plan) if plan is not None else None
     last_run = ctx.spikes[LOCAL_DATE].iloc[-1] if not ctx.spikes.empty else None
     if ctx.spikes.empty:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 import pandas as pd
 
 from loadwatch.load.daily import daily_load
 from loadwatch.load.frames import DISTANCE_M, LOCAL_DATE, SHOE_ID
+from loadwatch.load.runlog import RunLog
 from loadwatch.load.shoes import shoe_mileage, shoe_status
 from loadwatch.load.spikes import run_spikes
 from loadwatch.load.weekly import runs_only, weekly_distance, with_local_time
@@ -37,6 +39,12 @@ class RuleContext:
     shoes: pd.DataFrame
     pain: pd.DataFrame
     daily: pd.Series
+
+    @cached_property
+    def run_log(self) -> RunLog:
+        """Running metres per local day up to `as_of`: built once, read by R2, the plan and the
+        headline (a frozen dataclass without slots, so the cache can live on the instance)."""
+        return RunLog.from_spikes(self.spikes, self.as_of)
 
     def distance(self, metres: float, digits: int = 1) -> str:
         return format_distance(metres, self.units, digits)

@@ -22,11 +22,11 @@ from datetime import date, timedelta
 
 from loadwatch.domain import CROSS_TRAINING_SPORTS, Alert, PlanDay, PlanKind, Severity, Sport
 from loadwatch.load.frames import ACTIVITY_ID, DISTANCE_M, LOCAL_DATE, SPORT
+from loadwatch.load.runlog import RunLog
 from loadwatch.load.weekly import week_start_of
 from loadwatch.rules.context import RuleContext
 from loadwatch.rules.mileage import (
     SPIKE_WINDOW_DAYS,
-    RunLog,
     progression_limit_m,
     return_cap_m,
     spike_cap_m,
@@ -291,7 +291,7 @@ class _Planner:
         if after_long in runnable and (self.trigger is not None or no_day_off):
             self.cross(after_long, "non-impact day after the week's longest run", None)
             runnable = [d for d in runnable if d != after_long]
-        log = RunLog.from_spikes(ctx.spikes, ctx.as_of)
+        log = ctx.run_log
         for day in runnable:
             cap = run_cap_m(ctx, day, log, self.pain)
             usual = habit.usual_m.get(day.weekday())

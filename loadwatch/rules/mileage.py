@@ -8,9 +8,8 @@ to the letter cannot fire these rules (issue #9; tests/rules/test_plan_propertie
 from __future__ import annotations
 
 import math
-from bisect import bisect_left, bisect_right
-from collections.abc import Collection, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
@@ -23,6 +22,7 @@ from loadwatch.load.frames import (
     PREVIOUS_MAX_M,
     SPIKE_RATIO,
 )
+from loadwatch.load.runlog import RunLog
 from loadwatch.load.weekly import week_start_of
 from loadwatch.rules.context import RuleContext
 from loadwatch.rules.thresholds import Thresholds
@@ -38,42 +38,6 @@ SPIKE_BANDS = {
     "moderate spike": (1.52, "1.16-2.00"),
     "large spike": (2.28, "1.50-3.48"),
 }
-
-
-@dataclass(frozen=True)
-class RunLog:
-    """Running distance (metres) per local day, with O(log n) sums over day ranges.
-
-    `with_run` returns a copy with one more planned run: the plan simulates its own days.
-    """
-
-    ordinals: tuple[int, ...]
-    prefix: tuple[float, ...]  # prefix[i] = sum of the first i days' distances
-    extra: Mapping[date, float] = field(default_factory=dict)
-
-    @classmethod
-    def from_spikes(cls, spikes: pd.DataFrame, until: date) -> RunLog:
-        totals: dict[int, float] = {}
-        for day, distance in zip(spikes[LOCAL_DATE], spikes[DISTANCE_M], strict=True):
-            if day <= until:
-                totals[day.toordinal()] = totals.get(day.toordinal(), 0.0) + float(distance)
-        ordinals = tuple(sorted(totals))
-        prefix = [0.0]
-        for ordinal in ordinals:
-            prefix.append(prefix[-1] + totals[ordinal])
-        return cls(ordinals, tuple(prefix))
-
-    def total(self, first: date, last: date) -> float:
-        """Metres run from `first` to `last`, both included."""
-        lo = bisect_left(self.ordinals, first.toordinal())
-        hi = bisect_right(self.ordinals, last.toordinal())
-        planned = sum(m for d, m in self.extra.items() if first <= d <= last)
-        return self.prefix[hi] - self.prefix[lo] + planned
-
-    def with_run(self, day: date, distance_m: float) -> RunLog:
-        extra = dict(self.extra)
-        extra[day] = extra.get(day, 0.0) + distance_m
-        return RunLog(self.ordinals, self.prefix, extra)
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,7 +293,7 @@ def weekly_growth(ctx: RuleContext) -> Iterator[Alert]:
     complete week, against the 10% guideline; a week not above the highest of the previous four
     is not growth; low-base and returning weeks are reported in distance, not as a percentage."""
     t = ctx.thresholds
-    log = RunLog.from_spikes(ctx.spikes, ctx.as_of)
+    log = ctx.run_log
     current = week_start_of(ctx.as_of, ctx.week_start)
     first_run = ctx.spikes[LOCAL_DATE].iloc[0] if not ctx.spikes.empty else ctx.as_of
     for start in (current, current - timedelta(days=7)):
@@ -389,7 +353,7 @@ def two_week_growth(ctx: RuleContext) -> Iterator[Alert]:
     up to it against the 7 days before (over a two-week period); caution above 30%, for the
     latest run of the last 7 days that crossed it."""
     t = ctx.thresholds
-    log = RunLog.from_spikes(ctx.spikes, ctx.as_of)
+    log = ctx.run_log
     first = ctx.as_of - timedelta(days=SPIKE_LOOKBACK_DAYS)
     days = sorted({d for d in ctx.spikes[LOCAL_DATE] if first < d <= ctx.as_of}, reverse=True)
     for day in days:

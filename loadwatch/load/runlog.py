@@ -1,0 +1,48 @@
+"""Running distance per local day with O(log n) sums over day ranges (R1, R2 and the plan)."""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from loadwatch.load.frames import DISTANCE_M, LOCAL_DATE
+
+
+@dataclass(frozen=True)
+class RunLog:
+    """Running distance (metres) per local day, with O(log n) sums over day ranges.
+
+    `with_run` returns a copy with one more planned run: the plan simulates its own days.
+    """
+
+    ordinals: tuple[int, ...]
+    prefix: tuple[float, ...]  # prefix[i] = sum of the first i days' distances
+    extra: Mapping[date, float] = field(default_factory=dict)
+
+    @classmethod
+    def from_spikes(cls, spikes: pd.DataFrame, until: date) -> RunLog:
+        totals: dict[int, float] = {}
+        for day, distance in zip(spikes[LOCAL_DATE], spikes[DISTANCE_M], strict=True):
+            if day <= until:
+                totals[day.toordinal()] = totals.get(day.toordinal(), 0.0) + float(distance)
+        ordinals = tuple(sorted(totals))
+        prefix = [0.0]
+        for ordinal in ordinals:
+            prefix.append(prefix[-1] + totals[ordinal])
+        return cls(ordinals, tuple(prefix))
+
+    def total(self, first: date, last: date) -> float:
+        """Metres run from `first` to `last`, both included."""
+        lo = bisect_left(self.ordinals, first.toordinal())
+        hi = bisect_right(self.ordinals, last.toordinal())
+        planned = sum(m for d, m in self.extra.items() if first <= d <= last)
+        return self.prefix[hi] - self.prefix[lo] + planned
+
+    def with_run(self, day: date, distance_m: float) -> RunLog:
+        extra = dict(self.extra)
+        extra[day] = extra.get(day, 0.0) + distance_m
+        return RunLog(self.ordinals, self.prefix, extra)
