@@ -234,4 +234,9 @@ def is_number_text(text: str | None) -> bool:
     Importers drop a point whose value is present but not a usable number, rather than take the
     point without it.
     """
-    return text is None or not text.strip() or parse_float(text) is not None
+    return is_blank(text) or parse_float(text) is not None
+
+
+def is_blank(text: str | None) -> bool:
+    """True when `text` is absent or only whitespace (a value not given, not a bad value)."""
+    return text is None or not text.strip()

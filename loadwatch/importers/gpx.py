@@ -42,7 +42,7 @@ from loadwatch.importers._totals import (
     step_distances_m,
 )
 from loadwatch.importers._xml import (
-    is_number_text,
+    is_blank,
     namespace,
     parse_float,
     parse_time,
@@ -341,13 +341,14 @@ def _points(elements: list[ET.Element], ns: str) -> _Points:
                 elevation_text = child.text
             elif tag.endswith("extensions"):
                 samples = _extension_values(child)
-        if samples is None or not is_number_text(elevation_text):
+        elevation = parse_float(elevation_text)  # once: a hot loop (one call per point)
+        if samples is None or (elevation is None and not is_blank(elevation_text)):
             skipped += 1
             continue
         lats.append(lat)
         lons.append(lon)
         times.append(time_text.strip() if time_text and time_text.strip() else None)
-        elevations.append(parse_float(elevation_text))
+        elevations.append(elevation)
         heart_rates.append(samples[0])
         cadences.append(samples[1])
     time_s = _posix_seconds(times)
@@ -413,9 +414,9 @@ def _extension_values(extensions: ET.Element) -> tuple[list[float], list[float]]
     for element in extensions.iter():
         name = element.tag.rsplit("}", 1)[-1]
         if name in ("hr", "cad"):
-            if not is_number_text(element.text):
-                return None
             value = parse_float(element.text)
+            if value is None and not is_blank(element.text):
+                return None
             if value and value > 0:
                 (rates if name == "hr" else cadences).append(value)
     return rates, cadences
