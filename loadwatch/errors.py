@@ -55,6 +55,18 @@ class NotFoundError(LoadwatchError):
     """Unknown athlete, shoe or run id."""
 
 
+class NotAllowedError(LoadwatchError):
+    """The acting user may not read or change this athlete's data (club mode, issue #11).
+
+    Raised before anything is returned or changed. The message never says whether the athlete
+    exists, so it cannot be used to probe for names."""
+
+
+class AuthError(LoadwatchError):
+    """A login failed: a wrong name or password, a locked or disabled account, an expired
+    session. The message is the one the login form shows."""
+
+
 class DatabaseError(LoadwatchError):
     """The database cannot be opened: a bad URL or path, a folder that does not exist, a file
     that is not a database, an unreachable server or a missing driver. The message is one line

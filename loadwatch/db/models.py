@@ -65,16 +65,65 @@ class Athlete(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class User(Base):
+    """A club-mode account (issue #11). A runner owns the athlete of the same name."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    role: Mapped[str] = mapped_column(String(16))  # runner | coach | admin
+    password_hash: Mapped[str] = mapped_column(String(200))  # Argon2id, PHC string
+    athlete_id: Mapped[int | None] = mapped_column(ForeignKey("athletes.id", ondelete="SET NULL"))
+    is_disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class LoginSession(Base):
+    """A logged-in browser: only the token's SHA-256 is stored; ended on log out, a password
+    change or a disabled account, and expired after the idle time (docs/club.md)."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class AuditEntry(Base):
+    """Who read or changed whose data, and when (club mode; kept `AUDIT_KEEP_DAYS`)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(64))
+    athlete: Mapped[str | None] = mapped_column(String(120))
+    detail: Mapped[str | None] = mapped_column(String(500))
+
+
 class Coach(Base):
+    """A squad. Its name is the squad's name: in personal mode the coach's name, as `squad add
+    --coach` has always taken it; in club mode a coach account owns it (`coach_user_id`) and
+    runners join it with its invite code (issue #11)."""
+
     __tablename__ = "coaches"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    coach_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    invite_code: Mapped[str | None] = mapped_column(String(32), unique=True)
 
 
 class SquadMember(Base):
-    """Which athletes a coach follows (a coach may have several squads' worth; one list here)."""
+    """Which athletes a squad holds; a runner who leaves is deleted from it (consent)."""
 
     __tablename__ = "squad_members"
 
@@ -84,6 +133,7 @@ class SquadMember(Base):
     athlete_id: Mapped[int] = mapped_column(
         ForeignKey("athletes.id", ondelete="CASCADE"), primary_key=True
     )
+    joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class OriginalFile(Base):

@@ -5,6 +5,7 @@ Every name callers use is re-exported here, so they keep writing `services.x(...
 
 from __future__ import annotations
 
+from loadwatch.auth import LOCAL, Actor, Role
 from loadwatch.db.admin import DeletedCounts
 from loadwatch.domain import WEEKDAYS
 from loadwatch.report import Headline, Report, report_json
@@ -70,11 +71,13 @@ from loadwatch.services.squads import SquadRow, add_to_squad, list_coaches, squa
 
 __all__ = [
     "DEFAULT_ATHLETE",
+    "LOCAL",
     "PAIN_LOCATIONS",
     "PAIN_LOCATION_SLUGS",
     "PARALLEL_MIN_FILES",
     "WEEKDAYS",
     "ActivityDetail",
+    "Actor",
     "AthleteSettings",
     "AthleteSummary",
     "DeletedCounts",
@@ -83,6 +86,7 @@ __all__ = [
     "Progress",
     "ReimportSummary",
     "Report",
+    "Role",
     "ShoeView",
     "SourceView",
     "SquadRow",

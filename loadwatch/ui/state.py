@@ -38,6 +38,12 @@ def today() -> date:
     return services.today()
 
 
+def current_actor() -> services.Actor:
+    """The user every service call acts for (`actor=`): `services.LOCAL` in personal mode, the
+    logged-in account in club mode (issue #11). Pages pass it to every service call."""
+    return services.LOCAL
+
+
 def open_athlete(name: str) -> None:
     """Select an athlete for the runner pages (the squad page's click-through)."""
     st.session_state[ATHLETE_KEY] = name
