@@ -50,7 +50,8 @@ ALLOWED: dict[str, Layer] = {
     "loadwatch.load": Layer((*_PURE, "loadwatch.load"), ("pandas", "numpy")),
     "loadwatch.rules": Layer((*_PURE, "loadwatch.load", "loadwatch.rules"), ("pandas", "numpy")),
     "loadwatch.importers": Layer(
-        (*_PURE, "loadwatch.importers"), ("fitparse", "gpxpy", "defusedxml", "numpy")
+        (*_PURE, "loadwatch.importers"),
+        ("fitparse", "crcmod", "gpxpy", "defusedxml", "numpy"),
     ),
     "loadwatch.db": Layer(
         ("loadwatch.domain", "loadwatch.errors", "loadwatch.load.frames", "loadwatch.db"),
@@ -83,6 +84,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
 }
 ONLY_IN = {
     "fitparse": "loadwatch.importers.fit",
+    "crcmod": "loadwatch.importers.fit",
     "gpxpy": "loadwatch.importers.gpx",
     "defusedxml": "loadwatch.importers._xml",
     "timezonefinder": "loadwatch.services._localtime",

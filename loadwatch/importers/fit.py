@@ -6,8 +6,8 @@ the file structure (headers, definitions, developer fields, chained files) but s
 messages we do not read instead of decoding every field. This relies on fitparse 1.2.0 internals
 (`_parse_data_message`, `_local_mesgs`, `_read`), so pyproject.toml pins fitparse==1.2.0 and
 `tests/importers/test_fit.py` checks that the fast path and a full decode agree on every corpus
-file. The CRC is verified once over the whole byte string with a 256-entry table, ~4x fewer Python
-operations than fitparse's per-nibble CRC. What the decoded values mean (session totals, or
+file. The CRC is verified once over the whole byte string in C (crcmod-plus), not with fitparse's
+per-nibble Python CRC. What the decoded values mean (session totals, or
 totals from the records when a file has no session) is in `_fit_activity.py`, which has no
 fitparse.
 """
@@ -18,12 +18,11 @@ import contextlib
 import io
 import math
 import struct
-import sys
-from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import crcmod
 import numpy as np
 from fitparse import FitFile
 from fitparse.utils import FitCRCError, FitEOFError, FitHeaderError, FitParseError
@@ -60,47 +59,15 @@ _TIMESTAMP_FIELD = 253
 _HEART_RATE_FIELD, _CADENCE_FIELD = 3, 4  # record fields that make a per-second stream
 
 
-def _crc_table() -> tuple[int, ...]:
-    table = []
-    for byte in range(256):
-        crc = byte
-        for _ in range(8):
-            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
-        table.append(crc)
-    return tuple(table)
-
-
-_CRC_TABLE = _crc_table()
-_CRC_TABLE_16: list[int] = []
-
-
-def _crc_table_16() -> list[int]:
-    """CRC register after two input bytes, indexed by (register XOR the two bytes).
-
-    A 16-bit CRC shifts its whole register out in two bytes, so the result depends only on
-    that XOR: one lookup per two bytes instead of one per byte.
-    """
-    if not _CRC_TABLE_16:
-        table = _CRC_TABLE
-        for value in range(65536):
-            first = (value >> 8) ^ table[value & 0xFF]
-            _CRC_TABLE_16.append((first >> 8) ^ table[first & 0xFF])
-    return _CRC_TABLE_16
+# CRC-16/ARC (poly 0x8005 reflected, init 0, no final XOR) is the FIT file CRC. crcmod-plus
+# computes it in C: 0.2 ms for a one-hour 1 s file (96 KB), where our Python table loop took 1.9 ms
+# plus a 65,536-entry table built once per process (issue #13).
+_FIT_CRC = crcmod.mkCrcFun(0x18005, initCrc=0, rev=True, xorOut=0)
 
 
 def fit_crc(data: bytes) -> int:
     """CRC-16 of `data` as the FIT protocol defines it (CRC-16/ARC)."""
-    table16, table = _crc_table_16(), _CRC_TABLE
-    even = len(data) & ~1
-    words = array("H", data[:even])
-    if sys.byteorder == "big":
-        words.byteswap()
-    crc = 0
-    for word in words:
-        crc = table16[crc ^ word]
-    if even < len(data):
-        crc = (crc >> 8) ^ table[(crc ^ data[-1]) & 0xFF]
-    return crc
+    return _FIT_CRC(data)
 
 
 @contextlib.contextmanager

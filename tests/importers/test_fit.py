@@ -101,3 +101,12 @@ def test_crc_matches_the_fit_sdk_check_value() -> None:
     # CRC-16/ARC of "123456789" is 0xBB3D (the catalogue check value); odd and even lengths.
     assert fit.fit_crc(b"123456789") == 0xBB3D
     assert fit.fit_crc(b"12345678") == 0x3C9D
+    assert fit.fit_crc(b"") == 0
+
+
+def test_crc_runs_in_c_not_in_crcmods_python_fallback() -> None:
+    # crcmod-plus falls back to a pure-Python loop, silently, when its extension fails to load;
+    # that would bring back the per-byte cost issue #13 removed.
+    from crcmod import crcmod as crcmod_impl
+
+    assert crcmod_impl._usingExtension
