@@ -273,3 +273,53 @@ class Setting(Base):
     units: Mapped[str] = mapped_column(String(2), default="km")
     week_start: Mapped[int] = mapped_column(Integer, default=0)  # 0 = Monday ... 6 = Sunday
     thresholds_json: Mapped[str | None] = mapped_column(Text)
+
+class CoachNote(Base):
+    """A coach's acknowledgement or snooze of an athlete's flag, with a note (issue #12).
+
+    Kept per coach: the coach account in club mode (`user_id`), the squad in personal mode
+    (`squad_id`); exactly one is set. Notes are kept; the newest one per flag is in force.
+    """
+
+    __tablename__ = "coach_notes"
+    __table_args__ = (Index("ix_coach_notes_athlete_rule", "athlete_id", "rule_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    squad_id: Mapped[int | None] = mapped_column(ForeignKey("coaches.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    rule_id: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(16))  # acknowledged | snoozed
+    severity: Mapped[str] = mapped_column(String(16))  # the flag's, when noted: worse is new
+    snoozed_until: Mapped[date | None] = mapped_column(Date)  # last local day it stays quiet
+    note: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CoachVisit(Base):
+    """A coach's last look at the squad page: when, the flags then, and the units they chose
+    (issue #12: "new since your last visit"). Keyed like `CoachNote`."""
+
+    __tablename__ = "coach_visits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    squad_id: Mapped[int | None] = mapped_column(
+        ForeignKey("coaches.id", ondelete="CASCADE"), unique=True
+    )
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), unique=True
+    )
+    visited_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    seen_flags_json: Mapped[str] = mapped_column(Text, default="[]")  # ["athlete_id:rule_id"]
+    units: Mapped[str | None] = mapped_column(String(2))
+
+
+class DatabaseInfo(Base):
+    """Facts about the database itself, such as `purpose` = `demo` for the demo database (the
+    dashboard's "Demo data" banner; the demo never loads into a database of real data)."""
+
+    __tablename__ = "database_info"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(500))
