@@ -19,6 +19,7 @@ from loadwatch.db.models import (
     Activity,
     ActivitySource,
     Athlete,
+    Injury,
     OriginalFile,
     PainEntry,
     Setting,
@@ -141,6 +142,7 @@ def delete_athlete(session: Session, athlete: Athlete) -> DeletedCounts:
     """
     counts = athlete_data_counts(session, athlete.id)
     athlete_id = athlete.id
+    session.execute(delete(Injury).where(Injury.athlete_id == athlete_id))
     session.execute(delete(PainEntry).where(PainEntry.athlete_id == athlete_id))
     theirs = select(Activity.id).where(Activity.athlete_id == athlete_id)
     session.execute(delete(ActivitySource).where(ActivitySource.activity_id.in_(theirs)))

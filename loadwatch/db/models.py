@@ -274,6 +274,7 @@ class Setting(Base):
     week_start: Mapped[int] = mapped_column(Integer, default=0)  # 0 = Monday ... 6 = Sunday
     thresholds_json: Mapped[str | None] = mapped_column(Text)
 
+
 class CoachNote(Base):
     """A coach's acknowledgement or snooze of an athlete's flag, with a note (issue #12).
 
@@ -323,3 +324,24 @@ class DatabaseInfo(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(String(500))
+
+
+class Injury(Base):
+    """An injury period (issue #14): local days from `start_date` up to, not including,
+    `end_date` (the first day back; NULL while ongoing); `pain_entry_id` is the red pain day it
+    was made from, if any."""
+
+    __tablename__ = "injuries"
+    __table_args__ = (Index("ix_injuries_athlete_start", "athlete_id", "start_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    location: Mapped[str] = mapped_column(String(32))
+    side: Mapped[str | None] = mapped_column(String(8))
+    note: Mapped[str | None] = mapped_column(Text)
+    pain_entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("pain_entries.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
