@@ -165,6 +165,7 @@ class ActivityRow:
 
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+DEFAULT_ATHLETE = "me"  # whose data a command reads when none is named
 
 
 class Severity(StrEnum):
@@ -221,3 +222,7 @@ class PainLocation(StrEnum):
     FOOT = "foot"
     HIP = "hip"
     OTHER = "other"
+
+
+PAIN_LOCATIONS = tuple(p.value for p in PainLocation)
+PAIN_LOCATION_SLUGS = tuple(p.replace(" ", "-") for p in PAIN_LOCATIONS)  # "knee-front"

@@ -7,18 +7,20 @@ import math
 from collections.abc import Callable
 from datetime import date, datetime
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
-from sqlalchemy import Engine
 
 from loadwatch import __version__, services
 from loadwatch.errors import LoadwatchError
 from loadwatch.units import DistanceUnit
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -148,6 +150,26 @@ ID = click.IntRange(1, 2**63 - 1)
 
 def _units(ctx: click.Context, athlete: str) -> DistanceUnit:
     return services.athlete_settings(_engine(ctx), athlete).units
+
+
+class LazyHelpOption(click.Option):
+    """An option whose help text is built when help is shown, not when the CLI is imported.
+
+    For help drawn from a registry behind a heavy import (the thresholds behind the rules,
+    which need pandas): building it at import would cost every command, `--help` too, the
+    import (issue #13). Pass `help_factory=` with `cls=LazyHelpOption` to `click.option`.
+    """
+
+    def __init__(
+        self, *args: Any, help_factory: Callable[[], str] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.help_factory = help_factory
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        if self.help_factory is not None:
+            self.help = self.help_factory()
+        return super().get_help_record(ctx)
 
 
 # Options repeated across commands, defined once (sqlite-utils' `output_options`).

@@ -11,6 +11,7 @@ import click
 
 from loadwatch import services
 from loadwatch.cli._group import (
+    LazyHelpOption,
     _engine,
     _errors_as_click,
     athlete_option,
@@ -19,8 +20,7 @@ from loadwatch.cli._group import (
     json_option,
     local_today,
 )
-from loadwatch.domain import ImportStatus
-from loadwatch.services import WEEKDAYS
+from loadwatch.domain import WEEKDAYS, ImportStatus
 
 
 @cli.command("init-db")
@@ -85,6 +85,16 @@ def dashboard(ctx: click.Context, with_demo: bool, port: int) -> None:
     os.execvpe(command[0], command, env)  # noqa: S606 - replaces this process with Streamlit
 
 
+def _threshold_help() -> str:
+    """From the one registry of thresholds (issue #8): the same names, defaults and units as the
+    rules, the charts, the Settings page and docs/rules.md. Built only when help is shown."""
+    return (
+        "NAME=VALUE, repeatable, e.g. weekly_growth_ratio=0.15. Names (default, unit): "
+        + "; ".join(f"{s.name} ({s.default:g}, {s.unit})" for s in services.threshold_specs())
+        + ". Sources: docs/rules.md."
+    )
+
+
 @cli.command()
 @athlete_option()
 @click.option("--units", type=click.Choice(["km", "mi"]), default=None)
@@ -99,11 +109,8 @@ def dashboard(ctx: click.Context, with_demo: bool, port: int) -> None:
     "--threshold",
     "thresholds",
     multiple=True,
-    # From the one registry of thresholds (issue #8): the same names, defaults and units as the
-    # rules, the charts, the Settings page and docs/rules.md.
-    help="NAME=VALUE, repeatable, e.g. weekly_growth_ratio=0.15. Names (default, unit): "
-    + "; ".join(f"{s.name} ({s.default:g}, {s.unit})" for s in services.threshold_specs())
-    + ". Sources: docs/rules.md.",
+    cls=LazyHelpOption,
+    help_factory=_threshold_help,
 )
 @json_option()
 @click.pass_context

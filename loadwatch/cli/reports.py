@@ -23,7 +23,6 @@ from loadwatch.cli._group import (
     json_option,
     local_today,
 )
-from loadwatch.services import Report, report_json
 from loadwatch.units import format_distance
 
 
@@ -43,16 +42,16 @@ def report(ctx: click.Context, athlete: str, as_of: datetime | None, as_json: bo
     """
     result = services.report(_engine(ctx), athlete, _date(as_of), today=local_today())
     if as_json:
-        echo_json(report_json(result))
+        echo_json(services.report_json(result))
         return
     _print_report(result)
 
 
-def _print_report(result: Report) -> None:
+def _print_report(result: services.Report) -> None:
     console = _console()
     unit = result.units
     console.print(f"[bold]{_plain(result.athlete)}[/bold], as of {result.as_of:%a %d %b %Y}")
-    data = report_json(result)
+    data = services.report_json(result)
     context = data["context"]
     head = result.headline
     if data["weeks"]:

@@ -25,8 +25,6 @@ from loadwatch.rules.thresholds import Thresholds
 from loadwatch.services._checks import athlete_name, check_not_too_early
 from loadwatch.units import DistanceUnit
 
-DEFAULT_ATHLETE = "me"
-
 
 @dataclass(frozen=True, slots=True)
 class AthleteSettings:

@@ -22,6 +22,7 @@ from loadwatch.db import repository
 from loadwatch.db.engine import writer
 from loadwatch.db.models import Activity, ActivitySource, Athlete, Shoe
 from loadwatch.domain import (
+    DEFAULT_ATHLETE,
     ImportResult,
     ImportStatus,
     SourceHints,
@@ -43,7 +44,7 @@ from loadwatch.services._worker import (
     unexpected_error,
 )
 from loadwatch.services.activities import attach, recompute
-from loadwatch.services.athletes import DEFAULT_ATHLETE, default_home_tz, shoe_window_m
+from loadwatch.services.athletes import default_home_tz, shoe_window_m
 
 BATCH_FILES = 64  # files parsed and committed together (one SAVEPOINT each); bounds memory
 PARALLEL_MIN_FILES = 32  # below this a process pool costs more than it saves

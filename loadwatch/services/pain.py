@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from loadwatch.db import repository
 from loadwatch.db.engine import writer
 from loadwatch.db.models import Activity, PainEntry
-from loadwatch.domain import PainLocation, Sport
+from loadwatch.domain import PAIN_LOCATIONS, Sport
 from loadwatch.errors import InputError, NotFoundError
 from loadwatch.services._checks import (
     LOCATION_MAX_LENGTH,
@@ -29,9 +29,6 @@ from loadwatch.services._checks import (
 )
 from loadwatch.services._common import _today
 from loadwatch.services.athletes import local_day
-
-PAIN_LOCATIONS = tuple(p.value for p in PainLocation)
-PAIN_LOCATION_SLUGS = tuple(p.replace(" ", "-") for p in PAIN_LOCATIONS)  # "knee-front"
 
 
 def pain_location(value: str | None) -> str | None:

@@ -1,0 +1,86 @@
+"""The CLI starts without the heavy libraries; services re-exports every name lazily (issue #13).
+
+`loadwatch --help` took over a second because every command module imported pandas, SQLAlchemy
+and timezonefinder up front. docs/architecture.md ("Lazy imports") says how commands stay light;
+these tests hold every CLI module to it. Timings live in docs/performance.md, not in tests.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import subprocess
+import sys
+
+import pytest
+
+from loadwatch import services
+
+# What a command may import only when it runs, never at `import loadwatch.cli`.
+HEAVY = (
+    "pandas",
+    "numpy",
+    "sqlalchemy",
+    "alembic",
+    "streamlit",
+    "plotly",
+    "timezonefinder",
+    "fitparse",
+    "gpxpy",
+    "loadwatch.db",
+    "loadwatch.report",
+    "loadwatch.rules",
+    "loadwatch.services.imports",
+)
+
+_PROBE = """
+import json, sys
+import click
+from loadwatch.cli import cli
+with click.Context(cli, info_name="loadwatch") as ctx:
+    cli.get_help(ctx)
+    for name in cli.list_commands(ctx):
+        cli.get_command(ctx, name).get_short_help_str()
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def _modules_after(code: str) -> set[str]:
+    """Module names loaded by `code` in a fresh interpreter (this one has imported everything)."""
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    return set(json.loads(out.splitlines()[-1]))
+
+
+def test_importing_the_cli_and_its_help_loads_no_heavy_library() -> None:
+    loaded = _modules_after(_PROBE)
+    heavy = sorted(
+        name for name in loaded if any(name == h or name.startswith(h + ".") for h in HEAVY)
+    )
+    assert not heavy, (
+        "`import loadwatch.cli` (and `loadwatch --help`) must not import these; import them "
+        f"when the command runs (docs/architecture.md, 'Lazy imports'): {heavy[:20]}"
+    )
+
+
+def test_services_package_itself_imports_no_service_module() -> None:
+    loaded = _modules_after(
+        "import json, sys\nimport loadwatch.services\nprint(json.dumps(sorted(sys.modules)))"
+    )
+    assert not [m for m in loaded if m.startswith("loadwatch.services.")]
+    assert "pandas" not in loaded
+
+
+def test_every_reexported_service_name_resolves_to_its_modules_object() -> None:
+    origins = services._origins()
+    assert set(origins) == set(services.__all__), (
+        "services/__init__.py: each name in __all__ needs an import in the TYPE_CHECKING block"
+    )
+    for name, module in origins.items():
+        assert getattr(services, name) is getattr(importlib.import_module(module), name), name
+
+
+def test_an_unknown_service_name_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="no_such_service"):
+        services.no_such_service  # type: ignore[attr-defined]  # noqa: B018
