@@ -3,9 +3,7 @@
 # the tests again on a throwaway PostgreSQL server, and `loadwatch --help` without dev deps.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh --dev
-export UV_PYTHON_DOWNLOADS=never
-unset PYTHONDONTWRITEBYTECODE
+. scripts/setup.sh --dev  # sourced: puts the uv it finds or installs on PATH
 run() { uv run --locked "$@"; }
 run ruff format --check .
 run ruff check .
@@ -19,8 +17,24 @@ run pytest -q -p no:cacheprovider || status=$?
 # the database engine choice, so they run once, above.
 pg_virtualenv bash -c 'export LOADWATCH_TEST_PG_URL="postgresql+psycopg://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$PGDATABASE";
   uv run --locked pytest -q -p no:cacheprovider -m "not browser and not corpus"' 
-# The installed CLI must work without the dev dependencies (sqlite-utils does this check).
+# A bare machine (issue #13): no uv on PATH, a clean HOME, PATH reduced to the system's and the
+# system's python3. setup.sh must install uv into a virtual environment of its own (no pip into
+# the system Python), sync (a no-op here: the environment above is in sync), and reuse that uv
+# on the next run instead of installing it again.
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+mkdir "$tmp/home"
+bare() { env -i HOME="$tmp/home" PATH=/usr/bin:/bin LANG=C.UTF-8 CI="${CI:-}" bash -c "$1"; }
+bare '! command -v uv >/dev/null && command -v python3' >/dev/null \
+  || { echo "bare-machine check: uv is on the system PATH or python3 is not"; exit 1; }
+first=$(bare '. scripts/setup.sh --dev && uv --version && uv run --locked --no-sync loadwatch --help >/dev/null')
+second=$(bare '. scripts/setup.sh --dev && command -v uv')
+case "$first" in *"installed uv into $tmp/home/.local/share/loadwatch/uv-venv"*) ;;
+  *) echo "bare-machine check: setup.sh did not install uv into its own venv: $first"; exit 1 ;; esac
+case "$second" in *"installed uv"*) echo "bare-machine check: uv installed twice"; exit 1 ;; esac
+[ "$second" = "$tmp/home/.local/share/loadwatch/uv-venv/bin/uv" ] \
+  || { echo "bare-machine check: second run used $second"; exit 1; }
+echo "setup.sh works on a bare machine ($(echo "$first" | grep '^uv '), reused on the next run)"
+# The installed CLI must work without the dev dependencies (sqlite-utils does this check).
 uv venv --quiet "$tmp/venv"
 uv pip install --quiet --python "$tmp/venv/bin/python" .
 "$tmp/venv/bin/loadwatch" --help >/dev/null && echo "loadwatch --help works without dev dependencies"

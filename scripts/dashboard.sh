@@ -2,7 +2,5 @@
 # README command 1: set up, load the demo squad into the default SQLite database, start the app.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
-export UV_PYTHON_DOWNLOADS=never
-unset PYTHONDONTWRITEBYTECODE
+. scripts/setup.sh --no-dev  # sourced: puts the uv it finds or installs on PATH
 exec uv run --locked --no-dev loadwatch dashboard --demo "$@"
