@@ -292,7 +292,8 @@ class CoachNote(Base):
     rule_id: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(16))  # acknowledged | snoozed
     severity: Mapped[str] = mapped_column(String(16))  # the flag's, when noted: worse is new
-    snoozed_until: Mapped[date | None] = mapped_column(Date)  # last local day it stays quiet
+    noted_on: Mapped[date] = mapped_column(Date)  # the coach's local day
+    quiet_until: Mapped[date] = mapped_column(Date)  # the last local day it covers
     note: Mapped[str | None] = mapped_column(Text)
     author: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
