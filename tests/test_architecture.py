@@ -55,7 +55,7 @@ ALLOWED: dict[str, Layer] = {
     ),
     "loadwatch.db": Layer(
         ("loadwatch.domain", "loadwatch.errors", "loadwatch.load.frames", "loadwatch.db"),
-        ("sqlalchemy", "alembic", "platformdirs", "pandas"),
+        ("sqlalchemy", "alembic", "platformdirs", "pandas", "filelock"),
     ),
     # report.py is the pure half of a report: no database, no files.
     "loadwatch.report": Layer(

@@ -8,13 +8,17 @@ driver), never a traceback and never a new empty database somewhere unexpected.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from filelock import BaseFileLock, FileLock, Timeout
 from platformdirs import user_data_dir
 from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -25,6 +29,8 @@ from loadwatch.errors import DatabaseError
 DB_URL_ENV = "LOADWATCH_DB_URL"
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 _migrate_lock = threading.Lock()
+MIGRATE_LOCK_TIMEOUT_S = 600.0  # a migration waiting longer than this says so, never hangs
+log = logging.getLogger("loadwatch.db")
 SQLITE_HEADER = b"SQLite format 3\x00"
 CONNECT_TIMEOUT_S = 10  # a server that does not answer is an error after this, not a hang
 # The driver modules a URL may need and what to install for each.
@@ -217,14 +223,63 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def migrate(engine: Engine, revision: str = "head") -> None:
-    """Upgrade the database to `revision`; a no-op when it is there already.
+def migration_lock_path(engine: Engine) -> Path | None:
+    """The file lock beside a SQLite database file (`runs.db` -> `runs.db-migrate.lock`); None
+    for an in-memory database and for servers (PostgreSQL's lock is in migrations/env.py)."""
+    url = engine.url
+    database = url.database
+    if url.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    if database.startswith("file:"):
+        return None
+    return Path(f"{database}-migrate.lock")
+
+
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """One migration at a time: threads of this process, and on a SQLite file the processes
+    too. SQLite's busy timeout does not cover two first starts at once: both find no
+    `alembic_version` and one fails creating it with "database is locked" (issue #13).
+    The lock file stays beside the database (removing it would race with the next taker).
 
     Raises:
-        DatabaseError: the database cannot be opened (`check_connection`).
+        DatabaseError: another process held the lock for MIGRATE_LOCK_TIMEOUT_S.
     """
-    check_connection(engine)
     with _migrate_lock:
+        path = migration_lock_path(engine)
+        lock = _acquired(path) if path is not None else None
+        try:
+            yield
+        finally:
+            if lock is not None:
+                lock.release()
+
+
+def _acquired(path: Path) -> BaseFileLock | None:
+    lock = FileLock(path, timeout=MIGRATE_LOCK_TIMEOUT_S)
+    try:
+        lock.acquire()
+    except Timeout as exc:
+        raise DatabaseError(
+            f"another loadwatch has been migrating the database beside {str(path)!r} for "
+            f"{MIGRATE_LOCK_TIMEOUT_S:.0f} s; try again when it has finished"
+        ) from exc
+    except OSError as exc:  # a read-only folder: nobody can write there, so nobody migrates
+        log.warning("no migration lock at %s (%s); migrating without it", path, exc)
+        return None
+    return lock
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Upgrade the database to `revision`; a no-op when it is there already. Any number of
+    processes may call it at once (see `_migration_lock`).
+
+    Raises:
+        DatabaseError: the database cannot be opened (`check_connection`), or another process
+            kept the migration lock for MIGRATE_LOCK_TIMEOUT_S.
+    """
+    with _migration_lock(engine):
+        check_connection(engine)
         command.upgrade(alembic_config(engine), revision)
     # migrations/env.py turns SQLite's foreign keys off for batch table rebuilds, and its
     # closing `PRAGMA foreign_keys=ON` runs inside a transaction, where SQLite ignores it: the
@@ -233,5 +288,5 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
-    with _migrate_lock:
+    with _migration_lock(engine):
         command.downgrade(alembic_config(engine), revision)
