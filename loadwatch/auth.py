@@ -21,9 +21,9 @@ from enum import StrEnum
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
+from loadwatch.db import admin, repository
 from loadwatch.db.engine import writer
-from loadwatch.db.models import Athlete, AuditEntry, Coach, SquadMember, User
-from loadwatch.db.repository import now_utc
+from loadwatch.db.models import Activity, Athlete, AuditEntry, Coach, SquadMember, User
 from loadwatch.errors import NotAllowedError
 
 
@@ -123,11 +123,9 @@ def athlete_for(session: Session, actor: Actor, name: str, *, write: bool = Fals
             so names cannot be probed.
         NotFoundError: (LOCAL only) no such athlete, with the known names.
     """
-    from loadwatch.db import repository
-
     if actor.is_local:
-        return repository.get_athlete(session, name)
-    athlete = session.scalar(select(Athlete).where(Athlete.name == name))
+        return admin.get_athlete(session, name)
+    athlete = admin.find_athlete(session, name)
     if athlete is None:
         account(session, actor)  # a disabled account is told so, not "not allowed"
         raise _not_allowed(actor)
@@ -158,7 +156,7 @@ def audit(
     recorded, the local user's as "local".
     """
     names = list(athletes)
-    at = now_utc()
+    at = repository.now_utc()
     with Session(writer(engine)) as session, session.begin():
         if is_read:
             user = None if actor.is_local else session.get(User, actor.user_id)
@@ -184,6 +182,43 @@ def audit(
         session.execute(
             delete(AuditEntry).where(AuditEntry.at < at - timedelta(days=AUDIT_KEEP_DAYS))
         )
+
+
+def record(
+    session: Session, actor: Actor, action: str, athlete: str | None, detail: str | None = None
+) -> None:
+    """Record a change by a club account in the change's own transaction (it lands with the
+    change or not at all). The local user's data changes are not recorded: in personal mode
+    there is no one else, and at the server's shell the operator holds the database file."""
+    if actor.is_local:
+        return
+    session.add(
+        AuditEntry(
+            at=repository.now_utc(),
+            actor=actor.name,
+            action=action,
+            athlete=athlete,
+            detail=detail[:500] if detail else None,
+        )
+    )
+
+
+def activity_for(
+    session: Session, actor: Actor, activity_id: int, *, write: bool = False
+) -> Activity:
+    """The activity `activity_id` if `actor` may read (or change) its athlete's data.
+
+    Raises:
+        NotFoundError: no such activity. NotAllowedError: another athlete's, not allowed.
+    """
+    activity = repository.get_activity(session, activity_id)
+    (require_write if write else require_read)(session, actor, activity.athlete_id)
+    return activity
+
+
+def athlete_name_of(session: Session, athlete_id: int) -> str | None:
+    athlete = session.get(Athlete, athlete_id)
+    return athlete.name if athlete else None
 
 
 def _recent_read(session: Session, actor: Actor, action: str, athlete: str, at: datetime) -> bool:

@@ -63,7 +63,7 @@ ALLOWED: dict[str, Layer] = {
     ),
     "loadwatch.services": Layer(
         _ALL_BUT_FRONT_ENDS,
-        ("sqlalchemy", "pandas", "numpy", "timezonefinder", "platformdirs", "tzlocal"),
+        ("sqlalchemy", "pandas", "numpy", "timezonefinder", "platformdirs", "tzlocal", "argon2"),
     ),
     "loadwatch.auth": Layer(_ALL_BUT_FRONT_ENDS, ("sqlalchemy",)),
     # Demo and test data generators: synth writes FIT checksums with importers.fit.fit_crc.

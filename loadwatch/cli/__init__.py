@@ -5,7 +5,16 @@ The click group lives in `_group`; importing the command modules registers their
 
 from __future__ import annotations
 
-from loadwatch.cli import app, athletes, imports, pain, reports, shoes  # noqa: F401 - registers
+from loadwatch.cli import (  # noqa: F401 - registers
+    app,
+    athletes,
+    club,
+    imports,
+    injuries,
+    pain,
+    reports,
+    shoes,
+)
 from loadwatch.cli._group import cli
 
 __all__ = ["cli"]

@@ -374,8 +374,15 @@ def squad_athlete_ids(session: Session, coach_id: int) -> set[int]:
 
 def add_squad_member(session: Session, coach_id: int, athlete_id: int) -> None:
     if session.get(SquadMember, (coach_id, athlete_id)) is None:
-        session.add(SquadMember(coach_id=coach_id, athlete_id=athlete_id))
+        session.add(SquadMember(coach_id=coach_id, athlete_id=athlete_id, joined_at=now_utc()))
         session.flush()
+
+
+def squads_of(session: Session, athlete_id: int) -> set[int]:
+    """The squads (`coaches` rows) an athlete is a member of."""
+    return set(
+        session.scalars(select(SquadMember.coach_id).where(SquadMember.athlete_id == athlete_id))
+    )
 
 
 def lock_athlete(session: Session, athlete_id: int) -> None:

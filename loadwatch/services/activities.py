@@ -17,6 +17,8 @@ from pathlib import PurePath
 from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import Session
 
+from loadwatch import auth
+from loadwatch.auth import LOCAL, Actor
 from loadwatch.db import repository
 from loadwatch.db.engine import writer
 from loadwatch.db.models import Activity, ActivitySource, OriginalFile, PainEntry
@@ -25,6 +27,7 @@ from loadwatch.domain import (
     SourceFormat,
     Sport,
     SportSource,
+    default_activity_name,
 )
 from loadwatch.errors import InputError, NotFoundError
 from loadwatch.services._checks import athlete_name, check_id
@@ -93,13 +96,33 @@ def _apply(activity: Activity, merged: MergedActivity) -> None:
 
 
 def recompute(session: Session, activity: Activity) -> MergedActivity:
-    """Re-derive a stored activity's fields from all its stored sources."""
+    """Re-derive a stored activity's fields from all its stored sources; a name the runner
+    gave (`_user_name`) is kept."""
     session.flush()
     records = [record_of(*row) for row in repository.sources_of(session, [activity.id])]
     merged = merge_sources(records, _user_sport(activity))
+    user_name = _user_name(activity, records)
     _apply(activity, merged)
+    if user_name is not None:
+        activity.name = user_name
     session.flush()
     return merged
+
+
+_DEFAULT_NAMES = frozenset(
+    default_activity_name(sport.value, hour) for sport in Sport for hour in range(24)
+)
+
+
+def _user_name(activity: Activity, records: Sequence[SourceRecord]) -> str | None:
+    """The activity's name when the runner gave it (issue #12): one no source's title and no
+    default ("Morning Run") makes. No column records who named it, so this is inferred."""
+    name = activity.name
+    if not name or name in _DEFAULT_NAMES:
+        return None
+    if any(r.name_hint and name == r.name_hint[:200] for r in records):
+        return None
+    return name
 
 
 def _absorb(session: Session, keep: Activity, others: Sequence[Activity]) -> None:
@@ -199,7 +222,7 @@ class ActivityDetail:
     sources: tuple[SourceView, ...]
 
 
-def activity_detail(engine: Engine, activity_id: int) -> ActivityDetail:
+def activity_detail(engine: Engine, activity_id: int, *, actor: Actor = LOCAL) -> ActivityDetail:
     """An activity with each of its sources and what each contributed.
 
     Raises:
@@ -207,9 +230,10 @@ def activity_detail(engine: Engine, activity_id: int) -> ActivityDetail:
     """
     check_id(activity_id, "activity", _NOT_FOUND_HINT)
     with Session(engine) as session:
-        activity = repository.get_activity(session, activity_id)
+        activity = auth.activity_for(session, actor, activity_id)
         (row,) = repository.activity_rows(session, activity_id=activity.id)
         records = [record_of(*r) for r in repository.sources_of(session, [activity.id])]
+        auth.audit(engine, actor, "activity-view", [row.athlete], is_read=True)
         return ActivityDetail(row, _views(records, _user_sport(activity)))
 
 
@@ -258,7 +282,9 @@ def _source_matching(records: Sequence[SourceRecord], wanted: str) -> SourceReco
     raise InputError(f"{wanted!r} names several sources ({names}); give the sha256 instead")
 
 
-def split_source(engine: Engine, activity_id: int, source: str) -> tuple[int, int]:
+def split_source(
+    engine: Engine, activity_id: int, source: str, *, actor: Actor = LOCAL
+) -> tuple[int, int]:
     """Move one source back out of an activity into an activity of its own (undo a merge).
 
     Both activities are then re-derived from their sources; a sport the runner set stays with
@@ -273,7 +299,10 @@ def split_source(engine: Engine, activity_id: int, source: str) -> tuple[int, in
     """
     check_id(activity_id, "activity", _NOT_FOUND_HINT)
     with Session(writer(engine)) as session, session.begin():
-        activity = repository.get_activity(session, activity_id)
+        activity = auth.activity_for(session, actor, activity_id, write=True)
+        auth.record(
+            session, actor, "activity-split", auth.athlete_name_of(session, activity.athlete_id)
+        )
         repository.lock_athlete(session, activity.athlete_id)
         rows = repository.sources_of(session, [activity.id])
         records = [record_of(*row) for row in rows]
@@ -292,7 +321,7 @@ def split_source(engine: Engine, activity_id: int, source: str) -> tuple[int, in
         return activity.id, new.id
 
 
-def set_sport(engine: Engine, activity_id: int, sport: str) -> ActivityRow:
+def set_sport(engine: Engine, activity_id: int, sport: str, *, actor: Actor = LOCAL) -> ActivityRow:
     """The runner's correction of an activity's sport: it beats every file, and survives
     `reimport` and later merges. A pair of shoes is unassigned when it is no longer a run.
 
@@ -302,7 +331,14 @@ def set_sport(engine: Engine, activity_id: int, sport: str) -> ActivityRow:
     check_id(activity_id, "activity", _NOT_FOUND_HINT)
     chosen = _sport(sport)
     with Session(writer(engine)) as session, session.begin():
-        activity = repository.get_activity(session, activity_id)
+        activity = auth.activity_for(session, actor, activity_id, write=True)
+        auth.record(
+            session,
+            actor,
+            "activity-sport",
+            auth.athlete_name_of(session, activity.athlete_id),
+            chosen.value,
+        )
         activity.sport, activity.sport_source = chosen.value, SportSource.USER.value
         if chosen is not Sport.RUN:
             activity.shoe_id = None
@@ -320,7 +356,7 @@ def _sport(value: str) -> Sport:
         raise InputError(f"sport must be one of {known}; got {value!r}") from None
 
 
-def delete_activity(engine: Engine, activity_id: int) -> ActivityRow:
+def delete_activity(engine: Engine, activity_id: int, *, actor: Actor = LOCAL) -> ActivityRow:
     """Delete an activity with its sources; pain entries stay, unlinked. A stored file no other
     activity is made of is deleted too, so it can be imported again.
 
@@ -332,8 +368,9 @@ def delete_activity(engine: Engine, activity_id: int) -> ActivityRow:
     """
     check_id(activity_id, "activity", _NOT_FOUND_HINT)
     with Session(writer(engine)) as session, session.begin():
-        activity = repository.get_activity(session, activity_id)
+        activity = auth.activity_for(session, actor, activity_id, write=True)
         (row,) = repository.activity_rows(session, activity_id=activity.id)
+        auth.record(session, actor, "activity-delete", row.athlete, str(activity_id))
         hashes = [s.sha256 for s, _, _ in repository.sources_of(session, [activity.id])]
         session.execute(
             update(PainEntry).where(PainEntry.activity_id == activity.id).values(activity_id=None)
@@ -345,7 +382,9 @@ def delete_activity(engine: Engine, activity_id: int) -> ActivityRow:
         return row
 
 
-def move_activity(engine: Engine, activity_id: int, athlete: str) -> ActivityRow:
+def move_activity(
+    engine: Engine, activity_id: int, athlete: str, *, actor: Actor = LOCAL
+) -> ActivityRow:
     """Move an activity to another athlete: its sources and stored files (those no activity left
     behind is made of) and the pain entries linked to it go along; its shoe is unassigned. If it
     overlaps one of that athlete's activities, the two become one.
@@ -359,8 +398,9 @@ def move_activity(engine: Engine, activity_id: int, athlete: str) -> ActivityRow
     check_id(activity_id, "activity", _NOT_FOUND_HINT)
     name = athlete_name(athlete)
     with Session(writer(engine)) as session, session.begin():
-        activity = repository.get_activity(session, activity_id)
-        target = repository.get_athlete(session, name)
+        activity = auth.activity_for(session, actor, activity_id, write=True)
+        target = auth.athlete_for(session, actor, name, write=True)
+        auth.record(session, actor, "activity-move", target.name, str(activity_id))
         if target.id == activity.athlete_id:
             raise InputError(f"activity {activity_id} is already {target.name}'s")
         for athlete_id in sorted({target.id, activity.athlete_id}):

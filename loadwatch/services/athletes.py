@@ -15,6 +15,8 @@ import tzlocal
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from loadwatch import auth
+from loadwatch.auth import LOCAL, Actor
 from loadwatch.db import admin, repository
 from loadwatch.db.admin import DeletedCounts
 from loadwatch.db.engine import make_engine, migrate, writer
@@ -44,17 +46,24 @@ class AthleteSummary:
     last_started_at: datetime | None
 
 
-def list_athletes(engine: Engine) -> list[AthleteSummary]:
+def list_athletes(engine: Engine, *, actor: Actor = LOCAL) -> list[AthleteSummary]:
+    """The athletes `actor` may read, by name, with their activity counts."""
     with Session(engine) as session:
+        readable = auth.readable_athlete_ids(session, actor)
         counts = repository.athlete_counts(session)
         return [
             AthleteSummary(a.name, *counts.get(a.id, (0, 0.0, None)))
             for a in repository.athletes(session)
+            if readable is None or a.id in readable
         ]
 
 
 def list_activities(
-    engine: Engine, athlete: str | None = None, since: date | None = None
+    engine: Engine,
+    athlete: str | None = None,
+    since: date | None = None,
+    *,
+    actor: Actor = LOCAL,
 ) -> list[ActivityRow]:
     """Activities oldest first, optionally for one athlete and from a (UTC) date.
 
@@ -66,9 +75,15 @@ def list_activities(
     if since is not None:
         check_not_too_early(since, "since date")
     with Session(engine) as session:
-        athlete_id = admin.get_athlete(session, athlete).id if athlete else None
+        athlete_id = auth.athlete_for(session, actor, athlete).id if athlete else None
         since_at = datetime.combine(since, time(), tzinfo=UTC) if since else None
-        return repository.activity_rows(session, athlete_id, since_at)
+        rows = repository.activity_rows(session, athlete_id, since_at)
+        readable = auth.readable_athlete_ids(session, actor)
+        if readable is not None:
+            names = {a.name for a in repository.athletes(session) if a.id in readable}
+            rows = [r for r in rows if r.athlete in names]
+    auth.audit(engine, actor, "activities", sorted({r.athlete for r in rows}), is_read=True)
+    return rows
 
 
 def default_home_tz() -> str:
@@ -91,7 +106,9 @@ def default_home_tz() -> str:
     return name
 
 
-def rename_athlete(engine: Engine, athlete: str, new_name: str) -> tuple[str, str]:
+def rename_athlete(
+    engine: Engine, athlete: str, new_name: str, *, actor: Actor = LOCAL
+) -> tuple[str, str]:
     """Rename `athlete` (matched ignoring case) to `new_name`; return the stored names before
     and after.
 
@@ -101,13 +118,18 @@ def rename_athlete(engine: Engine, athlete: str, new_name: str) -> tuple[str, st
     """
     athlete, new_name = athlete_name(athlete), athlete_name(new_name)
     with Session(writer(engine)) as session, session.begin():
+        # Admins only in club mode: a runner's athlete has the runner's account name.
+        auth.require_admin(session, actor, "renaming athletes")
         row = admin.get_athlete(session, athlete)
+        auth.record(session, actor, "athlete-rename", row.name, new_name)
         before = row.name
         admin.rename_athlete(session, row, new_name)
         return before, row.name
 
 
-def athlete_data(engine: Engine, athlete: str) -> tuple[str, DeletedCounts]:
+def athlete_data(
+    engine: Engine, athlete: str, *, actor: Actor = LOCAL
+) -> tuple[str, DeletedCounts]:
     """The athlete's stored name and how much of their data `delete_athlete` would remove.
 
     Raises:
@@ -115,11 +137,13 @@ def athlete_data(engine: Engine, athlete: str) -> tuple[str, DeletedCounts]:
     """
     athlete = athlete_name(athlete)
     with Session(engine) as session:
-        row = admin.get_athlete(session, athlete)
+        row = auth.athlete_for(session, actor, athlete, write=True)
         return row.name, admin.athlete_data_counts(session, row.id)
 
 
-def delete_athlete(engine: Engine, athlete: str) -> tuple[str, DeletedCounts]:
+def delete_athlete(
+    engine: Engine, athlete: str, *, actor: Actor = LOCAL
+) -> tuple[str, DeletedCounts]:
     """Delete the athlete and all their data (activities, original files, pain entries, shoes,
     settings, squad memberships); return the name deleted and what was removed.
 
@@ -128,7 +152,9 @@ def delete_athlete(engine: Engine, athlete: str) -> tuple[str, DeletedCounts]:
     """
     athlete = athlete_name(athlete)
     with Session(writer(engine)) as session, session.begin():
+        auth.require_admin(session, actor, "deleting athletes (a runner deletes their account)")
         row = admin.get_athlete(session, athlete)
+        auth.record(session, actor, "athlete-delete", row.name)
         name = row.name
         return name, admin.delete_athlete(session, row)
 
@@ -145,10 +171,10 @@ def local_day(started_at: datetime, utc_offset_s: int) -> date:
     return (started_at + timedelta(seconds=utc_offset_s)).date()
 
 
-def athlete_settings(engine: Engine, athlete: str) -> AthleteSettings:
+def athlete_settings(engine: Engine, athlete: str, *, actor: Actor = LOCAL) -> AthleteSettings:
     athlete = athlete_name(athlete)
     with Session(engine) as session:
-        row = admin.get_athlete(session, athlete)
+        row = auth.athlete_for(session, actor, athlete)
         setting = session.get(Setting, row.id)
         return _settings_view(row, setting)
 
@@ -178,6 +204,7 @@ def update_settings(
     home_tz: str | None = None,
     thresholds: dict[str, float] | None = None,
     default_sport: str | None = None,
+    actor: Actor = LOCAL,
 ) -> AthleteSettings:
     """Change units (km|mi), week start, home time zone, default sport (for files that do not
     say, such as a GPX without <type>) or thresholds.
@@ -188,7 +215,8 @@ def update_settings(
     """
     athlete = athlete_name(athlete)
     with Session(writer(engine)) as session, session.begin():
-        row = admin.get_athlete(session, athlete)
+        row = auth.athlete_for(session, actor, athlete, write=True)
+        auth.record(session, actor, "settings", row.name)
         setting = repository.settings(session, row.id)
         if units is not None:
             if units not in {u.value for u in DistanceUnit}:

@@ -12,6 +12,8 @@ from datetime import date, timedelta
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from loadwatch import auth
+from loadwatch.auth import LOCAL, Actor
 from loadwatch.db import repository
 from loadwatch.db.engine import writer
 from loadwatch.db.models import Activity, PainEntry
@@ -92,6 +94,7 @@ def log_pain(
     run_id: int | None = None,
     on_date: date | None = None,
     today: date | None = None,
+    actor: Actor = LOCAL,
 ) -> PainEntryView:
     """Log pain during and after a run (0-10); saving again for the same run updates it.
 
@@ -115,7 +118,8 @@ def log_pain(
     if on_date is not None:
         check_day(on_date, today, "pain date")
     with Session(writer(engine)) as session, session.begin():
-        row = repository.get_athlete(session, athlete)
+        row = auth.athlete_for(session, actor, athlete, write=True)
+        auth.record(session, actor, "pain-log", row.name)
         run = _pain_run(session, row.id, athlete, run_id, on_date)
         if on_date is None:
             on_date = local_day(run.started_at, run.utc_offset_s) if run is not None else today
@@ -167,6 +171,7 @@ def edit_pain(
     morning: int | None = None,
     location: str | None = None,
     note: str | None = None,
+    actor: Actor = LOCAL,
 ) -> PainEntryView:
     """Change the given fields of one of `athlete`'s pain entries (None leaves a field as is).
 
@@ -181,7 +186,8 @@ def edit_pain(
     morning, location = _score("morning", morning), pain_location(location)
     cleaned_note = _note(note)
     with Session(writer(engine)) as session, session.begin():
-        entry = _own_entry(session, athlete, entry_id)
+        entry = _own_entry(session, actor, athlete, entry_id)
+        auth.record(session, actor, "pain-edit", athlete, str(entry_id))
         for name, value in (
             ("during", during),
             ("after", after),
@@ -196,7 +202,7 @@ def edit_pain(
         return _pain_view(entry, is_update=True)
 
 
-def delete_pain(engine: Engine, athlete: str, entry_id: int) -> None:
+def delete_pain(engine: Engine, athlete: str, entry_id: int, *, actor: Actor = LOCAL) -> None:
     """Delete one of `athlete`'s pain entries.
 
     Raises:
@@ -204,11 +210,12 @@ def delete_pain(engine: Engine, athlete: str, entry_id: int) -> None:
     """
     athlete = athlete_name(athlete)
     with Session(writer(engine)) as session, session.begin():
-        session.delete(_own_entry(session, athlete, entry_id))
+        session.delete(_own_entry(session, actor, athlete, entry_id))
+        auth.record(session, actor, "pain-delete", athlete, str(entry_id))
 
 
-def _own_entry(session: Session, athlete: str, entry_id: int) -> PainEntry:
-    row = repository.get_athlete(session, athlete)
+def _own_entry(session: Session, actor: Actor, athlete: str, entry_id: int) -> PainEntry:
+    row = auth.athlete_for(session, actor, athlete, write=True)
     entry = session.get(PainEntry, entry_id) if id_in_range(entry_id) else None
     if entry is None or entry.athlete_id != row.id:
         raise NotFoundError(
@@ -218,7 +225,13 @@ def _own_entry(session: Session, athlete: str, entry_id: int) -> PainEntry:
 
 
 def log_morning_pain(
-    engine: Engine, athlete: str, score: int, on_date: date | None = None, today: date | None = None
+    engine: Engine,
+    athlete: str,
+    score: int,
+    on_date: date | None = None,
+    today: date | None = None,
+    *,
+    actor: Actor = LOCAL,
 ) -> PainEntryView:
     """Log the next-morning check-in (0-10) for `on_date` (default today); replaces that day's.
 
@@ -232,7 +245,8 @@ def log_morning_pain(
     on_date = on_date or today
     check_day(on_date, today, "morning date")
     with Session(writer(engine)) as session, session.begin():
-        row = repository.get_athlete(session, athlete)
+        row = auth.athlete_for(session, actor, athlete, write=True)
+        auth.record(session, actor, "pain-morning", row.name)
         existing = [
             e
             for e in repository.pain_entries(session, row.id, on_date)
@@ -259,11 +273,18 @@ def log_morning_pain(
         return _pain_view(entry, is_update=is_update)
 
 
-def list_pain(engine: Engine, athlete: str) -> list[PainEntryView]:
+def list_pain(engine: Engine, athlete: str, *, actor: Actor = LOCAL) -> list[PainEntryView]:
+    """The athlete's pain entries, oldest first.
+
+    Raises:
+        NotFoundError: unknown athlete. NotAllowedError: `actor` may not read them.
+    """
     athlete = athlete_name(athlete)
     with Session(engine) as session:
-        row = repository.get_athlete(session, athlete)
-        return [_pain_view(e) for e in repository.pain_entries(session, row.id)]
+        row = auth.athlete_for(session, actor, athlete)
+        entries = [_pain_view(e) for e in repository.pain_entries(session, row.id)]
+    auth.audit(engine, actor, "pain-view", [row.name], is_read=True)
+    return entries
 
 
 @dataclass(frozen=True, slots=True)

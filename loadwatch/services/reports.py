@@ -8,7 +8,10 @@ from datetime import date
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from loadwatch import auth
+from loadwatch.auth import LOCAL, Actor
 from loadwatch.db import repository
+from loadwatch.db.injuries import injury_periods
 from loadwatch.db.models import Setting
 from loadwatch.report import Report, build_report
 from loadwatch.rules import RULE_TITLES
@@ -36,7 +39,12 @@ def threshold_specs() -> tuple[ThresholdSpec, ...]:
 
 
 def report(
-    engine: Engine, athlete: str, as_of: date | None = None, today: date | None = None
+    engine: Engine,
+    athlete: str,
+    as_of: date | None = None,
+    today: date | None = None,
+    *,
+    actor: Actor = LOCAL,
 ) -> Report:
     """One athlete's status: weeks, alerts in order, shoes, pain, and the 7-day plan.
 
@@ -49,12 +57,21 @@ def report(
     check_day(as_of, today, "as-of date")
     athlete = athlete_name(athlete)
     with Session(engine) as session:
-        row = repository.get_athlete(session, athlete)
+        row = auth.athlete_for(session, actor, athlete)
         settings = _settings_view(row, session.get(Setting, row.id))
         activities = repository.activities_frame(session, row.id)
         shoes = repository.shoes_frame(session, row.id)
         pain = repository.pain_frame(session, row.id)
+        injuries = injury_periods(session, row.id)
+    auth.audit(engine, actor, "report", [row.name], is_read=True)
     ctx = rule_context(
-        activities, shoes, pain, as_of, settings.units, settings.week_start, settings.thresholds
+        activities,
+        shoes,
+        pain,
+        as_of,
+        settings.units,
+        settings.week_start,
+        settings.thresholds,
+        injuries=injuries,
     )
     return build_report(athlete, ctx)

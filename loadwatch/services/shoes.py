@@ -9,6 +9,8 @@ from datetime import date
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from loadwatch import auth
+from loadwatch.auth import LOCAL, Actor
 from loadwatch.db import repository
 from loadwatch.db.engine import writer
 from loadwatch.db.models import Athlete, Shoe
@@ -53,6 +55,7 @@ def add_shoe(
     starting_distance_m: float = 0.0,
     window_m: tuple[float, float] | None = None,
     is_default: bool = False,
+    actor: Actor = LOCAL,
 ) -> ShoeView:
     """Add a pair (a new athlete is created on first use). The first pair becomes the default.
 
@@ -64,7 +67,12 @@ def add_shoe(
     brand_model = optional_text(brand_model, "shoe brand and model", NAME_MAX_LENGTH)
     _check_distances(starting_distance_m, window_m)
     with Session(writer(engine)) as session, session.begin():
-        row = repository.get_or_create_athlete(session, athlete, home_tz=default_home_tz())
+        row = (
+            repository.get_or_create_athlete(session, athlete, home_tz=default_home_tz())
+            if actor.is_local
+            else auth.athlete_for(session, actor, athlete, write=True)
+        )
+        auth.record(session, actor, "shoe-add", row.name, name)
         window = window_m or shoe_window_m(session, row)
         if repository.shoe_by_name(session, row.id, name) is not None:
             raise InputError(f"{athlete} already has a shoe named {name!r}")
@@ -74,7 +82,7 @@ def add_shoe(
         repository.create_shoe(
             session, row.id, name, brand_model, starting_distance_m, window, is_default or first
         )
-    return _shoe(engine, athlete, name)
+    return _shoe(engine, athlete, name, actor)
 
 
 def _check_distances(starting_distance_m: float, window_m: tuple[float, float] | None) -> None:
@@ -115,39 +123,54 @@ def _clear_default(session: Session, athlete_id: int) -> None:
         shoe.is_default = False
 
 
-def set_default_shoe(engine: Engine, athlete: str, name: str) -> ShoeView:
+def set_default_shoe(engine: Engine, athlete: str, name: str, *, actor: Actor = LOCAL) -> ShoeView:
+    """New runs go on this pair.
+
+    Raises:
+        NotFoundError: unknown athlete or shoe. InputError: a retired pair.
+        NotAllowedError: `actor` may not change this athlete's shoes.
+    """
     athlete, name = athlete_name(athlete), shoe_name(name)
     with Session(writer(engine)) as session, session.begin():
-        row = repository.get_athlete(session, athlete)
+        row = auth.athlete_for(session, actor, athlete, write=True)
+        auth.record(session, actor, "shoe-default", row.name, name)
         shoe = _require_shoe(session, row.id, athlete, name)
         if shoe.retired_on is not None:
             raise InputError(f"shoe {name!r} is retired; a retired pair cannot be the default")
         _clear_default(session, row.id)
         shoe.is_default = True
-    return _shoe(engine, athlete, name)
+    return _shoe(engine, athlete, name, actor)
 
 
-def retire_shoe(engine: Engine, athlete: str, name: str, today: date | None = None) -> ShoeView:
+def retire_shoe(
+    engine: Engine,
+    athlete: str,
+    name: str,
+    today: date | None = None,
+    *,
+    actor: Actor = LOCAL,
+) -> ShoeView:
     """Retire a pair: it keeps its history but takes no new runs."""
     athlete, name = athlete_name(athlete), shoe_name(name)
     with Session(writer(engine)) as session, session.begin():
-        row = repository.get_athlete(session, athlete)
+        row = auth.athlete_for(session, actor, athlete, write=True)
+        auth.record(session, actor, "shoe-retire", row.name, name)
         shoe = _require_shoe(session, row.id, athlete, name)
         shoe.retired_on = today or _today()
         shoe.is_default = False
-    return _shoe(engine, athlete, name)
+    return _shoe(engine, athlete, name, actor)
 
 
-def assign_shoe(engine: Engine, activity_id: int, name: str) -> None:
+def assign_shoe(engine: Engine, activity_id: int, name: str, *, actor: Actor = LOCAL) -> None:
     """Put a run on a pair (of the run's athlete).
 
     Raises:
         NotFoundError: unknown activity or shoe. InputError: not a run, or a retired pair.
     """
-    assign_shoes(engine, {activity_id: name})
+    assign_shoes(engine, {activity_id: name}, actor=actor)
 
 
-def assign_shoes(engine: Engine, assignments: dict[int, str]) -> None:
+def assign_shoes(engine: Engine, assignments: dict[int, str], *, actor: Actor = LOCAL) -> None:
     """Several `assign_shoe` calls in one transaction: all of them or none."""
     assignments = {
         check_id(activity_id, "activity", "; `loadwatch activities` lists them"): shoe_name(name)
@@ -155,13 +178,14 @@ def assign_shoes(engine: Engine, assignments: dict[int, str]) -> None:
     }
     with Session(writer(engine)) as session, session.begin():
         for activity_id, name in assignments.items():
-            activity = repository.get_activity(session, activity_id)
+            activity = auth.activity_for(session, actor, activity_id, write=True)
             if activity.sport != Sport.RUN.value:
                 raise InputError(
                     f"activity {activity_id} is a {activity.sport}, not a run; "
                     "shoes count runs only"
                 )
             athlete = session.get_one(Athlete, activity.athlete_id)
+            auth.record(session, actor, "shoe-assign", athlete.name, f"{activity_id}: {name}")
             activity.shoe_id = _require_shoe(session, athlete.id, athlete.name, name).id
 
 
@@ -173,10 +197,15 @@ def _require_shoe(session: Session, athlete_id: int, athlete: str, name: str) ->
     return shoe
 
 
-def list_shoes(engine: Engine, athlete: str) -> list[ShoeView]:
+def list_shoes(engine: Engine, athlete: str, *, actor: Actor = LOCAL) -> list[ShoeView]:
+    """The athlete's pairs with their distance and status against the replacement window.
+
+    Raises:
+        NotFoundError: unknown athlete. NotAllowedError: `actor` may not read them.
+    """
     athlete = athlete_name(athlete)
     with Session(engine) as session:
-        row = repository.get_athlete(session, athlete)
+        row = auth.athlete_for(session, actor, athlete)
         frame = repository.shoes_frame(session, row.id)
         runs = repository.activities_frame(session, row.id)
         models = {s.id: s for s in repository.shoes(session, row.id)}
@@ -207,5 +236,5 @@ def list_shoes(engine: Engine, athlete: str) -> list[ShoeView]:
     return views
 
 
-def _shoe(engine: Engine, athlete: str, name: str) -> ShoeView:
-    return next(s for s in list_shoes(engine, athlete) if s.name == name)
+def _shoe(engine: Engine, athlete: str, name: str, actor: Actor) -> ShoeView:
+    return next(s for s in list_shoes(engine, athlete, actor=actor) if s.name == name)

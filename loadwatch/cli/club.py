@@ -1,0 +1,274 @@
+"""Club mode at the server's shell (issue #11): accounts, squads with invite codes, the audit
+trail. The shell's user is the local operator (`services.LOCAL`); `--user` names the runner a
+command acts for."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+
+import click
+from rich.table import Table
+
+from loadwatch import services
+from loadwatch.cli._group import (
+    _add_plain_row,
+    _console,
+    _engine,
+    _errors_as_click,
+    cli,
+    echo_json,
+    json_option,
+)
+from loadwatch.cli.reports import squad
+
+ROLES = ("runner", "coach", "admin")
+
+
+def _password(password_stdin: bool) -> str:
+    """The new password: one line from stdin (`--password-stdin`), else a hidden prompt."""
+    if password_stdin:
+        line = sys.stdin.readline()
+        return line[:-1] if line.endswith("\n") else line
+    return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""
+
+
+@cli.group()
+def user() -> None:
+    """Club accounts: runners, coaches and admins (docs/club.md).
+
+    \b
+    Example:
+        printf '%s\\n' "$PASSWORD" | loadwatch user add kim --role coach --password-stdin
+        loadwatch user list
+    """
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from stdin (one line).")
+@click.pass_context
+@_errors_as_click
+def user_add(ctx: click.Context, name: str, role: str, password_stdin: bool) -> None:
+    """Add an account. A runner owns the athlete of the same name (created if missing).
+
+    \b
+    Example:
+        printf '%s\\n' "$PASSWORD" | loadwatch user add ana --role runner --password-stdin
+    """
+    view = services.add_user(_engine(ctx), name, role, _password(password_stdin))
+    owns = f", owns athlete {view.athlete}" if view.athlete else ""
+    click.echo(f"Added {view.role.value} {view.name}{owns}.")
+
+
+@user.command("list")
+@json_option()
+@click.pass_context
+@_errors_as_click
+def user_list(ctx: click.Context, as_json: bool) -> None:
+    """Every account with its role and state (never a password or its hash).
+
+    \b
+    Example:
+        loadwatch user list --json
+    """
+    users = services.list_users(_engine(ctx))
+    if as_json:
+        echo_json(
+            [
+                {
+                    "name": u.name,
+                    "role": u.role.value,
+                    "athlete": u.athlete,
+                    "disabled": u.is_disabled,
+                    "locked_until": u.locked_until.isoformat() if u.locked_until else None,
+                    "created_at": u.created_at.isoformat(),
+                }
+                for u in users
+            ]
+        )
+        return
+    if not users:
+        click.echo("No accounts yet: `loadwatch user add NAME --role admin --password-stdin`.")
+        return
+    table = Table("user", "role", "athlete", "state", "since")
+    for u in users:
+        state = "disabled" if u.is_disabled else ("locked" if u.locked_until else "active")
+        _add_plain_row(table, u.name, u.role.value, u.athlete or "", state, _when(u.created_at))
+    _console().print(table)
+
+
+@user.command("reset-password")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from stdin (one line).")
+@click.pass_context
+@_errors_as_click
+def user_reset_password(ctx: click.Context, name: str, password_stdin: bool) -> None:
+    """Set a new password; unlocks the account and logs it out everywhere.
+
+    \b
+    Example:
+        printf '%s\\n' "$PASSWORD" | loadwatch user reset-password ana --password-stdin
+    """
+    services.reset_password(_engine(ctx), name, _password(password_stdin))
+    click.echo(f"Password of {name} changed; its sessions have ended.")
+
+
+@user.command("disable")
+@click.argument("name")
+@click.pass_context
+@_errors_as_click
+def user_disable(ctx: click.Context, name: str) -> None:
+    """Disable an account: it cannot log in and its open sessions end at once.
+
+    \b
+    Example:
+        loadwatch user disable ana
+    """
+    services.disable_user(_engine(ctx), name)
+    click.echo(f"{name} is disabled; its sessions have ended.")
+
+
+@squad.command("create")
+@click.argument("name")
+@click.option("--coach", required=True, help="The coach account that coaches it.")
+@click.pass_context
+@_errors_as_click
+def squad_create(ctx: click.Context, name: str, coach: str) -> None:
+    """Create a club squad coached by a coach account; prints its invite code.
+
+    \b
+    Example:
+        loadwatch squad create "Tuesday group" --coach kim
+    """
+    view = services.create_squad(_engine(ctx), name, coach)
+    click.echo(f"Squad {view.name} (coach {view.coach}); invite code: {view.invite_code}")
+
+
+@squad.command("invite")
+@click.argument("name")
+@click.option("--renew", is_flag=True, help="A new code; the old one stops working.")
+@click.pass_context
+@_errors_as_click
+def squad_invite(ctx: click.Context, name: str, renew: bool) -> None:
+    """Print the squad's invite code, which runners join with.
+
+    \b
+    Example:
+        loadwatch squad invite "Tuesday group"
+    """
+    click.echo(services.squad_invite(_engine(ctx), name, renew=renew))
+
+
+@squad.command("join")
+@click.argument("code")
+@click.option("--user", "user_name", required=True, help="The runner account that joins.")
+@click.pass_context
+@_errors_as_click
+def squad_join(ctx: click.Context, code: str, user_name: str) -> None:
+    """A runner joins a squad with its invite code: its coach then sees their data.
+
+    \b
+    Example:
+        loadwatch squad join K7QF-M2XD --user ana
+    """
+    view = services.join_squad(_engine(ctx), code, user_name)
+    click.echo(f"{user_name} joined {view.name} (coach {view.coach or 'none'}).")
+
+
+@squad.command("leave")
+@click.argument("name")
+@click.option("--user", "user_name", required=True, help="The runner account that leaves.")
+@click.pass_context
+@_errors_as_click
+def squad_leave(ctx: click.Context, name: str, user_name: str) -> None:
+    """A runner leaves a squad: its coach's access to their data ends at once.
+
+    \b
+    Example:
+        loadwatch squad leave "Tuesday group" --user ana
+    """
+    services.leave_squad(_engine(ctx), name, user_name)
+    click.echo(f"{user_name} left {name}.")
+
+
+@squad.command("list")
+@json_option()
+@click.pass_context
+@_errors_as_click
+def squad_list(ctx: click.Context, as_json: bool) -> None:
+    """Every squad with its coach, invite code and members.
+
+    \b
+    Example:
+        loadwatch squad list --json
+    """
+    squads = services.list_squads(_engine(ctx))
+    if as_json:
+        echo_json(
+            [
+                {
+                    "name": s.name,
+                    "coach": s.coach,
+                    "invite_code": s.invite_code,
+                    "members": list(s.members),
+                }
+                for s in squads
+            ]
+        )
+        return
+    table = Table("squad", "coach", "invite code", "members")
+    for s in squads:
+        _add_plain_row(table, s.name, s.coach or "", s.invite_code or "", ", ".join(s.members))
+    _console().print(table)
+
+
+@cli.command()
+@click.option("--athlete", default=None, help="Only entries about this athlete.")
+@click.option("--actor", "actor_name", default=None, help="Only entries by this user.")
+@click.option("--limit", type=click.IntRange(1, 100_000), default=200, show_default=True)
+@json_option()
+@click.pass_context
+@_errors_as_click
+def audit(
+    ctx: click.Context,
+    athlete: str | None,
+    actor_name: str | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Who read or changed whose data, and when (newest first; kept 400 days).
+
+    \b
+    Example:
+        loadwatch audit --athlete ana --limit 50
+    """
+    entries = services.audit_entries(
+        _engine(ctx), athlete=athlete, actor_name=actor_name, limit=limit
+    )
+    if as_json:
+        echo_json(
+            [
+                {
+                    "at": e.at.isoformat(),
+                    "actor": e.actor,
+                    "action": e.action,
+                    "athlete": e.athlete,
+                    "detail": e.detail,
+                }
+                for e in entries
+            ]
+        )
+        return
+    if not entries:
+        click.echo("The audit trail is empty.")
+        return
+    table = Table("when", "who", "action", "athlete", "detail")
+    for e in entries:
+        _add_plain_row(table, _when(e.at), e.actor, e.action, e.athlete or "", e.detail or "")
+    _console().print(table)

@@ -1,0 +1,500 @@
+"""Club-mode accounts (issue #11): adding, listing, resetting and disabling users; logging in
+and out; sessions that expire when idle; a runner's own data export and account deletion.
+
+Passwords are hashed with Argon2id (argon2-cffi's `PasswordHasher`, its RFC 9106 low-memory
+profile) and never stored, logged or returned in clear. A browser holds a random session token;
+only its SHA-256 is stored, so a copy of the database opens no session.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import logging
+import os
+import secrets
+import zipfile
+import zlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import Engine, select, update
+from sqlalchemy.orm import Session
+
+from loadwatch import auth
+from loadwatch.auth import LOCAL, Actor, Role
+from loadwatch.db import admin, repository
+from loadwatch.db.admin import DeletedCounts
+from loadwatch.db.engine import writer
+from loadwatch.db.models import (
+    Activity,
+    Athlete,
+    AuditEntry,
+    Coach,
+    LoginSession,
+    OriginalFile,
+    PainEntry,
+    Shoe,
+    SquadMember,
+    User,
+)
+from loadwatch.errors import AuthError, InputError, NotFoundError
+from loadwatch.services._checks import athlete_name, clean_text
+from loadwatch.services.imports import stored_name
+
+log = logging.getLogger(__name__)
+
+PASSWORD_MIN_CHARS = 8  # NIST SP 800-63B section 5.1.1.2: at least 8 characters
+PASSWORD_MAX_CHARS = 1024  # a bound on the hashing work one request can ask for
+MAX_FAILED_LOGINS = 5  # the issue: five wrong passwords for one name lock it
+LOCKOUT = timedelta(minutes=15)  # loadwatch default; an admin's reset unlocks at once
+IDLE_TIMEOUT = timedelta(
+    minutes=int(os.environ.get("LOADWATCH_IDLE_MINUTES", "30"))
+)  # loadwatch default, as OWASP's session guidance suggests for low-risk apps (15-30 min)
+_TOUCH_EVERY = timedelta(seconds=60)  # last_seen is written at most once a minute per session
+
+_hasher = PasswordHasher()  # Argon2id, argon2-cffi's defaults (RFC 9106 second recommendation)
+# Verified against for unknown names, so a wrong name takes as long as a wrong password.
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+@dataclass(frozen=True, slots=True)
+class UserView:
+    name: str
+    role: Role
+    athlete: str | None
+    is_disabled: bool
+    locked_until: datetime | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LoginResult:
+    """A logged-in browser: keep `token` (secret) and act as `actor`."""
+
+    token: str
+    actor: Actor
+
+
+def _role(value: str) -> Role:
+    try:
+        return Role(value.strip().lower())
+    except ValueError:
+        roles = ", ".join(r.value for r in Role)
+        raise InputError(f"role must be one of {roles}; got {value!r}") from None
+
+
+def _password(value: str) -> str:
+    if not isinstance(value, str) or "\x00" in value:
+        raise InputError("the password must be text without NUL characters")
+    if len(value) < PASSWORD_MIN_CHARS:
+        raise InputError(f"the password must be at least {PASSWORD_MIN_CHARS} characters long")
+    if len(value) > PASSWORD_MAX_CHARS:
+        raise InputError(f"the password must be at most {PASSWORD_MAX_CHARS} characters long")
+    return value
+
+
+def user_name(value: str) -> str:
+    """A user name, checked like an athlete name (a runner's athlete has the same name)."""
+    return clean_text(value, "user name", 120)
+
+
+def _view(session: Session, user: User) -> UserView:
+    athlete = session.get(Athlete, user.athlete_id) if user.athlete_id else None
+    return UserView(
+        user.name,
+        Role(user.role),
+        athlete.name if athlete else None,
+        user.is_disabled,
+        user.locked_until,
+        user.created_at,
+    )
+
+
+def _find_user(session: Session, name: str) -> User | None:
+    return session.scalar(select(User).where(User.name == name))
+
+
+def _get_user(session: Session, name: str) -> User:
+    user = _find_user(session, name)
+    if user is None:
+        raise NotFoundError(f"no user named {name!r} (see `loadwatch user list`)")
+    return user
+
+
+def add_user(
+    engine: Engine, name: str, role: str, password: str, *, actor: Actor = LOCAL
+) -> UserView:
+    """Add an account. A runner owns the athlete of the same name (created if missing).
+
+    Raises:
+        NotAllowedError: `actor` is not an admin (or the local user).
+        InputError: a bad name, role or password, or the name is taken.
+    """
+    name, the_role, password = user_name(name), _role(role), _password(password)
+    hashed = _hasher.hash(password)
+    with Session(writer(engine)) as session, session.begin():
+        auth.require_admin(session, actor, "adding users")
+        if _find_user(session, name) is not None:
+            raise InputError(f"there is already a user named {name!r}")
+        athlete_id = None
+        if the_role == Role.RUNNER:
+            athlete = admin.get_or_create_athlete(session, athlete_name(name))
+            owner = session.scalar(select(User).where(User.athlete_id == athlete.id))
+            if owner is not None:
+                raise InputError(f"the athlete {athlete.name!r} already belongs to {owner.name!r}")
+            athlete_id = athlete.id
+        user = User(
+            name=name,
+            role=the_role.value,
+            password_hash=hashed,
+            athlete_id=athlete_id,
+            is_disabled=False,
+            failed_logins=0,
+            created_at=repository.now_utc(),
+        )
+        session.add(user)
+        session.flush()
+        view = _view(session, user)
+    auth.audit(engine, actor, "user-add", [view.athlete], f"{name} ({the_role.value})")
+    return view
+
+
+def list_users(engine: Engine, *, actor: Actor = LOCAL) -> list[UserView]:
+    """Every account, by name (admin only)."""
+    with Session(engine) as session:
+        auth.require_admin(session, actor, "listing users")
+        return [_view(session, u) for u in session.scalars(select(User).order_by(User.name))]
+
+
+def _end_sessions(session: Session, user_id: int, keep_token: str | None = None) -> int:
+    keep = _token_hash(keep_token) if keep_token else None
+    query = update(LoginSession).where(
+        LoginSession.user_id == user_id, LoginSession.ended_at.is_(None)
+    )
+    if keep is not None:
+        query = query.where(LoginSession.token_sha256 != keep)
+    result = session.execute(query.values(ended_at=repository.now_utc()))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def reset_password(engine: Engine, name: str, password: str, *, actor: Actor = LOCAL) -> None:
+    """Set a new password (admin), unlock the account and end all its sessions.
+
+    Raises:
+        NotAllowedError: not an admin. NotFoundError: unknown user. InputError: a bad password.
+    """
+    name, password = user_name(name), _password(password)
+    hashed = _hasher.hash(password)
+    with Session(writer(engine)) as session, session.begin():
+        auth.require_admin(session, actor, "resetting passwords")
+        user = _get_user(session, name)
+        user.password_hash, user.failed_logins, user.locked_until = hashed, 0, None
+        _end_sessions(session, user.id)
+    auth.audit(engine, actor, "user-reset-password", [None], name)
+
+
+def change_password(
+    engine: Engine, old: str, new: str, *, actor: Actor, keep_token: str | None = None
+) -> None:
+    """The actor changes their own password; their other sessions end (this one is kept).
+
+    Raises:
+        AuthError: the old password is wrong. InputError: a bad new password.
+    """
+    new = _password(new)
+    with Session(writer(engine)) as session, session.begin():
+        user = auth.account(session, actor)
+        if user is None:
+            raise InputError("the local user has no password")
+        if not _verify(user.password_hash, old):
+            raise AuthError("the current password is not right")
+        user.password_hash = _hasher.hash(new)
+        _end_sessions(session, user.id, keep_token)
+    auth.audit(engine, actor, "password-change", [None], actor.name)
+
+
+def disable_user(engine: Engine, name: str, *, actor: Actor = LOCAL) -> None:
+    """Disable an account (admin): it cannot log in, and its open sessions end at once."""
+    name = user_name(name)
+    with Session(writer(engine)) as session, session.begin():
+        auth.require_admin(session, actor, "disabling users")
+        user = _get_user(session, name)
+        user.is_disabled = True
+        _end_sessions(session, user.id)
+    auth.audit(engine, actor, "user-disable", [None], name)
+
+
+def _verify(hashed: str, password: str) -> bool:
+    try:
+        return _hasher.verify(hashed, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def login(engine: Engine, name: str, password: str) -> LoginResult:
+    """Check a name and password; open a session.
+
+    Five wrong passwords in a row lock the name for `LOCKOUT`; the message says until when.
+
+    Raises:
+        AuthError: a wrong name or password (one message for both), a locked or disabled
+            account.
+    """
+    wrong = AuthError("wrong username or password")
+    if not isinstance(name, str) or not name.strip() or len(name) > 120 or "\x00" in name:
+        raise wrong
+    if not isinstance(password, str) or len(password) > PASSWORD_MAX_CHARS:
+        raise wrong
+    now = repository.now_utc()
+    failure: AuthError | None = None
+    with Session(writer(engine)) as session, session.begin():
+        user = _find_user(session, name.strip())
+        if user is None:
+            _verify(_DUMMY_HASH, password)  # as slow as a real check: names cannot be probed
+            raise wrong
+        if user.locked_until is not None and user.locked_until > now:
+            raise AuthError(_locked_message(user, now))
+        if not _verify(user.password_hash, password):
+            # Not raised inside the transaction: the count (and the lock) must be committed.
+            user.failed_logins += 1
+            failure = wrong
+            if user.failed_logins >= MAX_FAILED_LOGINS:
+                user.locked_until, user.failed_logins = now + LOCKOUT, 0
+                failure = AuthError(_locked_message(user, now))
+                log.warning("login locked for %s after %d failures", user.name, MAX_FAILED_LOGINS)
+        elif user.is_disabled:
+            raise AuthError(f"the account {user.name!r} is disabled; ask your club's admin")
+        else:
+            user.failed_logins = 0
+            if _hasher.check_needs_rehash(user.password_hash):
+                user.password_hash = _hasher.hash(password)
+            token = secrets.token_urlsafe(32)
+            session.add(
+                LoginSession(
+                    token_sha256=_token_hash(token),
+                    user_id=user.id,
+                    created_at=now,
+                    last_seen_at=now,
+                )
+            )
+            actor = Actor(user.name, Role(user.role), user.id)
+    if failure is not None:
+        raise failure
+    auth.audit(engine, actor, "login", [None])
+    return LoginResult(token, actor)
+
+
+def _locked_message(user: User, now: datetime) -> str:
+    minutes = max(1, round(((user.locked_until or now) - now).total_seconds() / 60))
+    return (
+        f"{user.name!r} is locked for {minutes} more minutes after {MAX_FAILED_LOGINS} wrong "
+        "passwords; try again later or ask an admin to reset the password"
+    )
+
+
+def session_actor(engine: Engine, token: str) -> Actor:
+    """The actor a session token belongs to; refreshes its idle timer.
+
+    Raises:
+        AuthError: unknown or ended token, idle longer than `IDLE_TIMEOUT`, or the account is
+            disabled: the browser must log in again.
+    """
+    now = repository.now_utc()
+    with Session(writer(engine)) as session, session.begin():
+        row = session.scalar(
+            select(LoginSession).where(LoginSession.token_sha256 == _token_hash(token))
+        )
+        if row is None or row.ended_at is not None:
+            raise AuthError("your session has ended; please log in again")
+        user = session.get(User, row.user_id)
+        if user is None or user.is_disabled:
+            row.ended_at = now
+            raise AuthError("your session has ended; please log in again")
+        if now - row.last_seen_at > IDLE_TIMEOUT:
+            row.ended_at = now
+            minutes = round(IDLE_TIMEOUT.total_seconds() / 60)
+            raise AuthError(f"you were logged out after {minutes} minutes without activity")
+        if now - row.last_seen_at > _TOUCH_EVERY:
+            row.last_seen_at = now
+        return Actor(user.name, Role(user.role), user.id)
+
+
+def logout(engine: Engine, token: str) -> None:
+    """End a session (unknown tokens are ignored)."""
+    with Session(writer(engine)) as session, session.begin():
+        session.execute(
+            update(LoginSession)
+            .where(LoginSession.token_sha256 == _token_hash(token), LoginSession.ended_at.is_(None))
+            .values(ended_at=repository.now_utc())
+        )
+
+
+def own_athlete(engine: Engine, *, actor: Actor) -> str | None:
+    """The athlete a runner account owns (None for coaches, admins and the local user)."""
+    with Session(engine) as session:
+        user = auth.account(session, actor)
+        if user is None or user.athlete_id is None:
+            return None
+        athlete = session.get(Athlete, user.athlete_id)
+        return athlete.name if athlete else None
+
+
+def export_data(engine: Engine, athlete: str, *, actor: Actor = LOCAL) -> bytes:
+    """Everything of one athlete's as a zip: activities.csv, pain.csv, shoes.csv, squads.csv and
+    originals/ (every imported file as it was uploaded). Names inside come from the database,
+    made safe (`stored_name`), never from a path.
+
+    Raises:
+        NotAllowedError: `actor` may not change this athlete (their owner or an admin only: a
+            coach reads the squad's data on the dashboard but does not take copies of it).
+    """
+    buffer = io.BytesIO()
+    with Session(engine) as session:
+        row = auth.athlete_for(session, actor, athlete_name(athlete), write=True)
+        name = row.name
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("activities.csv", _csv(session, Activity, row.id, _ACTIVITY_COLUMNS))
+            archive.writestr("pain.csv", _csv(session, PainEntry, row.id, None))
+            archive.writestr("shoes.csv", _csv(session, Shoe, row.id, None))
+            archive.writestr("squads.csv", _squads_csv(session, row.id))
+            originals = session.scalars(
+                select(OriginalFile).where(OriginalFile.athlete_id == row.id)
+            )
+            for original in originals:
+                safe = stored_name(original.filename).replace("/", "_").replace("\\", "_")
+                archive.writestr(
+                    f"originals/{original.sha256[:12]}-{safe or 'file'}",
+                    zlib.decompress(original.content_zlib),
+                )
+    auth.audit(engine, actor, "export", [name])
+    return buffer.getvalue()
+
+
+_ACTIVITY_COLUMNS = (
+    "id",
+    "name",
+    "sport",
+    "sport_source",
+    "sub_sport",
+    "started_at",
+    "utc_offset_s",
+    "distance_m",
+    "duration_s",
+    "moving_s",
+    "ascent_m",
+    "descent_m",
+    "avg_hr_bpm",
+    "avg_cadence_spm",
+    "device",
+    "source_format",
+    "source_file",
+    "shoe_id",
+    "effort_rpe",
+)
+
+
+def _csv(
+    session: Session,
+    model: type[Activity | PainEntry | Shoe],
+    athlete_id: int,
+    columns: tuple[str, ...] | None,
+) -> str:
+    names = columns or tuple(c.name for c in model.__table__.columns if c.name != "athlete_id")
+    out = io.StringIO()
+    writer_ = csv.writer(out)
+    writer_.writerow(names)
+    rows = session.scalars(select(model).where(model.athlete_id == athlete_id).order_by(model.id))
+    for row in rows:
+        writer_.writerow(_cell(getattr(row, n)) for n in names)
+    return out.getvalue()
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value  # no formula injection when the CSV is opened in a spreadsheet
+    return "" if value is None else value
+
+
+def _squads_csv(session: Session, athlete_id: int) -> str:
+    out = io.StringIO()
+    writer_ = csv.writer(out)
+    writer_.writerow(["squad", "joined_at"])
+    for squad, member in session.execute(
+        select(Coach, SquadMember)
+        .join(SquadMember, SquadMember.coach_id == Coach.id)
+        .where(SquadMember.athlete_id == athlete_id)
+    ):
+        writer_.writerow([_cell(squad.name), member.joined_at or ""])
+    return out.getvalue()
+
+
+def delete_account(engine: Engine, *, actor: Actor) -> DeletedCounts:
+    """A runner deletes their account and all its data (activities, originals, pain, shoes,
+    settings, squad memberships); their sessions end. Admins and coaches delete only the
+    account (an admin account cannot delete itself while it is the last admin).
+
+    Raises:
+        InputError: the local user has no account; the last admin.
+    """
+    with Session(writer(engine)) as session, session.begin():
+        user = auth.account(session, actor)
+        if user is None:
+            raise InputError("the local user has no account to delete")
+        if user.role == Role.ADMIN.value:
+            admins = session.scalars(
+                select(User).where(User.role == Role.ADMIN.value, User.is_disabled.is_(False))
+            ).all()
+            if len(admins) <= 1:
+                raise InputError("the last admin account cannot be deleted")
+        athlete = session.get(Athlete, user.athlete_id) if user.athlete_id else None
+        name = athlete.name if athlete else None
+        counts = (
+            admin.delete_athlete(session, athlete)
+            if athlete is not None
+            else DeletedCounts(0, 0, 0, 0, 0)
+        )
+        session.execute(
+            update(Coach).where(Coach.coach_user_id == user.id).values(coach_user_id=None)
+        )
+        session.delete(user)
+    auth.audit(engine, LOCAL, "account-delete", [name], actor.name)
+    return counts
+
+
+@dataclass(frozen=True, slots=True)
+class AuditView:
+    at: datetime
+    actor: str
+    action: str
+    athlete: str | None
+    detail: str | None
+
+
+def audit_entries(
+    engine: Engine,
+    *,
+    athlete: str | None = None,
+    actor_name: str | None = None,
+    limit: int = 200,
+    actor: Actor = LOCAL,
+) -> list[AuditView]:
+    """The audit trail, newest first (admin only); kept `auth.AUDIT_KEEP_DAYS` days."""
+    with Session(engine) as session:
+        auth.require_admin(session, actor, "reading the audit trail")
+        query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        if athlete:
+            query = query.where(AuditEntry.athlete == athlete)
+        if actor_name:
+            query = query.where(AuditEntry.actor == actor_name)
+        return [
+            AuditView(e.at, e.actor, e.action, e.athlete, e.detail)
+            for e in session.scalars(query.limit(max(1, min(limit, 100_000))))
+        ]
