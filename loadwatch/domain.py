@@ -226,3 +226,26 @@ class PainLocation(StrEnum):
 
 PAIN_LOCATIONS = tuple(p.value for p in PainLocation)
 PAIN_LOCATION_SLUGS = tuple(p.replace(" ", "-") for p in PAIN_LOCATIONS)  # "knee-front"
+
+
+class InjurySide(StrEnum):
+    LEFT = "left"
+    RIGHT = "right"
+
+
+@dataclass(frozen=True, slots=True)
+class InjuryPeriod:
+    """An injury period as the rules read it (issue #14), in local days: from `start_date` up to
+    but not including `end_date`, the first day back (None while ongoing); `location` is one
+    of `PainLocation`'s values, `side` one of `InjurySide`'s."""
+
+    id: int
+    start_date: date
+    end_date: date | None
+    location: str
+    side: str | None = None
+    note: str | None = None
+
+    def is_ongoing_on(self, day: date) -> bool:
+        """True when `day` lies in the period: from its start, before its end (or open)."""
+        return self.start_date <= day and (self.end_date is None or day < self.end_date)

@@ -24,6 +24,7 @@ from loadwatch.load.weekly import (
 from loadwatch.rules import evaluate
 from loadwatch.rules.context import RuleContext
 from loadwatch.rules.cross_training import headline_cap_m, weekly_plan
+from loadwatch.rules.injury import InjuryState, injury_state
 from loadwatch.rules.mileage import week_to_date
 from loadwatch.rules.pain import PainStatus, pain_status
 from loadwatch.rules.thresholds import Thresholds
@@ -99,6 +100,7 @@ class Report:
     strain: float
     acwr: float | None
     headline: Headline
+    injury: InjuryState | None = None  # an ongoing period or the return ladder (issue #14)
 
     @property
     def next_run_cap_m(self) -> float | None:
@@ -141,6 +143,7 @@ def build_report(athlete: str, ctx: RuleContext) -> Report:
         strain=strain,
         acwr=acwr(ctx.daily),
         headline=headline(ctx, plan, pain),
+        injury=injury_state(ctx),
     )
 
 
@@ -257,6 +260,7 @@ def report_json(report: Report) -> dict[str, Any]:
             else None,
         },
     }
+    data["injury"] = injury_json(report.injury)
     # Fail here, not in a caller, if anything is not strict JSON (NaN and Infinity are not).
     json.dumps(data, allow_nan=False)
     return data
@@ -265,3 +269,43 @@ def report_json(report: Report) -> dict[str, Any]:
 def recent_history_start(as_of: date) -> date:
     """How far back a squad row needs data: 30-day spike windows, 3 weeks of growth, EWMA."""
     return as_of - timedelta(days=120)
+
+
+def injury_json(state: InjuryState | None) -> dict[str, Any]:
+    """The report's `injury` object (docs/report.md): the ongoing period, or the return."""
+    ongoing = state.ongoing if state else None
+    ladder = state.ladder if state else None
+    return {
+        "ongoing": None
+        if ongoing is None or state is None
+        else {
+            "id": ongoing.id,
+            "start": ongoing.start_date.isoformat(),
+            "location": ongoing.location,
+            "side": ongoing.side,
+            "days_so_far": state.days_so_far,
+            "days_without_running": state.days_without_running,
+        },
+        "return": None
+        if ladder is None
+        else {
+            "injury_id": ladder.injury.id,
+            "end": ladder.injury.end_date.isoformat() if ladder.injury.end_date else None,
+            "step": ladder.step.number,
+            "steps": len(ladder.steps),
+            "step_distance_m": ladder.step.distance_m,
+            "pattern": ladder.step.pattern,
+            "base_m": ladder.base_m,
+            "is_complete": ladder.is_complete,
+            "runs": [
+                {
+                    "date": r.run_date.isoformat(),
+                    "distance_m": r.distance_m,
+                    "step": r.step,
+                    "outcome": r.outcome,
+                    "score": r.score,
+                }
+                for r in ladder.runs
+            ],
+        },
+    }

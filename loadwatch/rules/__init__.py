@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from loadwatch.domain import SEVERITY_RANK, Alert
-from loadwatch.rules import mileage, monotony, pain, shoes
+from loadwatch.rules import injury, mileage, monotony, pain, shoes
 from loadwatch.rules.context import RuleContext
 from loadwatch.rules.thresholds import THRESHOLDS
 
@@ -32,7 +32,9 @@ class RuleSpec:
 
 
 # RULES.md "Order of warnings": pain, spikes, weekly growth, shoes, monotony; ACWR as context.
+# An injury period (issue #14) comes first: while injured or returning it frames everything else.
 RULE_SPECS: tuple[RuleSpec, ...] = (
+    RuleSpec("injury", "Injury and return", injury.injury),
     RuleSpec("pain", "Pain", pain.pain),
     RuleSpec("run-spike", "Single-run spike", mileage.run_spike),
     RuleSpec("weekly-growth", "Weekly growth", mileage.weekly_growth),

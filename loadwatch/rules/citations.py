@@ -57,6 +57,21 @@ _ALL = (
         "warden2014",
         "Warden, Davis and Fredericson 2014, J Orthop Sports Phys Ther 44(10):749-765 (bone "
         "stress injuries in runners)",
+        "10.2519/jospt.2014.5334",
+    ),
+    Citation(
+        "warden2021",
+        "Warden, Edwards and Willy 2021, Preventing bone stress injuries in runners with optimal "
+        "workload, Curr Osteoporos Rep 19(3):298-307 (a graded return: walking, then walk-run, "
+        "then continuous easy running, intensity last)",
+        "10.1007/s11914-021-00666-y",
+    ),
+    Citation(
+        "liem2013",
+        "Liem, Truswell and Harrast 2013, Rehabilitation and return to running after lower limb "
+        "stress fractures, Curr Sports Med Rep 12(3) (functional progression, deep-water and "
+        "other non-impact training while running is paused)",
+        "10.1249/JSR.0b013e3182913cbe",
     ),
     Citation("runalyze", "Runalyze monotony thresholds (product convention)"),
     Citation("convention", "convention (podiatry and coaching advice), not a study finding"),

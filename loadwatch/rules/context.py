@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
 
 import pandas as pd
 
+from loadwatch.domain import InjuryPeriod
 from loadwatch.load.daily import daily_load
 from loadwatch.load.frames import DISTANCE_M, LOCAL_DATE, SHOE_ID
 from loadwatch.load.runlog import RunLog
@@ -27,6 +29,7 @@ class RuleContext:
     spikes: `run_spikes` output with local columns.
     shoes: `shoe_mileage` output. pain: pain entries (load/frames.py PAIN_COLUMNS).
     daily: daily session load indexed by date, ending at as_of.
+    injuries: the athlete's injury periods that started by as_of, oldest first (issue #14).
     """
 
     as_of: date
@@ -39,6 +42,7 @@ class RuleContext:
     shoes: pd.DataFrame
     pain: pd.DataFrame
     daily: pd.Series
+    injuries: tuple[InjuryPeriod, ...] = ()
 
     @cached_property
     def run_log(self) -> RunLog:
@@ -58,13 +62,16 @@ def rule_context(
     units: DistanceUnit = DistanceUnit.KM,
     week_start: int = 0,
     thresholds: Thresholds | None = None,
+    injuries: Sequence[InjuryPeriod] = (),
 ) -> RuleContext:
     """The frames every rule reads, for one athlete as of a local day.
 
     Args:
         activities: repository.activities_frame output (all sports, UTC), any history length.
         shoes: load/frames.py SHOE_COLUMNS. pain: load/frames.py PAIN_COLUMNS.
-        as_of: the local day evaluated; later activities and entries are ignored.
+        as_of: the local day evaluated; later activities, entries and injuries are ignored
+            (an injury that ends after as_of is still ongoing on as_of).
+        injuries: the athlete's injury periods (issue #14).
     """
     thresholds = thresholds or Thresholds()
     local = with_local_time(activities)
@@ -85,6 +92,26 @@ def rule_context(
         )
     ]
     pain = pain[pain["entry_date"] <= as_of] if not pain.empty else pain
+    periods = tuple(
+        sorted(
+            (
+                i if i.end_date is None or i.end_date <= as_of else replace(i, end_date=None)
+                for i in injuries
+                if i.start_date <= as_of
+            ),
+            key=lambda i: (i.start_date, i.id),
+        )
+    )
     return RuleContext(
-        as_of, units, week_start, thresholds, local, weekly, spikes, shoe_frame, pain, daily
+        as_of,
+        units,
+        week_start,
+        thresholds,
+        local,
+        weekly,
+        spikes,
+        shoe_frame,
+        pain,
+        daily,
+        periods,
     )

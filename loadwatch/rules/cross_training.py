@@ -9,6 +9,10 @@ The plan is a rule like the others (issue #9): each planned run's cap is the sma
   and makes the next day no run; pain that must stop running removes every run (R3);
 - the runner's own habit: each weekday's usual distance plus the weekly growth allowance.
 So running every planned day at its cap fires neither R1 nor R2 (a hypothesis property test).
+While an injury period is ongoing the plan holds no run: its habitual run days become
+cross-training that spares the injured site, labelled as suggestions to clear with a
+professional; during the return each run is capped at the ladder's current step, with a day
+between runs (issue #14; rules/injury.py).
 Counts of non-impact and strength days are labelled loadwatch defaults (no trial prescribes
 them); recorded rides, swims and strength sessions count as done.
 """
@@ -20,11 +24,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from loadwatch.domain import CROSS_TRAINING_SPORTS, Alert, PlanDay, PlanKind, Severity, Sport
+from loadwatch.domain import (
+    CROSS_TRAINING_SPORTS,
+    Alert,
+    InjuryPeriod,
+    PlanDay,
+    PlanKind,
+    Severity,
+    Sport,
+)
 from loadwatch.load.frames import ACTIVITY_ID, DISTANCE_M, LOCAL_DATE, SPORT
 from loadwatch.load.runlog import RunLog
 from loadwatch.load.weekly import week_start_of
 from loadwatch.rules.context import RuleContext
+from loadwatch.rules.injury import InjuryState, injury_state, site_name, sparing
 from loadwatch.rules.mileage import (
     SPIKE_WINDOW_DAYS,
     progression_limit_m,
@@ -210,6 +223,7 @@ class _Planner:
         self.open_days = [d for d, p in self.plan.items() if not p.done]
         self.long_day: date | None = None
         self.done_strength = sum(p.kind is PlanKind.STRENGTH and p.done for p in self.plan.values())
+        self.injury: InjuryState = injury_state(ctx)
 
     def _recorded(self) -> dict[date, PlanDay]:
         """Today's recorded activities count as done; every other day starts as rest."""
@@ -244,6 +258,9 @@ class _Planner:
         """Habitual run days that pain and warnings leave as runs; the others become
         cross-training with the reason (RULES.md R3 and R7)."""
         pain, low_impact = self.pain, self.low_impact
+        if self.injury.ongoing is not None:
+            self._injured(self.injury.ongoing)
+            return []
         candidates = (
             [d for d in self.open_days if d.weekday() in self.habit.weekdays]
             if self.has_runs
@@ -278,9 +295,37 @@ class _Planner:
             runnable = runnable[1:]
         return runnable
 
+    def _injured(self, period: InjuryPeriod) -> None:
+        """An ongoing injury period: every habitual run day becomes cross-training that spares
+        the injured site, as a suggestion to clear with a professional (issue #14)."""
+        cross, _ = sparing(period.location)
+        self.low_impact = cross
+        for day in (d for d in self.open_days if d.weekday() in self.habit.weekdays):
+            self.cross(
+                day,
+                f"injured ({site_name(period)}): no running; a suggestion to clear with your "
+                f"physiotherapist or doctor: {cross}, only if it does not hurt",
+                "injury",
+            )
+
+    def _return_days(self, runnable: list[date]) -> list[date]:
+        """During the return ladder: a day between runs (walk-run programmes run on alternate
+        days); the days left out stay rest days."""
+        ran = [d for d in self.ctx.spikes[LOCAL_DATE] if d <= self.ctx.as_of]
+        last = max(ran) if ran else None
+        kept = []
+        for day in runnable:
+            if last is None or (day - last).days > 1:
+                kept.append(day)
+                last = day
+        return kept
+
     def place_runs(self, runnable: list[date]) -> None:
         """Caps day by day, counting the plan's own earlier runs (`run_cap_m`)."""
         ctx, habit, t = self.ctx, self.habit, self.ctx.thresholds
+        ladder = self.injury.ladder if self.injury.is_returning else None
+        if ladder is not None:
+            runnable = self._return_days(runnable)
         self.long_day = max(
             runnable, key=lambda d: habit.usual_m.get(d.weekday(), 0.0), default=None
         )
@@ -297,12 +342,21 @@ class _Planner:
             usual = habit.usual_m.get(day.weekday())
             if usual is not None:
                 cap = min(cap, usual * (1 + _growth(self.pain, ctx)[1]))
+            if ladder is not None:
+                cap = min(cap, ladder.step.distance_m)
             if cap < t.min_planned_run_m:
                 least = ctx.distance(t.min_planned_run_m)
                 self.cross(day, f"no run: the load and pain caps leave less than {least}", None)
                 continue
             log = log.with_run(day, cap)
             why = "easy run" if day != self.long_day else "the week's longest run"
+            if ladder is not None:
+                step = ladder.step
+                why = (
+                    f"return ladder step {step.number} of {len(ladder.steps)} ({step.pattern}); "
+                    f"the next step unlocks after pain 0-{t.pain_safe_max} that settles by the "
+                    "next morning"
+                )
             self.plan[day] = PlanDay(
                 day, PlanKind.RUN, f"{why}; keep it under {ctx.distance(cap)}", cap
             )
@@ -334,10 +388,17 @@ class _Planner:
         def spaced(day: date) -> bool:
             return len(chosen) < needed and all(abs((day - s).days) > 1 for s in chosen)
 
+        text = STRENGTH
+        if self.injury.ongoing is not None:
+            text = (
+                f"strength session: {sparing(self.injury.ongoing.location)[1]}, sparing the "
+                f"{site_name(self.injury.ongoing)}; a suggestion to clear with your "
+                "physiotherapist or doctor (loadwatch default, two a week)"
+            )
         for day in [d for d in self.open_days if self.plan[d].kind is PlanKind.REST]:
             if spaced(day):
                 chosen.append(day)
-                self.plan[day] = PlanDay(day, PlanKind.STRENGTH, STRENGTH)
+                self.plan[day] = PlanDay(day, PlanKind.STRENGTH, text)
         for day in self.open_days:
             run = self.plan[day]
             if run.kind is PlanKind.RUN and day != self.long_day and spaced(day):
@@ -353,7 +414,7 @@ class _Planner:
     def days(self) -> list[PlanDay]:
         """The seven days; a log without runs says once why no run is planned."""
         plan = [self.plan[d] for d in sorted(self.plan)]
-        if not self.has_runs and self.open_days:
+        if not self.has_runs and self.open_days and self.injury.ongoing is None:
             first = self.open_days[0]
             day = self.plan[first]
             plan[plan.index(day)] = PlanDay(

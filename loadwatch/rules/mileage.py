@@ -25,6 +25,7 @@ from loadwatch.load.frames import (
 from loadwatch.load.runlog import RunLog
 from loadwatch.load.weekly import week_start_of
 from loadwatch.rules.context import RuleContext
+from loadwatch.rules.injury import in_injury_or_return
 from loadwatch.rules.thresholds import Thresholds
 
 SPIKE_LOOKBACK_DAYS = 7  # spikes and progressions from the last week stay on the status
@@ -255,7 +256,8 @@ def run_spike(ctx: RuleContext) -> Iterator[Alert]:
             continue
         activity_id = int(run_id)
         if math.isnan(previous):
-            yield _returning(ctx, run_date, float(distance), activity_id)
+            if not in_injury_or_return(ctx, run_date):  # else the injury rule speaks (#14)
+                yield _returning(ctx, run_date, float(distance), activity_id)
             continue
         level = spike_level(ratio, ctx)
         if level is None:
@@ -310,6 +312,8 @@ def weekly_growth(ctx: RuleContext) -> Iterator[Alert]:
         versus = f" against last week up to {day:%A}" if is_partial else ""
         evidence = {"this_week_m": this, "last_week_m": last}
         if week.previous_whole_m == 0:
+            if in_injury_or_return(ctx, day):  # the injury rule speaks of the return (#14)
+                return
             yield Alert(
                 "weekly-growth",
                 Severity.INFO,

@@ -198,6 +198,24 @@ THRESHOLDS: tuple[ThresholdSpec, ...] = (
         f"{LOADWATCH_DEFAULT}: strength sessions in 7 days (the seeds say 2-3)",
     ),
     ThresholdSpec(
+        "injury_return_start_fraction",
+        0.30,
+        "fraction",
+        "injury",
+        f"{LOADWATCH_DEFAULT}: the return ladder's first walk-run step after an injury, as a "
+        "fraction of the longest pain-free run of the 30 days before it (walk-run returns start "
+        "well below the usual distance: Warden et al. 2021)",
+        "warden2021",
+    ),
+    ThresholdSpec(
+        "injury_pattern_min_episodes",
+        3,
+        "count",
+        "injury",
+        f"{LOADWATCH_DEFAULT}: your own pattern (what came before injuries and red pain days) "
+        "is shown only from this many episodes: n is small, and it is never a risk score",
+    ),
+    ThresholdSpec(
         "shoe_window_start_m",
         482_803.2,
         "m",
@@ -250,6 +268,8 @@ class Thresholds:
     min_planned_run_m: float = _default("min_planned_run_m")
     cross_training_days: int = _default("cross_training_days")
     strength_sessions: int = _default("strength_sessions")
+    injury_return_start_fraction: float = _default("injury_return_start_fraction")
+    injury_pattern_min_episodes: int = _default("injury_pattern_min_episodes")
     shoe_window_start_m: float = _default("shoe_window_start_m")
     shoe_window_end_m: float = _default("shoe_window_end_m")
 
@@ -288,7 +308,12 @@ class Thresholds:
             raise InputError("pain thresholds must increase: safe < acceptable < stop <= 10")
         if not result.shoe_window_start_m < result.shoe_window_end_m:
             raise InputError("the shoe window must start before it ends")
-        for key in ("red_pain_run_fraction", "return_fraction_month", "return_fraction_quarter"):
+        for key in (
+            "red_pain_run_fraction",
+            "return_fraction_month",
+            "return_fraction_quarter",
+            "injury_return_start_fraction",
+        ):
             if getattr(result, key) > 1:
                 raise InputError(f"threshold {key} is a fraction and must be at most 1")
         return result
