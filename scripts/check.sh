@@ -38,3 +38,7 @@ echo "setup.sh works on a bare machine ($(echo "$first" | grep '^uv '), reused o
 uv venv --quiet "$tmp/venv"
 uv pip install --quiet --python "$tmp/venv/bin/python" .
 "$tmp/venv/bin/loadwatch" --help >/dev/null && echo "loadwatch --help works without dev dependencies"
+# ... and it has the PostgreSQL driver: a closed port is "cannot connect", not "not installed".
+pg_out=$("$tmp/venv/bin/loadwatch" --db postgresql+psycopg://loadwatch@127.0.0.1:1/none athletes 2>&1) || true
+case "$pg_out" in "Error: cannot connect to the database"*) echo "the installed loadwatch has psycopg" ;;
+  *) echo "installed loadwatch on a postgresql+psycopg:// URL: $pg_out"; exit 1 ;; esac
