@@ -5,6 +5,7 @@ from __future__ import annotations
 from loadwatch.domain import ParsedActivity
 from loadwatch.errors import EmptyActivityError, UnsupportedFileError
 from loadwatch.importers import _xml, fit, gpx, tcx
+from loadwatch.importers.samples import TrackSamples
 
 # Bytes a file made only of blank text consists of: whitespace, NULs and byte-order marks
 # (UTF-8 EF BB BF, UTF-16 FF FE / FE FF, whose UTF-16 whitespace is a space or newline plus 00).
@@ -72,3 +73,22 @@ def parse_activity(data: bytes, filename: str) -> tuple[ParsedActivity, ...]:
         f"{filename!r} is neither a FIT, GPX nor TCX file; export the activity as .fit, .gpx "
         "or .tcx"
     )
+
+
+def parse_samples(data: bytes, filename: str) -> TrackSamples:
+    """The per-point samples of a stored file of any supported format, for drawing one
+    activity's track and curves (issue #12); several sessions of a file come together, in
+    time order (the caller windows them by the activity's start and duration).
+
+    Raises:
+        UnsupportedFileError: neither FIT, GPX nor TCX. CorruptFileError: damaged.
+        EmptyActivityError: no timed point.
+    """
+    kind = sniff(data) if data else None
+    if kind == "fit":
+        return fit.samples(data, filename)
+    if kind == "gpx":
+        return gpx.samples(data, filename)
+    if kind == "tcx":
+        return tcx.samples(data, filename)
+    raise UnsupportedFileError(f"{filename!r} is neither a FIT, GPX nor TCX file")

@@ -48,6 +48,7 @@ from loadwatch.importers._fit_activity import (
     _sport_names,
     _utc_offset_s,
 )
+from loadwatch.importers.samples import Row, TrackSamples, from_rows, number
 
 # FIT global message numbers (FIT SDK profile).
 _FILE_ID, _SPORT, _SESSION, _RECORD, _DEVICE_INFO, _ACTIVITY = 0, 12, 18, 20, 23, 34
@@ -379,3 +380,41 @@ def parse_full(data: bytes) -> list[dict[str, Any]]:
     """
     fit = FitFile(io.BytesIO(data))
     return [m.get_values() for m in fit.get_messages("session")]
+
+
+def samples(data: bytes, filename: str) -> TrackSamples:
+    """Every timed record of a FIT file as per-point samples, for drawing (issue #12).
+
+    Cadence is the record's `cadence` plus `fractional_cadence` (strides or revolutions per
+    minute, as recorded); altitude prefers `enhanced_altitude`; a (0, 0) or out-of-range
+    position is absent.
+
+    Raises:
+        CorruptFileError: bad checksum or undecodable. EmptyActivityError: no timed record.
+    """
+    _check_crcs(data, filename)
+    rows: list[Row] = []
+    nan = math.nan
+    with _decoding(filename):
+        for message in FitFile(io.BytesIO(data), check_crc=False).get_messages("record"):
+            values = message.get_values()
+            timestamp = _as_utc(values.get("timestamp"))
+            if timestamp is None:
+                continue
+            position = _position(values.get("position_lat"), values.get("position_long"))
+            altitude = values.get("enhanced_altitude", values.get("altitude"))
+            cadence = number(values.get("cadence")) + (
+                number(values.get("fractional_cadence")) if values.get("fractional_cadence") else 0
+            )
+            rows.append(
+                (
+                    timestamp.timestamp(),
+                    position[0] if position else nan,
+                    position[1] if position else nan,
+                    number(values.get("distance")),
+                    number(altitude),
+                    number(values.get("heart_rate")) or nan,
+                    cadence or nan,
+                )
+            )
+    return from_rows(rows, filename)

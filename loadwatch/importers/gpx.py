@@ -48,6 +48,7 @@ from loadwatch.importers._xml import (
     parse_time,
     parse_xml,
 )
+from loadwatch.importers.samples import Row, TrackSamples, from_rows
 
 _FAR_DEGREES = 0.2  # gpxpy.geo.distance switches to haversine beyond this
 
@@ -420,3 +421,64 @@ def _extension_values(extensions: ET.Element) -> tuple[list[float], list[float]]
             if value and value > 0:
                 (rates if name == "hr" else cadences).append(value)
     return rates, cadences
+
+
+def samples(data: bytes, filename: str) -> TrackSamples:
+    """Every timed track point as per-point samples, for drawing (issue #12).
+
+    Distance is cumulative over the file's segments in file order (the gap between segments is
+    not bridged, as in `parse`); heart rate and cadence come from Garmin's TrackPointExtension
+    (the first value of each per point). Points without a readable time or position are left
+    out; a value that is not a finite number is absent.
+
+    Raises:
+        CorruptFileError: not well-formed XML. UnsupportedFileError: not GPX.
+        EmptyActivityError: no timed point.
+    """
+    root = parse_xml(data, filename, "GPX")
+    ns = namespace(root)
+    if root.tag != f"{ns}gpx":
+        raise UnsupportedFileError(f"{filename!r} is XML but not GPX (root element {root.tag!r})")
+    rows: list[Row] = []
+    covered_m = 0.0
+    for seg in root.iter(f"{ns}trkseg"):
+        points = [r for p in seg.iter(f"{ns}trkpt") if (r := _sample_row(p, ns)) is not None]
+        if not points:
+            continue
+        lat = np.array([r[1] for r in points])
+        lon = np.array([r[2] for r in points])
+        cumulative = covered_m + np.concatenate(([0.0], np.cumsum(step_distances_m(lat, lon))))
+        covered_m = float(cumulative[-1])
+        rows.extend(
+            (r[0], r[1], r[2], float(d), r[3], r[4], r[5])
+            for r, d in zip(points, cumulative, strict=True)
+        )
+    return from_rows(rows, filename)
+
+
+def _sample_row(
+    point: ET.Element, ns: str
+) -> tuple[float, float, float, float, float, float] | None:
+    """(time_s, lat, lon, elevation_m, heart_rate_bpm, cadence) of one <trkpt>, NaN where
+    absent; None without a usable time and position."""
+    lat, lon = parse_float(point.get("lat")), parse_float(point.get("lon"))
+    if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    time = parse_time(point.findtext(f"{ns}time"))
+    if time is None:
+        return None
+    elevation = parse_float(point.findtext(f"{ns}ele"))
+    rate = cadence = math.nan
+    extensions = point.find(f"{ns}extensions")
+    values = _extension_values(extensions) if extensions is not None else None
+    if values is not None:
+        rate = values[0][0] if values[0] else math.nan
+        cadence = values[1][0] if values[1] else math.nan
+    return (
+        time.timestamp(),
+        lat,
+        lon,
+        elevation if elevation is not None else math.nan,
+        rate,
+        cadence,
+    )

@@ -10,6 +10,7 @@ is a planned route and is refused. Moving time and ascent are defined in `_total
 
 from __future__ import annotations
 
+import math
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -38,6 +39,7 @@ from loadwatch.importers._xml import (
     parse_time,
     parse_xml,
 )
+from loadwatch.importers.samples import Row, TrackSamples, from_rows
 
 CLOCK_MISMATCH_S = 10 * 60  # a lap start this far from its trackpoints is another clock
 
@@ -334,3 +336,52 @@ def _run_cadence_spm(laps: list[ET.Element]) -> float | None:
     ]
     numbers = [v for v in values if v and v > 0]
     return 2.0 * sum(numbers) / len(numbers) if numbers else None
+
+
+def samples(data: bytes, filename: str) -> TrackSamples:
+    """Every timed trackpoint of every activity in the file, for drawing (issue #12).
+
+    Distance is the trackpoint's DistanceMeters; cadence is `<Cadence>` (a bike's rpm) or the
+    LX extension's RunCadence (strides per minute). Values that are not finite numbers are
+    absent; a trackpoint without a readable time is left out.
+
+    Raises:
+        CorruptFileError: not well-formed XML. UnsupportedFileError: not TCX.
+        EmptyActivityError: no timed trackpoint.
+    """
+    root = parse_xml(data, filename, "TCX")
+    if local_name(root.tag) != "TrainingCenterDatabase":
+        raise UnsupportedFileError(f"{filename!r} is XML but not TCX (root element {root.tag!r})")
+    ns = namespace(root)
+    rows: list[Row] = []
+    for point in root.iter(f"{ns}Trackpoint"):
+        time = parse_time(point.findtext(f"{ns}Time"))
+        if time is None:
+            continue
+        lat = _finite(point.findtext(f"{ns}Position/{ns}LatitudeDegrees"))
+        lon = _finite(point.findtext(f"{ns}Position/{ns}LongitudeDegrees"))
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            lat = lon = math.nan
+        cadence = _finite(point.findtext(f"{ns}Cadence"))
+        if math.isnan(cadence):
+            run_cadence = next(
+                (e.text for e in point.iter() if local_name(e.tag) == "RunCadence"), None
+            )
+            cadence = _finite(run_cadence)
+        rows.append(
+            (
+                time.timestamp(),
+                lat,
+                lon,
+                _finite(point.findtext(f"{ns}DistanceMeters")),
+                _finite(point.findtext(f"{ns}AltitudeMeters")),
+                _finite(point.findtext(f"{ns}HeartRateBpm/{ns}Value")),
+                cadence,
+            )
+        )
+    return from_rows(rows, filename)
+
+
+def _finite(text: str | None) -> float:
+    value = parse_float(text)
+    return value if value is not None else math.nan
