@@ -1,0 +1,303 @@
+"""The activity log (issue #12): every activity as one table row, one activity's track and
+curves from its stored original file, its pain entries, and the runner's edits of its name and
+shoe (the sport is `activities.set_sport`)."""
+
+from __future__ import annotations
+
+import math
+import zlib
+from dataclasses import dataclass
+from datetime import timedelta
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from loadwatch import auth
+from loadwatch.auth import LOCAL, Actor
+from loadwatch.db import repository
+from loadwatch.db.engine import writer
+from loadwatch.db.models import Athlete, OriginalFile, PainEntry
+from loadwatch.domain import ActivityRow, Sport
+from loadwatch.errors import InputError, LoadwatchError
+from loadwatch.importers import parse_samples
+from loadwatch.importers.samples import TrackSamples
+from loadwatch.services._checks import athlete_name, check_id, clean_text
+from loadwatch.services._merge import primary_order
+from loadwatch.services.activities import record_of
+from loadwatch.services.pain import PainEntryView, _pain_view
+from loadwatch.services.shoes import _require_shoe
+
+_HINT = "; `loadwatch activities` lists them"
+ON_FOOT = frozenset({Sport.RUN, Sport.WALK, Sport.HIKE})
+PACE_WINDOW_S = 30.0  # pace over 30 s centred on each point: GPS noise is ~1 m per second
+STOPPED_SPEED_M_PER_S = 0.5  # slower than this is standing: no pace is drawn (importers agree)
+NAME_MAX_LENGTH = 200  # activities.name column
+
+TABLE_COLUMNS = (
+    "activity_id",
+    "local_start",
+    "name",
+    "sport",
+    "sport_source",
+    "distance_m",
+    "duration_s",
+    "moving_s",
+    "pace_s_per_km",
+    "ascent_m",
+    "avg_hr_bpm",
+    "shoe",
+    "pain_max",
+)
+TRACK_COLUMNS = (
+    "elapsed_s",
+    "local_time",
+    "lat",
+    "lon",
+    "distance_m",
+    "elevation_m",
+    "heart_rate_bpm",
+    "cadence",
+    "pace_s_per_km",
+)
+
+
+def activity_table(engine: Engine, athlete: str, *, actor: Actor = LOCAL) -> pd.DataFrame:
+    """Every activity of the athlete, newest first, one row each (columns `TABLE_COLUMNS`).
+
+    `local_start` is the local wall-clock start (naive datetime); `pace_s_per_km` is moving
+    time over distance (NaN without distance); `pain_max` is the highest during/after score of
+    the pain entries linked to the activity (NaN when none). Empty log: an empty frame with the
+    same columns.
+
+    Raises:
+        NotFoundError: unknown athlete. NotAllowedError: `actor` may not read the athlete.
+    """
+    athlete = athlete_name(athlete)
+    with Session(engine) as session:
+        row = auth.athlete_for(session, actor, athlete)
+        rows = repository.activity_rows(session, row.id)
+        pain = session.execute(
+            select(PainEntry.activity_id, PainEntry.during, PainEntry.after).where(
+                PainEntry.athlete_id == row.id, PainEntry.activity_id.is_not(None)
+            )
+        ).all()
+    auth.audit(engine, actor, "activities-view", [row.name], is_read=True)
+    worst: dict[int, int] = {}
+    for activity_id, during, after in pain:
+        scores = [s for s in (during, after) if s is not None]
+        if activity_id is not None and scores:
+            worst[activity_id] = max(worst.get(activity_id, 0), *scores)
+    frame = pd.DataFrame(
+        [_table_row(r, worst.get(r.id)) for r in reversed(rows)], columns=list(TABLE_COLUMNS)
+    )
+    return frame
+
+
+def _table_row(row: ActivityRow, pain_max: int | None) -> tuple[object, ...]:
+    return (
+        row.id,
+        (row.started_at + timedelta(seconds=row.utc_offset_s)).replace(tzinfo=None),
+        row.name or "",
+        row.sport.value,
+        row.sport_source.value,
+        row.distance_m,
+        row.duration_s,
+        row.moving_s,
+        pace_s_per_km(row.distance_m, row.moving_s or row.duration_s),
+        row.ascent_m,
+        row.avg_hr_bpm,
+        row.shoe,
+        math.nan if pain_max is None else float(pain_max),
+    )
+
+
+def pace_s_per_km(distance_m: float, seconds: float) -> float:
+    """Seconds per kilometre; NaN without distance or time."""
+    if distance_m <= 0 or seconds <= 0:
+        return math.nan
+    return seconds / (distance_m / 1000)
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityTrack:
+    """One activity's points from its stored original (columns `TRACK_COLUMNS`).
+
+    `cadence` is in `cadence_unit`: steps per minute (spm, both feet) on foot, else rpm.
+    `has_positions` is False for an indoor or virtual activity (no outline to draw).
+    `note` says why the frame is empty, or which file it was drawn from.
+    """
+
+    frame: pd.DataFrame
+    cadence_unit: str
+    has_positions: bool
+    source_file: str | None
+    note: str
+
+
+def activity_track(engine: Engine, activity_id: int, *, actor: Actor = LOCAL) -> ActivityTrack:
+    """The points of an activity over time, read from the richest of its stored files (the
+    primary source, or the first source with positions when the primary has none).
+
+    Pace is over `PACE_WINDOW_S` around each point (NaN when stopped: slower than 0.5 m/s);
+    distance is the file's own cumulative distance, else the length of the GPS track so far.
+    A file that cannot be read again gives an empty frame and says why in `note`.
+
+    Raises:
+        NotFoundError: unknown activity. NotAllowedError: `actor` may not read it.
+    """
+    check_id(activity_id, "activity", _HINT)
+    with Session(engine) as session:
+        activity = repository.get_activity(session, activity_id)
+        auth.require_read(session, actor, activity.athlete_id)
+        sport = Sport(activity.sport)
+        offset_s = activity.utc_offset_s
+        sources = sorted(
+            (record_of(*r) for r in repository.sources_of(session, [activity.id])),
+            key=primary_order,
+        )
+        files = {s.sha256: (s.filename, session.get(OriginalFile, s.sha256)) for s in sources}
+        athlete = session.get_one(Athlete, activity.athlete_id).name
+        contents = {
+            sha: (name, zlib.decompress(original.content_zlib) if original else b"")
+            for sha, (name, original) in files.items()
+        }
+    auth.audit(engine, actor, "activity-view", [athlete], is_read=True)
+    unit = "spm" if sport in ON_FOOT else "rpm"
+    empty = pd.DataFrame(columns=list(TRACK_COLUMNS))
+    candidates: list[tuple[str, TrackSamples, float]] = []
+    reasons: list[str] = []
+    for source in sources:
+        name, data = contents[source.sha256]
+        try:
+            samples = parse_samples(data, name)
+        except LoadwatchError as exc:
+            reasons.append(str(exc))
+            continue
+        start = source.started_at.timestamp()
+        window = samples.window(start, start + source.duration_s)
+        if len(window) >= 2:
+            candidates.append((name, window, source.started_at.timestamp()))
+    if not candidates:
+        why = reasons[0] if reasons else "its files hold a summary only, no points over time"
+        return ActivityTrack(empty, unit, False, None, f"No track to draw: {why}")
+    located = [c for c in candidates if bool(np.isfinite(c[1].lat).sum() >= 2)]
+    name, samples, start_s = (located or candidates)[0]
+    frame = _track_frame(samples, start_s, offset_s, 2.0 if sport in ON_FOOT else 1.0)
+    return ActivityTrack(frame, unit, bool(located), name, f"Drawn from {name}")
+
+
+def _track_frame(
+    samples: TrackSamples, start_s: float, offset_s: int, cadence_factor: float
+) -> pd.DataFrame:
+    time_s = samples.time_s
+    distance = samples.distance_or_track_m()
+    filled = pd.Series(distance).ffill().fillna(0.0).to_numpy()
+    filled = np.maximum.accumulate(filled)
+    low = np.searchsorted(time_s, time_s - PACE_WINDOW_S / 2, side="left")
+    high = np.searchsorted(time_s, time_s + PACE_WINDOW_S / 2, side="right") - 1
+    dt = time_s[high] - time_s[low]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        speed = np.where(dt > 0, (filled[high] - filled[low]) / dt, np.nan)
+        pace = np.where(speed >= STOPPED_SPEED_M_PER_S, 1000.0 / speed, np.nan)
+    if not np.isfinite(distance).any():
+        pace = np.full(time_s.size, np.nan)
+    local = pd.to_datetime(time_s + offset_s, unit="s")
+    return pd.DataFrame(
+        {
+            "elapsed_s": time_s - start_s,
+            "local_time": local,
+            "lat": samples.lat,
+            "lon": samples.lon,
+            "distance_m": np.where(np.isfinite(distance), filled, np.nan),
+            "elevation_m": samples.elevation_m,
+            "heart_rate_bpm": samples.heart_rate_bpm,
+            "cadence": samples.cadence_per_min * cadence_factor,
+            "pace_s_per_km": pace,
+        },
+        columns=list(TRACK_COLUMNS),
+    )
+
+
+def activity_pain(engine: Engine, activity_id: int, *, actor: Actor = LOCAL) -> list[PainEntryView]:
+    """The pain entries of an activity: those logged for it, and the next morning's check-in
+    (the morning after its local day), oldest first.
+
+    Raises:
+        NotFoundError: unknown activity. NotAllowedError: `actor` may not read it.
+    """
+    check_id(activity_id, "activity", _HINT)
+    with Session(engine) as session:
+        activity = repository.get_activity(session, activity_id)
+        auth.require_read(session, actor, activity.athlete_id)
+        day = (activity.started_at + timedelta(seconds=activity.utc_offset_s)).date()
+        entries = session.scalars(
+            select(PainEntry)
+            .where(
+                PainEntry.athlete_id == activity.athlete_id,
+                (PainEntry.activity_id == activity.id)
+                | (
+                    (PainEntry.entry_date == day + timedelta(days=1))
+                    & PainEntry.morning.is_not(None)
+                    & PainEntry.during.is_(None)
+                    & PainEntry.after.is_(None)
+                ),
+            )
+            .order_by(PainEntry.entry_date, PainEntry.id)
+        ).all()
+        return [_pain_view(e) for e in entries]
+
+
+def rename_activity(
+    engine: Engine, activity_id: int, name: str, *, actor: Actor = LOCAL
+) -> ActivityRow:
+    """The runner's name for an activity; it survives re-imports and later merges (a name no
+    file gave and no default rule makes is the runner's, see `activities.recompute`).
+
+    Raises:
+        InputError: a blank or overlong name. NotFoundError: unknown activity.
+        NotAllowedError: `actor` may not change it.
+    """
+    check_id(activity_id, "activity", _HINT)
+    text = clean_text(name, "activity name", NAME_MAX_LENGTH)
+    with Session(writer(engine)) as session, session.begin():
+        activity = repository.get_activity(session, activity_id)
+        auth.require_write(session, actor, activity.athlete_id)
+        activity.name = text
+        session.flush()
+        (row,) = repository.activity_rows(session, activity_id=activity.id)
+    auth.audit(engine, actor, "activity-rename", [row.athlete], text)
+    return row
+
+
+def set_activity_shoe(
+    engine: Engine, activity_id: int, shoe: str | None, *, actor: Actor = LOCAL
+) -> ActivityRow:
+    """Put a run on one of its athlete's pairs, or take it off every pair (`shoe=None`).
+
+    Raises:
+        InputError: not a run, or a retired pair. NotFoundError: unknown activity or pair.
+        NotAllowedError: `actor` may not change it.
+    """
+    check_id(activity_id, "activity", _HINT)
+    with Session(writer(engine)) as session, session.begin():
+        activity = repository.get_activity(session, activity_id)
+        auth.require_write(session, actor, activity.athlete_id)
+        if shoe is None:
+            activity.shoe_id = None
+        else:
+            if activity.sport != Sport.RUN.value:
+                raise InputError(
+                    f"activity {activity_id} is a {activity.sport}, not a run; "
+                    "shoes count runs only"
+                )
+            owner = session.get_one(Athlete, activity.athlete_id)
+            pair = _require_shoe(session, owner.id, owner.name, shoe)
+            if pair.retired_on is not None:
+                raise InputError(f"{pair.name!r} is retired; bring it back on the Shoes page first")
+            activity.shoe_id = pair.id
+        session.flush()
+        (row,) = repository.activity_rows(session, activity_id=activity.id)
+    auth.audit(engine, actor, "activity-shoe", [row.athlete], shoe or "no pair")
+    return row
