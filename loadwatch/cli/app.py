@@ -82,6 +82,7 @@ def dashboard(ctx: click.Context, with_demo: bool, port: int) -> None:
     env = {**os.environ, "LOADWATCH_DB_URL": engine.url.render_as_string(hide_password=False)}
     command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port)]
     click.echo(f"loadwatch dashboard: http://127.0.0.1:{port}")
+    services.stop_pool_helpers()  # else they stay as zombies under Streamlit (issue #13)
     os.execvpe(command[0], command, env)  # noqa: S606 - replaces this process with Streamlit
 
 

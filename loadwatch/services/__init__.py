@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from loadwatch.report import Headline, Report, report_json
     from loadwatch.rules.thresholds import Thresholds, ThresholdSpec
     from loadwatch.services._common import configure_logging, today
-    from loadwatch.services._worker import check_plausible, utc_offset_s
+    from loadwatch.services._worker import check_plausible, stop_pool_helpers, utc_offset_s
     from loadwatch.services.accounts import (
         IDLE_TIMEOUT,
         AuditView,
@@ -268,6 +268,7 @@ __all__ = [
     "squad_invite",
     "squad_overview",
     "squad_triage",
+    "stop_pool_helpers",
     "threshold_specs",
     "today",
     "update_settings",

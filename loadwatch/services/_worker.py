@@ -14,6 +14,7 @@ import zlib
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from multiprocessing import forkserver, resource_tracker
 from typing import NoReturn
 
 from loadwatch.domain import ParsedActivity, SourceHints, Sport, SportSource
@@ -339,6 +340,22 @@ def _exit_with_parent(parent_pid: int) -> None:
                 continue
 
     threading.Thread(target=watch, name="loadwatch-parent-watch", daemon=True).start()
+
+
+def stop_pool_helpers() -> None:
+    """Stop and reap the forkserver and the resource tracker that an import's process pool
+    started in this process; the next pool starts them again.
+
+    They are children of this process. `loadwatch dashboard --demo` loads the demo (a pool)
+    and then execs Streamlit in the same process: the helpers see their pipes close and exit,
+    and Streamlit, which never started them, never waits for them, so they stayed as two
+    `<defunct>` processes for the server's lifetime (issue #13). Call this before an exec.
+    CPython's `_stop()` methods are the ones its own test suite uses for exactly this.
+    """
+    for helper in (forkserver._forkserver, resource_tracker._resource_tracker):
+        stop = getattr(helper, "_stop", None)
+        if stop is not None:
+            stop()
 
 
 def _submit(executor: Executor, jobs: list[_Job]) -> list[Future[list[_Parsed]]]:

@@ -28,6 +28,12 @@ def pages() -> list[st.Page]:
             icon=":material/list:",
             url_path="activities",
         ),
+        st.Page(
+            page("calendar_page.py"),
+            title="Calendar",
+            icon=":material/calendar_month:",
+            url_path="calendar",
+        ),
         st.Page(page("shoes_page.py"), title="Shoes", icon=":material/steps:", url_path="shoes"),
         st.Page(page("squad_page.py"), title="Squad", icon=":material/groups:", url_path="squad"),
         st.Page(

@@ -1,7 +1,10 @@
-"""Activities: every activity with its sport and how it was known; open one to see the files it
-was merged from, correct its sport, or split a file back out (issue #10)."""
+"""Activities: every activity in a sortable, filterable table; open one to see its route,
+its pace, heart rate, cadence and elevation over time, its pain entries and the files it was
+merged from, and to correct its name, sport and shoe (issues #10, #12)."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import pandas as pd
 import streamlit as st
@@ -9,9 +12,10 @@ import streamlit as st
 from loadwatch import services
 from loadwatch.domain import Sport
 from loadwatch.errors import InputError, NotFoundError
+from loadwatch.ui import charts
 from loadwatch.ui.components import athlete_picker
-from loadwatch.ui.state import get_engine
-from loadwatch.units import format_distance
+from loadwatch.ui.state import current_actor, get_engine
+from loadwatch.units import DistanceUnit, format_distance, to_unit
 
 HOW_KNOWN = {
     "user": "set by you",
@@ -20,6 +24,37 @@ HOW_KNOWN = {
     "inferred": "inferred from speed and sensors",
     "default": "your default sport",
 }
+CHOSEN = "activities_page.chosen"
+TABLE = "activities_page.table"
+TABLE_PICK = "activities_page.table_pick"  # the table row last acted on
+QUERY = "activity"  # ?activity=ID opens one activity (links from the calendar)
+NO_PAIR = "(no pair)"
+
+
+SAVED = "activities_page.saved"  # the message of the last save, shown after the rerun
+
+
+@st.cache_data(show_spinner="Reading the activity's file...", max_entries=32)
+def _track(
+    engine_url: str, activity_id: int, sources: tuple[str, ...], actor: services.Actor
+) -> services.ActivityTrack:
+    """Parsing a stored file takes a moment: cached per database, activity, its files (a split
+    or a merge changes them) and reader (access is checked on the first call)."""
+    del engine_url, sources  # cache key only
+    return services.activity_track(get_engine(), activity_id, actor=actor)
+
+
+def _clock(seconds: float) -> str:
+    whole = round(seconds)
+    hours, rest = divmod(whole, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+def _pace(seconds_per_km: float, units: DistanceUnit) -> str:
+    if seconds_per_km != seconds_per_km:  # NaN: no distance
+        return "-"
+    return f"{_clock(seconds_per_km / to_unit(1000.0, units))} /{units.value}"
+
 
 st.title("Activities")
 athlete = athlete_picker.pick()
@@ -27,47 +62,160 @@ if athlete is None:
     st.info("No activities yet: import a .fit, .gpx or .tcx file on the Import page.")
     st.stop()
 engine = get_engine()
-units = services.athlete_settings(engine, athlete).units
-rows = services.list_activities(engine, athlete)[::-1]
-if not rows:
+actor = current_actor()
+units = services.athlete_settings(engine, athlete, actor=actor).units
+table = services.activity_table(engine, athlete, actor=actor)
+if table.empty:
     st.info("No activities yet: import a .fit, .gpx or .tcx file on the Import page.")
     st.stop()
 
-st.dataframe(
-    pd.DataFrame(
-        {
-            "id": [r.id for r in rows],
-            "date": [r.started_at.strftime("%Y-%m-%d %H:%M UTC") for r in rows],
-            "name": [r.name or "" for r in rows],
-            "sport": [r.sport.value for r in rows],
-            "how known": [HOW_KNOWN.get(r.sport_source.value, r.sport_source.value) for r in rows],
-            "distance": [format_distance(r.distance_m, units) for r in rows],
-            "format": [r.source_format.value for r in rows],
-        }
-    ),
+# --- the list ---
+sports = sorted(set(table["sport"]))
+days = table["local_start"].dt.date
+left, right = st.columns([2, 2])
+chosen_sports = left.multiselect(
+    "Sport", sports, placeholder="every sport", key="activities_page.sports"
+)
+span = right.date_input(
+    "Dates",
+    value=(min(days), max(days)),
+    min_value=min(days),
+    max_value=max(days),
+    key="activities_page.dates",
+    format="YYYY-MM-DD",
+)
+shown = table
+if chosen_sports:
+    shown = shown[shown["sport"].isin(chosen_sports)]
+if isinstance(span, tuple) and len(span) == 2:
+    shown = shown[
+        (shown["local_start"].dt.date >= span[0]) & (shown["local_start"].dt.date <= span[1])
+    ]
+shown = shown.reset_index(drop=True)
+total_m = float(shown["distance_m"].sum())
+st.caption(
+    f"{len(shown)} of {len(table)} activities · {format_distance(total_m, units)} · "
+    f"{_clock(float(shown['moving_s'].sum()))} moving. Click a row to open it; click a column "
+    "heading to sort."
+)
+per_unit = to_unit(1000.0, units)
+display = pd.DataFrame(
+    {
+        "date": shown["local_start"],
+        "name": shown["name"],
+        "sport": shown["sport"],
+        "how known": [HOW_KNOWN.get(v, v) for v in shown["sport_source"]],
+        f"distance ({units.value})": [to_unit(v, units) for v in shown["distance_m"]],
+        "time": pd.to_timedelta(shown["moving_s"], unit="s").dt.round("1s"),
+        f"pace (/{units.value})": pd.to_timedelta(
+            shown["pace_s_per_km"] / per_unit, unit="s"
+        ).dt.round("1s"),
+        "shoe": shown["shoe"],
+        "pain": shown["pain_max"],
+    }
+)
+event = st.dataframe(
+    display,
     hide_index=True,
     width="stretch",
-    key="activities_page.table",
+    key=TABLE,
+    on_select="rerun",
+    selection_mode="single-row",
+    placeholder="",
+    column_config={
+        "date": st.column_config.DatetimeColumn("date", format="ddd D MMM YYYY, HH:mm"),
+        f"distance ({units.value})": st.column_config.NumberColumn(format="%.2f"),
+        "time": st.column_config.NumberColumn(
+            "moving time", format="compact", help="Moving time (stops left out), h:mm:ss"
+        ),
+        f"pace (/{units.value})": st.column_config.NumberColumn(
+            format="compact", help="Moving time per " + ("kilometre" if per_unit == 1 else "mile")
+        ),
+        "pain": st.column_config.NumberColumn(
+            "pain", format="%d", help="Highest pain score (0-10) logged during or after it"
+        ),
+    },
 )
 
-chosen = st.selectbox(
-    "Open an activity",
-    [r.id for r in rows],
-    format_func=lambda i: next(
-        f"#{r.id} · {r.started_at:%a %d %b %Y} · {r.sport.value} · "
-        f"{format_distance(r.distance_m, units)}"
-        for r in rows
-        if r.id == i
-    ),
-    key="activities_page.chosen",
-)
-detail = services.activity_detail(engine, int(chosen))
+# --- which activity is open: a row clicked, else a link's ?activity=, else the last one ---
+ids = [int(i) for i in table["activity_id"]]
+rows = event.selection.rows if event is not None else []
+picked = int(shown["activity_id"].iloc[rows[0]]) if rows and rows[0] < len(shown) else None
+wanted = st.query_params.get(QUERY)
+if picked is not None and picked != st.session_state.get(TABLE_PICK):
+    st.session_state[CHOSEN] = picked
+elif (
+    wanted
+    and wanted.isdigit()
+    and int(wanted) in ids
+    and int(wanted) != st.session_state.get(CHOSEN)
+):
+    st.session_state[CHOSEN] = int(wanted)
+st.session_state[TABLE_PICK] = picked
+if st.session_state.get(CHOSEN) not in ids:
+    st.session_state[CHOSEN] = ids[0]
+labels = {
+    int(i): f"#{i} · {start:%a %d %b %Y} · {sport} · {format_distance(float(m), units)}"
+    for i, start, sport, m in zip(
+        table["activity_id"], table["local_start"], table["sport"], table["distance_m"], strict=True
+    )
+}
+chosen = int(st.selectbox("Open an activity", ids, format_func=labels.__getitem__, key=CHOSEN))
+st.query_params[QUERY] = str(chosen)
+
+# --- one activity ---
+detail = services.activity_detail(engine, chosen, actor=actor)
 activity = detail.activity
+local_start = activity.started_at + timedelta(seconds=activity.utc_offset_s)
 st.subheader(activity.name or f"Activity #{activity.id}")
 st.caption(
-    f"{activity.sport.value} ({HOW_KNOWN.get(activity.sport_source.value, '')}) · "
-    f"{format_distance(activity.distance_m, units)} · {activity.device or 'unknown device'}"
+    f"{local_start:%A %d %B %Y, %H:%M} · {activity.sport.value} "
+    f"({HOW_KNOWN.get(activity.sport_source.value, '')}) · {activity.device or 'unknown device'}"
+    + (f" · shoe: {activity.shoe}" if activity.shoe else "")
 )
+if SAVED in st.session_state:
+    st.success(st.session_state.pop(SAVED), icon=":material/check:")
+row = table[table["activity_id"] == chosen].iloc[0]
+numbers = st.columns(6)
+numbers[0].metric("Distance", format_distance(activity.distance_m, units, 2))
+numbers[1].metric(
+    "Moving time", _clock(activity.moving_s), help=f"Elapsed {_clock(activity.duration_s)}"
+)
+numbers[2].metric("Pace", _pace(float(row["pace_s_per_km"]), units))
+numbers[3].metric("Climb", f"{activity.ascent_m:.0f} m" if activity.ascent_m else "-")
+numbers[4].metric("Heart rate", f"{activity.avg_hr_bpm:.0f} bpm" if activity.avg_hr_bpm else "-")
+numbers[5].metric(
+    "Cadence", f"{activity.avg_cadence_spm:.0f} spm" if activity.avg_cadence_spm else "-"
+)
+
+sources_key = tuple(f"{v.sha256}:{v.session_index}" for v in detail.sources)
+track = _track(str(engine.url), chosen, sources_key, actor)
+outline, curves = st.columns([2, 3])
+with outline:
+    st.plotly_chart(charts.track_outline(track.frame), key="activities_page.outline")
+with curves:
+    st.plotly_chart(
+        charts.track_curves(track.frame, units, track.cadence_unit), key="activities_page.curves"
+    )
+st.caption(track.note + ". The route is drawn without a map, so it works offline.")
+
+st.markdown("**Pain**")
+entries = services.activity_pain(engine, chosen, actor=actor)
+if not entries:
+    st.caption("No pain logged for this activity: the Log pain page takes a score after a run.")
+for entry in entries:
+    parts = [
+        f"{name} {score}/10"
+        for name, score in (
+            ("during", entry.during),
+            ("after", entry.after),
+            ("next morning", entry.morning),
+        )
+        if score is not None
+    ]
+    where = f" · {entry.location}" if entry.location else ""
+    note = f" · “{entry.note}”" if entry.note else ""
+    st.markdown(f"- {entry.entry_date:%a %d %b}: {', '.join(parts)}{where}{note}")
 
 st.markdown(f"**Sources** ({len(detail.sources)}): the files this activity was merged from.")
 for source in detail.sources:
@@ -83,25 +231,50 @@ for source in detail.sources:
         "Split out", key=f"activities_page.split.{source.sha256}.{source.session_index}"
     ):
         try:
-            services.split_source(engine, activity.id, source.sha256)
+            services.split_source(engine, activity.id, source.sha256, actor=actor)
         except (InputError, NotFoundError) as exc:
             st.error(str(exc))
         else:
             st.rerun()
 
-with st.form("activities_page.sport_form", border=False):
-    sports = [s.value for s in Sport]
+st.markdown("**Edit**")
+pairs = [s.name for s in services.list_shoes(engine, athlete, actor=actor) if not s.retired_on]
+with st.form(f"activities_page.edit.{activity.id}", border=True):
+    name = st.text_input("Name", value=activity.name or "", key="activities_page.name")
+    sport_names = [s.value for s in Sport]
     sport = st.selectbox(
-        "Correct the sport",
-        sports,
-        index=sports.index(activity.sport.value),
+        "Sport",
+        sport_names,
+        index=sport_names.index(activity.sport.value),
         key="activities_page.sport",
         help="Your choice beats every file, and survives re-imports and later merges.",
     )
-    if st.form_submit_button("Save sport"):
+    shoe_options = [NO_PAIR, *pairs]
+    current = activity.shoe if activity.shoe in pairs else NO_PAIR
+    shoe = st.selectbox(
+        "Shoe",
+        shoe_options,
+        index=shoe_options.index(current),
+        key="activities_page.shoe",
+        help="Runs only: the pair's distance is the sum of its runs.",
+    )
+    if st.form_submit_button("Save changes", type="primary"):
+        done = []
         try:
-            services.set_sport(engine, activity.id, sport)
+            if name.strip() != (activity.name or ""):
+                services.rename_activity(engine, activity.id, name, actor=actor)
+                done.append(f"named {name.strip()!r}")
+            if sport != activity.sport.value:
+                services.set_sport(engine, activity.id, sport, actor=actor)
+                done.append(f"a {sport} (set by you)")
+            if sport == Sport.RUN.value and shoe != current:
+                chosen_pair = None if shoe == NO_PAIR else shoe
+                services.set_activity_shoe(engine, activity.id, chosen_pair, actor=actor)
+                done.append(f"on {shoe}" if chosen_pair else "on no pair")
         except (InputError, NotFoundError) as exc:
             st.error(str(exc))
         else:
-            st.success(f"Activity #{activity.id} is now a {sport} (set by you).")
+            if done:
+                st.session_state[SAVED] = f"Activity #{activity.id} is now " + ", ".join(done)
+                st.rerun()
+            st.info("Nothing to save: every field is as it was.")

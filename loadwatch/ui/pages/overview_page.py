@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from loadwatch import services
 from loadwatch.ui import charts
-from loadwatch.ui.components import alert_list, athlete_picker, plan_calendar
-from loadwatch.ui.state import get_engine, today
+from loadwatch.ui.components import (
+    alert_list,
+    athlete_picker,
+    date_range,
+    plan_calendar,
+    week_picker,
+)
+from loadwatch.ui.state import current_actor, get_engine, today
 from loadwatch.units import format_distance
+
+# A last run this long before the day viewed is "long ago": this week and last are empty, and
+# the page says when the last run was and offers that week (issue #12).
+LONG_AGO_DAYS = 14
 
 st.title("This week")
 athlete = athlete_picker.pick()
@@ -22,7 +34,10 @@ if athlete is None:
     )
     st.stop()
 
-view = services.report(get_engine(), athlete, today=today())
+actor = current_actor()
+now = today()
+as_of = week_picker.pick(now)
+view = services.report(get_engine(), athlete, as_of=as_of, today=now, actor=actor)
 data = services.report_json(view)
 units = view.units
 context = data["context"]
@@ -31,6 +46,32 @@ st.caption(
     f"{athlete} · as of {view.as_of:%A %d %B %Y} · weeks start on {data['week_start'].title()}"
 )
 head = view.headline
+
+
+def _ago(last: date, day: date) -> str:
+    days = (day - last).days
+    if days >= 730:
+        return f"{days // 365} years"
+    if days >= 60:
+        return f"{days // 30} months"
+    return f"{days} days"
+
+
+last_run = head.last_run_date
+if last_run is not None and (view.as_of - last_run).days > LONG_AGO_DAYS:
+    st.info(
+        f"Your last run was {last_run:%a %d %b %Y}, {_ago(last_run, view.as_of)} before "
+        f"{view.as_of:%a %d %b %Y}: the numbers below are for a week without running.",
+        icon=":material/history:",
+    )
+    st.page_link(
+        "loadwatch/ui/pages/overview_page.py",
+        label=f"Open the week of {last_run:%a %d %b %Y}",
+        icon=":material/event:",
+        query_params=week_picker.link_query(last_run, athlete),
+    )
+elif last_run is None and data["weeks"] == []:
+    st.info("No runs up to this day: pick a later day, or import runs on the Import page.")
 this_week, mean4, cap, pain_zone = st.columns(4)
 if data["weeks"]:
     growth = head.growth_to_date_ratio
@@ -69,11 +110,18 @@ alert_list.show(view.alerts, units)
 st.subheader("Next 7 days")
 plan_calendar.show(view.plan, units)
 
+st.subheader("History")
+# "All" starts every chart on the first day of the log's first week, so the charts agree.
+log_days = [*view.weekly["week_start"][:1], *view.pain_entries["entry_date"][:1]]
+start = date_range.pick(view.as_of) or (min(log_days) if log_days else None)
+window = {"start": start, "end": view.as_of}
 left, right = st.columns(2)
 with left:
-    st.plotly_chart(charts.weekly_distance(view.weekly, units, view.thresholds), key="chart.weekly")
+    st.plotly_chart(
+        charts.weekly_distance(view.weekly, units, view.thresholds, **window), key="chart.weekly"
+    )
 with right:
-    st.plotly_chart(charts.runs(view.spikes, units, view.thresholds), key="chart.runs")
+    st.plotly_chart(charts.runs(view.spikes, units, view.thresholds, **window), key="chart.runs")
 left, right = st.columns(2)
 with left:
     if view.shoes.empty:
@@ -82,7 +130,7 @@ with left:
     else:
         st.plotly_chart(charts.shoes(view.shoes, units), key="chart.shoes")
 with right:
-    st.plotly_chart(charts.pain(view.pain_entries, view.thresholds), key="chart.pain")
+    st.plotly_chart(charts.pain(view.pain_entries, view.thresholds, **window), key="chart.pain")
 
 st.caption(
     f"Monotony {view.monotony:.1f} · strain {view.strain:.0f}"

@@ -1,0 +1,130 @@
+"""Calendar: a month of runs, cross-training and strength, pain dots coloured by zone, and the
+7-day plan's days ahead (issue #12), weeks starting on the athlete's week start."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import streamlit as st
+
+from loadwatch import services
+from loadwatch.domain import WEEKDAYS, PlanKind, Sport
+from loadwatch.ui.components import athlete_picker
+from loadwatch.ui.state import current_actor, get_engine, today
+from loadwatch.units import format_distance
+
+MONTH = "calendar_page.month"  # the first day of the month shown
+_SPORT_ICON = {
+    Sport.RUN: ":material/directions_run:",
+    Sport.WALK: ":material/directions_walk:",
+    Sport.HIKE: ":material/hiking:",
+    Sport.RIDE: ":material/directions_bike:",
+    Sport.SWIM: ":material/pool:",
+    Sport.STRENGTH: ":material/fitness_center:",
+}
+_PLAN_ICON = {
+    PlanKind.RUN: ":material/directions_run:",
+    PlanKind.CROSS_TRAINING: ":material/pool:",
+    PlanKind.STRENGTH: ":material/fitness_center:",
+    PlanKind.REST: ":material/bedtime:",
+}
+_ZONE_COLOUR = {"green": "green", "amber": "orange", "red": "red"}
+
+
+def _shift(first: date, months: int) -> date:
+    index = first.year * 12 + first.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _go(months: int | None) -> None:
+    current = st.session_state[MONTH]
+    st.session_state[MONTH] = today().replace(day=1) if months is None else _shift(current, months)
+
+
+def _clock(seconds: float) -> str:
+    minutes = round(seconds / 60)
+    return f"{minutes // 60}:{minutes % 60:02d} h" if minutes >= 60 else f"{minutes} min"
+
+
+st.title("Calendar")
+athlete = athlete_picker.pick()
+if athlete is None:
+    st.info("Nothing to show yet: import a .fit, .gpx or .tcx file on the Import page.")
+    st.page_link(
+        "loadwatch/ui/pages/import_page.py", label="Import files", icon=":material/upload_file:"
+    )
+    st.stop()
+now = today()
+if not isinstance(st.session_state.get(MONTH), date):
+    wanted = st.query_params.get("month", "")
+    try:
+        st.session_state[MONTH] = date.fromisoformat(wanted + "-01").replace(day=1)
+    except ValueError:
+        st.session_state[MONTH] = now.replace(day=1)
+month: date = st.session_state[MONTH]
+view = services.calendar_month(get_engine(), athlete, month, today=now, actor=current_actor())
+st.query_params["month"] = f"{month:%Y-%m}"
+
+back, label, forward, this_month = st.columns([1, 3, 1, 1], vertical_alignment="center")
+back.button("Previous", icon=":material/chevron_left:", on_click=_go, args=(-1,), key="cal.prev")
+label.markdown(f"### {month:%B %Y}")
+forward.button("Next", icon=":material/chevron_right:", on_click=_go, args=(1,), key="cal.next")
+this_month.button(
+    "This month",
+    on_click=_go,
+    args=(None,),
+    disabled=month == now.replace(day=1),
+    key="cal.today",
+)
+
+heads = st.columns(8)
+for offset, column in enumerate(heads[:7]):
+    column.markdown(f"**{WEEKDAYS[(view.week_start + offset) % 7][:3].title()}**")
+heads[7].markdown("**Week**")
+for index, week in enumerate(view.weeks):
+    columns = st.columns(8)
+    for column, day in zip(columns[:7], week, strict=True):
+        with column.container(border=True, height=150):
+            number = f"{day.date.day}" if day.date.day != 1 else f"{day.date:%d %b}"
+            if day.is_today:
+                st.markdown(f":blue-background[**{number} today**]")
+            elif day.is_in_month:
+                st.markdown(f"**{number}**")
+            else:
+                st.markdown(f":gray[{number}]")
+            for item in day.activities:
+                icon = _SPORT_ICON.get(item.sport, ":material/exercise:")
+                amount = (
+                    format_distance(item.distance_m, view.units)
+                    if item.distance_m >= 100
+                    else _clock(item.duration_s)
+                )
+                st.page_link(
+                    "loadwatch/ui/pages/activities_page.py",
+                    label=f"{amount}",
+                    icon=icon,
+                    help=f"{item.name or item.sport.value}: open it",
+                    query_params={"activity": str(item.id)},
+                )
+            if day.pain_zone is not None:
+                colour = _ZONE_COLOUR[day.pain_zone]
+                st.markdown(f":{colour}[●] pain {day.pain_score}/10")
+            if day.plan is not None and not day.activities:
+                plan = day.plan
+                text = plan.kind.value.replace("-", " ")
+                if plan.max_distance_m:
+                    text += f" ≤ {format_distance(plan.max_distance_m, view.units)}"
+                st.markdown(f":violet[{_PLAN_ICON[plan.kind]} *planned: {text}*]")
+    with columns[7]:
+        run_m = view.week_run_m(index)
+        st.markdown(f"**{format_distance(run_m, view.units)}**" if run_m else ":gray[-]")
+        st.caption(f"from {week[0].date:%d %b}")
+
+st.caption(
+    "Pain dots: :green[●] safe, :orange[●] acceptable, :red[●] too much or not settled by the "
+    "next morning (the pain-monitoring model, your zone edges). :violet[Planned] days come "
+    f"from the 7-day plan as of today, {now:%a %d %b}. Week totals count running only."
+)
+if not any(day.activities for week in view.weeks for day in week):
+    last = (month - timedelta(days=1)).replace(day=1)
+    st.info(f"Nothing logged in {month:%B %Y}. Use Previous to go back to {last:%B %Y}.")
