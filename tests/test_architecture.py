@@ -63,7 +63,16 @@ ALLOWED: dict[str, Layer] = {
     ),
     "loadwatch.services": Layer(
         _ALL_BUT_FRONT_ENDS,
-        ("sqlalchemy", "pandas", "numpy", "timezonefinder", "platformdirs", "tzlocal", "argon2"),
+        (
+            "sqlalchemy",
+            "pandas",
+            "numpy",
+            "timezonefinder",
+            "platformdirs",
+            "tzlocal",
+            "argon2",
+            "watchdog",
+        ),
     ),
     "loadwatch.auth": Layer(_ALL_BUT_FRONT_ENDS, ("sqlalchemy",)),
     # Demo and test data generators: synth writes FIT checksums with importers.fit.fit_crc.
@@ -88,6 +97,7 @@ ONLY_IN = {
     "gpxpy": "loadwatch.importers.gpx",
     "defusedxml": "loadwatch.importers._xml",
     "timezonefinder": "loadwatch.services._localtime",
+    "watchdog": "loadwatch.services.watch",
     "streamlit": "loadwatch.ui",
 }
 

@@ -75,7 +75,7 @@ def shoes_add(
         brand_model=brand_model,
         starting_distance_m=parse_distance(starting_distance, unit),
         window_m=parse_distance_range(window, unit) if window else None,
-        is_default=is_default,
+        is_default=is_default or None,  # no --default: the first pair is the default
     )
     click.echo(
         f"Added {shoe.name!r}: {format_distance(shoe.distance_m, unit, 0)}, status {shoe.status}."

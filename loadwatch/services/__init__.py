@@ -85,6 +85,7 @@ if TYPE_CHECKING:
         load_demo,
         own_database_url,
     )
+    from loadwatch.services.first_run import start_athlete
     from loadwatch.services.imports import (
         PARALLEL_MIN_FILES,
         Progress,
@@ -108,6 +109,7 @@ if TYPE_CHECKING:
         list_injuries,
     )
     from loadwatch.services.lead_up_page import lead_up_html
+    from loadwatch.services.limits import ImportLimits, import_limits
     from loadwatch.services.pain import (
         PainEntryView,
         delete_pain,
@@ -126,6 +128,7 @@ if TYPE_CHECKING:
         list_shoes,
         retire_shoe,
         set_default_shoe,
+        unretire_shoe,
     )
     from loadwatch.services.squads import (
         SquadRow,
@@ -149,6 +152,7 @@ if TYPE_CHECKING:
         set_squad_units,
         squad_triage,
     )
+    from loadwatch.services.watch import watch_folder
 
 __all__ = [
     "DEFAULT_ATHLETE",
@@ -170,6 +174,7 @@ __all__ = [
     "DeletedCounts",
     "FlagNote",
     "Headline",
+    "ImportLimits",
     "InjuryView",
     "LastVisit",
     "LeadUpView",
@@ -220,6 +225,7 @@ __all__ = [
     "edit_pain",
     "end_injury",
     "export_data",
+    "import_limits",
     "import_paths",
     "import_uploads",
     "injury_from_pain",
@@ -268,11 +274,14 @@ __all__ = [
     "squad_invite",
     "squad_overview",
     "squad_triage",
+    "start_athlete",
     "stop_pool_helpers",
     "threshold_specs",
     "today",
+    "unretire_shoe",
     "update_settings",
     "utc_offset_s",
+    "watch_folder",
 ]
 
 

@@ -54,10 +54,12 @@ def add_shoe(
     brand_model: str | None = None,
     starting_distance_m: float = 0.0,
     window_m: tuple[float, float] | None = None,
-    is_default: bool = False,
+    is_default: bool | None = None,
     actor: Actor = LOCAL,
 ) -> ShoeView:
-    """Add a pair (a new athlete is created on first use). The first pair becomes the default.
+    """Add a pair (a new athlete is created on first use). New runs go on it when
+    `is_default`; when None, only if it is the athlete's first pair (the dashboard's tick box
+    passes True or False, issue #12).
 
     Raises:
         InputError: a blank, overlong or duplicate name (or one with control characters), an
@@ -80,7 +82,13 @@ def add_shoe(
         if is_default:
             _clear_default(session, row.id)
         repository.create_shoe(
-            session, row.id, name, brand_model, starting_distance_m, window, is_default or first
+            session,
+            row.id,
+            name,
+            brand_model,
+            starting_distance_m,
+            window,
+            first if is_default is None else is_default,
         )
     return _shoe(engine, athlete, name, actor)
 
@@ -238,3 +246,18 @@ def list_shoes(engine: Engine, athlete: str, *, actor: Actor = LOCAL) -> list[Sh
 
 def _shoe(engine: Engine, athlete: str, name: str, actor: Actor) -> ShoeView:
     return next(s for s in list_shoes(engine, athlete, actor=actor) if s.name == name)
+
+
+def unretire_shoe(engine: Engine, athlete: str, name: str, *, actor: Actor = LOCAL) -> ShoeView:
+    """Bring a retired pair back: it takes runs again (it does not become the default).
+
+    Raises:
+        NotFoundError: unknown athlete or shoe. NotAllowedError: `actor` may not change them.
+    """
+    athlete, name = athlete_name(athlete), shoe_name(name)
+    with Session(writer(engine)) as session, session.begin():
+        row = auth.athlete_for(session, actor, athlete, write=True)
+        auth.record(session, actor, "shoe-unretire", row.name, name)
+        shoe = _require_shoe(session, row.id, athlete, name)
+        shoe.retired_on = None
+    return _shoe(engine, athlete, name, actor)
