@@ -27,6 +27,11 @@ class FileTooLargeError(InputError):
     """Over the size limit, or an archive that expands beyond it (zip bomb)."""
 
 
+class ExpansionLimitError(FileTooLargeError):
+    """An archive past the import's expansion budget (bytes expanded, members, nesting depth or
+    compression ratio): a zip bomb or junk; the archive is not read further (one message)."""
+
+
 class ImplausibleValueError(InputError):
     """A value outside the sanity limits (FitTrackee-style)."""
 

@@ -1,11 +1,16 @@
 """Archives to a stream of files: zip (nested, as Garmin exports), .gz, and a Strava export.
 
 Everything streams: one member is in memory at a time, each capped at `MAX_FILE_BYTES` after
-decompression (a zip bomb stops there), nested zips spill to a temporary file, and nesting
-stops at `MAX_NESTING`. A bad member becomes a `SourceFile` carrying its error, so a bulk import
-goes on past it: an encrypted member (ZipCrypto, AES, strong encryption), a compression method
-Python's zipfile cannot read (Deflate64, Implode, PPMd, Zstandard, ...) or a damaged member (a
-bad CRC-32) is rejected on its own, and the other members of the same archive still come through.
+decompression, and nested zips spill to a temporary file that is removed however the import
+ends. One import shares an `ExpansionBudget` (issue #13): bytes expanded (members read, .gz
+output, nested zips spilled), archive members listed, nesting depth and each member's
+compression ratio, all checked while streaming, before the bytes are kept. Past the budget an
+archive is a bomb or junk: one `ExpansionLimitError` names it and nothing more is read from it.
+A bad member becomes a `SourceFile` carrying its error, so a bulk import goes on past it: an
+encrypted member (ZipCrypto, AES, strong encryption), a compression method Python's zipfile
+cannot read (Deflate64, Implode, PPMd, Zstandard, ...), a damaged member (a bad CRC-32) or one
+top-level member that expands too far is rejected on its own, and the other members of the same
+archive still come through.
 """
 
 from __future__ import annotations
@@ -15,11 +20,11 @@ import gzip
 import io
 import lzma
 import os
-import shutil
+import struct
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Protocol
@@ -27,13 +32,26 @@ from typing import IO, Protocol
 from loadwatch.domain import SourceHints, Sport
 from loadwatch.errors import (
     CorruptFileError,
+    ExpansionLimitError,
     FileTooLargeError,
     InputError,
     UnsupportedFileError,
 )
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a 24-hour 1 s GPX is ~20 MB; anything bigger is not a run
-MAX_NESTING = 3  # Garmin exports nest zips two deep
+MAX_NESTING = 3  # levels of zip; Garmin exports nest zips two deep
+# The expansion budget's defaults (docs/importers.md, "Expansion budget"). A decade of Garmin
+# activity files is 1-3 GB with its nested zips counted twice; zlib's deflate tops out near
+# 1032:1 and real activity files compress 3-25:1 (the corpus's most is a GPX at 23:1).
+DEFAULT_MAX_EXPANDED_BYTES = 8 * 1024**3
+DEFAULT_MAX_MEMBERS = 50_000  # a decade of daily FIT files, their folders and JSON metadata
+DEFAULT_MAX_RATIO = 100.0
+RATIO_FLOOR_BYTES = 1024 * 1024  # a member may always expand this far: small files' ratios vary
+MAX_EXPANDED_MB_ENV = "LOADWATCH_MAX_EXPANDED_MB"
+MAX_MEMBERS_ENV = "LOADWATCH_MAX_ARCHIVE_MEMBERS"
+MAX_DEPTH_ENV = "LOADWATCH_MAX_ARCHIVE_DEPTH"
+MAX_RATIO_ENV = "LOADWATCH_MAX_COMPRESSION_RATIO"
+_MB = 1024 * 1024
 _ZIP_MAGIC = b"PK\x03\x04"
 _GZIP_MAGIC = b"\x1f\x8b"
 _CHUNK_BYTES = 1024 * 1024
@@ -114,46 +132,220 @@ class _Readable(Protocol):
     def read(self, size: int = -1, /) -> bytes: ...
 
 
-def _read_capped(stream: _Readable, name: str) -> bytes:
-    """Read at most MAX_FILE_BYTES; more than that is refused (huge file or decompression bomb)."""
-    data = stream.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        raise FileTooLargeError(
-            f"{name!r} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB (uncompressed); "
-            "no single activity is that big, so it was refused"
+@dataclass(frozen=True, slots=True)
+class ExpansionLimits:
+    """How far one import may expand archives; `from_env` reads the documented variables.
+
+    Attributes:
+        max_expanded_bytes: bytes expanded in all (members read, .gz output, nested zips
+            spilled to temporary files, which therefore never hold more).
+        max_members: archive members listed in all (files, folders and metadata alike).
+        max_depth: levels of zip (1: a zip of activity files; Garmin exports use 2).
+        max_ratio: uncompressed size over compressed size, per member past `RATIO_FLOOR_BYTES`.
+    """
+
+    max_expanded_bytes: int = DEFAULT_MAX_EXPANDED_BYTES
+    max_members: int = DEFAULT_MAX_MEMBERS
+    max_depth: int = MAX_NESTING
+    max_ratio: float = DEFAULT_MAX_RATIO
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> ExpansionLimits:
+        """The defaults, each replaced by its environment variable when set.
+
+        Raises:
+            InputError: a variable that is not a positive number (whole, but for the ratio).
+        """
+        env = os.environ if environ is None else environ
+        return cls(
+            max_expanded_bytes=_env_int(env, MAX_EXPANDED_MB_ENV, DEFAULT_MAX_EXPANDED_BYTES // _MB)
+            * _MB,
+            max_members=_env_int(env, MAX_MEMBERS_ENV, DEFAULT_MAX_MEMBERS),
+            max_depth=_env_int(env, MAX_DEPTH_ENV, MAX_NESTING),
+            max_ratio=_env_ratio(env, MAX_RATIO_ENV, DEFAULT_MAX_RATIO),
         )
-    return data
 
 
-def gunzip(data: bytes, name: str) -> bytes:
-    """Decompress gzip bytes with the size cap.
+def _env_int(env: Mapping[str, str], name: str, default: int) -> int:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or int(text) <= 0:
+        raise InputError(f"${name} must be a whole number above 0, not {text!r}")
+    return int(text)
+
+
+def _env_ratio(env: Mapping[str, str], name: str, default: float) -> float:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 1 <= value < float("inf"):  # NaN fails too
+        raise InputError(f"${name} must be a number of at least 1, not {text!r}")
+    return value
+
+
+class ExpansionBudget:
+    """One import's running count against its `ExpansionLimits` (shared by all its inputs)."""
+
+    __slots__ = ("expanded_bytes", "limits", "members")
+
+    def __init__(self, limits: ExpansionLimits | None = None) -> None:
+        self.limits = limits or ExpansionLimits()
+        self.expanded_bytes = 0
+        self.members = 0
+
+    def admit_members(self, name: str, count: int) -> None:
+        """Count an archive's members before any is read.
+
+        Raises:
+            ExpansionLimitError: the import would list more than `max_members`.
+        """
+        limit = self.limits.max_members
+        if self.members + count > limit:
+            left = (
+                f"the limit for one import (${MAX_MEMBERS_ENV})"
+                if self.members == 0
+                else f"what is left of this import's limit of {limit:,} archive members "
+                f"(${MAX_MEMBERS_ENV})"
+            )
+            raise ExpansionLimitError(
+                f"{name!r} lists more than {limit - self.members:,} files, {left}"
+            )
+        self.members += count
+
+    def check_depth(self, name: str, depth: int) -> None:
+        """Raises ExpansionLimitError: `name` is a zip at a level past `max_depth`."""
+        if depth >= self.limits.max_depth:
+            raise ExpansionLimitError(
+                f"{name!r} nests zip files more than {self.limits.max_depth} deep "
+                f"(${MAX_DEPTH_ENV}); no export does that"
+            )
+
+    def ratio_limit_bytes(self, compressed_bytes: int) -> int:
+        """The most a member of `compressed_bytes` may expand to under `max_ratio`."""
+        return max(RATIO_FLOOR_BYTES, int(compressed_bytes * self.limits.max_ratio))
+
+    def take(self, name: str, size_bytes: int) -> None:
+        """Count `size_bytes` more expanded from `name`.
+
+        Raises:
+            ExpansionLimitError: the import's total passes `max_expanded_bytes`.
+        """
+        if self.expanded_bytes + size_bytes > self.limits.max_expanded_bytes:
+            raise self.over_total(name)
+        self.expanded_bytes += size_bytes
+
+    def over_total(self, name: str) -> ExpansionLimitError:
+        """The error for `name` taking the import past `max_expanded_bytes`."""
+        return ExpansionLimitError(
+            f"expanding {name!r} takes this import past its limit of "
+            f"{self.limits.max_expanded_bytes // _MB:,} MB of archive contents "
+            f"(${MAX_EXPANDED_MB_ENV})"
+        )
+
+    def too_far(self, name: str) -> ExpansionLimitError:
+        """The error for a member that expands past `max_ratio` (a zip bomb)."""
+        return ExpansionLimitError(
+            f"{name!r} expands to more than {self.limits.max_ratio:g} times its compressed size "
+            f"(${MAX_RATIO_ENV}): a zip bomb, not an activity file"
+        )
+
+
+def _read_member(
+    stream: _Readable,
+    name: str,
+    compressed_bytes: int,
+    budget: ExpansionBudget,
+    cap_bytes: int = MAX_FILE_BYTES,
+    *,
+    is_nested: bool,
+) -> bytes:
+    """Read one compressed member, checking as it streams: the per-file cap (the member alone
+    is refused), the ratio (alone at the top level, the whole archive when nested: a nested
+    bomb is one message, not one per member) and the import's total (the whole archive).
 
     Raises:
-        FileTooLargeError: over MAX_FILE_BYTES once decompressed.
+        FileTooLargeError: over `cap_bytes`, or a top-level member past the ratio.
+        ExpansionLimitError: past the import's total, or a nested member past the ratio.
+    """
+    ratio_limit = budget.ratio_limit_bytes(compressed_bytes)
+    # BytesIO.getvalue() hands over its buffer without a copy: the member is in memory about
+    # once, not twice as with a list of chunks and a join.
+    buffer = io.BytesIO()
+    while chunk := stream.read(_CHUNK_BYTES):
+        size = buffer.tell() + len(chunk)
+        if size > cap_bytes:
+            raise _too_large_uncompressed(name, cap_bytes)
+        if size > ratio_limit:
+            error = budget.too_far(name)
+            raise error if is_nested else FileTooLargeError(str(error))
+        budget.take(name, len(chunk))
+        buffer.write(chunk)
+    return buffer.getvalue()
+
+
+def _too_large_uncompressed(name: str, cap_bytes: int) -> FileTooLargeError:
+    return FileTooLargeError(
+        f"{name!r} is larger than {cap_bytes // _MB} MB (uncompressed); "
+        "no single activity is that big, so it was refused"
+    )
+
+
+def gunzip(
+    data: bytes, name: str, budget: ExpansionBudget | None = None, *, is_nested: bool = False
+) -> bytes:
+    """Decompress gzip bytes with the size cap, the ratio and the import's budget.
+
+    Raises:
+        FileTooLargeError: over MAX_FILE_BYTES once decompressed, or past the ratio.
+        ExpansionLimitError: past the import's budget (or the ratio, inside a nested zip).
         CorruptFileError: not valid gzip data (truncated, damaged).
     """
     try:
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
-            return _read_capped(stream, name)
+            return _read_member(
+                stream, name, len(data), budget or ExpansionBudget(), is_nested=is_nested
+            )
+    except InputError:
+        raise  # too large or past the budget: not damaged (InputError is a ValueError too)
     except (OSError, EOFError, zlib.error, ValueError) as exc:
         raise CorruptFileError(
             f"{name!r} is a damaged or truncated .gz file; download or export it again"
         ) from exc
 
 
-def expand_bytes(name: str, data: bytes, hints: SourceHints | None = None) -> Iterator[SourceFile]:
-    """Expand one uploaded file (bytes in memory) into the activity files it holds."""
+def expand_bytes(
+    name: str,
+    data: bytes,
+    hints: SourceHints | None = None,
+    budget: ExpansionBudget | None = None,
+) -> Iterator[SourceFile]:
+    """Expand one uploaded file (bytes in memory) into the activity files it holds.
+
+    Args:
+        budget: the import's expansion budget, shared by all its inputs (default: a fresh one
+            with the default limits).
+    """
     if len(data) > MAX_FILE_BYTES and not data.startswith(_ZIP_MAGIC):
         yield _rejected(name, _too_large(name, len(data)))
         return
-    yield from _expand(name, data, hints or SourceHints(), depth=0)
+    yield from _stopping_at_budget(name, _expand(name, data, hints or SourceHints(), 0, budget))
 
 
-def expand_path(path: Path) -> Iterator[SourceFile]:
-    """Expand a file or a folder on disk (recursively, in sorted order) into activity files."""
+def expand_path(path: Path, budget: ExpansionBudget | None = None) -> Iterator[SourceFile]:
+    """Expand a file or a folder on disk (recursively, in sorted order) into activity files.
+
+    Args:
+        budget: as for `expand_bytes`.
+    """
+    budget = budget or ExpansionBudget()
     if path.is_dir():
         for child in sorted(p for p in path.rglob("*") if p.is_file()):
-            yield from expand_path(child)
+            yield from expand_path(child, budget)
         return
     name = str(path)
     if not path.is_file():  # /dev/zero, a FIFO, a socket: reading would never end (issue #15)
@@ -170,7 +362,7 @@ def expand_path(path: Path) -> Iterator[SourceFile]:
         with path.open("rb") as handle:
             head = handle.read(4)
             if head == _ZIP_MAGIC:
-                yield from _expand_zip(name, path, depth=0)
+                yield from _stopping_at_budget(name, _expand_zip(name, handle, 0, budget))
                 return
             if size > MAX_FILE_BYTES:
                 yield _rejected(name, _too_large(name, size))
@@ -183,7 +375,24 @@ def expand_path(path: Path) -> Iterator[SourceFile]:
     except OSError as exc:
         yield _rejected(name, InputError(f"{name!r} could not be read: {exc.strerror}"))
         return
-    yield from _expand(name, data, SourceHints(), depth=0)
+    yield from _stopping_at_budget(name, _expand(name, data, SourceHints(), 0, budget))
+
+
+_Files = Generator[SourceFile, None, None]
+
+
+def _stopping_at_budget(name: str, files: _Files) -> Iterator[SourceFile]:
+    """The files of one input until it passes the expansion budget, then one rejection naming
+    it (the members before that come through; nothing more is read from it)."""
+    try:
+        yield from files
+    except ExpansionLimitError as exc:
+        yield _rejected(
+            name,
+            _caused_by(ExpansionLimitError(f"{exc}; nothing more was read from {name!r}"), exc),
+        )
+    finally:
+        files.close()  # now, not when collected: its temporary files go with it
 
 
 def _too_large(name: str, size: int) -> FileTooLargeError:
@@ -193,23 +402,29 @@ def _too_large(name: str, size: int) -> FileTooLargeError:
     )
 
 
-def _expand(name: str, data: bytes, hints: SourceHints, depth: int) -> Iterator[SourceFile]:
+def _expand(
+    name: str, data: bytes, hints: SourceHints, depth: int, budget: ExpansionBudget | None
+) -> _Files:
+    budget = budget or ExpansionBudget()
     if data.startswith(_GZIP_MAGIC):
         try:
-            data = gunzip(data, name)
+            data = gunzip(data, name, budget, is_nested=depth > 1)
+        except ExpansionLimitError:
+            raise
         except InputError as exc:
             yield _rejected(name, exc)
             return
     if data.startswith(_ZIP_MAGIC):
-        yield from _expand_zip(name, io.BytesIO(data), depth)
+        yield from _expand_zip(name, io.BytesIO(data), depth, budget)
         return
     yield SourceFile(name=name, data=data, hints=hints)
 
 
-def _expand_zip(name: str, source: Path | IO[bytes], depth: int) -> Iterator[SourceFile]:
-    if depth >= MAX_NESTING:
-        yield _rejected(name, InputError(f"{name!r} nests zip files more than {MAX_NESTING} deep"))
-        return
+def _expand_zip(name: str, source: IO[bytes], depth: int, budget: ExpansionBudget) -> _Files:
+    budget.check_depth(name, depth)
+    listed = _listed_members(source, budget.limits.max_members - budget.members + 1)
+    if listed is not None:  # refused before zipfile reads a huge directory into memory
+        budget.admit_members(name, listed)
     try:
         archive = zipfile.ZipFile(source)
     except _MEMBER_ERRORS as exc:
@@ -220,30 +435,46 @@ def _expand_zip(name: str, source: Path | IO[bytes], depth: int) -> Iterator[Sou
         yield _rejected(name, _caused_by(error, exc))
         return
     with archive:
-        strava, csv_problem = _strava_hints(archive, name)
+        if listed is None:
+            budget.admit_members(name, len(archive.infolist()))
+        strava, csv_problem = _strava_hints(archive, name, depth, budget)
         if csv_problem is not None:
             yield csv_problem
         for info in archive.infolist():
             if info.is_dir() or _is_metadata(info.filename):
                 continue
-            member = f"{name}/{info.filename}"
-            hints = strava.get(info.filename, SourceHints())
-            try:
-                _check_member(info, member)
-                if info.file_size > MAX_FILE_BYTES and not info.filename.lower().endswith(".zip"):
-                    raise _too_large(member, info.file_size)
-                with archive.open(info) as stream:
-                    if info.filename.lower().endswith(".zip"):
-                        yield from _expand_nested(member, stream, depth)
-                        continue
-                    data = _read_capped(stream, member)
-            except InputError as exc:
-                yield _rejected(member, exc)
-                continue
-            except _MEMBER_ERRORS as exc:
-                yield _rejected(member, _caused_by(_damaged(member, exc), exc))
-                continue
-            yield from _expand(member, data, hints, depth + 1)
+            yield from _expand_member(archive, info, name, depth, budget, strava)
+
+
+def _expand_member(
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    name: str,
+    depth: int,
+    budget: ExpansionBudget,
+    strava: dict[str, SourceHints],
+) -> Iterator[SourceFile]:
+    """One member: refused alone (unreadable, damaged, too large), expanded, or spilled and
+    walked when it is a zip. Budget errors go up: they end the whole input."""
+    member = f"{name}/{info.filename}"
+    is_zip = info.filename.lower().endswith(".zip")
+    try:
+        _check_member(info, member)
+        _check_declared(info, member, budget, is_zip=is_zip, is_nested=depth > 0)
+        with archive.open(info) as stream:
+            if is_zip:
+                yield from _expand_nested(member, stream, info.compress_size, depth, budget)
+                return
+            data = _read_member(stream, member, info.compress_size, budget, is_nested=depth > 0)
+    except ExpansionLimitError:
+        raise
+    except InputError as exc:
+        yield _rejected(member, exc)
+        return
+    except _MEMBER_ERRORS as exc:
+        yield _rejected(member, _caused_by(_damaged(member, exc), exc))
+        return
+    yield from _expand(member, data, strava.get(info.filename, SourceHints()), depth + 1, budget)
 
 
 def _check_member(info: zipfile.ZipInfo, member: str) -> None:
@@ -281,12 +512,102 @@ def _damaged(member: str, exc: Exception) -> CorruptFileError:
     )
 
 
-def _expand_nested(name: str, stream: IO[bytes], depth: int) -> Iterator[SourceFile]:
-    """Spill a nested zip to a temporary file so it is never wholly in memory."""
+def _check_declared(
+    info: zipfile.ZipInfo, member: str, budget: ExpansionBudget, *, is_zip: bool, is_nested: bool
+) -> None:
+    """Refuse from the sizes the directory declares, before any byte is read (zipfile never
+    yields more than the declared size; `_read_member` checks the real bytes as they come).
+
+    Raises:
+        FileTooLargeError: an activity file over MAX_FILE_BYTES, or a top-level one past the
+            ratio.
+        ExpansionLimitError: a nested member or a zip past the ratio, or over what is left of
+            the import's budget.
+    """
+    if not is_zip and info.file_size > MAX_FILE_BYTES:
+        raise _too_large(member, info.file_size)
+    if info.file_size > budget.ratio_limit_bytes(info.compress_size):
+        error = budget.too_far(member)
+        raise error if is_zip or is_nested else FileTooLargeError(str(error))
+    if budget.expanded_bytes + info.file_size > budget.limits.max_expanded_bytes:
+        raise budget.over_total(member)
+
+
+def _expand_nested(
+    name: str, stream: IO[bytes], compressed_bytes: int, depth: int, budget: ExpansionBudget
+) -> Iterator[SourceFile]:
+    """Spill a nested zip to a temporary file so it is never wholly in memory. The copy is
+    counted against the budget and the ratio as it goes (a bomb named inner.zip stops within
+    its first megabytes), and the file is gone however this ends: an unnamed temporary file
+    that closing (or the process dying) removes."""
+    budget.check_depth(name, depth + 1)
+    ratio_limit = budget.ratio_limit_bytes(compressed_bytes)
     with tempfile.TemporaryFile() as spill:
-        shutil.copyfileobj(stream, spill, _CHUNK_BYTES)
+        size = 0
+        while chunk := stream.read(_CHUNK_BYTES):
+            size += len(chunk)
+            if size > ratio_limit:
+                raise budget.too_far(name)
+            budget.take(name, len(chunk))
+            spill.write(chunk)
         spill.seek(0)
-        yield from _expand_zip(name, spill, depth + 1)
+        yield from _expand_zip(name, spill, depth + 1, budget)
+
+
+_EOCD = struct.Struct("<4s4H2LH")  # end of central directory record (APPNOTE 4.3.16)
+_EOCD64_LOCATOR = struct.Struct("<4sLQL")  # 4.3.15
+_EOCD64 = struct.Struct("<4sQ2H2L4Q")  # 4.3.14
+_CENTRAL_HEADER = struct.Struct("<4s24x3H12x")  # 4.3.12: signature, name/extra/comment lengths
+_MAX_COMMENT_BYTES = 0xFFFF
+
+
+def _listed_members(source: IO[bytes], limit: int) -> int | None:
+    """How many entries the zip's central directory holds, counted up to `limit` by walking
+    its headers (zipfile would build an object per entry: 100,000 junk members are ~64 MB).
+
+    Returns:
+        The count, stopped at `limit`; None when the directory cannot be located, which
+        `zipfile.ZipFile` then reports as damaged.
+    """
+    try:
+        source.seek(0, io.SEEK_END)
+        end = source.tell()
+        tail_bytes = min(end, _EOCD.size + _MAX_COMMENT_BYTES)
+        source.seek(end - tail_bytes)
+        tail = source.read(tail_bytes)
+        at = tail.rfind(b"PK\x05\x06")
+        if at < 0 or at + _EOCD.size > len(tail):
+            return None
+        fields = _EOCD.unpack_from(tail, at)
+        entries, directory_bytes = fields[4], fields[5]
+        directory_end = end - tail_bytes + at
+        if entries == 0xFFFF or directory_bytes == 0xFFFFFFFF:
+            source.seek(directory_end - _EOCD64_LOCATOR.size)
+            locator = _EOCD64_LOCATOR.unpack(source.read(_EOCD64_LOCATOR.size))
+            if locator[0] != b"PK\x06\x07":
+                return None
+            directory_end -= _EOCD64_LOCATOR.size + _EOCD64.size
+            source.seek(directory_end)
+            record = _EOCD64.unpack(source.read(_EOCD64.size))
+            if record[0] != b"PK\x06\x06":
+                return None
+            directory_bytes = record[8]
+        position, count = directory_end - directory_bytes, 0
+        while position < directory_end and count < limit:
+            source.seek(position)
+            header = source.read(_CENTRAL_HEADER.size)
+            if len(header) < _CENTRAL_HEADER.size:
+                return None
+            signature, name_len, extra_len, comment_len = _CENTRAL_HEADER.unpack(header)
+            if signature != b"PK\x01\x02":
+                return None
+            position += _CENTRAL_HEADER.size + name_len + extra_len + comment_len
+            count += 1
+        return count
+    except (OSError, ValueError, struct.error):
+        return None
+    finally:
+        source.seek(0)
 
 
 def _is_metadata(filename: str) -> bool:
@@ -308,7 +629,7 @@ def _perceived_exertion(text: str | None) -> float | None:
 
 
 def _strava_hints(
-    archive: zipfile.ZipFile, name: str
+    archive: zipfile.ZipFile, name: str, depth: int, budget: ExpansionBudget
 ) -> tuple[dict[str, SourceHints], SourceFile | None]:
     """Sport, gear and name per file from a Strava export's activities.csv, keyed by member name.
 
@@ -327,11 +648,13 @@ def _strava_hints(
         _check_member(csv_info, member)
         if csv_info.file_size > MAX_CSV_BYTES:
             raise _csv_too_large(member)
-        with archive.open(csv_info) as raw:
-            data = raw.read(MAX_CSV_BYTES + 1)
-        if len(data) > MAX_CSV_BYTES:
-            raise _csv_too_large(member)
+        with archive.open(csv_info) as raw:  # zipfile yields no more than the declared size
+            data = _read_member(
+                raw, member, csv_info.compress_size, budget, MAX_CSV_BYTES, is_nested=depth > 0
+            )
         rows = _csv_rows(data, member)
+    except ExpansionLimitError:
+        raise
     except InputError as exc:
         kind = type(exc) if type(exc) in _CSV_ERRORS else InputError
         return {}, _rejected(member, _caused_by(kind(f"{exc}; {skipped}"), exc))
