@@ -11,6 +11,7 @@ import importlib
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -84,3 +85,17 @@ def test_every_reexported_service_name_resolves_to_its_modules_object() -> None:
 def test_an_unknown_service_name_is_an_attribute_error() -> None:
     with pytest.raises(AttributeError, match="no_such_service"):
         services.no_such_service  # type: ignore[attr-defined]  # noqa: B018
+
+
+def test_listing_athletes_imports_neither_pandas_nor_the_rules(tmp_path: Path) -> None:
+    # `loadwatch athletes` is a SQL query and a table: it should start in well under a second
+    # (docs/performance.md), so pandas (the slowest import) and the rules stay out.
+    db = tmp_path / "runs.db"
+    code = (
+        "import json, sys\nfrom loadwatch.cli import cli\n"
+        f"try:\n    cli(['--db', {str(db)!r}, 'athletes'])\nexcept SystemExit:\n    pass\n"
+        "print(json.dumps(sorted(sys.modules)))"
+    )
+    loaded = _modules_after(code)
+    assert "loadwatch.services.athletes" in loaded
+    assert not [m for m in loaded if m == "pandas" or m.startswith("loadwatch.rules")]

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -42,6 +42,9 @@ from loadwatch.load.frames import (
     SPORT,
     STARTED_AT,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def now_utc() -> datetime:
@@ -277,6 +280,8 @@ def _split(
 
 def shoes_frames_for(session: Session, athlete_ids: list[int]) -> dict[int, pd.DataFrame]:
     """load/frames.py SHOE_COLUMNS per athlete, in one query."""
+    import pandas as pd  # here, not at the top: `loadwatch athletes` needs no pandas (#13)
+
     query = select(Shoe).where(Shoe.athlete_id.in_(athlete_ids)).order_by(Shoe.created_at, Shoe.id)
     rows = [
         (
@@ -306,6 +311,8 @@ def shoes_frame(session: Session, athlete_id: int) -> pd.DataFrame:
 
 def pain_frames_for(session: Session, athlete_ids: list[int]) -> dict[int, pd.DataFrame]:
     """load/frames.py PAIN_COLUMNS per athlete, oldest first, in one query."""
+    import pandas as pd  # here, not at the top: `loadwatch athletes` needs no pandas (#13)
+
     query = (
         select(PainEntry)
         .where(PainEntry.athlete_id.in_(athlete_ids))
@@ -328,6 +335,8 @@ def activities_frames_for(
     session: Session, athlete_ids: list[int], since: datetime | None
 ) -> dict[int, pd.DataFrame]:
     """activities_frame for many athletes in one query (the squad view)."""
+    import pandas as pd  # here, not at the top: `loadwatch athletes` needs no pandas (#13)
+
     columns = list(ACTIVITY_COLUMNS)
     selected = [getattr(Activity, "id" if c == ACTIVITY_ID else c).label(c) for c in columns]
     query = select(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from loadwatch.errors import FrameSchemaError
+
+if TYPE_CHECKING:  # annotations only: the column names are imported where pandas is not
+    import pandas as pd
 
 # activities (one row per activity, from repository.activities_frame)
 ACTIVITY_ID = "activity_id"

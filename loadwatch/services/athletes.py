@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import tzlocal
@@ -23,9 +24,11 @@ from loadwatch.db.engine import make_engine, migrate, writer
 from loadwatch.db.models import Athlete, Setting
 from loadwatch.domain import WEEKDAYS, ActivityRow, Sport
 from loadwatch.errors import InputError
-from loadwatch.rules.thresholds import Thresholds
 from loadwatch.services._checks import athlete_name, check_not_too_early
 from loadwatch.units import DistanceUnit
+
+if TYPE_CHECKING:
+    from loadwatch.rules.thresholds import Thresholds
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +183,10 @@ def athlete_settings(engine: Engine, athlete: str, *, actor: Actor = LOCAL) -> A
 
 
 def _settings_view(athlete: Athlete, setting: Setting | None) -> AthleteSettings:
+    # Here, not at the top: the rules package imports pandas, which `loadwatch athletes` does
+    # not need (issue #13).
+    from loadwatch.rules.thresholds import Thresholds
+
     thresholds = (
         Thresholds.from_dict(json.loads(setting.thresholds_json))
         if setting and setting.thresholds_json
@@ -238,6 +245,8 @@ def update_settings(
                 ) from None
             row.home_tz = home_tz
         if thresholds is not None:
+            from loadwatch.rules.thresholds import Thresholds  # as in _settings_view
+
             current = json.loads(setting.thresholds_json) if setting.thresholds_json else {}
             merged = {**current, **thresholds}
             Thresholds.from_dict(merged)  # validates
