@@ -29,7 +29,13 @@ from loadwatch.domain import (
     Sport,
 )
 from loadwatch.errors import InputError
-from loadwatch.importers.archive import SourceFile, expand_bytes, expand_path
+from loadwatch.importers.archive import (
+    ExpansionBudget,
+    ExpansionLimits,
+    SourceFile,
+    expand_bytes,
+    expand_path,
+)
 from loadwatch.services._checks import athlete_name, file_text
 from loadwatch.services._common import _today
 from loadwatch.services._worker import (
@@ -47,7 +53,14 @@ from loadwatch.services.activities import attach, recompute
 from loadwatch.services.athletes import default_home_tz, shoe_window_m
 
 BATCH_FILES = 64  # files parsed and committed together (one SAVEPOINT each); bounds memory
-PARALLEL_MIN_FILES = 32  # below this a process pool costs more than it saves
+# ... and bytes (issue #13): a batch closes once it holds this much, so it holds at most this
+# plus one file (MAX_FILE_BYTES), however an archive's members are shaped.
+BATCH_BYTES = 16 * 1024 * 1024
+# Bytes parsed in the pool and waiting to be written at once: a batch that would take the two
+# past this waits for the pending one to be written first (two ordinary batches still overlap).
+MAX_INFLIGHT_BYTES = 48 * 1024 * 1024
+PARALLEL_MIN_FILES = 32  # below this (and PARALLEL_MIN_BYTES) a pool costs more than it saves
+PARALLEL_MIN_BYTES = 8 * 1024 * 1024
 
 
 Progress = Callable[[ImportResult], None]
@@ -59,6 +72,8 @@ def import_uploads(
     athlete: str = DEFAULT_ATHLETE,
     progress: Progress | None = None,
     today: date | None = None,
+    *,
+    limits: ExpansionLimits | None = None,
 ) -> list[ImportResult]:
     """Import uploaded files (name, bytes): activity files, .gz files or zip archives.
 
@@ -70,6 +85,8 @@ def import_uploads(
         athlete: whose runs (created on first use).
         progress: called with each result as soon as its batch is committed.
         today: the local day used to refuse activities that start in the future.
+        limits: how far this import may expand archives (default: `ExpansionLimits.from_env`,
+            docs/importers.md); past them an archive is one rejection and is not read further.
 
     Returns:
         One `ImportResult` per activity stored or merged (a multisport FIT gives several) and one
@@ -77,9 +94,11 @@ def import_uploads(
         come before that batch's stored activities).
     """
 
+    budget = ExpansionBudget(limits or ExpansionLimits.from_env())
+
     def sources() -> Iterator[SourceFile]:
         for name, data in files:
-            yield from _guarded(name, functools.partial(expand_bytes, name, data))
+            yield from _guarded(name, functools.partial(expand_bytes, name, data, budget=budget))
 
     return _import(engine, sources(), athlete, progress, today)
 
@@ -90,25 +109,39 @@ def import_paths(
     athlete: str = DEFAULT_ATHLETE,
     progress: Progress | None = None,
     today: date | None = None,
+    *,
+    limits: ExpansionLimits | None = None,
 ) -> list[ImportResult]:
     """Import files, folders (recursively) and archives from disk; see `import_uploads`."""
+    budget = ExpansionBudget(limits or ExpansionLimits.from_env())
 
     def sources() -> Iterator[SourceFile]:
         for path in paths:
-            yield from _guarded(str(path), functools.partial(expand_path, Path(path)))
+            yield from _guarded(str(path), functools.partial(expand_path, Path(path), budget))
 
     return _import(engine, sources(), athlete, progress, today)
 
 
-def _batches(sources: Iterator[SourceFile], size: int) -> Iterator[list[SourceFile]]:
+def _batches(
+    sources: Iterator[SourceFile], max_files: int, max_bytes: int
+) -> Iterator[list[SourceFile]]:
+    """Batches that close at `max_files` files or once they hold `max_bytes` (issue #13):
+    memory follows the bytes in flight, not a count of files that may each be 64 MB."""
     batch: list[SourceFile] = []
+    size_bytes = 0
     for source in sources:
         batch.append(source)
-        if len(batch) >= size:
+        size_bytes += _size_bytes(source)
+        del source  # held by the batch only: gone with it while the next file is read
+        if len(batch) >= max_files or size_bytes >= max_bytes:
             yield batch
-            batch = []
+            batch, size_bytes = [], 0
     if batch:
         yield batch
+
+
+def _size_bytes(source: SourceFile) -> int:
+    return len(source.data) if source.data is not None else 0
 
 
 def _import(
@@ -143,25 +176,37 @@ def _import(
                 report(result)
             _store(write_engine, athlete_id, _gather(pending), report)
 
+    pending_bytes = 0
     try:
-        for batch in _batches(sources, BATCH_FILES):
+        for batch in _batches(sources, BATCH_FILES, BATCH_BYTES):
             jobs, dupes = _prepare(engine, batch, athlete_id, home_tz, default_sport, today)
-            if executor is None and len(jobs) >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) > 1:
+            jobs_bytes = sum(_size_bytes(job.source) for job in jobs)
+            if executor is None and _worth_a_pool(len(jobs), jobs_bytes):
                 executor = _pool()
             if executor is not None:
+                if pending_bytes + jobs_bytes > MAX_INFLIGHT_BYTES:
+                    flush_pending()  # written before more is read in: bytes in flight bounded
+                    pending, pending_dupes, pending_bytes = None, [], 0
                 # The workers parse this batch while the previous one is written.
                 submitted = _submit(executor, jobs)
                 flush_pending()
-                pending, pending_dupes = submitted, dupes
+                pending, pending_dupes, pending_bytes = submitted, dupes, jobs_bytes
             else:
                 for result in dupes:
                     report(result)
                 _store(write_engine, athlete_id, _parse_batch(jobs), report)
+            del batch, jobs  # not kept alive while the next batch is read
         flush_pending()
     finally:
         if executor is not None:
             executor.shutdown(cancel_futures=True)
     return results
+
+
+def _worth_a_pool(files: int, size_bytes: int) -> bool:
+    """Enough parsing in one batch for worker processes to pay for themselves."""
+    has_work = files >= PARALLEL_MIN_FILES or (files > 1 and size_bytes >= PARALLEL_MIN_BYTES)
+    return has_work and (os.cpu_count() or 1) > 1
 
 
 def _prepare(

@@ -77,11 +77,11 @@ def test_an_archive_reader_exception_ends_only_that_upload(
 ) -> None:
     real = imports.expand_bytes
 
-    def expand(name: str, data: bytes):  # type: ignore[no-untyped-def]
+    def expand(name: str, data: bytes, **kwargs):  # type: ignore[no-untyped-def]
         if name == "broken.zip":
-            yield from real("first.gpx", _gpx_files(1, 30)[0][1])
+            yield from real("first.gpx", _gpx_files(1, 30)[0][1], **kwargs)
             raise OSError("zip reader fell over")
-        yield from real(name, data)
+        yield from real(name, data, **kwargs)
 
     monkeypatch.setattr(imports, "expand_bytes", expand)
     uploads = [*_gpx_files(2), ("broken.zip", b"PK..."), *_gpx_files(2, 10)]
