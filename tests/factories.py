@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 
-from loadwatch.domain import ParsedActivity, SourceFormat, Sport
+from loadwatch.domain import InjuryPeriod, ParsedActivity, SourceFormat, Sport
 from loadwatch.load.frames import ACTIVITY_COLUMNS, PAIN_COLUMNS, SHOE_COLUMNS
 from loadwatch.report import Report, build_report
 from loadwatch.rules.context import rule_context
@@ -92,9 +92,17 @@ def report_for(
     units: DistanceUnit = DistanceUnit.KM,
     week_start: int = 0,
     thresholds: Thresholds | None = None,
+    injuries: Sequence[InjuryPeriod] = (),
 ) -> Report:
     ctx = rule_context(
-        make_runs(runs), make_shoes(shoes), make_pain(pain), as_of, units, week_start, thresholds
+        make_runs(runs),
+        make_shoes(shoes),
+        make_pain(pain),
+        as_of,
+        units,
+        week_start,
+        thresholds,
+        injuries=injuries,
     )
     return build_report("test", ctx)
 

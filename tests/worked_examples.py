@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
+from loadwatch.domain import InjuryPeriod
 from loadwatch.report import Report
 from tests.factories import at, report_for
 
@@ -55,7 +56,22 @@ def acwr() -> Report:
     return report_for(runs, MON)
 
 
+def injury() -> Report:
+    """A month of 10 km every other day; a left shin injury from day 30 to day 44; back: 3 km
+    at pain 1 that settled (step 1 passed), then 3.3 km at pain 6 (red: a step back)."""
+    runs = [(at(MON + timedelta(days=d)), 10) for d in range(0, 30, 2)]
+    runs += [(at(MON + timedelta(days=44)), 3), (at(MON + timedelta(days=46)), 3.3)]
+    pain = [
+        {"entry_date": MON + timedelta(days=44), "after": 1},
+        {"entry_date": MON + timedelta(days=45), "morning": 0},
+        {"entry_date": MON + timedelta(days=46), "during": 4, "after": 6, "location": "shin"},
+    ]
+    period = InjuryPeriod(1, MON + timedelta(days=30), MON + timedelta(days=44), "shin", "left")
+    return report_for(runs, MON + timedelta(days=46), pain=pain, injuries=[period])
+
+
 EXAMPLES: dict[str, Callable[[], Report]] = {
+    "injury": injury,
     "weekly-growth": weekly_growth,
     "two-week-growth": two_week_growth,
     "run-spike": run_spike,

@@ -115,7 +115,8 @@ class ReturnRun:
 @dataclass(frozen=True, slots=True)
 class ReturnLadder:
     """The return after `injury`: its steps, where the runner is (`current`, 0-based), the runs
-    since it ended, and whether the last step was passed."""
+    since it ended, and whether it is over: the last step passed, or `injury_return_max_days`
+    since the end (a ladder never climbed, for want of pain scores, does not cap runs forever)."""
 
     injury: InjuryPeriod
     base_m: float  # the longest pain-free run of the 30 days before (or the plan's minimum)
@@ -236,8 +237,15 @@ def return_ladder(ctx: RuleContext, injury: InjuryPeriod) -> ReturnLadder:
         history.append(
             ReturnRun(run_date, float(distance), step, outcome, day.score if day else None)
         )
+    lapsed = (ctx.as_of - end).days >= t.injury_return_max_days
     return ReturnLadder(
-        injury, steps[-1].distance_m, base is not None, steps, current, tuple(history), complete
+        injury,
+        steps[-1].distance_m,
+        base is not None,
+        steps,
+        current,
+        tuple(history),
+        complete or lapsed,
     )
 
 

@@ -208,6 +208,15 @@ THRESHOLDS: tuple[ThresholdSpec, ...] = (
         "warden2021",
     ),
     ThresholdSpec(
+        "injury_return_max_days",
+        90,
+        "count",
+        "injury",
+        f"{LOADWATCH_DEFAULT}: days after an injury ends when the return ladder stops capping "
+        "runs even if it was not climbed step by step (pain scores not logged); the other rules "
+        "still apply",
+    ),
+    ThresholdSpec(
         "injury_pattern_min_episodes",
         3,
         "count",
@@ -269,6 +278,7 @@ class Thresholds:
     cross_training_days: int = _default("cross_training_days")
     strength_sessions: int = _default("strength_sessions")
     injury_return_start_fraction: float = _default("injury_return_start_fraction")
+    injury_return_max_days: int = _default("injury_return_max_days")
     injury_pattern_min_episodes: int = _default("injury_pattern_min_episodes")
     shoe_window_start_m: float = _default("shoe_window_start_m")
     shoe_window_end_m: float = _default("shoe_window_end_m")

@@ -192,9 +192,10 @@ def add_injury(
     _check_end(start, end, today)
     with Session(writer(engine)) as session, session.begin():
         row = auth.athlete_for(session, actor, athlete, write=True)
+        name = row.name
         injury = _insert(session, row, start, end, where, which, text, None)
         view = _view(injury, _context(session, row, today))
-    auth.audit(engine, actor, "injury-add", [row.name])
+    auth.audit(engine, actor, "injury-add", [name])
     return view
 
 
@@ -253,12 +254,13 @@ def end_injury(
     end = end or today
     with Session(writer(engine)) as session, session.begin():
         row = auth.athlete_for(session, actor, athlete, write=True)
+        name = row.name
         injury = _own_row(session, row, injury_id)
         _check_end(injury.start_date, end, today)
         injury.end_date = end
         session.flush()
         view = _view(injury, _context(session, row, today))
-    auth.audit(engine, actor, "injury-end", [row.name])
+    auth.audit(engine, actor, "injury-end", [name])
     return view
 
 
@@ -272,8 +274,9 @@ def delete_injury(engine: Engine, athlete: str, injury_id: int, *, actor: Actor 
     athlete = athlete_name(athlete)
     with Session(writer(engine)) as session, session.begin():
         row = auth.athlete_for(session, actor, athlete, write=True)
+        name = row.name
         session.delete(_own_row(session, row, injury_id))
-    auth.audit(engine, actor, "injury-delete", [row.name])
+    auth.audit(engine, actor, "injury-delete", [name])
 
 
 def list_injuries(
@@ -288,9 +291,10 @@ def list_injuries(
     athlete = athlete_name(athlete)
     with Session(engine) as session:
         row = auth.athlete_for(session, actor, athlete)
+        name = row.name
         ctx = _context(session, row, today)
         views = [_view(r, ctx) for r in injury_rows(session, row.id)]
-    auth.audit(engine, actor, "injury-list", [row.name], is_read=True)
+    auth.audit(engine, actor, "injury-list", [name], is_read=True)
     return views
 
 
@@ -318,10 +322,11 @@ def injury_from_pain(
     check_id(pain_entry_id, "pain entry", "; `loadwatch pain list` shows them")
     with Session(writer(engine)) as session, session.begin():
         row = auth.athlete_for(session, actor, athlete, write=True)
+        name = row.name
         entry = session.get(PainEntry, pain_entry_id)
         if entry is None or entry.athlete_id != row.id:
             raise NotFoundError(
-                f"{row.name} has no pain entry {pain_entry_id}; `loadwatch pain list` shows them"
+                f"{name} has no pain entry {pain_entry_id}; `loadwatch pain list` shows them"
             )
         if entry.during is None and entry.after is None:
             raise InputError(
@@ -335,7 +340,7 @@ def injury_from_pain(
             session, row, entry.entry_date, None, entry.location or "other", which, text, entry.id
         )
         view = _view(injury, _context(session, row, today))
-    auth.audit(engine, actor, "injury-add", [row.name], detail=f"from pain entry {entry.id}")
+    auth.audit(engine, actor, "injury-add", [name], detail=f"from pain entry {pain_entry_id}")
     return view
 
 
@@ -360,8 +365,9 @@ def injury_status(
     athlete = athlete_name(athlete)
     with Session(engine) as session:
         row = auth.athlete_for(session, actor, athlete)
+        name = row.name
         ctx = _context(session, row, as_of)
-    auth.audit(engine, actor, "injury-status", [row.name], is_read=True)
+    auth.audit(engine, actor, "injury-status", [name], is_read=True)
     return injury_state(ctx)
 
 
@@ -401,10 +407,11 @@ def injury_lead_up(
     athlete = athlete_name(athlete)
     with Session(engine) as session:
         row = auth.athlete_for(session, actor, athlete)
+        name = row.name
         injury = period(_own_row(session, row, injury_id))
         ctx = _context(session, row, today)
-    auth.audit(engine, actor, "injury-lead-up", [row.name], is_read=True)
-    return LeadUpView(row.name, ctx.units, today, lead_up(ctx, injury), own_pattern(ctx))
+    auth.audit(engine, actor, "injury-lead-up", [name], is_read=True)
+    return LeadUpView(name, ctx.units, today, lead_up(ctx, injury), own_pattern(ctx))
 
 
 def injury_pattern(
@@ -421,6 +428,7 @@ def injury_pattern(
     athlete = athlete_name(athlete)
     with Session(engine) as session:
         row = auth.athlete_for(session, actor, athlete)
+        name = row.name
         ctx = _context(session, row, today)
-    auth.audit(engine, actor, "injury-pattern", [row.name], is_read=True)
+    auth.audit(engine, actor, "injury-pattern", [name], is_read=True)
     return own_pattern(ctx)
