@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -15,11 +16,13 @@ from loadwatch import auth
 from loadwatch.auth import LOCAL, Actor, Role
 from loadwatch.db import repository
 from loadwatch.db.engine import writer
+from loadwatch.db.injuries import injury_periods_for
 from loadwatch.db.models import Coach, Setting, SquadMember, User
 from loadwatch.domain import SEVERITY_RANK, Alert
 from loadwatch.errors import InputError, NotAllowedError, NotFoundError
 from loadwatch.report import SquadStatus, squad_status
-from loadwatch.rules.context import rule_context
+from loadwatch.rules.context import RuleContext, rule_context
+from loadwatch.rules.injury import injury_state, site_name
 from loadwatch.services._checks import athlete_name, check_day, coach_name
 from loadwatch.services._common import _today
 from loadwatch.services.athletes import _settings_view
@@ -44,6 +47,10 @@ class SquadRow:
     # Every alert, most severe first, its message in the view's units (issue #12: the squad
     # page's "why" is the top alert's message, not a rule id).
     alerts: tuple[Alert, ...] = ()
+    # Issue #14: an ongoing injury period (its days so far and site), or the return ladder's step.
+    injured_days: int | None = None
+    injury_site: str | None = None
+    return_step: tuple[int, int] | None = None  # (step, of steps) while returning
 
 
 def squad_overview(
@@ -89,6 +96,7 @@ def squad_overview(
         frames = repository.activities_frames_for(session, ids, since)
         shoes = repository.shoes_frames_for(session, ids)
         pains = repository.pain_frames_for(session, ids)
+        injuries = injury_periods_for(session, ids)
         settings = {a.id: _settings_view(a, session.get(Setting, a.id)) for a in rows}
     auth.audit(engine, actor, "squad-view", [a.name for a in rows], is_read=True)
     squad = []
@@ -102,6 +110,7 @@ def squad_overview(
             units or s.units,
             s.week_start,
             s.thresholds,
+            injuries=injuries.get(athlete.id, ()),
         )
         status = squad_status(athlete.name, ctx)
         squad.append(_squad_row(status))
@@ -134,7 +143,21 @@ def _squad_row(status: SquadStatus) -> SquadRow:
         risk=risk,
         last_run_date=headline.last_run_date,
         alerts=tuple(alerts),
+        **_injury_fields(ctx),
     )
+
+
+def _injury_fields(ctx: RuleContext) -> dict[str, Any]:
+    """SquadRow's injury fields: days so far and site while injured, the ladder's step after."""
+    state = injury_state(ctx)
+    if state.ongoing is not None:
+        return {"injured_days": state.days_so_far, "injury_site": site_name(state.ongoing)}
+    if state.ladder is not None and state.is_returning:
+        return {
+            "injury_site": site_name(state.ladder.injury),
+            "return_step": (state.ladder.step.number, len(state.ladder.steps)),
+        }
+    return {}
 
 
 def _finite(value: float) -> float | None:
