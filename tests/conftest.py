@@ -18,6 +18,10 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 CORPUS = ROOT.parent / "shared" / "corpus"
 PG_URL_ENV = "LOADWATCH_TEST_PG_URL"
+# The suite hashes hundreds of passwords: argon2-cffi's CHEAPEST Argon2id profile keeps that
+# fast (set before loadwatch.services.accounts is imported; the app's default is RFC 9106's
+# low-memory profile, checked in tests/services/test_accounts.py in a fresh process).
+os.environ.setdefault("LOADWATCH_ARGON2_PROFILE", "CHEAPEST")
 
 
 def corpus_rows() -> list[dict[str, str]]:

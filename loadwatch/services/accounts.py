@@ -19,7 +19,7 @@ import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from argon2 import PasswordHasher
+from argon2 import Parameters, PasswordHasher, Type, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
@@ -56,7 +56,22 @@ IDLE_TIMEOUT = timedelta(
 )  # loadwatch default, as OWASP's session guidance suggests for low-risk apps (15-30 min)
 _TOUCH_EVERY = timedelta(seconds=60)  # last_seen is written at most once a minute per session
 
-_hasher = PasswordHasher()  # Argon2id, argon2-cffi's defaults (RFC 9106 second recommendation)
+ARGON2_PROFILE_ENV = "LOADWATCH_ARGON2_PROFILE"
+
+
+def _hasher_for(profile: str | None) -> PasswordHasher:
+    """Argon2id with argon2-cffi's `RFC_9106_LOW_MEMORY` profile (its default: 64 MiB, 3
+    passes), or another of its named profiles from $LOADWATCH_ARGON2_PROFILE. `CHEAPEST` is for
+    the test suite only, which hashes hundreds of passwords; a stored hash carries its own
+    parameters, so any profile verifies any hash."""
+    name = (profile or "RFC_9106_LOW_MEMORY").upper()
+    parameters = getattr(profiles, name, None)
+    if not isinstance(parameters, Parameters) or parameters.type is not Type.ID:
+        raise ValueError(f"{ARGON2_PROFILE_ENV}={profile!r} is not an Argon2id profile")
+    return PasswordHasher.from_parameters(parameters)
+
+
+_hasher = _hasher_for(os.environ.get(ARGON2_PROFILE_ENV))
 # Verified against for unknown names, so a wrong name takes as long as a wrong password.
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
 
