@@ -20,6 +20,12 @@ def pages() -> list[st.Page]:
         ),
         st.Page(page("pain_page.py"), title="Log pain", icon=":material/healing:", url_path="pain"),
         st.Page(
+            page("injuries_page.py"),
+            title="Injuries",
+            icon=":material/personal_injury:",
+            url_path="injuries",
+        ),
+        st.Page(
             page("import_page.py"), title="Import", icon=":material/upload_file:", url_path="import"
         ),
         st.Page(

@@ -6,15 +6,16 @@ import streamlit as st
 
 from loadwatch import services
 from loadwatch.domain import Sport
-from loadwatch.errors import InputError, NotFoundError
+from loadwatch.errors import InputError, NotAllowedError, NotFoundError
 from loadwatch.ui.components import athlete_picker
-from loadwatch.ui.state import get_engine, today
+from loadwatch.ui.state import current_actor, get_engine, today
 
 ZONE = {
     "green": (st.success, "0-2: safe"),
     "amber": (st.warning, "3-5: acceptable if it settles by tomorrow morning"),
     "red": (st.error, "above 5: red zone"),
 }
+RED_KEY = "pain_page.red_entry"  # (athlete, entry id) of the red day saved last (issue #14)
 
 
 st.title("Log pain")
@@ -73,6 +74,8 @@ if saved:
         show, text = ZONE[zone]
         verb = "Updated this run's entry" if entry.is_update else "Saved"
         show(f"{verb}. Pain zone: **{zone}** ({text}).")
+        if zone == "red":
+            st.session_state[RED_KEY] = (athlete, entry.id)
         for alert in (a for a in view.alerts if a.rule_id == "pain" and a.severity.value != "info"):
             st.write(alert.message)
         crosses = [p for p in view.plan if p.kind.value == "cross-training" and not p.done]
@@ -84,6 +87,36 @@ if saved:
                 f"Suggested cross-training: **{suggestion.date:%A}**, {suggestion.sport}, "
                 "instead of running."
             )
+
+red = st.session_state.get(RED_KEY)
+# Issue #14: a red pain day becomes an injury period in one tap.
+if (
+    red is not None
+    and red[0] == athlete
+    and st.button(
+        "Record an injury from this red day",
+        icon=":material/personal_injury:",
+        key="pain_page.to_injury",
+    )
+):
+    try:
+        made = services.injury_from_pain(
+            engine, athlete, red[1], today=today(), actor=current_actor()
+        )
+    except (InputError, NotFoundError, NotAllowedError) as exc:
+        st.error(str(exc))
+    else:
+        st.session_state.pop(RED_KEY, None)
+        st.success(
+            f"Injury period {'already recorded' if made.is_existing else 'recorded'}: "
+            f"{made.site} since {made.start_date:%a %d %b}. The 7-day plan holds no runs "
+            "until you end it on the Injuries page."
+        )
+        st.page_link(
+            "loadwatch/ui/pages/injuries_page.py",
+            label="Open Injuries",
+            icon=":material/personal_injury:",
+        )
 
 st.divider()
 st.subheader("Morning check-in")
