@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import math
 import os
+import socket
 import sys
+import tomllib
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -21,6 +25,11 @@ from loadwatch.cli._group import (
     local_today,
 )
 from loadwatch.domain import WEEKDAYS, ImportStatus
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+DEFAULT_MAX_UPLOAD_MB = 200  # a multi-year Garmin or Strava export's activity files fit
 
 
 @cli.command("init-db")
@@ -38,50 +47,159 @@ def init_db(ctx: click.Context) -> None:
 
 
 @cli.command()
+@click.option(
+    "--path",
+    "path_only",
+    is_flag=True,
+    help="Print only the demo database's location (for LOADWATCH_DB_URL=...).",
+)
 @click.pass_context
 @_errors_as_click
-def demo(ctx: click.Context) -> None:
-    """Load the demo squad (seeded FIT, GPX and TCX files) into the database.
+def demo(ctx: click.Context, path_only: bool) -> None:
+    """Load the demo squad (seeded FIT, GPX and TCX files) into the demo database.
 
-    Athletes already present are left alone, so running it twice changes nothing.
+    The demo has a database of its own (printed), never your own data's: without --db it
+    goes to `loadwatch-demo.db` in your data directory, and loadwatch refuses to put it in
+    a database that holds your own athletes. Athletes already present are left alone, so
+    running it twice changes nothing.
 
     \b
     Example:
-        loadwatch --db sqlite:///demo.db demo
+        loadwatch demo
+        export LOADWATCH_DB_URL="$(loadwatch demo --path)"
+        loadwatch report --athlete ana
     """
-    results = services.load_demo(_engine(ctx), today=local_today())
+    root = ctx.find_root().obj
+    if root.get("db_url") is None:
+        root["db_url"] = services.demo_database_url()
+    engine = _engine(ctx)
+    results = services.load_demo(engine, today=local_today())
+    where = services.database_path(engine)
+    if path_only:
+        click.echo(where)
+        return
     counts = services.count_summary(results)
-    click.echo(f"Demo squad loaded: {counts[ImportStatus.IMPORTED]} activities imported.")
+    click.echo(
+        f"Demo squad loaded: {counts[ImportStatus.IMPORTED]} activities imported.\n"
+        f"Demo database: {where}\n"
+        f'Try: export LOADWATCH_DB_URL="{where}"; loadwatch report --athlete ana'
+    )
 
 
 @cli.command()
 @click.option(
-    "--demo", "with_demo", is_flag=True, help="Load the demo squad into an empty database."
+    "--demo",
+    "with_demo",
+    is_flag=True,
+    help="Open the demo squad, in its own database (loaded on first start); your own "
+    "database (--db or the default) stays as it is, one click away.",
 )
 @click.option(
     "--port",
     type=click.IntRange(1, 65535),
-    default=8501,
-    show_default=True,
-    help="Port on 127.0.0.1.",
+    default=None,
+    help="Port (default 8501).",
+)
+@click.option(
+    "--club",
+    is_flag=True,
+    default=None,
+    help="Club mode: accounts and a login on every page, reachable from other machines "
+    "(docs/club.md).",
+)
+@click.option(
+    "--host",
+    default=None,
+    help="Address to listen on (default 127.0.0.1; in club mode 0.0.0.0, every interface).",
+)
+@click.option(
+    "--max-upload-mb",
+    type=click.IntRange(1, 10_000),
+    default=None,
+    help=f"Largest file one upload may hold, in MB (default {DEFAULT_MAX_UPLOAD_MB}).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    envvar="LOADWATCH_CONFIG",
+    default=None,
+    help="A TOML file with a [dashboard] table (club, host, port, max_upload_mb, "
+    "idle_minutes); options given here win. Env LOADWATCH_CONFIG.",
 )
 @click.pass_context
 @_errors_as_click
-def dashboard(ctx: click.Context, with_demo: bool, port: int) -> None:
-    """Start the Streamlit dashboard on http://127.0.0.1:PORT.
+def dashboard(
+    ctx: click.Context,
+    with_demo: bool,
+    port: int | None,
+    club: bool | None,
+    host: str | None,
+    max_upload_mb: int | None,
+    config_path: Path | None,
+) -> None:
+    """Start the Streamlit dashboard (personal mode: http://127.0.0.1:8501, no login).
+
+    With --club: a login on every page and accounts with roles (`loadwatch user add`); it
+    listens on every interface so phones on the same network reach it (docs/club.md has the
+    HTTPS set-up).
 
     \b
     Example:
         loadwatch dashboard --demo
+        loadwatch dashboard --club --port 8502
     """
+    options = _dashboard_options(config_path, club, host, port, max_upload_mb)
+    if options.club and with_demo:
+        raise click.ClickException("--demo is for personal mode; club mode serves your club's data")
+    extra: dict[str, str] = {}
+    if with_demo:
+        root = ctx.find_root().obj
+        own = services.open_database(root.get("db_url") or services.own_database_url())
+        extra["LOADWATCH_OWN_DB_URL"] = own.url.render_as_string(hide_password=False)
+        root["db_url"] = services.demo_database_url()
     engine = _engine(ctx)
-    if with_demo and not services.list_athletes(engine):
-        click.echo("Loading the demo squad (first start only)...")
+    if with_demo:
+        if not services.list_athletes(engine):
+            click.echo("Loading the demo squad (first start only)...")
         services.load_demo(engine, today=local_today())
+        click.echo(f"Demo database: {services.database_path(engine)}")
     app = Path(__file__).resolve().parents[2] / "app.py"
-    env = {**os.environ, "LOADWATCH_DB_URL": engine.url.render_as_string(hide_password=False)}
-    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port)]
-    click.echo(f"loadwatch dashboard: http://127.0.0.1:{port}")
+    env = {
+        **os.environ,
+        **extra,
+        "LOADWATCH_DB_URL": engine.url.render_as_string(hide_password=False),
+    }
+    if options.club:
+        _check_club_ready(engine)
+        env |= {"LOADWATCH_CLUB": "1", "LOADWATCH_IDLE_MINUTES": str(options.idle_minutes)}
+    else:
+        env.pop("LOADWATCH_CLUB", None)
+    env["LOADWATCH_MAX_UPLOAD_MB"] = str(options.max_upload_mb)
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.address",
+        options.host,
+        "--server.port",
+        str(options.port),
+        "--server.maxUploadSize",
+        str(options.max_upload_mb),
+        "--server.enableXsrfProtection",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    if options.club:
+        click.echo(
+            f"loadwatch club dashboard on port {options.port} (listening on {options.host}); "
+            f"from a phone on this network: http://{_lan_address()}:{options.port}"
+        )
+    else:
+        click.echo(f"loadwatch dashboard: http://{options.host}:{options.port}")
     services.stop_pool_helpers()  # else they stay as zombies under Streamlit (issue #13)
     os.execvpe(command[0], command, env)  # noqa: S606 - replaces this process with Streamlit
 
@@ -94,6 +212,81 @@ def _threshold_help() -> str:
         + "; ".join(f"{s.name} ({s.default:g}, {s.unit})" for s in services.threshold_specs())
         + ". Sources: docs/rules.md."
     )
+
+
+@dataclass(frozen=True)
+class DashboardOptions:
+    club: bool
+    host: str
+    port: int
+    max_upload_mb: int
+    idle_minutes: int
+
+
+def _dashboard_options(
+    config_path: Path | None,
+    club: bool | None,
+    host: str | None,
+    port: int | None,
+    max_upload_mb: int | None,
+) -> DashboardOptions:
+    """The command line's options over the config file's [dashboard] table over defaults."""
+    table: dict[str, object] = {}
+    if config_path is not None:
+        try:
+            table = dict(
+                tomllib.loads(config_path.read_text(encoding="utf-8")).get("dashboard", {})
+            )
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise click.ClickException(
+                f"cannot read the config file {config_path}: {exc}"
+            ) from None
+        unknown = set(table) - {"club", "host", "port", "max_upload_mb", "idle_minutes"}
+        if unknown:
+            raise click.ClickException(
+                f"{config_path}: unknown [dashboard] keys: {', '.join(sorted(unknown))}"
+            )
+
+    def pick(given: object, key: str, default: object, kind: type) -> object:
+        value = given if given is not None else table.get(key, default)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise click.ClickException(
+                f"{config_path}: [dashboard] {key} must be a {kind.__name__}"
+            )
+        return value
+
+    is_club = bool(pick(club, "club", False, bool))
+    options = DashboardOptions(
+        club=is_club,
+        host=str(pick(host, "host", "0.0.0.0" if is_club else "127.0.0.1", str)),  # noqa: S104
+        port=int(pick(port, "port", 8501, int)),  # type: ignore[call-overload]
+        max_upload_mb=int(pick(max_upload_mb, "max_upload_mb", DEFAULT_MAX_UPLOAD_MB, int)),  # type: ignore[call-overload]
+        idle_minutes=int(pick(None, "idle_minutes", 30, int)),  # type: ignore[call-overload]
+    )
+    if not 1 <= options.port <= 65535 or not 1 <= options.max_upload_mb <= 10_000:
+        raise click.ClickException("port must be 1-65535 and max_upload_mb 1-10000")
+    if not 1 <= options.idle_minutes <= 24 * 60:
+        raise click.ClickException("idle_minutes must be 1-1440")
+    return options
+
+
+def _check_club_ready(engine: Engine) -> None:
+    """Club mode with no admin would be a login form nobody can pass."""
+    if not any(u.role.value == "admin" and not u.is_disabled for u in services.list_users(engine)):
+        raise click.ClickException(
+            "club mode needs an admin account first: "
+            "loadwatch user add NAME --role admin --password-stdin"
+        )
+
+
+def _lan_address() -> str:
+    """This machine's address on the local network (the one a default route uses)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: no packet is sent for UDP connect
+            return str(probe.getsockname()[0])
+        except OSError:
+            return socket.gethostname()
 
 
 @cli.command()

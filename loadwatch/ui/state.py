@@ -9,7 +9,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from loadwatch import services
-from loadwatch.errors import DatabaseError
+from loadwatch.errors import AuthError, DatabaseError
 
 ATHLETE_KEY = "athlete_picker.selected"
 
@@ -38,10 +38,77 @@ def today() -> date:
     return services.today()
 
 
+CLUB_ENV = "LOADWATCH_CLUB"  # set to 1 by `loadwatch dashboard --club`
+# The session token (secret); only its SHA-256 is in the database.
+_TOKEN_KEY = "auth.token"  # noqa: S105 - the key's name, not a secret
+_ACTOR_KEY = "auth.actor"  # the account this run acts for, checked at the top of every run
+_NOTICE_KEY = "auth.notice"  # why the login form is back (logged out, expired, disabled)
+
+
+def is_club() -> bool:
+    """Club mode: accounts and a login on every page (issue #11)."""
+    return os.environ.get(CLUB_ENV) == "1"
+
+
 def current_actor() -> services.Actor:
     """The user every service call acts for (`actor=`): `services.LOCAL` in personal mode, the
-    logged-in account in club mode (issue #11). Pages pass it to every service call."""
-    return services.LOCAL
+    logged-in account in club mode (issue #11). Pages pass it to every service call.
+
+    In club mode a page never runs without a checked session (`navigation.run` shows the login
+    form instead); should one be reached anyway, it stops here, before any data is read."""
+    if not is_club():
+        return services.LOCAL
+    actor = st.session_state.get(_ACTOR_KEY)
+    if not isinstance(actor, services.Actor):
+        st.stop()
+    return actor
+
+
+def check_session() -> services.Actor | None:
+    """The logged-in account, its session checked against the database on every run (an
+    ended, idle or disabled session logs the browser out, with the reason kept for the form)."""
+    token = st.session_state.get(_TOKEN_KEY)
+    if not token:
+        st.session_state.pop(_ACTOR_KEY, None)
+        return None
+    try:
+        actor = services.session_actor(get_engine(), token)
+    except AuthError as exc:
+        _forget(str(exc))
+        return None
+    st.session_state[_ACTOR_KEY] = actor
+    return actor
+
+
+def log_in(name: str, password: str) -> None:
+    """Raises AuthError with the message the form shows."""
+    result = services.login(get_engine(), name, password)
+    st.session_state[_TOKEN_KEY] = result.token
+    st.session_state[_ACTOR_KEY] = result.actor
+    st.session_state.pop(_NOTICE_KEY, None)
+
+
+def log_out() -> None:
+    token = st.session_state.get(_TOKEN_KEY)
+    if token:
+        services.logout(get_engine(), token)
+    _forget("You are logged out.")
+
+
+def session_token() -> str | None:
+    token = st.session_state.get(_TOKEN_KEY)
+    return str(token) if token else None
+
+
+def _forget(notice: str) -> None:
+    for key in list(st.session_state.keys()):
+        del st.session_state[key]  # nothing of the last user's stays in this browser session
+    st.session_state[_NOTICE_KEY] = notice
+
+
+def login_notice() -> str | None:
+    notice = st.session_state.get(_NOTICE_KEY)
+    return str(notice) if notice else None
 
 
 def open_athlete(name: str) -> None:
