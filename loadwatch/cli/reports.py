@@ -133,7 +133,9 @@ def squad_show(
     if as_json:
         data = [
             {
-                **asdict(r),
+                # The alerts behind the flags are the dashboard's "why" (issue #12); the JSON
+                # contract (docs/cli.md) keeps its columns.
+                **{k: v for k, v in asdict(r).items() if k != "alerts"},
                 "flags": list(r.flags),
                 "last_run_date": r.last_run_date.isoformat() if r.last_run_date else None,
             }

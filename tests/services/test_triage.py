@@ -59,9 +59,7 @@ def test_a_snooze_with_a_note_quiets_the_flag_until_its_day_and_is_kept(squad: E
     assert note.quiet_until == AS_OF + timedelta(days=3)
     triage = services.squad_triage(squad, "Kim", as_of=AS_OF, today=TODAY)
     spiky = _row(triage, "spiky")
-    assert spiky.status == "ok" and [n.note for n in spiky.snoozed] == [
-        "spoke to spiky, easy week"
-    ]
+    assert spiky.status == "ok" and [n.note for n in spiky.snoozed] == ["spoke to spiky, easy week"]
     later = services.squad_triage(
         squad, "Kim", as_of=AS_OF + timedelta(days=4), today=TODAY
     )  # the snooze is over; the note is still there

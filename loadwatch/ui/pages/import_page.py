@@ -1,17 +1,46 @@
-"""Import: drag in watch files or an export archive; a progress bar and a result per file."""
+"""Import: drag in watch files or an export archive; a progress bar, then one row per file in
+the athlete's units and local time, and each reason a file was not imported said once
+(issue #12)."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import pandas as pd
 import streamlit as st
 
 from loadwatch import services
 from loadwatch.domain import ImportResult, ImportStatus
-from loadwatch.ui.state import ATHLETE_KEY, get_engine, today
+from loadwatch.errors import InputError, NotAllowedError
+from loadwatch.ui.state import ATHLETE_KEY, current_actor, get_engine, today
+from loadwatch.units import format_distance
 
+RESULT_LABEL = {
+    ImportStatus.IMPORTED: "✅ imported",
+    ImportStatus.MERGED: "🔗 merged into a run already here",
+    ImportStatus.DUPLICATE: "🔁 already imported",
+    ImportStatus.REJECTED: "❌ not imported",
+}
+MB = 1024 * 1024
+
+
+def _size(n_bytes: float) -> str:
+    return f"{n_bytes / 1024**3:g} GB" if n_bytes >= 1024**3 else f"{n_bytes / MB:g} MB"
+
+
+engine = get_engine()
+actor = current_actor()
 st.title("Import")
+limits = services.import_limits()
+upload_mb = int(st.get_option("server.maxUploadSize"))
 st.write("FIT, GPX and TCX files, `.gz` files, and the zip exports of Garmin Connect and Strava.")
-known = [a.name for a in services.list_athletes(get_engine())]
+st.caption(
+    f"Limits: {upload_mb:,} MB per upload here (the command line `loadwatch import` has none); "
+    f"one activity file up to {_size(limits.max_file_bytes)}; an archive may expand to "
+    f"{_size(limits.max_expanded_bytes)} in all, {limits.max_members:,} entries, "
+    f"{limits.max_depth} zips deep."
+)
+known = [a.name for a in services.list_athletes(engine, actor=actor)]
 current = st.session_state.get(ATHLETE_KEY)
 athlete = st.selectbox(
     "Whose runs?",
@@ -31,6 +60,44 @@ uploads = st.file_uploader(
     accept_multiple_files=True,
     key="import_page.files",
 )
+
+
+def _table(results: list[ImportResult]) -> pd.DataFrame:
+    """One row per file: when (local time), sport and distance in the athlete's units."""
+    names = {a.name for a in services.list_athletes(engine, actor=actor)}
+    units = (
+        services.athlete_settings(engine, athlete, actor=actor).units if athlete in names else None
+    )
+    offsets = (
+        {r.id: r.utc_offset_s for r in services.list_activities(engine, athlete, actor=actor)}
+        if athlete in names
+        else {}
+    )
+
+    def when(r: ImportResult) -> str:
+        if r.started_at is None:
+            return ""
+        offset = offsets.get(r.activity_id) if r.activity_id is not None else None
+        if offset is None:
+            return f"{r.started_at:%a %d %b %Y %H:%M} UTC"
+        return f"{r.started_at + timedelta(seconds=offset):%a %d %b %Y %H:%M}"
+
+    return pd.DataFrame(
+        {
+            "file": [r.filename for r in results],
+            "result": [RESULT_LABEL[r.status] for r in results],
+            "when (local time)": [when(r) for r in results],
+            "sport": [r.sport.value if r.sport else "" for r in results],
+            "distance": [
+                format_distance(r.distance_m, units, 2)
+                if r.distance_m is not None and units is not None
+                else ""
+                for r in results
+            ],
+        }
+    )
+
+
 if st.button("Import", type="primary", disabled=not uploads or not athlete, key="import_page.go"):
     files = [(f.name, f.getvalue()) for f in uploads or []]
     bar = st.progress(0.0, text="Importing...")
@@ -40,9 +107,14 @@ if st.button("Import", type="primary", disabled=not uploads or not athlete, key=
         done.append(result)
         bar.progress(min(len(done) / max(len(files), 1), 1.0), text=f"{len(done)} files handled")
 
-    results = services.import_uploads(
-        get_engine(), files, athlete=athlete, progress=on_result, today=today()
-    )
+    try:
+        results = services.import_uploads(
+            engine, files, athlete=athlete, progress=on_result, today=today(), actor=actor
+        )
+    except (InputError, NotAllowedError) as exc:
+        bar.empty()
+        st.error(str(exc))
+        st.stop()
     bar.progress(1.0, text="Done")
     counts = services.count_summary(results)
     summary = ", ".join(f"{counts[s]} {s.value}" for s in ImportStatus)
@@ -53,29 +125,13 @@ if st.button("Import", type="primary", disabled=not uploads or not athlete, key=
         st.info(f"Nothing new: {summary}.")
     else:
         st.error(f"Nothing could be imported: {summary}.")
-    for result in results:
-        if result.status is ImportStatus.REJECTED:
-            st.error(result.message)
-        elif result.status is ImportStatus.DUPLICATE:
-            st.info(result.message)
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "file": [r.filename for r in results],
-                "result": [r.status.value for r in results],
-                "detail": [
-                    r.message
-                    or f"{r.sport.value if r.sport else ''} {r.started_at:%Y-%m-%d %H:%M} UTC, "
-                    f"{(r.distance_m or 0) / 1000:.2f} km"
-                    if r.started_at
-                    else r.message
-                    for r in results
-                ],
-            }
-        ),
-        hide_index=True,
-        key="import_page.results",
-    )
+    st.dataframe(_table(results), hide_index=True, key="import_page.results")
+    reasons = [r for r in results if r.message]
+    if reasons:  # each reason once, wrapped: a table cell would cut a long message off
+        st.markdown("**Why some files were not imported as new runs**")
+        for r in reasons:
+            show = st.error if r.status is ImportStatus.REJECTED else st.info
+            show(f"**{r.filename}**: {r.message}")
     st.page_link(
         "loadwatch/ui/pages/overview_page.py", label="See this week", icon=":material/monitoring:"
     )

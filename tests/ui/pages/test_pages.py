@@ -141,13 +141,14 @@ def test_pain_page_shows_bad_input_as_a_message(demo_copy: str, app_env) -> None
 def test_shoes_page_adds_a_pair_and_refuses_an_empty_name(demo_copy: str, app_env) -> None:
     app_env.setenv("LOADWATCH_DB_URL", demo_copy)
     at = open_page("shoes", athlete="Eli")
-    assert any("Old faithful" in p.proto.text for p in at.get("progress"))
+    assert any("Old faithful" in m.value for m in at.markdown)  # issue #12: coloured bars
     at.button(key="FormSubmitter:shoes_page.add-Add pair").click().run()
     assert at.error[0].value == "shoe name must not be empty"
     at.text_input(key="shoes_page.name").set_value("New Vomero")
     at.button(key="FormSubmitter:shoes_page.add-Add pair").click().run()
     assert not at.exception
-    assert any("New Vomero" in p.proto.text for p in at.get("progress"))
+    assert at.success[0].value == "Added New Vomero."  # confirmed (issue #12)
+    assert any("New Vomero" in m.value for m in at.markdown)
 
 
 def test_squad_sorts_riskiest_first_and_opens_an_athlete(sample_url: str, app_env) -> None:
@@ -155,7 +156,7 @@ def test_squad_sorts_riskiest_first_and_opens_an_athlete(sample_url: str, app_en
     at = open_page("squad")
     table = at.dataframe[0].value
     assert next(iter(table["athlete"])) == "Dev"
-    assert table["pain"].iloc[0] == "red"
+    assert table["pain"].iloc[0] == "🔴 red"
     at.selectbox(key="squad_page.open_choice").set_value("Ben")
     at.button(key="squad_page.open").click().run()
     assert not at.exception
@@ -173,7 +174,7 @@ def test_squad_filter_by_flag(sample_url: str, app_env) -> None:
 def test_settings_switch_to_miles_shows_miles(demo_copy: str, app_env) -> None:
     app_env.setenv("LOADWATCH_DB_URL", demo_copy)
     at = open_page("settings", athlete="Ana")
-    assert "default 0.1" in texts(at)
+    assert "default 10 %" in texts(at)  # the weekly growth guideline, as a percentage
     at.radio(key="settings_page.units").set_value("mi")
     at.button[0].click().run()
     assert at.success[0].value == "Saved."
@@ -205,7 +206,7 @@ def test_squad_page_and_squad_show_json_agree(sample_url: str, app_env) -> None:
     rows = json.loads(CliRunner().invoke(cli, args).output)
     table = at.dataframe[0].value
     assert list(table["athlete"]) == [r["athlete"] for r in rows]
-    assert list(table["this week (km)"]) == [round(r["this_week_m"] / 1000, 1) for r in rows]
+    assert list(table["this week so far (km)"]) == [round(r["this_week_m"] / 1000, 1) for r in rows]
 
 
 def test_activities_page_shows_sources_corrects_a_sport_and_splits_a_merge(
