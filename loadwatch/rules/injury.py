@@ -33,7 +33,7 @@ from loadwatch.load.frames import (
     WEEK_START,
 )
 from loadwatch.load.shoes import shoe_status
-from loadwatch.load.weekly import week_over_week_growth
+from loadwatch.load.weekly import week_over_week_growth, week_start_of
 from loadwatch.rules.context import RuleContext
 from loadwatch.rules.pain import AMBER, BONE_STRESS_SITES, GREEN, RED, PainDay, must_stop, pain_days
 from loadwatch.rules.thresholds import Thresholds
@@ -428,8 +428,8 @@ class LeadUpWindow:
 @dataclass(frozen=True, slots=True)
 class LeadUpWeek:
     week_start: date
-    distance_m: float
-    growth_ratio: float | None
+    distance_m: float  # up to the injury's first day at the latest
+    growth_ratio: float | None  # against the week before up to the same weekday
     is_partial: bool  # the week of the injury, up to its first day
 
 
@@ -535,26 +535,17 @@ def lead_up(ctx: RuleContext, period: InjuryPeriod) -> LeadUp:
 
 
 def _weeks(ctx: RuleContext, start: date) -> tuple[LeadUpWeek, ...]:
-    weekly = ctx.weekly
-    if weekly.empty:
-        return ()
-    growth = week_over_week_growth(weekly)
-    first = start - timedelta(days=max(LEAD_UP_DAYS) - 1)
+    """The weeks the 30 days fall in, each up to the injury's first day at the latest, against
+    the week before up to the same weekday (R2: never a part week against a whole one)."""
+    log, week = ctx.run_log, timedelta(days=7)
+    first = week_start_of(start - timedelta(days=max(LEAD_UP_DAYS) - 1), ctx.week_start)
     weeks = []
-    for week_start, distance, ratio in zip(
-        weekly[WEEK_START], weekly[RUN_DISTANCE_M], growth, strict=True
-    ):
-        end = week_start + timedelta(days=6)
-        if end < first or week_start > start:
-            continue
-        weeks.append(
-            LeadUpWeek(
-                week_start,
-                float(distance),
-                None if math.isnan(float(ratio)) else float(ratio),
-                end > start,
-            )
-        )
+    while first <= start:
+        last = min(first + timedelta(days=6), start)
+        this, before = log.total(first, last), log.total(first - week, last - week)
+        growth = this / before - 1 if before > 0 else None
+        weeks.append(LeadUpWeek(first, this, growth, last < first + timedelta(days=6)))
+        first += week
     return tuple(weeks)
 
 

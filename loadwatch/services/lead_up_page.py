@@ -105,6 +105,13 @@ def _spikes(view: LeadUpView) -> str:
     )
 
 
+def _growth(ratio: float | None) -> str:
+    """'+12%', '0%' (never '-0%'), or '-' without a week before to compare with."""
+    if ratio is None:
+        return "-"
+    return "0%" if round(ratio * 100) == 0 else f"{ratio:+.0%}"
+
+
 def _weeks(view: LeadUpView) -> str:
     if not view.lead_up.weeks:
         return "<p>No running weeks in the log before this injury.</p>"
@@ -112,11 +119,15 @@ def _weeks(view: LeadUpView) -> str:
         (
             f"{w.week_start:%d %b %Y}" + (" (to the injury)" if w.is_partial else ""),
             format_distance(w.distance_m, view.units),
-            "-" if w.growth_ratio is None else f"{w.growth_ratio:+.0%}",
+            _growth(w.growth_ratio),
         )
         for w in view.lead_up.weeks
     ]
-    return _table(["week of", "running distance", "growth on the week before"], rows, {1, 2})
+    return _table(
+        ["week of", "running distance", "growth on the week before (to the same weekday)"],
+        rows,
+        {1, 2},
+    )
 
 
 def _shoes(view: LeadUpView) -> str:

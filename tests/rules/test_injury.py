@@ -197,6 +197,7 @@ def test_the_ladder_lapses_after_90_days_without_pain_scores() -> None:
 def test_lead_up_lists_the_spike_the_shoe_the_pain_and_the_weeks() -> None:
     runs = [(at(day(d)), 8, 0, "run", 1) for d in range(0, 28, 2)]
     runs += [(at(day(28)), 13, 0, "run", 1), (at(day(29)), 45, 0, "ride")]
+    runs += [(at(day(31)), 5, 0, "run", 1)]  # after the injury began: not part of the lead-up
     pain = [
         {"entry_date": day(28), "after": 6, "location": "knee front"},
         {"entry_date": day(5), "morning": 1},
@@ -223,7 +224,10 @@ def test_lead_up_lists_the_spike_the_shoe_the_pain_and_the_weeks() -> None:
     assert thirty.morning_trend == "rising"
     assert fourteen.cross_training_sessions == 1
     assert thirty.avg_cadence_spm == pytest.approx(170.0)
-    assert lead.weeks[-1].is_partial
+    last = lead.weeks[-1]  # Mon 30 Mar: up to Tue 31 Mar, the injury's first day
+    assert last.is_partial and last.week_start == day(28)
+    assert last.distance_m == pytest.approx(13_000.0)
+    assert last.growth_ratio == pytest.approx(13 / 8 - 1)  # against Mon-Tue of the week before
 
 
 def test_own_pattern_counts_episodes_and_is_shown_only_from_three() -> None:
