@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-from datetime import UTC, datetime
+import struct
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,50 @@ def test_crc_runs_in_c_not_in_crcmods_python_fallback() -> None:
     from crcmod import crcmod as crcmod_impl
 
     assert crcmod_impl._usingExtension
+
+
+def _fit_file(*messages: bytes) -> bytes:
+    """A FIT file of these message bytes: a 14-byte header and the file CRC around them."""
+    body = b"".join(messages)
+    header = struct.pack("<BBHI4s", 14, 0x20, 2132, len(body), b".FIT")
+    header += struct.pack("<H", fit.fit_crc(header))
+    return header + body + struct.pack("<H", fit.fit_crc(header + body))
+
+
+def _definition(local: int, mesg_num: int, fields: list[tuple[int, int, int]]) -> bytes:
+    """A definition message: little endian; fields as (number, size, base type)."""
+    return (
+        bytes([0x40 | local, 0, 0])
+        + struct.pack("<HB", mesg_num, len(fields))
+        + b"".join(bytes(f) for f in fields)
+    )
+
+
+def test_fast_path_keeps_compressed_timestamps_right_across_skipped_records() -> None:
+    # Records with a timestamp (the last one invalid), then compressed-timestamp records, then a
+    # session whose own timestamp is compressed: fitparse reconstructs it from the last valid
+    # full timestamp, so the fast path must leave the same accumulator behind (issue #13).
+    uint8, uint32, enum = 0x02, 0x86, 0x00
+    timed = [
+        bytes([0x00]) + struct.pack("<IB", stamp, 150)
+        for stamp in (1_000_000_000, 1_000_000_001, 1_000_000_002, 0xFFFFFFFF)
+    ]
+    compressed = [bytes([0x80 | 1 << 5 | (1_000_000_003 + k) & 0x1F, 151]) for k in range(3)]
+    session = bytes([0x80 | 3 << 5 | 1_000_000_009 & 0x1F]) + struct.pack(
+        "<IIIIB", 1_000_000_000, 9_000, 9_000, 2_000_00, 1
+    )
+    data = _fit_file(
+        _definition(0, 20, [(253, 4, uint32), (3, 1, uint8)]),
+        *timed,
+        _definition(1, 20, [(3, 1, uint8)]),
+        *compressed,
+        _definition(
+            3, 18, [(2, 4, uint32), (7, 4, uint32), (8, 4, uint32), (9, 4, uint32), (5, 1, enum)]
+        ),
+        session,
+    )
+    reference = fit.parse_full(data)
+    fast_file = fit._SummaryFitFile(data)
+    assert fit._read_summary(fast_file).sessions == reference
+    assert reference[0]["timestamp"] == datetime(1989, 12, 31) + timedelta(seconds=1_000_000_009)
+    assert (fast_file.skipped_messages, fast_file.stream_records) == (7, 7)
