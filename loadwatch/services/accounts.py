@@ -513,3 +513,30 @@ def audit_entries(
             AuditView(e.at, e.actor, e.action, e.athlete, e.detail)
             for e in session.scalars(query.limit(max(1, min(limit, 100_000))))
         ]
+
+
+def external_login(engine: Engine, name: str) -> LoginResult:
+    """Open a session for an account an identity provider has vouched for (Streamlit's OIDC
+    `st.login`, docs/club.md): no password is checked here, the provider did that. The role
+    still comes from our `users` table, so the account must exist (added by an admin with the
+    provider's e-mail address as its name) and not be disabled.
+
+    Raises:
+        AuthError: no such account, or it is disabled.
+    """
+    now = repository.now_utc()
+    with Session(writer(engine)) as session, session.begin():
+        user = _find_user(session, str(name).strip())
+        if user is None or user.is_disabled:
+            raise AuthError(
+                f"there is no active loadwatch account for {name!r}; ask your club's admin"
+            )
+        token = secrets.token_urlsafe(32)
+        session.add(
+            LoginSession(
+                token_sha256=_token_hash(token), user_id=user.id, created_at=now, last_seen_at=now
+            )
+        )
+        actor = Actor(user.name, Role(user.role), user.id)
+    auth.audit(engine, actor, "login", [None], "identity provider")
+    return LoginResult(token, actor)

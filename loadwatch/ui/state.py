@@ -68,6 +68,13 @@ def check_session() -> services.Actor | None:
     """The logged-in account, its session checked against the database on every run (an
     ended, idle or disabled session logs the browser out, with the reason kept for the form)."""
     token = st.session_state.get(_TOKEN_KEY)
+    if not token and uses_identity_provider() and st.user.is_logged_in:
+        try:  # the provider vouched for the e-mail address; the role is in our users table
+            result = services.external_login(get_engine(), str(st.user.get("email") or ""))
+        except AuthError as exc:
+            st.session_state[_NOTICE_KEY] = str(exc)
+            return None
+        st.session_state[_TOKEN_KEY] = token = result.token
     if not token:
         st.session_state.pop(_ACTOR_KEY, None)
         return None
@@ -78,6 +85,14 @@ def check_session() -> services.Actor | None:
         return None
     st.session_state[_ACTOR_KEY] = actor
     return actor
+
+
+OIDC_ENV = "LOADWATCH_OIDC"  # 1: log in with the identity provider in .streamlit/secrets.toml
+
+
+def uses_identity_provider() -> bool:
+    """Club mode with Streamlit's OIDC login (`st.login`) configured instead of passwords."""
+    return is_club() and os.environ.get(OIDC_ENV) == "1"
 
 
 def log_in(name: str, password: str) -> None:
@@ -93,6 +108,8 @@ def log_out() -> None:
     if token:
         services.logout(get_engine(), token)
     _forget("You are logged out.")
+    if uses_identity_provider() and st.user.is_logged_in:
+        st.logout()  # the provider's cookie too, else the next run logs straight back in
 
 
 def session_token() -> str | None:

@@ -220,6 +220,7 @@ LISTS: dict[str, Callable[[Club, Actor], set[str]]] = {
 # Functions that act only on the acting user's own account or squad, tested on their own below,
 # and those that take no athlete (pure lookups, the login itself).
 OWN_ACCOUNT = {
+    "external_login",
     "create_squad",
     "change_password",
     "delete_account",

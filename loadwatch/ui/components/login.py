@@ -16,6 +16,10 @@ def show() -> None:
     notice = state.login_notice()
     if notice:
         st.info(notice)
+    if state.uses_identity_provider():
+        if st.button("Log in with your club's account", type="primary", key="login.oidc"):
+            st.login()
+        return
     with st.form("login.form"):
         name = st.text_input("Username", key="login.username", autocomplete="username")
         password = st.text_input(
