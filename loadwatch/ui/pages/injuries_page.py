@@ -168,7 +168,7 @@ for item in reversed(periods):
         if item.end_date
         else f"since {item.start_date:%d %b %Y} (ongoing)"
     )
-    days = "day" if item.is_ongoing else "days"
+    days = "day" if item.days == 1 else "days"
     line.write(
         f"**{item.site}** · {span} · {item.days} {days}"
         + (" so far" if item.is_ongoing else "")
