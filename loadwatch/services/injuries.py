@@ -170,7 +170,7 @@ def add_injury(
     athlete: str,
     *,
     start: date,
-    location: str,
+    location: str | None,
     end: date | None = None,
     side: str | None = None,
     note: str | None = None,
@@ -178,7 +178,7 @@ def add_injury(
     actor: Actor = LOCAL,
 ) -> InjuryView:
     """Record an injury period from `start` (local day) to `end`, the first day back (None:
-    ongoing).
+    ongoing), at `location` (a pain location, as written or as a slug; None is refused).
 
     Raises:
         InputError: an unknown location or side, a date in the future or before 1990, an end
