@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
 
-PAGES = ("overview", "pain", "import", "activities", "shoes", "squad", "settings")
+PAGES = ("overview", "pain", "import", "activities", "calendar", "shoes", "squad", "settings")
 
 
 def open_page(page: str, athlete: str | None = None) -> AppTest:

@@ -13,6 +13,7 @@ TITLES = {
     "pain": "Log pain",
     "import": "Import",
     "activities": "Activities",
+    "calendar": "Calendar",
     "shoes": "Shoes",
     "squad": "Squad",
     "settings": "Settings",
@@ -51,7 +52,7 @@ def test_overview_shows_warnings_in_order_with_sources_and_the_chart_guidelines(
     weekly = chart_specs(at)[0]
     names = [trace.get("name") for trace in weekly["data"]]
     assert names == ["running distance", "+10% guideline", "+30% progression"]  # issue #9
-    assert len(weekly["data"][0]["y"]) == 16
+    assert len(weekly["data"][0]["y"]) == 14  # the 3-month range: Mon 17 Aug to Mon 16 Nov
 
 
 def test_overview_marks_bens_spike_on_the_runs_chart(sample_url: str, app_env) -> None:
