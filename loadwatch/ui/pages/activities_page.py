@@ -53,7 +53,7 @@ def _clock(seconds: float) -> str:
 def _pace(seconds_per_km: float, units: DistanceUnit) -> str:
     if seconds_per_km != seconds_per_km:  # NaN: no distance
         return "-"
-    return f"{_clock(seconds_per_km / to_unit(1000.0, units))} /{units.value}"
+    return _clock(seconds_per_km / to_unit(1000.0, units))
 
 
 st.title("Activities")
@@ -177,15 +177,15 @@ if SAVED in st.session_state:
     st.success(st.session_state.pop(SAVED), icon=":material/check:")
 row = table[table["activity_id"] == chosen].iloc[0]
 numbers = st.columns(6)
-numbers[0].metric("Distance", format_distance(activity.distance_m, units, 2))
+numbers[0].metric(f"Distance ({units.value})", f"{to_unit(activity.distance_m, units):.2f}")
 numbers[1].metric(
     "Moving time", _clock(activity.moving_s), help=f"Elapsed {_clock(activity.duration_s)}"
 )
-numbers[2].metric("Pace", _pace(float(row["pace_s_per_km"]), units))
-numbers[3].metric("Climb", f"{activity.ascent_m:.0f} m" if activity.ascent_m else "-")
-numbers[4].metric("Heart rate", f"{activity.avg_hr_bpm:.0f} bpm" if activity.avg_hr_bpm else "-")
+numbers[2].metric(f"Pace (/{units.value})", _pace(float(row["pace_s_per_km"]), units))
+numbers[3].metric("Climb (m)", f"{activity.ascent_m:.0f}" if activity.ascent_m else "-")
+numbers[4].metric("Heart rate (bpm)", f"{activity.avg_hr_bpm:.0f}" if activity.avg_hr_bpm else "-")
 numbers[5].metric(
-    "Cadence", f"{activity.avg_cadence_spm:.0f} spm" if activity.avg_cadence_spm else "-"
+    "Cadence (spm)", f"{activity.avg_cadence_spm:.0f}" if activity.avg_cadence_spm else "-"
 )
 
 sources_key = tuple(f"{v.sha256}:{v.session_index}" for v in detail.sources)
