@@ -41,13 +41,22 @@ def test_add_list_end_and_delete_with_days_without_running(ana: Engine) -> None:
     ("changes", "message"),
     [
         ({"location": "elbow"}, "pain location must be one of"),
+        ({"location": None}, "give the injury's location"),
         ({"side": "middle"}, "side must be left or right"),
         ({"start": TODAY + timedelta(days=1)}, "injury start date 2026-03-21 is in the future"),
         ({"end": START}, "must be after its start"),
         ({"end": TODAY + timedelta(days=2)}, "injury end date 2026-03-22 is in the future"),
         ({"note": "a\x00b"}, "injury note contains a NUL character"),
     ],
-    ids=["location", "side", "future start", "end not after start", "future end", "NUL note"],
+    ids=[
+        "location",
+        "no location",
+        "side",
+        "future start",
+        "end not after start",
+        "future end",
+        "NUL note",
+    ],
 )
 def test_bad_input_is_refused_with_the_fix(ana: Engine, changes: dict, message: str) -> None:
     kwargs = {"start": START, "location": "shin", **changes}

@@ -148,8 +148,23 @@ with st.expander("Your pain entries (edit or delete)"):
             )
             if value is not None
         )
-        line, button = st.columns([4, 1])
+        line, injury, button = st.columns([4, 1, 1])
         line.write(f"{item.entry_date:%a %d %b} · {scores} {item.location or ''}")
+        is_red = max(item.during or 0, item.after or 0) > limits.pain_acceptable_max
+        if is_red and injury.button(
+            "Injury", key=f"pain_page.injury.{item.id}", help="Record an injury from this day"
+        ):
+            try:
+                made = services.injury_from_pain(
+                    engine, athlete, item.id, today=today(), actor=current_actor()
+                )
+            except (InputError, NotFoundError, NotAllowedError) as exc:
+                st.error(str(exc))
+            else:
+                st.success(
+                    f"Injury period {'already recorded' if made.is_existing else 'recorded'}: "
+                    f"{made.site} since {made.start_date:%a %d %b}; see the Injuries page."
+                )
         if button.button("Delete", key=f"pain_page.delete.{item.id}"):
             services.delete_pain(engine, athlete, item.id)
             st.rerun()

@@ -64,3 +64,15 @@ def test_a_red_pain_day_becomes_an_injury_in_one_tap(demo_copy: str, app_env) ->
     assert injury.is_ongoing and injury.pain_entry_id is not None
     plan = services.report(engine, "Ana", today=TODAY).plan
     assert not [p for p in plan if p.kind.value == "run" and not p.done]
+
+
+def test_a_red_entry_in_the_list_becomes_an_injury_in_one_tap(demo_copy: str, app_env) -> None:
+    app_env.setenv("LOADWATCH_DB_URL", demo_copy)
+    engine = services.open_database(demo_copy)
+    entry = services.log_pain(engine, "Ana", during=6, after=8, location="achilles", today=TODAY)
+    at = open_page("pain", athlete="Ana")
+    at.button(key=f"pain_page.injury.{entry.id}").click().run()
+    assert not at.exception, at.exception
+    assert any("Injury period recorded: achilles" in s.value for s in at.success)
+    (injury,) = services.list_injuries(engine, "Ana", today=TODAY)
+    assert injury.pain_entry_id == entry.id
