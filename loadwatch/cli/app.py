@@ -125,7 +125,7 @@ def demo(ctx: click.Context, path_only: bool) -> None:
     envvar="LOADWATCH_CONFIG",
     default=None,
     help="A TOML file with a [dashboard] table (club, host, port, max_upload_mb, "
-    "idle_minutes); options given here win. Env LOADWATCH_CONFIG.",
+    "idle_minutes, oidc); options given here win. Env LOADWATCH_CONFIG.",
 )
 @click.pass_context
 @_errors_as_click
@@ -173,6 +173,8 @@ def dashboard(
     if options.club:
         _check_club_ready(engine)
         env |= {"LOADWATCH_CLUB": "1", "LOADWATCH_IDLE_MINUTES": str(options.idle_minutes)}
+        if options.oidc:
+            env["LOADWATCH_OIDC"] = "1"
     else:
         env.pop("LOADWATCH_CLUB", None)
     env["LOADWATCH_MAX_UPLOAD_MB"] = str(options.max_upload_mb)
@@ -221,6 +223,7 @@ class DashboardOptions:
     port: int
     max_upload_mb: int
     idle_minutes: int
+    oidc: bool = False
 
 
 def _dashboard_options(
@@ -241,7 +244,7 @@ def _dashboard_options(
             raise click.ClickException(
                 f"cannot read the config file {config_path}: {exc}"
             ) from None
-        unknown = set(table) - {"club", "host", "port", "max_upload_mb", "idle_minutes"}
+        unknown = set(table) - {"club", "host", "port", "max_upload_mb", "idle_minutes", "oidc"}
         if unknown:
             raise click.ClickException(
                 f"{config_path}: unknown [dashboard] keys: {', '.join(sorted(unknown))}"
@@ -262,6 +265,7 @@ def _dashboard_options(
         port=int(pick(port, "port", 8501, int)),  # type: ignore[call-overload]
         max_upload_mb=int(pick(max_upload_mb, "max_upload_mb", DEFAULT_MAX_UPLOAD_MB, int)),  # type: ignore[call-overload]
         idle_minutes=int(pick(None, "idle_minutes", 30, int)),  # type: ignore[call-overload]
+        oidc=bool(pick(None, "oidc", False, bool)),
     )
     if not 1 <= options.port <= 65535 or not 1 <= options.max_upload_mb <= 10_000:
         raise click.ClickException("port must be 1-65535 and max_upload_mb 1-10000")

@@ -1,0 +1,43 @@
+"""The README's club section, run as written (issue #11): an admin, a coach, two runners, a
+squad; a runner joins; the coach sees them. `uv run loadwatch` is this interpreter's loadwatch;
+the last line (`dashboard --club`, which serves until stopped) is started by
+tests/browser/test_club.py instead."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from loadwatch import services
+from tests.conftest import ROOT
+
+
+def _club_block() -> list[str]:
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Club mode", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```bash\n(.*?)```", section, re.S)
+    assert block, "README's club section has no bash block"
+    return block.group(1).strip().splitlines()
+
+
+def test_the_readme_club_section_works_as_written(tmp_path: Path) -> None:
+    lines = _club_block()
+    assert lines[-1] == "uv run loadwatch dashboard --club"
+    shim = (
+        'uv() { [ "$1" = run ] && shift; [ "$1" = loadwatch ] && shift; '
+        f'"{sys.executable}" -m loadwatch "$@"; }}'
+    )
+    script = "\n".join(["set -euo pipefail", shim, *lines[:-1]])
+    done = subprocess.run(
+        ["bash", "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Tuesday group" in done.stdout and "ana" in done.stdout
+    engine = services.open_database(f"sqlite:///{tmp_path / 'club.db'}")
+    kim = services.login(engine, "kim", "change-me-coach").actor
+    assert [r.athlete for r in services.squad_overview(engine, actor=kim)] == ["ana"]
+    ben = services.login(engine, "ben", "change-me-ben-1").actor
+    assert [a.name for a in services.list_athletes(engine, actor=ben)] == ["ben"]
+    engine.dispose()
