@@ -24,8 +24,11 @@ if athlete is None:
     st.info("No runs yet: import a run first, then log how it felt.")
     st.stop()
 engine = get_engine()
+actor = current_actor()
 st.caption(f"Saving pain for **{athlete}**.")
-runs = [r for r in services.list_activities(engine, athlete) if r.sport is Sport.RUN][-5:][::-1]
+runs = [r for r in services.list_activities(engine, athlete, actor=actor) if r.sport is Sport.RUN][
+    -5:
+][::-1]
 
 with st.form("pain_page.form", border=False):
     run_id = (
@@ -47,7 +50,7 @@ with st.form("pain_page.form", border=False):
     location = st.pills("Where?", services.PAIN_LOCATIONS, key="pain_page.location")
     note = st.text_input("Note (optional)", key="pain_page.note")
     saved = st.form_submit_button("Save", type="primary", use_container_width=True)
-limits = services.athlete_settings(engine, athlete).thresholds
+limits = services.athlete_settings(engine, athlete, actor=actor).thresholds
 st.caption(
     f"Zones: :green[0-{limits.pain_safe_max} safe] · "
     f":orange[{limits.pain_safe_max + 1}-{limits.pain_acceptable_max} acceptable if it settles "
@@ -65,11 +68,12 @@ if saved:
             note=note or None,
             run_id=run_id,
             today=today(),
+            actor=actor,
         )
-    except (InputError, NotFoundError) as exc:
+    except (InputError, NotAllowedError, NotFoundError) as exc:
         st.error(str(exc))
     else:
-        view = services.report(engine, athlete, entry.entry_date, today=today())
+        view = services.report(engine, athlete, entry.entry_date, today=today(), actor=actor)
         zone = view.pain.zone or "green"
         show, text = ZONE[zone]
         verb = "Updated this run's entry" if entry.is_update else "Saved"
@@ -100,9 +104,7 @@ if (
     )
 ):
     try:
-        made = services.injury_from_pain(
-            engine, athlete, red[1], today=today(), actor=current_actor()
-        )
+        made = services.injury_from_pain(engine, athlete, red[1], today=today(), actor=actor)
     except (InputError, NotFoundError, NotAllowedError) as exc:
         st.error(str(exc))
     else:
@@ -126,7 +128,9 @@ morning = st.segmented_control(
 )
 if morning is not None:
     try:
-        saved_morning = services.log_morning_pain(engine, athlete, int(morning), today=today())
+        saved_morning = services.log_morning_pain(
+            engine, athlete, int(morning), today=today(), actor=actor
+        )
     except InputError as exc:
         st.error(str(exc))
     else:
@@ -135,7 +139,7 @@ if morning is not None:
 
 st.divider()
 with st.expander("Your pain entries (edit or delete)"):
-    entries = services.list_pain(engine, athlete)[-10:][::-1]
+    entries = services.list_pain(engine, athlete, actor=actor)[-10:][::-1]
     if not entries:
         st.caption("No entries yet.")
     for item in entries:
@@ -156,7 +160,7 @@ with st.expander("Your pain entries (edit or delete)"):
         ):
             try:
                 made = services.injury_from_pain(
-                    engine, athlete, item.id, today=today(), actor=current_actor()
+                    engine, athlete, item.id, today=today(), actor=actor
                 )
             except (InputError, NotFoundError, NotAllowedError) as exc:
                 st.error(str(exc))
@@ -166,7 +170,7 @@ with st.expander("Your pain entries (edit or delete)"):
                     f"{made.site} since {made.start_date:%a %d %b}; see the Injuries page."
                 )
         if button.button("Delete", key=f"pain_page.delete.{item.id}"):
-            services.delete_pain(engine, athlete, item.id)
+            services.delete_pain(engine, athlete, item.id, actor=actor)
             st.rerun()
     st.caption("To change a run's scores, pick the run above and save again: it updates.")
 st.caption("loadwatch informs; it is not medical advice.")
