@@ -18,6 +18,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from loadwatch import auth
+from loadwatch.auth import LOCAL, Actor, Role
 from loadwatch.db import repository
 from loadwatch.db.engine import writer
 from loadwatch.db.models import Activity, ActivitySource, Athlete, Shoe
@@ -73,6 +75,7 @@ def import_uploads(
     progress: Progress | None = None,
     today: date | None = None,
     *,
+    actor: Actor = LOCAL,
     limits: ExpansionLimits | None = None,
 ) -> list[ImportResult]:
     """Import uploaded files (name, bytes): activity files, .gz files or zip archives.
@@ -100,7 +103,7 @@ def import_uploads(
         for name, data in files:
             yield from _guarded(name, functools.partial(expand_bytes, name, data, budget=budget))
 
-    return _import(engine, sources(), athlete, progress, today)
+    return _import(engine, sources(), athlete, progress, today, actor)
 
 
 def import_paths(
@@ -110,6 +113,7 @@ def import_paths(
     progress: Progress | None = None,
     today: date | None = None,
     *,
+    actor: Actor = LOCAL,
     limits: ExpansionLimits | None = None,
 ) -> list[ImportResult]:
     """Import files, folders (recursively) and archives from disk; see `import_uploads`."""
@@ -119,7 +123,7 @@ def import_paths(
         for path in paths:
             yield from _guarded(str(path), functools.partial(expand_path, Path(path), budget))
 
-    return _import(engine, sources(), athlete, progress, today)
+    return _import(engine, sources(), athlete, progress, today, actor)
 
 
 def _batches(
@@ -150,13 +154,22 @@ def _import(
     athlete: str,
     progress: Progress | None,
     today: date | None,
+    actor: Actor = LOCAL,
 ) -> list[ImportResult]:
     today = today or _today()
     write_engine = writer(engine)
     with Session(write_engine) as session, session.begin():
-        athlete_row = repository.get_or_create_athlete(
-            session, athlete_name(athlete), home_tz=default_home_tz()
+        # A club account imports for an athlete it may change (a runner: their own); only the
+        # local user and admins create an athlete by importing for a new name.
+        athlete_row = (
+            auth.athlete_for(session, actor, athlete_name(athlete), write=True)
+            if not (actor.is_local or actor.role == Role.ADMIN)
+            else repository.get_or_create_athlete(
+                session, athlete_name(athlete), home_tz=default_home_tz()
+            )
         )
+        auth.account(session, actor)  # a disabled admin stops here too
+        auth.record(session, actor, "import", athlete_row.name)
         athlete_id, home_tz = athlete_row.id, athlete_row.home_tz
         default_sport = Sport(athlete_row.default_sport)
     results: list[ImportResult] = []
@@ -415,7 +428,7 @@ class ReimportSummary:
     failed: list[str]
 
 
-def reimport(engine: Engine, today: date | None = None) -> ReimportSummary:
+def reimport(engine: Engine, today: date | None = None, *, actor: Actor = LOCAL) -> ReimportSummary:
     """Re-derive every activity from its stored original files (after an importer fix).
 
     Each source is read again from its file, then each activity touched is merged again from
@@ -423,6 +436,8 @@ def reimport(engine: Engine, today: date | None = None) -> ReimportSummary:
     A stored file no activity is made of (the losing file of a merge made before issue #10)
     is attached as a source the way an import would.
     """
+    with Session(engine) as session:
+        auth.require_admin(session, actor, "re-importing every athlete's files")
     today = today or _today()
     files = 0
     touched: set[int] = set()
