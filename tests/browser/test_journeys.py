@@ -81,9 +81,8 @@ def test_coach_sees_the_riskiest_runner_first_and_opens_her_page(
     wait_idle(page)
     page.get_by_text("7 athletes").wait_for(timeout=30_000)
     page.screenshot(path=str(screenshot_dir(tmp_path) / "squad.png"))
-    page.locator(
-        "[data-testid=stSelectbox]"
-    ).last.click()  # the athletes, in the table's risk order
+    # the athletes, in the table's order (issue #12: the triage's, worst status first)
+    page.locator("[data-testid=stSelectbox]").filter(has_text="Athlete").last.click()
     options = [o.inner_text().strip() for o in page.get_by_role("option").all()]
     expected = services.squad_overview(services.open_database(sample_url), TODAY, today=TODAY)
     assert options == [row.athlete for row in expected]
