@@ -142,6 +142,12 @@ def one_sdk_fit(index: int) -> bytes:
     return bytes(encoder.close())
 
 
+def write_sdk_archive(pool: ProcessPoolExecutor, indexes: range) -> None:
+    with zipfile.ZipFile(OUT / "sdk-fit-archive.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        for index, data in zip(indexes, pool.map(one_sdk_fit, indexes, chunksize=10), strict=True):
+            archive.writestr(_member(f"sdk/{index:05d}_ACTIVITY.fit"), data)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=2000)
@@ -156,11 +162,10 @@ def main() -> None:
                 archive.writestr(
                     _member(f"DI_CONNECT/UploadedFiles/{index:05d}_ACTIVITY.fit"), data
                 )
-        with zipfile.ZipFile(OUT / "sdk-fit-archive.zip", "w", zipfile.ZIP_DEFLATED) as archive:
-            # Other runs than the first archive's, so both can go into one database.
-            sdk = range(10 * args.runs, 10 * args.runs + args.sdk_runs)
-            for index, data in zip(sdk, pool.map(one_sdk_fit, sdk, chunksize=10), strict=True):
-                archive.writestr(_member(f"sdk/{index:05d}_ACTIVITY.fit"), data)
+        # Other runs than the other archives' (which use indexes below runs + strava).
+        write_sdk_archive(
+            pool, range(args.runs + args.strava, args.runs + args.strava + args.sdk_runs)
+        )
         gpx_dir = OUT / "gpx"
         gpx_dir.mkdir(exist_ok=True)
         for index, data in enumerate(pool.map(one_gpx, range(args.gpx))):
