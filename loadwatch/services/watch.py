@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
-from loadwatch.auth import LOCAL, Actor
+from loadwatch import auth
+from loadwatch.auth import LOCAL, Actor, Role
 from loadwatch.domain import ImportResult
 from loadwatch.errors import InputError
 from loadwatch.services._checks import athlete_name
@@ -136,6 +138,11 @@ def watch_folder(
     settle_s = SETTLE_S if settle_s is None else settle_s
     if not settle_s >= 0:
         raise InputError(f"settle time must be 0 seconds or more, got {settle_s!r}")
+    with Session(engine) as session:  # refused before watching, not at the first file
+        if actor.is_local or actor.role == Role.ADMIN:
+            auth.account(session, actor)
+        else:
+            auth.athlete_for(session, actor, athlete, write=True)
     from watchdog.observers import Observer
 
     pending = _Pending()

@@ -85,6 +85,22 @@ def club(engine: Engine) -> Club:
 Call = Callable[[Club, Actor, str, int, int], Any]
 
 
+def _stopped() -> Any:
+    import threading
+
+    event = threading.Event()
+    event.set()  # watch_folder returns at once after the files already there
+    return event
+
+
+def _triage_names(c: Club, a: Actor) -> set[str]:
+    try:
+        triage = _f("squad_triage")(c.engine, "Tuesday group", today=TODAY, actor=a)
+    except NotAllowedError:
+        return set()  # a runner is not the squad's coach
+    return {r.row.athlete for r in triage.rows}
+
+
 def _f(name: str) -> Callable[..., Any]:
     return getattr(services, name)  # type: ignore[no-any-return]
 
@@ -95,6 +111,18 @@ def _injury(c: Club, who: str) -> int:
 
 
 READS: dict[str, Call] = {
+    # A coach's note or snooze on a squad member's flag is the coach's own data: allowed on
+    # the squad, refused outside it and to runners.
+    "note_flag": lambda c, a, who, act, pain: _f("note_flag")(
+        c.engine,
+        "Tuesday group",
+        who,
+        "run-spike",
+        severity="warning",
+        note="ok",
+        today=TODAY,
+        actor=a,
+    ),
     "activity_detail": lambda c, a, who, act, pain: _f("activity_detail")(c.engine, act, actor=a),
     "activity_table": lambda c, a, who, act, pain: _f("activity_table")(c.engine, who, actor=a),
     "activity_track": lambda c, a, who, act, pain: _f("activity_track")(c.engine, act, actor=a),
@@ -122,6 +150,12 @@ READS: dict[str, Call] = {
 }
 
 WRITES: dict[str, Call] = {
+    "unretire_shoe": lambda c, a, who, act, pain: _f("unretire_shoe")(
+        c.engine, who, "Daily", actor=a
+    ),
+    "watch_folder": lambda c, a, who, act, pain: _f("watch_folder")(
+        c.engine, RUN_FILE.parent, who, on_result=lambda r: None, stop=_stopped(), actor=a
+    ),
     "add_shoe": lambda c, a, who, act, pain: _f("add_shoe")(c.engine, who, "New", actor=a),
     "set_default_shoe": lambda c, a, who, act, pain: _f("set_default_shoe")(
         c.engine, who, "Daily", actor=a
@@ -182,6 +216,9 @@ WRITES: dict[str, Call] = {
 
 # Admin-only: nobody but an admin (or the local user) may call them, whoever they name.
 ADMIN_ONLY: dict[str, Call] = {
+    "start_athlete": lambda c, a, who, act, pain: _f("start_athlete")(
+        c.engine, "newcomer", actor=a
+    ),
     "rename_athlete": lambda c, a, who, act, pain: _f("rename_athlete")(
         c.engine, who, "someone", actor=a
     ),
@@ -215,11 +252,14 @@ LISTS: dict[str, Callable[[Club, Actor], set[str]]] = {
         m for s in _f("list_squads")(c.engine, actor=a) for m in s.members
     },
     "list_coaches": lambda c, a: set(_f("list_coaches")(c.engine, actor=a)),
+    "squad_triage": lambda c, a: _triage_names(c, a),
 }
 
 # Functions that act only on the acting user's own account or squad, tested on their own below,
 # and those that take no athlete (pure lookups, the login itself).
 OWN_ACCOUNT = {
+    "set_squad_units",  # the coach's own display units for a squad they coach (test_triage)
+    "record_squad_visit",  # the coach's own "last visit" (test_triage)
     "external_login",
     "create_squad",
     "change_password",
@@ -233,6 +273,12 @@ OWN_ACCOUNT = {
     "session_actor",
 }
 NO_ATHLETE_DATA = {
+    "database_path",  # where the engine's database is (the demo banner, `loadwatch demo`)
+    "demo_database_url",
+    "own_database_url",
+    "is_demo_database",
+    "import_limits",  # the configured upload and expansion limits
+    "stop_pool_helpers",  # the parse pool's processes
     "open_database",  # opens the database; the calls made with it are checked
     "count_summary",  # counts results already returned
     "check_plausible",
@@ -278,7 +324,12 @@ def test_every_public_service_function_is_covered() -> None:
 
 def test_every_function_that_touches_athlete_data_takes_the_actor() -> None:
     for name in _public_functions():
-        if name in NO_ATHLETE_DATA or name in {"login", "logout", "session_actor"}:
+        if name in NO_ATHLETE_DATA or name in {
+            "login",
+            "logout",
+            "session_actor",
+            "external_login",
+        }:
             continue
         params = inspect.signature(getattr(services, name)).parameters
         assert "actor" in params, f"services.{name} takes no actor"
