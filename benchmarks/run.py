@@ -2,31 +2,42 @@
 
     uv run python benchmarks/generate.py --runs 2000   # once
     uv run python benchmarks/run.py
+    pg_virtualenv sh -c 'uv run python benchmarks/run.py --pg \
+        "postgresql+psycopg://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$PGDATABASE"'
 
-Prints every figure docs/performance.md records, with the machine it ran on.
+Prints every figure docs/performance.md records, with the machine it ran on and its load
+(other processes on the machine slow every wall-clock figure). With --pg, the database-bound
+figures (the 2,000-run import, the squad view) are measured on that PostgreSQL database, which
+should be empty.
 """
 
 from __future__ import annotations
 
+import argparse
 import io
+import json
 import os
 import platform
 import resource
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 import zipfile
+from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import gpxpy
 from fitparse import FitFile
-from sqlalchemy import insert
+from sqlalchemy import create_engine, insert, make_url, text
 from sqlalchemy.orm import Session
 
 from loadwatch import services
 from loadwatch.db.models import Activity, Athlete, OriginalFile
-from loadwatch.importers import gpx
+from loadwatch.importers import fit, gpx
 
 OUT = Path(__file__).resolve().parent / "out"
 
@@ -44,13 +55,48 @@ def plain_fitparse_s(datas: list[bytes]) -> float:
     return (time.perf_counter() - start) / len(datas)
 
 
-def fit_import(tmp: Path) -> None:
-    archive = OUT / "fit-archive.zip"
+def _sample(archive: Path, count: int = 10) -> list[bytes]:
+    """`count` FIT members spread over the archive."""
     with zipfile.ZipFile(archive) as z:
         names = [n for n in z.namelist() if n.endswith(".fit")]
-        sample = [z.read(n) for n in names[:: max(1, len(names) // 10)][:10]]
+        return [z.read(n) for n in names[:: max(1, len(names) // count)][:count]]
+
+
+def _load() -> str:
+    return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def cli_import(url: str, archive: Path, label: str) -> None:
+    """`loadwatch import ARCHIVE` as a user runs it: a new process, CLI start included, against
+    a plain full fitparse decode of a sample of the same files (issue #13's 30x target)."""
+    sample = _sample(archive)
     plain = plain_fitparse_s(sample)
-    engine = services.open_database(f"sqlite:///{tmp / 'fit.db'}")
+    agree = sum(
+        fit._read_summary(fit._SummaryFitFile(d)).sessions == fit.parse_full(d) for d in sample
+    )
+    command = [str(Path(sys.executable).with_name("loadwatch")), "--db", url, "import"]
+    command += [str(archive), "--athlete", label, "--json"]
+    load = _load()
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - start
+    statuses = Counter(r["status"] for r in json.loads(done.stdout))
+    per_file = wall / sum(statuses.values())
+    print(
+        f"{label}: `loadwatch import` of {sum(statuses.values())} one-hour 1 s FIT files "
+        f"({len(sample[0]) / 1000:.0f} KB each), new process, CLI start included: {wall:.1f} s "
+        f"({per_file * 1000:.1f} ms per file; {dict(statuses)}; {load})"
+    )
+    print(
+        f"  plain fitparse full decode: {plain * 1000:.0f} ms per file -> ratio "
+        f"{plain / per_file:.0f}x; fast path == full decode on {agree}/{len(sample)} sampled files"
+    )
+
+
+def fit_import(tmp: Path, url_for: Callable[[str], str]) -> None:
+    archive = OUT / "fit-archive.zip"
+    plain = plain_fitparse_s(_sample(archive))
+    engine = services.open_database(url_for("fit"))
     start = time.perf_counter()
     results = services.import_paths(engine, [archive], athlete="bench")
     wall = time.perf_counter() - start
@@ -58,7 +104,8 @@ def fit_import(tmp: Path) -> None:
     per_file = wall / len(results)
     print(
         f"FIT archive: {len(results)} one-hour runs (1 s records), {imported} imported, "
-        f"end to end into SQLite in {wall:.1f} s ({per_file * 1000:.1f} ms per file)"
+        f"in process into {engine.url.get_backend_name()} in {wall:.1f} s "
+        f"({per_file * 1000:.1f} ms per file)"
     )
     print(
         f"  plain fitparse full decode: {plain * 1000:.0f} ms per file "
@@ -154,9 +201,9 @@ def _seed_squad(engine, athletes: int, years: int, as_of: date) -> int:
     return len(rows)
 
 
-def squad(tmp: Path) -> None:
+def squad(tmp: Path, url_for: Callable[[str], str]) -> None:
     as_of = date(2026, 11, 21)
-    engine = services.open_database(f"sqlite:///{tmp / 'squad.db'}")
+    engine = services.open_database(url_for("squad"))
     count = _seed_squad(engine, 50, 3, as_of)
     timings = []
     for _ in range(5):
@@ -176,18 +223,40 @@ def squad(tmp: Path) -> None:
     engine.dispose()
 
 
+def _pg_database(url: str, name: str) -> str:
+    """A new database `bench_NAME` on the server of `url`, so each figure starts empty."""
+    server = make_url(url)
+    engine = create_engine(server, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS bench_{name}"))
+        connection.execute(text(f"CREATE DATABASE bench_{name}"))
+    engine.dispose()
+    return server.set(database=f"bench_{name}").render_as_string(hide_password=False)
+
+
 def main() -> None:
-    if not (OUT / "fit-archive.zip").exists():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--pg", metavar="URL", help="an empty PostgreSQL database")
+    args = parser.parse_args()
+    if not (OUT / "sdk-fit-archive.zip").exists():
         raise SystemExit("run `uv run python benchmarks/generate.py` first")
     print(
         f"Machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+        f", {_load()}"
     )
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
-        fit_import(tmp)
+        if args.pg:
+            fit_import(tmp, lambda name: _pg_database(args.pg, name))
+            squad(tmp, lambda name: _pg_database(args.pg, name))
+            return
+        sqlite = lambda name: f"sqlite:///{tmp / name}.db"  # noqa: E731
+        cli_import(sqlite("cli-sdk"), OUT / "sdk-fit-archive.zip", "Garmin FIT SDK encoder")
+        cli_import(sqlite("cli-ours"), OUT / "fit-archive.zip", "Our generator")
+        fit_import(tmp, sqlite)
         gpx_parse()
         strava_import(tmp)
-        squad(tmp)
+        squad(tmp, sqlite)
     print(
         f"Peak memory: main process {_rss_mb(resource.RUSAGE_SELF):.0f} MB, "
         f"largest worker {_rss_mb(resource.RUSAGE_CHILDREN):.0f} MB"
