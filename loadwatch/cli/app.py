@@ -178,6 +178,7 @@ def dashboard(
     else:
         env.pop("LOADWATCH_CLUB", None)
     env["LOADWATCH_MAX_UPLOAD_MB"] = str(options.max_upload_mb)
+    env["LOADWATCH_MAX_REQUEST_MB"] = str(2 * options.max_upload_mb)
     command = [
         sys.executable,
         "-m",

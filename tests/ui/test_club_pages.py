@@ -136,3 +136,12 @@ def test_personal_mode_has_no_login(app_env: pytest.MonkeyPatch, demo_copy: str)
     at = _app({"athlete": "Ben"})
     assert not at.text_input or at.text_input[0].label != "Username"
     assert at.sidebar.selectbox[0].value == "Ben"
+
+
+def test_a_runner_imports_only_for_themselves_and_the_limits_are_stated(club_db: Engine) -> None:
+    at = _log_in(_app(), "Ana", "Ana-password")
+    at.switch_page("loadwatch/ui/pages/import_page.py").run()
+    assert not at.exception
+    assert at.selectbox(key="import_page.athlete").options == ["Ana"]  # no "New athlete..."
+    limits = "\n".join(c.value for c in at.caption)
+    assert "MB per file" in limits and "MB per import" in limits

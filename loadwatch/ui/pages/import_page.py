@@ -4,6 +4,7 @@ the athlete's units and local time, and each reason a file was not imported said
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
 import pandas as pd
@@ -33,9 +34,12 @@ actor = current_actor()
 st.title("Import")
 limits = services.import_limits()
 upload_mb = int(st.get_option("server.maxUploadSize"))
+# All of one request's files are held at once (issue #11): `loadwatch dashboard` sets this.
+request_mb = int(os.environ.get("LOADWATCH_MAX_REQUEST_MB", str(2 * upload_mb)))
 st.write("FIT, GPX and TCX files, `.gz` files, and the zip exports of Garmin Connect and Strava.")
 st.caption(
-    f"Limits: {upload_mb:,} MB per upload here (the command line `loadwatch import` has none); "
+    f"Limits: {upload_mb:,} MB per file and {request_mb:,} MB per import here (the command "
+    "line `loadwatch import` has neither); "
     f"one activity file up to {_size(limits.max_file_bytes)}; an archive may expand to "
     f"{_size(limits.max_expanded_bytes)} in all, {limits.max_members:,} entries, "
     f"{limits.max_depth} zips deep."
@@ -44,7 +48,7 @@ known = [a.name for a in services.list_athletes(engine, actor=actor)]
 current = st.session_state.get(ATHLETE_KEY)
 athlete = st.selectbox(
     "Whose runs?",
-    [*known, "New athlete..."],
+    [*known, "New athlete..."] if actor.role in (None, services.Role.ADMIN) else known,
     index=known.index(current) if current in known else 0,
     key="import_page.athlete",
 )
@@ -99,6 +103,13 @@ def _table(results: list[ImportResult]) -> pd.DataFrame:
 
 
 if st.button("Import", type="primary", disabled=not uploads or not athlete, key="import_page.go"):
+    total_mb = sum(f.size for f in uploads or []) / MB
+    if total_mb > request_mb:  # one request's files are all in the server's memory at once
+        st.error(
+            f"These files come to {total_mb:,.0f} MB; one import here takes up to {request_mb:,} "
+            "MB. Import them in parts, or with `loadwatch import` at the server."
+        )
+        st.stop()
     files = [(f.name, f.getvalue()) for f in uploads or []]
     bar = st.progress(0.0, text="Importing...")
     done: list[ImportResult] = []
