@@ -11,7 +11,7 @@ from loadwatch import services
 from loadwatch.domain import WEEKDAYS, PlanKind, Sport
 from loadwatch.ui.components import athlete_picker
 from loadwatch.ui.state import current_actor, get_engine, today
-from loadwatch.units import format_distance
+from loadwatch.units import format_distance, to_unit
 
 MONTH = "calendar_page.month"  # the first day of the month shown
 _SPORT_ICON = {
@@ -80,11 +80,11 @@ this_month.button(
 heads = st.columns(8)
 for offset, column in enumerate(heads[:7]):
     column.markdown(f"**{WEEKDAYS[(view.week_start + offset) % 7][:3].title()}**")
-heads[7].markdown("**Week**")
+heads[7].markdown(f"**Week** ({view.units.value})")
 for index, week in enumerate(view.weeks):
     columns = st.columns(8)
     for column, day in zip(columns[:7], week, strict=True):
-        with column.container(border=True, height=150):
+        with column.container(border=True):
             number = f"{day.date.day}" if day.date.day != 1 else f"{day.date:%d %b}"
             if day.is_today:
                 st.markdown(f":blue-background[**{number} today**]")
@@ -95,7 +95,7 @@ for index, week in enumerate(view.weeks):
             for item in day.activities:
                 icon = _SPORT_ICON.get(item.sport, ":material/exercise:")
                 amount = (
-                    format_distance(item.distance_m, view.units)
+                    f"{to_unit(item.distance_m, view.units):.1f}"
                     if item.distance_m >= 100
                     else _clock(item.duration_s)
                 )
@@ -103,7 +103,8 @@ for index, week in enumerate(view.weeks):
                     "loadwatch/ui/pages/activities_page.py",
                     label=f"{amount}",
                     icon=icon,
-                    help=f"{item.name or item.sport.value}: open it",
+                    help=f"{item.name or item.sport.value}, "
+                    f"{format_distance(item.distance_m, view.units)}: open it",
                     query_params={"activity": str(item.id)},
                 )
             if day.pain_zone is not None:
@@ -113,17 +114,18 @@ for index, week in enumerate(view.weeks):
                 plan = day.plan
                 text = plan.kind.value.replace("-", " ")
                 if plan.max_distance_m:
-                    text += f" ≤ {format_distance(plan.max_distance_m, view.units)}"
-                st.markdown(f":violet[{_PLAN_ICON[plan.kind]} *planned: {text}*]")
+                    text = f"≤ {to_unit(plan.max_distance_m, view.units):.1f}"
+                st.markdown(f":violet[{_PLAN_ICON[plan.kind]} *plan {text}*]")
     with columns[7]:
         run_m = view.week_run_m(index)
-        st.markdown(f"**{format_distance(run_m, view.units)}**" if run_m else ":gray[-]")
+        st.markdown(f"**{to_unit(run_m, view.units):.1f}**" if run_m else ":gray[-]")
         st.caption(f"from {week[0].date:%d %b}")
 
 st.caption(
     "Pain dots: :green[●] safe, :orange[●] acceptable, :red[●] too much or not settled by the "
-    "next morning (the pain-monitoring model, your zone edges). :violet[Planned] days come "
-    f"from the 7-day plan as of today, {now:%a %d %b}. Week totals count running only."
+    "next morning (the pain-monitoring model, your zone edges). :violet[Plan] days come "
+    f"from the 7-day plan as of today, {now:%a %d %b} (≤ the longest run it allows). "
+    f"Distances in {view.units.value}; week totals count running only."
 )
 if not any(day.activities for week in view.weeks for day in week):
     last = (month - timedelta(days=1)).replace(day=1)

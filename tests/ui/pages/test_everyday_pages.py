@@ -185,12 +185,12 @@ def test_calendar_shows_runs_pain_by_zone_and_the_plan_ahead(sample_url: str, ap
     assert "### November 2026" in markdown
     assert ":red[●] pain 6/10" in markdown
     assert ":blue-background[**21 today**]" in markdown
-    assert any(m.startswith(":violet[") and "planned" in m for m in markdown)
+    assert any(m.startswith(":violet[") and "plan" in m for m in markdown)
     links = [p for p in _page_links(at) if "activity=" in p.query_string]
-    assert links and all(p.label.endswith(" km") for p in links)
+    assert links and all(p.help.endswith(" km: open it") for p in links)
     at.button(key="cal.prev").click().run()
     assert "### October 2026" in [m.value for m in at.markdown]
-    assert not any("planned" in m.value for m in at.markdown)  # the plan is ahead only
+    assert not any(m.value.startswith(":violet[") for m in at.markdown)  # the plan: ahead only
 
 
 def test_calendar_of_an_empty_month_says_so(old_log: str, app_env) -> None:
@@ -215,5 +215,4 @@ def test_miles_everywhere_on_the_everyday_pages(demo_copy: str, app_env) -> None
     assert curves["data"][0]["name"] == "pace (min/mi)"
     at.switch_page("loadwatch/ui/pages/calendar_page.py").run()
     assert not at.exception, at.exception
-    totals = [m.value for m in at.markdown if m.value.startswith("**") and " mi**" in m.value]
-    assert totals
+    assert "**Week** (mi)" in [m.value for m in at.markdown]
