@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 DEFAULT_MAX_UPLOAD_MB = 200  # a multi-year Garmin or Strava export's activity files fit
+UPLOAD_MB_CEILING = 10 * 1024  # 10 GB: past this, `loadwatch import` at the server
 
 
 @cli.command("init-db")
@@ -114,7 +115,7 @@ def demo(ctx: click.Context, path_only: bool) -> None:
 )
 @click.option(
     "--max-upload-mb",
-    type=click.IntRange(1, 10_000),
+    type=click.IntRange(1, UPLOAD_MB_CEILING),
     default=None,
     help=f"Largest file one upload may hold, in MB (default {DEFAULT_MAX_UPLOAD_MB}).",
 )
@@ -268,8 +269,8 @@ def _dashboard_options(
         idle_minutes=int(pick(None, "idle_minutes", 30, int)),  # type: ignore[call-overload]
         oidc=bool(pick(None, "oidc", False, bool)),
     )
-    if not 1 <= options.port <= 65535 or not 1 <= options.max_upload_mb <= 10_000:
-        raise click.ClickException("port must be 1-65535 and max_upload_mb 1-10000")
+    if not 1 <= options.port <= 65535 or not 1 <= options.max_upload_mb <= UPLOAD_MB_CEILING:
+        raise click.ClickException(f"port must be 1-65535 and max_upload_mb 1-{UPLOAD_MB_CEILING}")
     if not 1 <= options.idle_minutes <= 24 * 60:
         raise click.ClickException("idle_minutes must be 1-1440")
     return options
