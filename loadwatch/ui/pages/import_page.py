@@ -110,13 +110,16 @@ if st.button("Import", type="primary", disabled=not uploads or not athlete, key=
             "MB. Import them in parts, or with `loadwatch import` at the server."
         )
         st.stop()
-    files = [(f.name, f.getvalue()) for f in uploads or []]
+    n_files = len(uploads or [])
+    # A generator: each upload's bytes are copied out of Streamlit's buffer only while that
+    # file is read, not all at once (issue #13's memory bound).
+    files = ((f.name, f.getvalue()) for f in uploads or [])
     bar = st.progress(0.0, text="Importing...")
     done: list[ImportResult] = []
 
     def on_result(result: ImportResult) -> None:
         done.append(result)
-        bar.progress(min(len(done) / max(len(files), 1), 1.0), text=f"{len(done)} files handled")
+        bar.progress(min(len(done) / max(n_files, 1), 1.0), text=f"{len(done)} files handled")
 
     try:
         results = services.import_uploads(
