@@ -24,7 +24,6 @@ PAIN_LABEL = {"red": "🔴 red", "amber": "🟠 amber", "green": "🟢 green", N
 SHOE_LABEL = {"replace": "replace", "caution": "near the end", "window": "in window", "ok": "ok"}
 SNOOZE_CHOICES: dict[str, int | None] = {"Acknowledge (seen; keep it listed for 7 days)": None}
 SNOOZE_CHOICES |= {f"Snooze {days} days": days for days in (3, 7, 14)}
-SPIKE_RATIO = 1.10  # R1: a run over 1.1x the longest of the previous 30 days is a spike
 
 AS_OF_KEY = "squad_page.as_of"
 UNITS_KEY = "squad_page.units"
@@ -119,6 +118,8 @@ st.caption(
 )
 
 weekday = f"{triage.as_of:%a}"
+# R1: a run over the small-spike ratio (1.1x by default) of the longest of the 30 days before
+SPIKE_RATIO = next(s.default for s in services.threshold_specs() if s.name == "small_spike_ratio")
 
 
 def _distance(metres: float) -> float:
