@@ -165,7 +165,9 @@ def _pain(view: LeadUpView) -> str:
         )
         for p in entries
     ]
-    return _table(["date", "pain (during/after)", "zone", "where", "next morning"], rows, {1})
+    return _table(
+        ["date", "pain (worst of during, after)", "zone", "where", "next morning"], rows, {1}
+    )
 
 
 def _pattern(view: LeadUpView) -> str:
