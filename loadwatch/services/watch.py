@@ -32,7 +32,7 @@ WATCHED_SUFFIXES = (".fit", ".gpx", ".tcx", ".gz", ".zip")
 PARTIAL_SUFFIXES = (".part", ".partial", ".tmp", ".crdownload", ".download", ".filepart")
 _WRITE_EVENTS = frozenset({"created", "modified", "moved", "closed"})
 SETTLE_S = 2.0  # a file is complete once its size and time stamp hold still this long
-POLL_S = 0.25  # how often pending files are looked at
+POLL_S = 0.2  # how often pending files are looked at
 
 
 @dataclass(frozen=True, slots=True)
