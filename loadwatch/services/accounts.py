@@ -34,6 +34,7 @@ from loadwatch.db.models import (
     Athlete,
     AuditEntry,
     Coach,
+    Injury,
     LoginSession,
     OriginalFile,
     PainEntry,
@@ -363,7 +364,8 @@ def own_athlete(engine: Engine, *, actor: Actor) -> str | None:
 
 
 def export_data(engine: Engine, athlete: str, *, actor: Actor = LOCAL) -> bytes:
-    """Everything of one athlete's as a zip: activities.csv, pain.csv, shoes.csv, squads.csv and
+    """Everything of one athlete's as a zip: activities.csv, pain.csv, shoes.csv, injuries.csv,
+    squads.csv and
     originals/ (every imported file as it was uploaded). Names inside come from the database,
     made safe (`stored_name`), never from a path.
 
@@ -379,6 +381,7 @@ def export_data(engine: Engine, athlete: str, *, actor: Actor = LOCAL) -> bytes:
             archive.writestr("activities.csv", _csv(session, Activity, row.id, _ACTIVITY_COLUMNS))
             archive.writestr("pain.csv", _csv(session, PainEntry, row.id, None))
             archive.writestr("shoes.csv", _csv(session, Shoe, row.id, None))
+            archive.writestr("injuries.csv", _csv(session, Injury, row.id, None))
             archive.writestr("squads.csv", _squads_csv(session, row.id))
             originals = session.scalars(
                 select(OriginalFile).where(OriginalFile.athlete_id == row.id)
@@ -418,7 +421,7 @@ _ACTIVITY_COLUMNS = (
 
 def _csv(
     session: Session,
-    model: type[Activity | PainEntry | Shoe],
+    model: type[Activity | PainEntry | Shoe | Injury],
     athlete_id: int,
     columns: tuple[str, ...] | None,
 ) -> str:

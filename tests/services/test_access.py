@@ -458,7 +458,7 @@ def test_a_runner_exports_everything_of_theirs(club: Club) -> None:
         pain = archive.read("pain.csv").decode()
         originals = [n for n in names if n.startswith("originals/")]
         assert archive.read(originals[0]) == RUN_FILE.read_bytes()
-    assert {"activities.csv", "pain.csv", "shoes.csv", "squads.csv"} <= set(names)
+    assert {"activities.csv", "pain.csv", "shoes.csv", "injuries.csv", "squads.csv"} <= set(names)
     assert len(activities.splitlines()) == 2 and len(pain.splitlines()) == 2
     assert all(".." not in n and not n.startswith("/") for n in names)
 
