@@ -233,7 +233,10 @@ def _parse_job(job: _Job) -> _Parsed:
         return replace(
             base, error=describe_unexpected(source.name, exc), traceback=traceback.format_exc()
         )
-    return replace(base, activities=offsets, content_zlib=zlib.compress(data, 6))
+    # Level 1: the same size as level 6 on FIT files (0.51 vs 0.50 of the original on 97 KB
+    # SDK-written runs) at less than half the CPU (1.3 vs 2.9 ms), which was more than the
+    # parse itself (issue #13); zlib.decompress reads every level.
+    return replace(base, activities=offsets, content_zlib=zlib.compress(data, 1))
 
 
 def unexpected_error(name: str, exc: BaseException) -> CorruptFileError:
