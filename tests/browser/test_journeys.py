@@ -91,7 +91,10 @@ def test_coach_sees_the_riskiest_runner_first_and_opens_her_page(
     page.get_by_test_id("stBaseButton-primary").click()
     wait_idle(page)
     page.get_by_text("Dev · as of").wait_for(timeout=30_000)
-    assert page.get_by_text("consider seeing a physiotherapist or sports doctor").count() == 1
+    advice = page.get_by_text("consider seeing a physiotherapist or sports doctor")
+    advice.first.wait_for(timeout=30_000)  # the alerts render after the heading
+    wait_idle(page)
+    assert advice.count() == 1
     page.close()
 
 
