@@ -34,6 +34,19 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def wait_until_healthy(base: str, log_name: str) -> str:
+    """`base` once Streamlit's health check answers (60 s at most); the log names the cause."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return base
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"streamlit did not start; see {log_name}")
+
+
 @pytest.fixture
 def serve(tmp_path: Path) -> Iterator[Callable[[str], str]]:
     """Start `streamlit run app.py` on a database URL; returns the base URL."""
@@ -62,16 +75,7 @@ def serve(tmp_path: Path) -> Iterator[Callable[[str], str]]:
                 stderr=subprocess.STDOUT,
             )
         )
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:  # noqa: S310
-                    if response.status == 200:
-                        return base
-            except OSError:
-                time.sleep(0.3)
-        raise RuntimeError(f"streamlit did not start; see {log.name}")
+        return wait_until_healthy(f"http://127.0.0.1:{port}", log.name)
 
     yield start
     for proc in procs:

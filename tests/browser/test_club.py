@@ -5,15 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from loadwatch import services
-from tests.browser.conftest import _free_port, screenshot_dir, wait_idle
+from tests.browser.conftest import _free_port, screenshot_dir, wait_idle, wait_until_healthy
 from tests.conftest import DEMO_TODAY, ROOT
 
 pytestmark = pytest.mark.browser
@@ -40,16 +38,7 @@ def club_server(demo_copy: str, tmp_path: Path) -> Iterator[Callable[[], str]]:
         procs.append(
             subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         )
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:  # noqa: S310
-                    if response.status == 200:
-                        return base
-            except OSError:
-                time.sleep(0.3)
-        raise RuntimeError(f"the club dashboard did not start; see {log.name}")
+        return wait_until_healthy(f"http://127.0.0.1:{port}", log.name)
 
     yield start
     for proc in procs:
