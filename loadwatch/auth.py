@@ -156,18 +156,19 @@ def audit(
     recorded, the local user's as "local".
     """
     names = list(athletes)
+    if is_read and actor.is_local:
+        return  # before the write transaction: a local read must never wait for a writer
     at = repository.now_utc()
     with Session(writer(engine)) as session, session.begin():
         if is_read:
-            user = None if actor.is_local else session.get(User, actor.user_id)
+            user = session.get(User, actor.user_id)
             own = session.get(Athlete, user.athlete_id) if user and user.athlete_id else None
-            names = [n for n in names if n is not None and (own is None or n != own.name)]
-            if actor.is_local or not names:
-                return
             names = [
                 n
                 for n in names
-                if n is not None and not _recent_read(session, actor, action, n, at)
+                if n is not None
+                and (own is None or n != own.name)
+                and not _recent_read(session, actor, action, n, at)
             ]
         for name in names:
             session.add(
