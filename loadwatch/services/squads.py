@@ -298,6 +298,27 @@ def squad_invite(engine: Engine, name: str, *, actor: Actor = LOCAL, renew: bool
         return squad.invite_code
 
 
+def _runner_account(session: Session, actor: Actor, user: str | None, verb: str) -> User:
+    """The account a join or leave is for: a runner's own (naming another is refused); the one
+    the local user or an admin names with `user`.
+
+    Raises:
+        NotAllowedError: a runner naming another account. InputError: no `user` where one is
+            needed. NotFoundError: no such account.
+    """
+    me = auth.account(session, actor)
+    if me is not None and actor.role != Role.ADMIN:
+        if user is not None and user != me.name:
+            raise NotAllowedError(f"not allowed: runners {verb} squads for themselves only")
+        return me
+    if user is None:
+        raise InputError(f"say which runner {verb}s (--user NAME)")
+    runner = session.scalar(select(User).where(User.name == user))
+    if runner is None:
+        raise NotFoundError(f"no user named {user!r} (see `loadwatch user list`)")
+    return runner
+
+
 def join_squad(
     engine: Engine, code: str, user: str | None = None, *, actor: Actor = LOCAL
 ) -> SquadView:
@@ -310,17 +331,7 @@ def join_squad(
         NotAllowedError: a runner naming another account.
     """
     with Session(writer(engine)) as session, session.begin():
-        me = auth.account(session, actor)
-        if me is not None and actor.role != Role.ADMIN:
-            if user is not None and user != me.name:
-                raise NotAllowedError("not allowed: runners join squads for themselves only")
-            runner: User | None = me
-        else:
-            if user is None:
-                raise InputError("say which runner joins (--user NAME)")
-            runner = session.scalar(select(User).where(User.name == user))
-        if runner is None:
-            raise NotFoundError(f"no user named {user!r} (see `loadwatch user list`)")
+        runner = _runner_account(session, actor, user, "join")
         if runner.athlete_id is None:
             raise InputError(f"{runner.name!r} is not a runner account; only runners join squads")
         squad = session.scalar(select(Coach).where(Coach.invite_code == _normal_code(code)))
@@ -351,18 +362,7 @@ def leave_squad(
         NotAllowedError: a runner naming another account.
     """
     with Session(writer(engine)) as session, session.begin():
-        me = auth.account(session, actor)
-        if me is not None and actor.role != Role.ADMIN:
-            if user is not None and user != me.name:
-                raise NotAllowedError("not allowed: runners leave squads for themselves only")
-            athlete_id = me.athlete_id
-        else:
-            if user is None:
-                raise InputError("say which runner leaves (--user NAME)")
-            runner = session.scalar(select(User).where(User.name == user))
-            if runner is None:
-                raise NotFoundError(f"no user named {user!r} (see `loadwatch user list`)")
-            athlete_id = runner.athlete_id
+        athlete_id = _runner_account(session, actor, user, "leave").athlete_id
         squad = session.scalar(select(Coach).where(Coach.name == coach_name(name)))
         member = (
             session.get(SquadMember, (squad.id, athlete_id))
