@@ -324,23 +324,39 @@ def session_actor(engine: Engine, token: str) -> Actor:
             disabled: the browser must log in again.
     """
     now = repository.now_utc()
-    with Session(writer(engine)) as session, session.begin():
+    ended = AuthError("your session has ended; please log in again")
+    with Session(engine) as session:  # a read: every click runs this, most write nothing
         row = session.scalar(
             select(LoginSession).where(LoginSession.token_sha256 == _token_hash(token))
         )
         if row is None or row.ended_at is not None:
-            raise AuthError("your session has ended; please log in again")
+            raise ended
         user = session.get(User, row.user_id)
-        if user is None or user.is_disabled:
-            row.ended_at = now
-            raise AuthError("your session has ended; please log in again")
-        if now - row.last_seen_at > IDLE_TIMEOUT:
-            row.ended_at = now
-            minutes = round(IDLE_TIMEOUT.total_seconds() / 60)
-            raise AuthError(f"you were logged out after {minutes} minutes without activity")
-        if now - row.last_seen_at > _TOUCH_EVERY:
-            row.last_seen_at = now
-        return Actor(user.name, Role(user.role), user.id)
+        session_id, idle = row.id, now - row.last_seen_at
+        actor = (
+            None if user is None or user.is_disabled else Actor(user.name, Role(user.role), user.id)
+        )
+    if actor is None:
+        _mark_session(engine, session_id, ended_at=now)
+        raise ended
+    if idle > IDLE_TIMEOUT:
+        _mark_session(engine, session_id, ended_at=now)
+        minutes = round(IDLE_TIMEOUT.total_seconds() / 60)
+        raise AuthError(f"you were logged out after {minutes} minutes without activity")
+    if idle > _TOUCH_EVERY:
+        _mark_session(engine, session_id, last_seen_at=now)
+    return actor
+
+
+def _mark_session(engine: Engine, session_id: int, **values: datetime) -> None:
+    """End a session or refresh its idle timer, in a transaction of its own (committed even
+    when the caller goes on to refuse the session)."""
+    with Session(writer(engine)) as session, session.begin():
+        session.execute(
+            update(LoginSession)
+            .where(LoginSession.id == session_id, LoginSession.ended_at.is_(None))
+            .values(**values)
+        )
 
 
 def logout(engine: Engine, token: str) -> None:

@@ -78,6 +78,10 @@ def test_an_idle_session_expires(engine: Engine) -> None:
         row.last_seen_at -= services.IDLE_TIMEOUT + timedelta(minutes=1)
     with pytest.raises(AuthError, match="logged out after 30 minutes"):
         services.session_actor(engine, token)
+    with Session(engine) as session:  # ended for good, not only refused this once
+        assert session.scalars(select(LoginSession.ended_at)).one() is not None
+    with pytest.raises(AuthError, match="session has ended"):
+        services.session_actor(engine, token)
 
 
 def test_a_password_change_ends_the_other_sessions_only(engine: Engine) -> None:
