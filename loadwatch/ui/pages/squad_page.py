@@ -4,6 +4,7 @@ downloads the table as CSV (issue #12)."""
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from datetime import date, datetime
 
 import pandas as pd
@@ -184,9 +185,10 @@ table = pd.DataFrame(
         "last run": [_day(t.row.last_run_date) for t in shown],
     }
 )
+distance_columns: list[Hashable] = [c for c in table.columns if str(c).endswith(f"({units.value})")]
 styled = table.style.apply(
     lambda column: [STATUS_COLOUR[t.status] for t in shown], subset=["status"]
-)
+).format(precision=1, subset=distance_columns)  # a Styler shows 6 decimals unless told
 event = st.dataframe(
     styled,
     hide_index=True,
