@@ -8,15 +8,20 @@ run() { uv run --locked "$@"; }
 run ruff format --check .
 run ruff check .
 run mypy
+# Tests in parallel, one pytest-xdist worker per core (issue #19); browser tests run one after the
+# other in one worker (tests/conftest.py), slow ones start first. Hypothesis: the CI profile.
+export HYPOTHESIS_PROFILE=ci
+xdist=(-n auto --dist loadgroup)
 status=0
-run pytest -q -p no:cacheprovider || status=$?
+run pytest -q -p no:cacheprovider "${xdist[@]}" || status=$?
 [ "$status" = 5 ] && { echo "pytest collected no tests"; exit 1; }
 [ "$status" = 0 ] || exit "$status"
 # PostgreSQL: every database-backed test again against a real throwaway server (pg_virtualenv
 # exports PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE). Corpus and browser tests do not touch
-# the database engine choice, so they run once, above.
-pg_virtualenv bash -c 'export LOADWATCH_TEST_PG_URL="postgresql+psycopg://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$PGDATABASE";
-  uv run --locked pytest -q -p no:cacheprovider -m "not browser and not corpus"' 
+# the database engine choice, so they run once, above. The server is thrown away afterwards, so it
+# need not survive a crash: no fsync (issue #19: each test creates a database from a template).
+pg_virtualenv -o fsync=off -o synchronous_commit=off -o full_page_writes=off bash -c 'export LOADWATCH_TEST_PG_URL="postgresql+psycopg://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$PGDATABASE";
+  uv run --locked pytest -q -p no:cacheprovider -n auto --dist loadgroup -m "not browser and not corpus"' 
 # A bare machine (issue #13): no uv on PATH, a clean HOME, PATH reduced to the system's and the
 # system's python3. setup.sh must install uv into a virtual environment of its own (no pip into
 # the system Python), sync (a no-op here: the environment above is in sync), and reuse that uv

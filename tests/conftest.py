@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -22,6 +24,19 @@ PG_URL_ENV = "LOADWATCH_TEST_PG_URL"
 # fast (set before loadwatch.services.accounts is imported; the app's default is RFC 9106's
 # low-memory profile, checked in tests/services/test_accounts.py in a fresh process).
 os.environ.setdefault("LOADWATCH_ARGON2_PROFILE", "CHEAPEST")
+
+# Hypothesis in every check (scripts/check.sh sets HYPOTHESIS_PROFILE=ci; issue #19): the same
+# number of examples (tests that need more say so in their own @settings), no deadline (on two
+# shared cores with two xdist workers a deadline measures the machine, not the code), no example
+# database (a fresh clone has nothing to replay; a failure prints its reproduction blob instead).
+settings.register_profile(
+    "ci",
+    deadline=None,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 def corpus_rows() -> list[dict[str, str]]:
@@ -48,29 +63,79 @@ def corpus() -> Path:
     return CORPUS
 
 
-@pytest.fixture
-def db_url(tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database URL: a SQLite file, or a new PostgreSQL database."""
-    server = os.environ.get(PG_URL_ENV)
-    if not server:
-        yield f"sqlite:///{tmp_path / 'loadwatch.db'}"
-        return
-    name = f"lw_{uuid.uuid4().hex[:12]}"
+def _pg_database(server: str, name: str, template: str | None = None) -> str:
+    """CREATE DATABASE `name` (a copy of `template` when given) on the server; its URL."""
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    copy = f' TEMPLATE "{template}"' if template else ""
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
+    admin.dispose()
+    return make_url(server).set(database=name).render_as_string(hide_password=False)
+
+
+def _pg_drop(server: str, name: str) -> None:
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def empty_db_url(tmp_path: Path) -> Iterator[str]:
+    """A fresh database with no tables at all: a SQLite file, or a new PostgreSQL database.
+    For the tests that run the migrations themselves (tests/test_migrations.py)."""
+    server = os.environ.get(PG_URL_ENV)
+    if not server:
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    name = f"lw_{uuid.uuid4().hex[:12]}"
     try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+        yield _pg_database(server, name)
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        _pg_drop(server, name)
+
+
+@pytest.fixture(scope="session")
+def template_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One database migrated to head by the real Alembic migrations, once per test session
+    (once per pytest-xdist worker); `db_url` hands each test a copy (issue #19: migrating for
+    every test was a third of the suite's time on PostgreSQL)."""
+    server = os.environ.get(PG_URL_ENV)
+    if not server:
+        url = f"sqlite:///{tmp_path_factory.mktemp('template') / 'loadwatch.db'}"
+    else:
+        name = f"lw_template_{uuid.uuid4().hex[:12]}"
+        url = _pg_database(server, name)
+    engine = make_engine(url)
+    migrate(engine)
+    engine.dispose()  # no connection may stay open: PostgreSQL copies only an unused template
+    yield url
+    if server:
+        _pg_drop(server, name)
+
+
+@pytest.fixture
+def db_url(template_url: str, tmp_path: Path) -> Iterator[str]:
+    """A fresh database at the latest schema and without rows, private to the test: a copy of
+    `template_url` (a SQLite file, or a PostgreSQL database created from the template)."""
+    server = os.environ.get(PG_URL_ENV)
+    if not server:
+        template = Path(str(make_url(template_url).database))
+        assert not Path(f"{template}-wal").exists(), "the template must be checkpointed"
+        copy = tmp_path / "loadwatch.db"
+        shutil.copyfile(template, copy)
+        yield f"sqlite:///{copy}"
+        return
+    name = f"lw_{uuid.uuid4().hex[:12]}"
+    try:
+        yield _pg_database(server, name, template=str(make_url(template_url).database))
+    finally:
+        _pg_drop(server, name)
 
 
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
-    engine = make_engine(db_url)
-    migrate(engine)
+    engine = make_engine(db_url)  # at head already: a copy of the migrated template
     yield engine
     engine.dispose()
 
@@ -80,17 +145,27 @@ DEMO_TODAY = "2026-11-21"
 
 @pytest.fixture(scope="session")
 def sample_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The demo squad in a SQLite file, written once per test session through the real import."""
+    """The demo squad in a SQLite file, written once per test run through the real import and
+    shared by the pytest-xdist workers (the first one builds it under a lock; issue #19)."""
     from datetime import date
+
+    from filelock import FileLock
 
     from loadwatch import services
 
-    path = tmp_path_factory.mktemp("sample") / "demo.db"
-    url = f"sqlite:///{path}"
-    engine = services.open_database(url)
-    services.load_demo(engine, today=date.fromisoformat(DEMO_TODAY))
-    engine.dispose()
-    return url
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, shared by every worker
+    path = root / "demo.db"
+    with FileLock(f"{path}.lock"):
+        if not path.exists():
+            building = root / "demo-building.db"
+            engine = services.open_database(f"sqlite:///{building}")
+            services.load_demo(engine, today=date.fromisoformat(DEMO_TODAY))
+            engine.dispose()
+            assert not Path(f"{building}-wal").exists(), "the demo must be checkpointed"
+            building.rename(path)
+    return f"sqlite:///{path}"
 
 
 @pytest.fixture
@@ -120,3 +195,15 @@ def _log_directory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         os.environ.pop("LOADWATCH_LOG_DIR", None)
     else:
         os.environ["LOADWATCH_LOG_DIR"] = previous
+
+
+# Scheduling for pytest-xdist (scripts/check.sh runs `-n auto --dist loadgroup`; issue #19).
+# Browser tests share one Chromium and each starts a Streamlit server: they run one after the
+# other on one worker (xdist_group) while the other workers take the rest. Tests marked `slow`
+# start first, so that none of them is left running alone at the end of the run.
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: order kept

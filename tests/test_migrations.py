@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
+import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
@@ -17,14 +19,24 @@ from tests.conftest import DATA, PG_URL_ENV
 FIRST_REVISION = "0675501947dd"
 
 
+@pytest.fixture
+def engine(empty_db_url: str) -> Iterator[Engine]:
+    """Migrated here by the real migrations from an empty database (the rest of the suite
+    copies a template migrated once per session, tests/conftest.py)."""
+    engine = make_engine(empty_db_url)
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
 def test_upgrade_head_creates_every_model_table_and_check_finds_no_drift(engine: Engine) -> None:
     tables = set(inspect(engine).get_table_names())
     assert set(Base.metadata.tables) <= tables
     command.check(alembic_config(engine))  # raises if the models and migrations differ
 
 
-def test_downgrade_to_base_and_upgrade_again(db_url: str) -> None:
-    engine = make_engine(db_url)
+def test_downgrade_to_base_and_upgrade_again(empty_db_url: str) -> None:
+    engine = make_engine(empty_db_url)
     migrate(engine)
     downgrade(engine, "base")
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}

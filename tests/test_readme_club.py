@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from loadwatch import services
 from tests.conftest import ROOT
 
@@ -22,6 +24,8 @@ def _club_block() -> list[str]:
     return block.group(1).strip().splitlines()
 
 
+@pytest.mark.slow  # real processes, one after the other in one worker (issue #19)
+@pytest.mark.xdist_group("processes")
 def test_the_readme_club_section_works_as_written(tmp_path: Path) -> None:
     lines = _club_block()
     assert lines[-1] == "uv run loadwatch dashboard --club"

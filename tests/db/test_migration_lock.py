@@ -28,6 +28,8 @@ def _fit(path: Path, day: int) -> None:
     path.write_bytes(fit_bytes([make_track(started, 5000, 330, seed=day, interval_s=30)]))
 
 
+@pytest.mark.slow  # real processes, one after the other in one worker (issue #19)
+@pytest.mark.xdist_group("processes")
 def test_four_first_imports_at_once_into_one_new_sqlite_file_all_succeed(tmp_path: Path) -> None:
     shared = tmp_path / "shared"
     shared.mkdir()

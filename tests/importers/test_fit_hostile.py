@@ -108,6 +108,7 @@ def _assert_finite(activity: ParsedActivity) -> None:
         assert activity.start_lon is not None and -180 <= activity.start_lon <= 180
 
 
+@pytest.mark.slow  # 300 mutated files (issue #19: scheduled first)
 def test_seeded_mutations_parse_to_finite_values_or_raise_our_error_in_plain_words() -> None:
     rng = random.Random(SEED)  # noqa: S311 - a reproducible fuzz, not cryptography
     outcomes: collections.Counter[str] = collections.Counter()

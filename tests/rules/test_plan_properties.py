@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -58,6 +59,7 @@ day_runs = st.lists(
 )
 
 
+@pytest.mark.slow  # 400 examples (issue #19: scheduled first)
 # derandomize: CI runs the same examples every time (a random failure would be a flaky test);
 # explore more locally with --hypothesis-seed=random and a higher max_examples.
 @settings(

@@ -201,6 +201,8 @@ def _import_process(db_url: str, folder: Path) -> subprocess.Popen[bytes]:
     )
 
 
+@pytest.mark.slow  # real processes, one after the other in one worker (issue #19)
+@pytest.mark.xdist_group("processes")
 def test_the_same_runs_from_two_formats_at_once_are_stored_once(
     engine: Engine, db_url: str, tmp_path: Path
 ) -> None:

@@ -248,6 +248,8 @@ def _archive_folder(tmp_path: Path, name: str, days: range) -> Path:
     return folder
 
 
+@pytest.mark.slow  # real processes, one after the other in one worker (issue #19)
+@pytest.mark.xdist_group("processes")
 def test_two_overlapping_imports_at_once_store_each_activity_exactly_once(
     engine: Engine, db_url: str, tmp_path: Path
 ) -> None:
@@ -262,6 +264,8 @@ def test_two_overlapping_imports_at_once_store_each_activity_exactly_once(
     assert _count(engine, OriginalFile) == 90
 
 
+@pytest.mark.slow  # real processes, one after the other in one worker (issue #19)
+@pytest.mark.xdist_group("processes")
 def test_killed_import_leaves_a_consistent_log_and_can_be_run_again(
     engine: Engine, db_url: str, tmp_path: Path
 ) -> None:
