@@ -10,6 +10,7 @@ its import does.
 from __future__ import annotations
 
 import ast
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -131,13 +132,15 @@ def private_imports(source: str, module: str, *, is_package: bool) -> set[tuple[
     return found
 
 
-def package_private_imports() -> set[tuple[str, str, str]]:
+@cache
+def package_private_imports() -> frozenset[tuple[str, str, str]]:
+    """Every private name imported across modules in loadwatch/ (read once per session)."""
     found: set[tuple[str, str, str]] = set()
     for path in sorted(PACKAGE.rglob("*.py")):
         found |= private_imports(
             path.read_text(), module_name(path), is_package=path.name == "__init__.py"
         )
-    return found
+    return frozenset(found)
 
 
 def test_no_new_private_name_is_imported_across_modules() -> None:
