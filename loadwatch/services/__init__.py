@@ -95,6 +95,7 @@ if TYPE_CHECKING:
         coach_digest,
         digest_recipients,
         digests_about,
+        record_sent,
         send_digests,
         set_email,
         smtp_settings,
@@ -133,7 +134,7 @@ if TYPE_CHECKING:
         log_pain,
         pain_location,
     )
-    from loadwatch.services.plan_calendar import plan_ics
+    from loadwatch.services.plan_calendar import plan_ical, plan_ics
     from loadwatch.services.reports import citation, report, rule_title, threshold_specs
     from loadwatch.services.shoes import (
         ShoeView,
@@ -280,7 +281,9 @@ __all__ = [
     "own_athlete",
     "own_database_url",
     "pain_location",
+    "plan_ical",
     "plan_ics",
+    "record_sent",
     "record_squad_visit",
     "reimport",
     "rename_activity",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar, Event
 from sqlalchemy import Engine
@@ -45,12 +45,12 @@ def _summary(day: PlanDay, units: DistanceUnit) -> str:
     return "Rest day"
 
 
-def plan_calendar(
+def plan_ical(
     athlete: str,
     plan: Sequence[PlanDay],
     units: DistanceUnit,
     *,
-    stamp: datetime,
+    stamp: datetime | None = None,
 ) -> bytes:
     """An iCalendar file (RFC 5545) of the plan's days from today on.
 
@@ -58,11 +58,12 @@ def plan_calendar(
         athlete: whose plan (part of each UID and of the calendar's name).
         plan: the plan's days, in order; days already done are marked so in their description.
         units: km or mi for the run caps.
-        stamp: the UTC time the file is written (DTSTAMP; an aware datetime).
+        stamp: the UTC time the file is written (DTSTAMP; an aware datetime; default now).
 
     Returns:
         The file's bytes (CRLF line ends, as the standard asks).
     """
+    stamp = stamp or datetime.now(UTC)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -100,11 +101,9 @@ def plan_ics(
         NotFoundError: unknown athlete. NotAllowedError: `actor` may not read it.
         InputError: a bad date or name.
     """
-    from loadwatch.db.repository import now_utc
-
     today = today or local_today()
     result = report(engine, athlete, as_of or today, today=today, actor=actor)
-    return plan_calendar(result.athlete, result.plan, result.units, stamp=now_utc())
+    return plan_ical(result.athlete, result.plan, result.units)
 
 
-__all__ = ["plan_calendar", "plan_ics", "plan_uid"]
+__all__ = ["plan_ical", "plan_ics", "plan_uid"]
