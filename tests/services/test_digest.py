@@ -475,3 +475,50 @@ def test_the_plan_as_ics_parses_back_with_one_stable_uid_per_day(squad: Engine) 
     }
     assert len(store) == len(days)
     assert len({str(e.get("uid")) for e in Calendar.from_ical(first).walk("VEVENT")}) == len(plan)
+
+
+def test_user_add_takes_an_email_and_refuses_a_bad_one_before_adding(
+    engine: Engine, db_url: str
+) -> None:
+    bad = CliRunner().invoke(
+        cli,
+        [
+            "--db",
+            db_url,
+            "user",
+            "add",
+            "kim",
+            "--role",
+            "coach",
+            "--password-stdin",
+            "--email",
+            "kim@",
+        ],
+        input=PASSWORD + "\n",
+    )
+    assert bad.exit_code == 1 and "is not an email address" in bad.output
+    assert services.list_users(engine) == []
+    good = CliRunner().invoke(
+        cli,
+        [
+            "--db",
+            db_url,
+            "user",
+            "add",
+            "kim",
+            "--role",
+            "coach",
+            "--password-stdin",
+            "--email",
+            "kim@club.example",
+        ],
+        input=PASSWORD + "\n",
+    )
+    assert good.exit_code == 0, good.output
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from loadwatch.db.models import User
+
+    with Session(engine) as session:
+        assert session.scalar(select(User.email).where(User.name == "kim")) == "kim@club.example"
