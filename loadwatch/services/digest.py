@@ -327,11 +327,12 @@ def coach_digest(
     lines = list(seen.values())
     previous = _previous_flags(engine, recipient)
     flags = tuple(sorted(line.key for line in lines if line.needs_action))
-    lines = [_with_new(line, previous is None or line.key not in previous) for line in lines]
+    # "new" marks what was not in the last digest; a first digest marks nothing (all is new)
+    lines = [_with_new(line, previous is not None and line.key not in previous) for line in lines]
     action = [line for line in lines if line.needs_action]
     others = [line for line in lines if not line.needs_action]
     if since_last:
-        action = [line for line in action if line.is_new]
+        action = [line for line in action if previous is None or line.key not in previous]
         others = []
     units = triages[0].units
     subject = _subject(recipient, as_of, len(action), since_last)

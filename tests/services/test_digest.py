@@ -522,3 +522,19 @@ def test_user_add_takes_an_email_and_refuses_a_bad_one_before_adding(
 
     with Session(engine) as session:
         assert session.scalar(select(User.email).where(User.name == "kim")) == "kim@club.example"
+
+
+def test_new_marks_what_was_not_in_the_last_digest_and_a_first_digest_marks_nothing(
+    squad: Engine,
+) -> None:
+    first = services.coach_digest(squad, "Kim", as_of=AS_OF, today=TODAY, to_address="k@x.org")
+    assert [line.is_new for line in first.action] == [False, False] and "[new]" not in first.text
+    services.record_sent(squad, first)
+    _import(squad, "calm", [(date(2026, 3, 8), 30)])
+    second = services.coach_digest(squad, "Kim", as_of=AS_OF, today=TODAY, to_address="k@x.org")
+    assert {line.athlete: line.is_new for line in second.action} == {
+        "calm": True,
+        "spiky": False,
+        "gone": False,
+    }
+    assert "- calm (warning) [new]:" in second.text
