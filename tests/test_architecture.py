@@ -72,6 +72,7 @@ ALLOWED: dict[str, Layer] = {
             "tzlocal",
             "argon2",
             "watchdog",
+            "icalendar",  # the plan as a calendar file (issue #25)
         ),
     ),
     "loadwatch.auth": Layer(_ALL_BUT_FRONT_ENDS, ("sqlalchemy",)),

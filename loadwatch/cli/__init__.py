@@ -9,6 +9,7 @@ from loadwatch.cli import (  # noqa: F401 - registers
     app,
     athletes,
     club,
+    digest,
     imports,
     injuries,
     pain,

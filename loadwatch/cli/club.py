@@ -52,16 +52,23 @@ def user() -> None:
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from stdin (one line).")
+@click.option("--email", default=None, help="The address the coach's digest goes to.")
 @click.pass_context
 @_errors_as_click
-def user_add(ctx: click.Context, name: str, role: str, password_stdin: bool) -> None:
+def user_add(
+    ctx: click.Context, name: str, role: str, password_stdin: bool, email: str | None
+) -> None:
     """Add an account. A runner owns the athlete of the same name (created if missing).
 
     \b
     Example:
         printf '%s\\n' "$PASSWORD" | loadwatch user add ana --role runner --password-stdin
     """
+    if email is not None:
+        services.email_address(email)  # a bad address refuses the account before it is made
     view = services.add_user(_engine(ctx), name, role, _password(password_stdin))
+    if email is not None:
+        services.set_email(_engine(ctx), view.name, email)
     owns = f", owns athlete {view.athlete}" if view.athlete else ""
     click.echo(f"Added {view.role.value} {view.name}{owns}.")
 

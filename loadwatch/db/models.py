@@ -79,6 +79,7 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    email: Mapped[str | None] = mapped_column(String(254))  # the coach's digest (issue #25)
 
 
 class LoginSession(Base):
@@ -315,6 +316,38 @@ class CoachVisit(Base):
     visited_at: Mapped[datetime] = mapped_column(UTCDateTime())
     seen_flags_json: Mapped[str] = mapped_column(Text, default="[]")  # ["athlete_id:rule_id"]
     units: Mapped[str | None] = mapped_column(String(2))
+
+
+class DigestEntry(Base):
+    """One line of a digest that was sent (issue #25): to whom, about which athlete and flag.
+    `--since-last` compares with the recipient's last digest; a runner can read what was sent
+    about them."""
+
+    __tablename__ = "digest_entries"
+    __table_args__ = (Index("ix_digest_entries_recipient_sent", "recipient", "sent_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(120))  # a coach account, or a squad's name
+    athlete_id: Mapped[int] = mapped_column(
+        ForeignKey("athletes.id", ondelete="CASCADE"), index=True
+    )
+    rule_id: Mapped[str] = mapped_column(String(64))  # a rule id, or "quiet" / "ok"
+    severity: Mapped[str] = mapped_column(String(16))
+    line: Mapped[str] = mapped_column(Text)
+    as_of: Mapped[date] = mapped_column(Date)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DigestState(Base):
+    """The flags in force at a recipient's last digest, as "athlete_id:rule_id:severity"
+    (issue #25: `--since-last` sends only what is not among them)."""
+
+    __tablename__ = "digest_states"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(120), unique=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    flags_json: Mapped[str] = mapped_column(Text, default="[]")
 
 
 class DatabaseInfo(Base):

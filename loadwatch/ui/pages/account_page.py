@@ -93,6 +93,42 @@ if own is not None:
             state.log_out()
             st.rerun()
 
+if role in ("coach", "admin"):
+    st.subheader("Email for the squad digest")
+    st.caption(
+        "The weekly squad digest (`loadwatch digest`, docs/club.md) goes to this address: who "
+        "needs a word first, then everyone else in one line."
+    )
+    with st.form("account_page.email"):
+        address = st.text_input(
+            "Email address", value=services.account_email(engine, actor=actor) or ""
+        )
+        if st.form_submit_button("Save the address"):
+            try:
+                services.set_email(engine, actor.name, address or None, actor=actor)
+            except InputError as exc:
+                st.error(str(exc))
+            else:
+                st.success("Saved." if address else "Address removed.")
+if own is not None:
+    sent = services.digests_about(engine, own, actor=actor)
+    st.subheader("What coaches' digests said about you")
+    if sent:
+        st.dataframe(
+            [
+                {
+                    "sent (UTC)": s.sent_on.isoformat(),
+                    "to": s.recipient,
+                    "as of": s.as_of.isoformat(),
+                    "what it said": s.line,
+                }
+                for s in sent
+            ],
+            hide_index=True,
+        )
+    else:
+        st.caption("No digest has mentioned you in the last 90 days.")
+
 st.subheader("Password")
 with st.form("account_page.password", clear_on_submit=True):
     old = st.text_input("Current password", type="password")

@@ -13,6 +13,7 @@ from loadwatch.ui.components import (
     athlete_picker,
     date_range,
     plan_calendar,
+    plan_file,
     week_picker,
 )
 from loadwatch.ui.state import current_actor, get_engine, today
@@ -109,6 +110,7 @@ alert_list.show(view.alerts, units)
 
 st.subheader("Next 7 days")
 plan_calendar.show(view.plan, units)
+plan_file.download(view.athlete, view.plan, units)
 
 st.subheader("History")
 # "All" starts every chart on the first day of the log's first week, so the charts agree.
