@@ -276,6 +276,7 @@ def audit(
                     "action": e.action,
                     "athlete": e.athlete,
                     "detail": e.detail,
+                    "source": e.source,
                 }
                 for e in entries
             ]
@@ -284,7 +285,9 @@ def audit(
     if not entries:
         click.echo("The audit trail is empty.")
         return
-    table = Table("when", "who", "action", "athlete", "detail")
+    table = Table("when", "who", "action", "athlete", "detail", "from")
     for e in entries:
-        _add_plain_row(table, _when(e.at), e.actor, e.action, e.athlete or "", e.detail or "")
+        _add_plain_row(
+            table, _when(e.at), e.actor, e.action, e.athlete or "", e.detail or "", e.source or ""
+        )
     _console().print(table)

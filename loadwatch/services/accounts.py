@@ -712,6 +712,7 @@ class AuditView:
     action: str
     athlete: str | None
     detail: str | None
+    source: str | None = None  # the client address of a login event
 
 
 def audit_entries(
@@ -731,7 +732,7 @@ def audit_entries(
         if actor_name:
             query = query.where(AuditEntry.actor == actor_name)
         return [
-            AuditView(e.at, e.actor, e.action, e.athlete, e.detail)
+            AuditView(e.at, e.actor, e.action, e.athlete, e.detail, e.source)
             for e in session.scalars(query.limit(max(1, min(limit, 100_000))))
         ]
 
