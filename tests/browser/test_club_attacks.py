@@ -38,13 +38,15 @@ def club(tmp_path: Path) -> Iterator[Callable[..., str]]:
     engine.dispose()
     procs: list[subprocess.Popen[bytes]] = []
 
-    def start(*extra: str) -> str:
+    def start(*extra: str, env: dict[str, str] | None = None) -> str:
         port = _free_port()
         log = (tmp_path / f"club-{port}.log").open("wb")
         command = [sys.executable, "-m", "loadwatch", "--db", str(db), "dashboard", "--club"]
         command += ["--host", "127.0.0.1", "--port", str(port), *extra]
         procs.append(
-            subprocess.Popen(command, cwd=ROOT, env=os.environ, stdout=log, stderr=subprocess.STDOUT)
+            subprocess.Popen(
+                command, cwd=ROOT, env=env or os.environ, stdout=log, stderr=subprocess.STDOUT
+            )
         )
         return wait_until_healthy(f"http://127.0.0.1:{port}", log.name)
 
@@ -84,9 +86,13 @@ def _put(base: str, session_id: str, data: bytes, cookie: str = "") -> tuple[int
     )
     boundary = "lwboundary"
     body = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.gpx"\r\n'
-        "Content-Type: application/gpx+xml\r\n\r\n"
-    ).encode() + data + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.gpx"\r\n'
+            "Content-Type: application/gpx+xml\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     host, port = base.removeprefix("http://").split(":")
     head = (
         f"PUT /_stcore/upload_file/{session_id}/{os.urandom(8).hex()} HTTP/1.1\r\n"
@@ -175,3 +181,42 @@ def test_downloads_and_metrics_need_a_login(club) -> None:
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(base + path, timeout=10)  # noqa: S310
         assert refused.value.code in (403, 404)
+
+
+def test_a_login_flood_does_not_hold_the_write_lock(club, tmp_path: Path) -> None:
+    """Wrong logins from several anonymous clients while the server shell writes: Argon2 (the
+    server's real profile) runs outside the write transaction, so the write does not queue
+    behind the flood (issue #21: CLI writes took 2.6-7.6 s behind 12 clients)."""
+    import threading
+    import time
+
+    real_hashing = {k: v for k, v in os.environ.items() if k != "LOADWATCH_ARGON2_PROFILE"}
+    base = club(env=real_hashing)
+    clients = [StreamlitClient(base) for _ in range(6)]
+    forms = [c.run() for c in clients]
+
+    def flood(client: StreamlitClient, form) -> None:
+        for i in range(2):
+            client.run(
+                {form.widgets["Username"]: f"nobody{i}", form.widgets["Password"]: "wrong-one"},
+                click=form.submit_buttons["Log in"],
+            )
+
+    threads = [
+        threading.Thread(target=flood, args=pair) for pair in zip(clients, forms, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    time.sleep(1.0)  # the flood is hashing now
+    engine = services.open_database(f"sqlite:///{tmp_path / 'club.db'}")
+    waits = []
+    for _ in range(3):
+        started = time.monotonic()
+        services.disable_user(engine, "ben")
+        waits.append(time.monotonic() - started)
+    engine.dispose()
+    for thread in threads:
+        thread.join()
+    for client in clients:
+        client.close()
+    assert max(waits) < 1.0, f"writes waited {waits} s behind the login flood"

@@ -151,9 +151,7 @@ def test_a_reset_password_must_be_changed(engine: Engine) -> None:
     assert services.login(engine, "ana", "fresh-start-lamp-7", source="x").must_change_password
 
 
-def test_the_export_names_files_without_the_servers_folders(
-    engine: Engine, tmp_path: Path
-) -> None:
+def test_the_export_names_files_without_the_servers_folders(engine: Engine, tmp_path: Path) -> None:
     import csv
     import io
     import zipfile
