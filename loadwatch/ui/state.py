@@ -160,17 +160,18 @@ def _session_id() -> str:
 
 def _client_cookie() -> str | None:
     value = st.context.cookies.get(guard.CLIENT_COOKIE)
-    return str(value) if value else None
+    return value if isinstance(value, str) and value else None  # AppTest has no cookies
 
 
 def client_address() -> str:
     """Where this browser connects from (the login throttle and the audit trail): the
     websocket's peer, or behind a TLS proxy (`--behind-proxy`) the address it forwarded."""
     if os.environ.get(guard.BEHIND_PROXY_ENV) == "1":
-        forwarded = st.context.headers.get("X-Forwarded-For") or ""
-        if forwarded.split(",")[-1].strip():
+        forwarded = st.context.headers.get("X-Forwarded-For")
+        if isinstance(forwarded, str) and forwarded.split(",")[-1].strip():
             return forwarded.split(",")[-1].strip()
-    return st.context.ip_address or "127.0.0.1"  # Streamlit gives None for loopback
+    address = st.context.ip_address
+    return address if isinstance(address, str) else "127.0.0.1"  # None for loopback
 
 
 def _forget(notice: str) -> None:

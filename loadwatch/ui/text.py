@@ -9,13 +9,24 @@ from __future__ import annotations
 
 import re
 
-# Every character CommonMark (and Streamlit's extensions: :colour[...], $math$, ~strike~)
-# gives a meaning; a backslash before any ASCII punctuation makes it literal.
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&=\"'])")
+# The characters that start a Markdown construct anywhere in a line (CommonMark, GitHub's
+# tables and strikethrough, Streamlit's :colour[...] directives, :icons:, $math$, entities,
+# "https:" autolinks); a backslash before ASCII punctuation makes it literal.
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>!|~$:&])")
+_LINE_START = re.compile(r"^(\s*)([#+\-=>]|\d+(?=[.)]))")  # headings, lists, quotes
+_WWW = re.compile(r"(?i)(?<=www)\.")  # "www.example.org" autolinks without a scheme
 
 
 def markdown_text(value: object) -> str:
     """`value` as Markdown that renders to exactly its text: no link, image, emphasis,
     heading, list, HTML entity or Streamlit directive; line breaks become spaces."""
-    text = " ".join(str(value).split())
-    return _SPECIAL.sub(r"\\\1", text)
+    text = _SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+    text = _WWW.sub(r"\\.", text)
+    match = _LINE_START.match(text)
+    if match:  # a leading "1." or "1)" is escaped at its punctuation
+        if match.group(2).isdigit():
+            end = match.end()
+            text = text[:end] + "\\" + text[end:]
+        else:
+            text = text[: match.start(2)] + "\\" + text[match.start(2) :]
+    return text
