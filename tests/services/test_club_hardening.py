@@ -178,3 +178,21 @@ def test_a_new_sqlite_database_is_private(tmp_path: Path) -> None:
     services.add_user(engine, "root", "admin", "root-right-horse")
     engine.dispose()
     assert (tmp_path / "club.db").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_coachs_reads_of_shoes_settings_and_activity_pain_are_audited(engine: Engine) -> None:
+    from tests.services.conftest import import_runs
+
+    services.add_user(engine, "kim", "coach", "kim-violet-lamp")
+    services.add_user(engine, "ana", "runner", "ana-right-horse")
+    code = services.create_squad(engine, "Tuesday group", "kim").invite_code
+    assert code
+    services.join_squad(engine, code, "ana")
+    import_runs(engine, [5.0])
+    kim = services.login(engine, "kim", "kim-violet-lamp", source="x").actor
+    services.list_shoes(engine, "ana", actor=kim)
+    services.athlete_settings(engine, "ana", actor=kim)
+    run_id = services.list_activities(engine, "ana", actor=kim)[0].id
+    services.activity_pain(engine, run_id, actor=kim)
+    actions = {e.action for e in services.audit_entries(engine, actor_name="kim") if e.athlete}
+    assert {"shoes-view", "settings-view", "activity-pain-view"} <= actions, actions
