@@ -71,6 +71,7 @@ ALLOWED: dict[str, Layer] = {
             "platformdirs",
             "tzlocal",
             "argon2",
+            "zxcvbn",
             "watchdog",
             "icalendar",  # the plan as a calendar file (issue #25)
         ),
@@ -84,7 +85,8 @@ ALLOWED: dict[str, Layer] = {
         (*_FRONT_END, "loadwatch.cli", "loadwatch.__version__"), ("click", "rich", "sqlalchemy")
     ),
     "loadwatch.ui": Layer(
-        (*_FRONT_END, "loadwatch.ui"), ("streamlit", "plotly", "pandas", "sqlalchemy")
+        (*_FRONT_END, "loadwatch.ui"),
+        ("streamlit", "plotly", "pandas", "sqlalchemy", "starlette"),
     ),
 }
 # Finer than the allow-list: front ends may name an Engine, never open a session.
@@ -100,6 +102,7 @@ ONLY_IN = {
     "timezonefinder": "loadwatch.services._localtime",
     "watchdog": "loadwatch.services.watch",
     "streamlit": "loadwatch.ui",
+    "starlette": "loadwatch.ui.club_app",  # Streamlit's own ASGI layer, for st.App's middleware
 }
 
 

@@ -4,6 +4,7 @@ command acts for."""
 
 from __future__ import annotations
 
+import secrets
 import sys
 from datetime import datetime
 
@@ -25,11 +26,14 @@ from loadwatch.cli.reports import squad
 ROLES = ("runner", "coach", "admin")
 
 
-def _password(password_stdin: bool) -> str:
-    """The new password: one line from stdin (`--password-stdin`), else a hidden prompt."""
+def _password(password_stdin: bool, generate: bool = False) -> str:
+    """The new password: generated, one line from stdin (`--password-stdin`; its line end,
+    LF or CRLF, is not part of it), else a hidden prompt."""
+    if generate:
+        return secrets.token_urlsafe(12)
     if password_stdin:
         line = sys.stdin.readline()
-        return line[:-1] if line.endswith("\n") else line
+        return line.removesuffix("\n").removesuffix("\r")
     return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
 
 
@@ -52,25 +56,40 @@ def user() -> None:
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from stdin (one line).")
+@click.option(
+    "--generate-password",
+    is_flag=True,
+    help="Make a random first password and print it once (to hand to the person).",
+)
 @click.option("--email", default=None, help="The address the coach's digest goes to.")
 @click.pass_context
 @_errors_as_click
 def user_add(
-    ctx: click.Context, name: str, role: str, password_stdin: bool, email: str | None
+    ctx: click.Context,
+    name: str,
+    role: str,
+    password_stdin: bool,
+    generate_password: bool,
+    email: str | None,
 ) -> None:
-    """Add an account. A runner owns the athlete of the same name (created if missing).
+    """Add an account. A runner owns the athlete of the same name (created if missing). The
+    password is typed here, so the first login asks the person for a new one of their own.
 
     \b
     Example:
-        printf '%s\\n' "$PASSWORD" | loadwatch user add ana --role runner --password-stdin
+        loadwatch user add ana --role runner --generate-password
+        printf '%s\\n' "$PASSWORD" | loadwatch user add ben --role runner --password-stdin
     """
     if email is not None:
         services.email_address(email)  # a bad address refuses the account before it is made
-    view = services.add_user(_engine(ctx), name, role, _password(password_stdin))
+    password = _password(password_stdin, generate_password)
+    view = services.add_user(_engine(ctx), name, role, password, must_change_password=True)
     if email is not None:
         services.set_email(_engine(ctx), view.name, email)
     owns = f", owns athlete {view.athlete}" if view.athlete else ""
     click.echo(f"Added {view.role.value} {view.name}{owns}.")
+    if generate_password:
+        click.echo(f"First password for {view.name}: {password} (to be changed at first login)")
 
 
 @user.command("list")
@@ -267,6 +286,7 @@ def audit(
                     "action": e.action,
                     "athlete": e.athlete,
                     "detail": e.detail,
+                    "source": e.source,
                 }
                 for e in entries
             ]
@@ -275,7 +295,9 @@ def audit(
     if not entries:
         click.echo("The audit trail is empty.")
         return
-    table = Table("when", "who", "action", "athlete", "detail")
+    table = Table("when", "who", "action", "athlete", "detail", "from")
     for e in entries:
-        _add_plain_row(table, _when(e.at), e.actor, e.action, e.athlete or "", e.detail or "")
+        _add_plain_row(
+            table, _when(e.at), e.actor, e.action, e.athlete or "", e.detail or "", e.source or ""
+        )
     _console().print(table)

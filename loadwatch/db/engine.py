@@ -32,6 +32,11 @@ _migrate_lock = threading.Lock()
 MIGRATE_LOCK_TIMEOUT_S = 600.0  # a migration waiting longer than this says so, never hangs
 log = logging.getLogger("loadwatch.db")
 SQLITE_HEADER = b"SQLite format 3\x00"
+# SQLite files this process has connected to. Their header is never read again: on POSIX,
+# closing ANY descriptor of a file drops every lock the process holds on it, so a second
+# open-and-close under a live connection lets another process delete the WAL (issue #21).
+_live_sqlite_files: set[str] = set()
+_live_lock = threading.Lock()
 CONNECT_TIMEOUT_S = 10  # a server that does not answer is an error after this, not a hang
 # The driver modules a URL may need and what to install for each.
 _DRIVER_PACKAGES = {
@@ -101,6 +106,9 @@ def check_sqlite_file(database: str) -> None:
         )
     if not path.exists():
         return
+    with _live_lock:
+        if str(path.resolve()) in _live_sqlite_files:
+            return  # connected already: its header was checked before the first connection
     try:
         with path.open("rb") as file:
             header = file.read(len(SQLITE_HEADER))
@@ -111,6 +119,19 @@ def check_sqlite_file(database: str) -> None:
             f"{str(path)!r} is not a SQLite database; give a loadwatch database file or a "
             "new file name"
         )
+
+
+def _create_private(path: Path) -> None:
+    """A new SQLite file is created readable by its owner only (0600): it holds password
+    hashes and health data. SQLite gives its -wal and -shm files the same mode (issue #21)."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        return  # an existing file keeps its mode (the admin may have chosen it)
+    except OSError as exc:
+        raise DatabaseError(
+            f"cannot create the database file {str(path)!r}: {exc.strerror}"
+        ) from exc
 
 
 def _missing_driver(url: URL, exc: ImportError) -> DatabaseError:
@@ -170,6 +191,9 @@ def make_engine(url: str | None = None) -> Engine:
             database = parsed.database
             if database and database != ":memory:" and not database.startswith("file:"):
                 check_sqlite_file(database)
+                _create_private(Path(database))
+                with _live_lock:
+                    _live_sqlite_files.add(str(Path(database).resolve()))
             engine = create_engine(parsed, connect_args={"timeout": 60})
             event.listen(engine, "connect", _sqlite_pragmas)
             event.listen(engine, "begin", _sqlite_begin)

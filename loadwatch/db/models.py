@@ -20,6 +20,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -80,6 +81,27 @@ class User(Base):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     email: Mapped[str | None] = mapped_column(String(254))  # the coach's digest (issue #25)
+    # Set for a password typed at the server (`user add`, `user reset-password`): the first
+    # login asks for a new one (issue #21).
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=sa_false()
+    )
+
+
+class LoginThrottle(Base):
+    """Failed logins counted per (name, client address) and per client address (issue #21):
+    counted before the password is checked, in one atomic UPDATE, so parallel guesses cannot
+    race the lock. The name need not be an account's: unknown names lock the same way."""
+
+    __tablename__ = "login_throttle"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(250), unique=True)  # "name\naddress" or "\naddress"
+    name: Mapped[str | None] = mapped_column(String(120), index=True)
+    source: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime())
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class LoginSession(Base):
@@ -107,6 +129,7 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(64))
     athlete: Mapped[str | None] = mapped_column(String(120))
     detail: Mapped[str | None] = mapped_column(String(500))
+    source: Mapped[str | None] = mapped_column(String(64))  # client address of a login event
 
 
 class Coach(Base):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from datetime import date
@@ -47,6 +48,8 @@ def configure_logging() -> Path:
     if not any(getattr(h, "baseFilename", None) == str(path) for h in logger.handlers):
         try:
             folder.mkdir(parents=True, exist_ok=True)
+            with contextlib.suppress(FileExistsError):  # owner-only, like the database (#21)
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
             handler: logging.Handler = RotatingFileHandler(
                 path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
             )

@@ -9,19 +9,23 @@ only its SHA-256 is stored, so a copy of the database opens no session.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import logging
 import os
+import re
 import secrets
 import zipfile
 import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import PurePosixPath, PureWindowsPath
 
 from argon2 import Parameters, PasswordHasher, Type, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, case, delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from loadwatch import auth
@@ -36,6 +40,7 @@ from loadwatch.db.models import (
     Coach,
     Injury,
     LoginSession,
+    LoginThrottle,
     OriginalFile,
     PainEntry,
     Shoe,
@@ -50,8 +55,10 @@ log = logging.getLogger(__name__)
 
 PASSWORD_MIN_CHARS = 8  # NIST SP 800-63B section 5.1.1.2: at least 8 characters
 PASSWORD_MAX_CHARS = 1024  # a bound on the hashing work one request can ask for
-MAX_FAILED_LOGINS = 5  # the issue: five wrong passwords for one name lock it
+MAX_FAILED_LOGINS = 5  # five wrong passwords for one name from one address lock that pair
+MAX_ADDRESS_FAILURES = 20  # loadwatch default: wrong passwords from one address, any names
 LOCKOUT = timedelta(minutes=15)  # loadwatch default; an admin's reset unlocks at once
+UNKNOWN_SOURCE = "unknown"  # a login whose client address the caller did not give
 IDLE_TIMEOUT = timedelta(
     minutes=int(os.environ.get("LOADWATCH_IDLE_MINUTES", "30"))
 )  # loadwatch default, as OWASP's session guidance suggests for low-risk apps (15-30 min)
@@ -93,6 +100,7 @@ class LoginResult:
 
     token: str
     actor: Actor
+    must_change_password: bool = False  # a password typed at the server: ask for a new one
 
 
 def _role(value: str) -> Role:
@@ -103,14 +111,57 @@ def _role(value: str) -> Role:
         raise InputError(f"role must be one of {roles}; got {value!r}") from None
 
 
-def _password(value: str) -> str:
+def _password(value: str, name: str | None = None) -> str:
+    """A new password, checked as NIST SP 800-63B section 5.1.1.2 asks: length, and not a
+    common, guessable or context-specific one (issue #21).
+
+    Raises:
+        InputError: what is wrong with it, and what to do.
+    """
     if not isinstance(value, str) or "\x00" in value:
         raise InputError("the password must be text without NUL characters")
     if len(value) < PASSWORD_MIN_CHARS:
         raise InputError(f"the password must be at least {PASSWORD_MIN_CHARS} characters long")
     if len(value) > PASSWORD_MAX_CHARS:
         raise InputError(f"the password must be at most {PASSWORD_MAX_CHARS} characters long")
+    weakness = password_weakness(value, name)
+    if weakness:
+        raise InputError(f"the password {weakness}; choose a longer, less common one")
     return value
+
+
+def password_weakness(password: str, name: str | None = None) -> str | None:
+    """Why `password` is too easy to guess, or None.
+
+    Refused (NIST SP 800-63B 5.1.1.2 asks for a blocklist): the 30,000 most common passwords
+    (zxcvbn's list, from leaked password sets), the same with digits or a "!" after it,
+    placeholders such as "change-me", one or two characters repeated, sequences and keyboard
+    rows (zxcvbn's score 0), and the account's own name with only digits or punctuation around
+    it."""
+    from zxcvbn import zxcvbn  # here: the matchers load 30k-word lists, which the CLI rarely needs
+
+    folded = password.casefold()
+    core = re.sub(r"[\d\W_]+$", "", folded) or folded
+    if folded in _common_passwords() or core in _common_passwords():
+        return "is one of the most common passwords"
+    if "changeme" in re.sub(r"[\W_]", "", folded):
+        return "is a placeholder (change-me)"
+    if len(set(folded)) <= 2:
+        return "repeats one or two characters"
+    if name:
+        rest = folded.replace(name.strip().casefold(), "")
+        if rest != folded and not re.sub(r"[\d\W_]", "", rest):
+            return "is the account's name"
+    if zxcvbn(password[:64], user_inputs=[name] if name else [])["score"] == 0:
+        return "is a sequence or a keyboard pattern"
+    return None
+
+
+@functools.cache
+def _common_passwords() -> frozenset[str]:
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"])
 
 
 def user_name(value: str) -> str:
@@ -120,12 +171,18 @@ def user_name(value: str) -> str:
 
 def _view(session: Session, user: User) -> UserView:
     athlete = session.get(Athlete, user.athlete_id) if user.athlete_id else None
+    now = repository.now_utc()
+    locked_until = session.scalar(  # locked at any address (see `login`)
+        select(func.max(LoginThrottle.locked_until)).where(
+            LoginThrottle.name == user.name, LoginThrottle.locked_until > now
+        )
+    )
     return UserView(
         user.name,
         Role(user.role),
         athlete.name if athlete else None,
         user.is_disabled,
-        user.locked_until,
+        locked_until,
         user.created_at,
     )
 
@@ -142,15 +199,25 @@ def _get_user(session: Session, name: str) -> User:
 
 
 def add_user(
-    engine: Engine, name: str, role: str, password: str, *, actor: Actor = LOCAL
+    engine: Engine,
+    name: str,
+    role: str,
+    password: str,
+    *,
+    actor: Actor = LOCAL,
+    must_change_password: bool = False,
 ) -> UserView:
     """Add an account. A runner owns the athlete of the same name (created if missing).
+    `must_change_password`: the password was typed by someone else (at the server, by an
+    admin), so the first login asks for a new one.
 
     Raises:
         NotAllowedError: `actor` is not an admin (or the local user).
-        InputError: a bad name, role or password, or the name is taken.
+        InputError: a bad name, role or password (too short, common, the name), or the name
+            is taken.
     """
-    name, the_role, password = user_name(name), _role(role), _password(password)
+    name, the_role = user_name(name), _role(role)
+    password = _password(password, name)
     hashed = _hasher.hash(password)
     with Session(writer(engine)) as session, session.begin():
         auth.require_admin(session, actor, "adding users")
@@ -171,6 +238,7 @@ def add_user(
             is_disabled=False,
             failed_logins=0,
             created_at=repository.now_utc(),
+            must_change_password=must_change_password,
         )
         session.add(user)
         session.flush()
@@ -197,18 +265,29 @@ def _end_sessions(session: Session, user_id: int, keep_token: str | None = None)
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def reset_password(engine: Engine, name: str, password: str, *, actor: Actor = LOCAL) -> None:
-    """Set a new password (admin), unlock the account and end all its sessions.
+def reset_password(
+    engine: Engine,
+    name: str,
+    password: str,
+    *,
+    actor: Actor = LOCAL,
+    must_change_password: bool = True,
+) -> None:
+    """Set a new password (admin), unlock the account at every address and end all its
+    sessions; the next login asks for a new password unless `must_change_password` is False.
 
     Raises:
         NotAllowedError: not an admin. NotFoundError: unknown user. InputError: a bad password.
     """
-    name, password = user_name(name), _password(password)
+    name = user_name(name)
+    password = _password(password, name)
     hashed = _hasher.hash(password)
     with Session(writer(engine)) as session, session.begin():
         auth.require_admin(session, actor, "resetting passwords")
         user = _get_user(session, name)
         user.password_hash, user.failed_logins, user.locked_until = hashed, 0, None
+        user.must_change_password = must_change_password
+        clear_login_locks(session, user.name)
         _end_sessions(session, user.id)
     auth.audit(engine, actor, "user-reset-password", [None], name)
 
@@ -221,14 +300,22 @@ def change_password(
     Raises:
         AuthError: the old password is wrong. InputError: a bad new password.
     """
-    new = _password(new)
-    with Session(writer(engine)) as session, session.begin():
+    new = _password(new, actor.name)
+    if new == old:
+        raise InputError("the new password must differ from the current one")
+    with Session(engine) as session:  # the slow hashes outside the write transaction
         user = auth.account(session, actor)
         if user is None:
             raise InputError("the local user has no password")
-        if not _verify(user.password_hash, old):
-            raise AuthError("the current password is not right")
-        user.password_hash = _hasher.hash(new)
+        current = user.password_hash
+    if not _verify(current, old):
+        raise AuthError("the current password is not right")
+    hashed = _hasher.hash(new)
+    with Session(writer(engine)) as session, session.begin():
+        user = auth.account(session, actor)
+        if user is None or user.password_hash != current:
+            raise AuthError("the password was changed meanwhile; log in again")
+        user.password_hash, user.must_change_password = hashed, False
         _end_sessions(session, user.id, keep_token)
     auth.audit(engine, actor, "password-change", [None], actor.name)
 
@@ -255,65 +342,172 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def login(engine: Engine, name: str, password: str) -> LoginResult:
-    """Check a name and password; open a session.
+def login(engine: Engine, name: str, password: str, *, source: str | None = None) -> LoginResult:
+    """Check a name and password from the client address `source`; open a session.
 
-    Five wrong passwords in a row lock the name for `LOCKOUT`; the message says until when.
+    Every attempt is counted before the password is checked, in one atomic statement per
+    counter (issue #21): per name and address, and per address. Five failures for a name from
+    one address lock that pair for `LOCKOUT` (the right password from another address still
+    works); `MAX_ADDRESS_FAILURES` from one address lock the address. An unknown name counts
+    and locks the same way, with the same messages, so names cannot be probed. Argon2 runs
+    outside any write transaction. Failures and locks go to the audit trail with `source`.
 
     Raises:
-        AuthError: a wrong name or password (one message for both), a locked or disabled
-            account.
+        AuthError: a wrong name or password (one message for both), a locked name or address,
+            or a disabled account.
     """
     wrong = AuthError("wrong username or password")
     if not isinstance(name, str) or not name.strip() or len(name) > 120 or "\x00" in name:
         raise wrong
     if not isinstance(password, str) or len(password) > PASSWORD_MAX_CHARS:
         raise wrong
+    name, where = name.strip(), (source or UNKNOWN_SOURCE)[:64]
     now = repository.now_utc()
-    failure: AuthError | None = None
+    pair_key, address_key = f"{name}\n{where}", f"\n{where}"
+    pair = _count_attempt(engine, pair_key, name, where, now, MAX_FAILED_LOGINS)
+    address = _count_attempt(engine, address_key, None, where, now, MAX_ADDRESS_FAILURES)
+    if address.locked_until is not None or pair.locked_until is not None:
+        _audit_login(engine, name, "login-refused-locked", where, once_per_lock=True)
+        if address.locked_until is not None:
+            raise AuthError(_address_locked_message(address.locked_until, now))
+        raise AuthError(_locked_message(name, pair.locked_until or now, now))
+    with Session(engine) as session:  # a read: the slow hash is checked outside any write
+        user = _find_user(session, name)
+        hashed = user.password_hash if user is not None else _DUMMY_HASH
+        user_id = user.id if user is not None else None
+    is_right = _verify(hashed, password) and user_id is not None
+    if not is_right:
+        _audit_login(engine, name, "login-failed", where)
+        if pair.failures >= MAX_FAILED_LOGINS:
+            until = _lock(engine, pair_key, now)
+            _audit_login(engine, name, "login-locked", where)
+            log.warning("login locked for %r from %s after %d failures", name, where, pair.failures)
+            raise AuthError(_locked_message(name, until, now))
+        raise wrong
+    rehashed = _hasher.hash(password) if _hasher.check_needs_rehash(hashed) else None
+    token = secrets.token_urlsafe(32)
     with Session(writer(engine)) as session, session.begin():
-        user = _find_user(session, name.strip())
+        user = session.get(User, user_id)
         if user is None:
-            _verify(_DUMMY_HASH, password)  # as slow as a real check: names cannot be probed
             raise wrong
-        if user.locked_until is not None and user.locked_until > now:
-            raise AuthError(_locked_message(user, now))
-        if not _verify(user.password_hash, password):
-            # Not raised inside the transaction: the count (and the lock) must be committed.
-            user.failed_logins += 1
-            failure = wrong
-            if user.failed_logins >= MAX_FAILED_LOGINS:
-                user.locked_until, user.failed_logins = now + LOCKOUT, 0
-                failure = AuthError(_locked_message(user, now))
-                log.warning("login locked for %s after %d failures", user.name, MAX_FAILED_LOGINS)
-        elif user.is_disabled:
+        if user.is_disabled:
             raise AuthError(f"the account {user.name!r} is disabled; ask your club's admin")
-        else:
-            user.failed_logins = 0
-            if _hasher.check_needs_rehash(user.password_hash):
-                user.password_hash = _hasher.hash(password)
-            token = secrets.token_urlsafe(32)
-            session.add(
-                LoginSession(
-                    token_sha256=_token_hash(token),
-                    user_id=user.id,
-                    created_at=now,
-                    last_seen_at=now,
-                )
+        session.execute(delete(LoginThrottle).where(LoginThrottle.key == pair_key))
+        session.execute(  # the right password does not count against the address
+            update(LoginThrottle)
+            .where(LoginThrottle.key == address_key, LoginThrottle.failures > 0)
+            .values(failures=LoginThrottle.failures - 1)
+        )
+        if rehashed is not None:
+            user.password_hash = rehashed
+        session.add(
+            LoginSession(
+                token_sha256=_token_hash(token), user_id=user.id, created_at=now, last_seen_at=now
             )
-            actor = Actor(user.name, Role(user.role), user.id)
-    if failure is not None:
-        raise failure
-    auth.audit(engine, actor, "login", [None])
-    return LoginResult(token, actor)
+        )
+        actor = Actor(user.name, Role(user.role), user.id)
+        must_change = user.must_change_password
+    _audit_login(engine, actor.name, "login", where)
+    return LoginResult(token, actor, must_change)
 
 
-def _locked_message(user: User, now: datetime) -> str:
-    minutes = max(1, round(((user.locked_until or now) - now).total_seconds() / 60))
+@dataclass(frozen=True, slots=True)
+class _Attempt:
+    failures: int  # attempts counted in the window, this one included
+    locked_until: datetime | None  # set while the key is locked
+
+
+def _count_attempt(
+    engine: Engine, key: str, name: str | None, source: str, now: datetime, limit: int
+) -> _Attempt:
+    """Count one attempt for `key` atomically (an upsert, then one UPDATE ... RETURNING: the
+    row is locked while it changes, on PostgreSQL as on SQLite) and say whether it is locked.
+    An attempt past `limit` locks the key, so parallel guesses stop at the limit."""
+    window = now - LOCKOUT
+    with Session(writer(engine)) as session, session.begin():
+        dialect = session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        session.execute(
+            insert(LoginThrottle)
+            .values(key=key, name=name, source=source, failures=0, window_start=now)
+            .on_conflict_do_nothing(index_elements=["key"])
+        )
+        is_stale = LoginThrottle.window_start < window
+        row = session.execute(
+            update(LoginThrottle)
+            .where(LoginThrottle.key == key)
+            .values(
+                failures=case((is_stale, 1), else_=LoginThrottle.failures + 1),
+                window_start=case((is_stale, now), else_=LoginThrottle.window_start),
+            )
+            .returning(LoginThrottle.failures, LoginThrottle.locked_until)
+        ).one()
+        failures, locked_until = int(row[0]), row[1]
+        if locked_until is not None and locked_until <= now:
+            locked_until = None
+        if locked_until is None and failures > limit:
+            locked_until = now + LOCKOUT
+            session.execute(
+                update(LoginThrottle)
+                .where(LoginThrottle.key == key)
+                .values(locked_until=locked_until, failures=0, window_start=now)
+            )
+    return _Attempt(failures, locked_until)
+
+
+def _lock(engine: Engine, key: str, now: datetime) -> datetime:
+    until = now + LOCKOUT
+    with Session(writer(engine)) as session, session.begin():
+        session.execute(
+            update(LoginThrottle)
+            .where(LoginThrottle.key == key)
+            .values(locked_until=until, failures=0, window_start=now)
+        )
+    return until
+
+
+def _audit_login(
+    engine: Engine, name: str, action: str, source: str, *, once_per_lock: bool = False
+) -> None:
+    """A login event in the audit trail, with the client address. A refusal while locked is
+    written at most once per lock period and address, so a flood cannot fill the table."""
+    at = repository.now_utc()
+    with Session(writer(engine)) as session, session.begin():
+        if once_per_lock:
+            seen = session.scalar(
+                select(AuditEntry.id)
+                .where(
+                    AuditEntry.action == action,
+                    AuditEntry.actor == name[:120],
+                    AuditEntry.source == source,
+                    AuditEntry.at > at - LOCKOUT,
+                )
+                .limit(1)
+            )
+            if seen is not None:
+                return
+        session.add(AuditEntry(at=at, actor=name[:120], action=action, source=source))
+
+
+def _locked_message(name: str, until: datetime, now: datetime) -> str:
+    minutes = max(1, round((until - now).total_seconds() / 60))
     return (
-        f"{user.name!r} is locked for {minutes} more minutes after {MAX_FAILED_LOGINS} wrong "
-        "passwords; try again later or ask an admin to reset the password"
+        f"{name!r} is locked for {minutes} more minutes after {MAX_FAILED_LOGINS} wrong "
+        "passwords from this address; try again later or ask an admin to reset the password"
     )
+
+
+def _address_locked_message(until: datetime, now: datetime) -> str:
+    minutes = max(1, round((until - now).total_seconds() / 60))
+    return (
+        f"too many wrong passwords from this address: logins from it are refused for {minutes} "
+        "more minutes"
+    )
+
+
+def clear_login_locks(session: Session, name: str) -> None:
+    """Unlock a name at every address (an admin's password reset)."""
+    session.execute(delete(LoginThrottle).where(LoginThrottle.name == name))
 
 
 def session_actor(engine: Engine, token: str) -> Actor:
@@ -447,8 +641,16 @@ def _csv(
     writer_.writerow(names)
     rows = session.scalars(select(model).where(model.athlete_id == athlete_id).order_by(model.id))
     for row in rows:
-        writer_.writerow(_cell(getattr(row, n)) for n in names)
+        writer_.writerow(_cell(_exported(n, getattr(row, n))) for n in names)
     return out.getvalue()
+
+
+def _exported(column: str, value: object) -> object:
+    """A file's name without the folder it was imported from: the export tells the runner
+    nothing about the server's (or the importing machine's) folders (issue #21)."""
+    if column == "source_file" and isinstance(value, str):
+        return PureWindowsPath(value).name if "\\" in value else PurePosixPath(value).name
+    return value
 
 
 def _cell(value: object) -> object:
@@ -510,6 +712,7 @@ class AuditView:
     action: str
     athlete: str | None
     detail: str | None
+    source: str | None = None  # the client address of a login event
 
 
 def audit_entries(
@@ -529,7 +732,7 @@ def audit_entries(
         if actor_name:
             query = query.where(AuditEntry.actor == actor_name)
         return [
-            AuditView(e.at, e.actor, e.action, e.athlete, e.detail)
+            AuditView(e.at, e.actor, e.action, e.athlete, e.detail, e.source)
             for e in session.scalars(query.limit(max(1, min(limit, 100_000))))
         ]
 

@@ -246,7 +246,10 @@ def activity_pain(engine: Engine, activity_id: int, *, actor: Actor = LOCAL) -> 
             )
             .order_by(PainEntry.entry_date, PainEntry.id)
         ).all()
-        return [_pain_view(e) for e in entries]
+        views = [_pain_view(e) for e in entries]
+        athlete = auth.athlete_name_of(session, activity.athlete_id)
+    auth.audit(engine, actor, "activity-pain-view", [athlete], is_read=True)
+    return views
 
 
 def rename_activity(

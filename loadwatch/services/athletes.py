@@ -178,8 +178,9 @@ def athlete_settings(engine: Engine, athlete: str, *, actor: Actor = LOCAL) -> A
     athlete = athlete_name(athlete)
     with Session(engine) as session:
         row = auth.athlete_for(session, actor, athlete)
-        setting = session.get(Setting, row.id)
-        return _settings_view(row, setting)
+        view = _settings_view(row, session.get(Setting, row.id))
+    auth.audit(engine, actor, "settings-view", [view.athlete], is_read=True)
+    return view
 
 
 def _settings_view(athlete: Athlete, setting: Setting | None) -> AthleteSettings:

@@ -217,6 +217,7 @@ def list_shoes(engine: Engine, athlete: str, *, actor: Actor = LOCAL) -> list[Sh
         frame = repository.shoes_frame(session, row.id)
         runs = repository.activities_frame(session, row.id)
         models = {s.id: s for s in repository.shoes(session, row.id)}
+    auth.audit(engine, actor, "shoes-view", [row.name], is_read=True)
     runs = runs[runs["sport"] == Sport.RUN.value]
     mileage = shoe_mileage(runs, frame)
     views = []

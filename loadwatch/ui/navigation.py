@@ -8,6 +8,7 @@ import streamlit as st
 
 from loadwatch.ui import state
 from loadwatch.ui.components import login
+from loadwatch.ui.text import markdown_text
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
 
@@ -75,6 +76,10 @@ def run() -> None:
         st.navigation(all_pages, position="hidden")
         login.show()
         return
+    if state.must_change_password():
+        st.navigation(all_pages, position="hidden")
+        login.show_password_change()
+        return
     hidden = _HIDDEN_FOR.get(actor.role.value if actor.role else "", set())
     shown = [p for p in all_pages if p.url_path not in hidden]
     shown.append(
@@ -87,7 +92,10 @@ def run() -> None:
     )
     current = st.navigation(shown)
     with st.sidebar:
-        st.caption(f"Logged in as **{actor.name}** ({actor.role.value if actor.role else ''})")
+        st.caption(
+            f"Logged in as **{markdown_text(actor.name)}** "
+            f"({actor.role.value if actor.role else ''})"
+        )
         if st.button("Log out", key="navigation.log_out", icon=":material/logout:"):
             state.log_out()
             st.rerun()

@@ -3,21 +3,34 @@
 from __future__ import annotations
 
 import os
+import threading
 from datetime import date
 
 import streamlit as st
 from sqlalchemy import Engine
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from loadwatch import services
 from loadwatch.errors import AuthError, DatabaseError
+from loadwatch.ui import guard
+from loadwatch.ui.text import markdown_text
 
 ATHLETE_KEY = "athlete_picker.selected"
 
 
-@st.cache_resource(show_spinner=False)
+# One engine per process, never in `st.cache_resource`: any client may send Streamlit's
+# `clear_cache` message, and a rebuilt engine re-checked the live SQLite file (issue #21).
+_engines: dict[str | None, Engine] = {}
+_engines_lock = threading.Lock()
+
+
 def _engine_for(url: str | None) -> Engine:
-    services.configure_logging()  # unexpected errors go to the log file, not to the visitor
-    return services.open_database(url)
+    with _engines_lock:
+        engine = _engines.get(url)
+        if engine is None:
+            services.configure_logging()  # unexpected errors go to the log file, not the visitor
+            engine = _engines[url] = services.open_database(url)
+        return engine
 
 
 def get_engine() -> Engine:
@@ -29,7 +42,7 @@ def get_engine() -> Engine:
     try:
         return _engine_for(os.environ.get("LOADWATCH_DB_URL"))
     except DatabaseError as exc:
-        st.error(str(exc), icon=":material/database:")
+        st.error(markdown_text(exc), icon=":material/database:")
         st.stop()
 
 
@@ -43,6 +56,7 @@ CLUB_ENV = "LOADWATCH_CLUB"  # set to 1 by `loadwatch dashboard --club`
 _TOKEN_KEY = "auth.token"  # noqa: S105 - the key's name, not a secret
 _ACTOR_KEY = "auth.actor"  # the account this run acts for, checked at the top of every run
 _NOTICE_KEY = "auth.notice"  # why the login form is back (logged out, expired, disabled)
+_MUST_CHANGE_KEY = "auth.must_change"  # the password was typed at the server: a new one first
 
 
 def is_club() -> bool:
@@ -75,8 +89,14 @@ def check_session() -> services.Actor | None:
             st.session_state[_NOTICE_KEY] = str(exc)
             return None
         st.session_state[_TOKEN_KEY] = token = result.token
+        guard.bind_session(_session_id(), _client_cookie())
     if not token:
         st.session_state.pop(_ACTOR_KEY, None)
+        return None
+    if not guard.is_bound_to(_session_id(), _client_cookie()):
+        # This Streamlit session was logged in from another browser: a borrowed session id
+        # is not a login (issue #21). The owner's browser logs in again.
+        _forget("Please log in.")
         return None
     try:
         actor = services.session_actor(get_engine(), token)
@@ -97,10 +117,26 @@ def uses_identity_provider() -> bool:
 
 def log_in(name: str, password: str) -> None:
     """Raises AuthError with the message the form shows."""
-    result = services.login(get_engine(), name, password)
+    result = services.login(get_engine(), name, password, source=client_address())
+    guard.bind_session(_session_id(), _client_cookie())
     st.session_state[_TOKEN_KEY] = result.token
     st.session_state[_ACTOR_KEY] = result.actor
+    st.session_state[_MUST_CHANGE_KEY] = result.must_change_password
     st.session_state.pop(_NOTICE_KEY, None)
+
+
+def must_change_password() -> bool:
+    """The account logged in with a password someone else typed (issue #21): no page runs
+    until the person has chosen their own."""
+    return bool(st.session_state.get(_MUST_CHANGE_KEY))
+
+
+def change_password(old: str, new: str) -> None:
+    """Raises AuthError or InputError with the message the form shows."""
+    services.change_password(
+        get_engine(), old, new, actor=current_actor(), keep_token=session_token()
+    )
+    st.session_state.pop(_MUST_CHANGE_KEY, None)
 
 
 def log_out() -> None:
@@ -117,7 +153,30 @@ def session_token() -> str | None:
     return str(token) if token else None
 
 
+def _session_id() -> str:
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else ""
+
+
+def _client_cookie() -> str | None:
+    value = st.context.cookies.get(guard.CLIENT_COOKIE)
+    return value if isinstance(value, str) and value else None  # AppTest has no cookies
+
+
+def client_address() -> str:
+    """Where this browser connects from (the login throttle and the audit trail): the
+    websocket's peer, or behind a TLS proxy (`--behind-proxy`) the address it forwarded."""
+    if os.environ.get(guard.BEHIND_PROXY_ENV) == "1":
+        forwarded = st.context.headers.get("X-Forwarded-For")
+        if isinstance(forwarded, str) and forwarded.split(",")[-1].strip():
+            return forwarded.split(",")[-1].strip()
+    address = st.context.ip_address
+    return address if isinstance(address, str) else "127.0.0.1"  # None for loopback
+
+
 def _forget(notice: str) -> None:
+    if is_club():
+        guard.forget_session_files(_session_id())  # its uploads and downloads go with it
     for key in list(st.session_state.keys()):
         del st.session_state[key]  # nothing of the last user's stays in this browser session
     st.session_state[_NOTICE_KEY] = notice

@@ -8,6 +8,7 @@ import streamlit as st
 
 from loadwatch import services
 from loadwatch.domain import Alert, Severity
+from loadwatch.ui.text import markdown_text
 from loadwatch.units import DistanceUnit, format_distance
 
 _SHOW = {Severity.WARNING: st.error, Severity.CAUTION: st.warning, Severity.INFO: st.info}
@@ -34,7 +35,7 @@ def show(alerts: Sequence[Alert], units: DistanceUnit = DistanceUnit.KM) -> None
         st.success("No warnings: nothing in your recent load or pain log calls for a change.")
         return
     for alert in alerts:
-        body = f"**{services.rule_title(alert.rule_id)}** · {alert.message}"
+        body = f"**{services.rule_title(alert.rule_id)}** · {markdown_text(alert.message)}"
         if alert.advice:
             body += "\n\n" + "\n".join(f"- {line}" for line in alert.advice)
         _SHOW[alert.severity](body, icon=_ICON[alert.severity])

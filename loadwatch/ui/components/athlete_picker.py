@@ -12,6 +12,7 @@ import streamlit as st
 
 from loadwatch import services
 from loadwatch.ui.state import ATHLETE_KEY, current_actor, get_engine, is_club
+from loadwatch.ui.text import markdown_text
 
 _APPLIED_KEY = "athlete_picker.applied"  # the ?athlete= value already applied to the picker
 
@@ -25,9 +26,9 @@ def pick() -> str | None:
         match = next((n for n in names if n.casefold() == wanted.strip().casefold()), None)
         if match is None:
             if is_club():
-                st.error(f"not allowed: {actor.name} may not see {wanted}'s data")
+                st.error(markdown_text(f"not allowed: {actor.name} may not see {wanted}'s data"))
             else:
-                st.error(f"There is no athlete named {wanted!r} in this log.")
+                st.error(markdown_text(f"There is no athlete named {wanted!r} in this log."))
             st.stop()
         st.session_state[ATHLETE_KEY] = match
         st.session_state[_APPLIED_KEY] = match

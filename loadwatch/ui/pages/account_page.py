@@ -8,6 +8,7 @@ import streamlit as st
 from loadwatch import services
 from loadwatch.errors import AuthError, InputError, NotAllowedError, NotFoundError
 from loadwatch.ui import state
+from loadwatch.ui.text import markdown_text
 
 _EXPORT_KEY = "account_page.export"
 
@@ -15,7 +16,7 @@ st.title("Account")
 actor = state.current_actor()
 engine = state.get_engine()
 role = actor.role.value if actor.role else "local"
-st.caption(f"Logged in as **{actor.name}**, {role}.")
+st.caption(f"Logged in as **{markdown_text(actor.name)}**, {role}.")
 own = services.own_athlete(engine, actor=actor)
 
 st.subheader("Squads")
@@ -25,12 +26,15 @@ if role == "runner":
         for squad in squads:
             cols = st.columns([4, 1])
             cols[0].markdown(
-                f"**{squad.name}**, coach {squad.coach or 'none'}: your coach sees your runs, "
+                f"**{markdown_text(squad.name)}**, coach {markdown_text(squad.coach or 'none')}: "
+                "your coach sees your runs, "
                 "shoes, pain and report (read only)."
             )
             if cols[1].button("Leave", key=f"account_page.leave.{squad.name}"):
                 services.leave_squad(engine, squad.name, actor=actor)
-                st.toast(f"You left {squad.name}; its coach no longer sees your data.")
+                st.toast(
+                    markdown_text(f"You left {squad.name}; its coach no longer sees your data.")
+                )
                 st.rerun()
     else:
         st.caption("You are in no squad: no coach sees your data.")
@@ -40,14 +44,17 @@ if role == "runner":
             try:
                 view = services.join_squad(engine, code, actor=actor)
             except (InputError, NotAllowedError, NotFoundError) as exc:
-                st.error(str(exc))
+                st.error(markdown_text(exc))
             else:
-                st.success(f"You joined {view.name}; coach {view.coach} now sees your data.")
+                st.success(
+                    markdown_text(f"You joined {view.name}; coach {view.coach} now sees your data.")
+                )
 else:
     for squad in squads:
-        members = ", ".join(squad.members) or "nobody yet"
+        members = markdown_text(", ".join(squad.members) or "nobody yet")
         st.markdown(
-            f"**{squad.name}** (coach {squad.coach or 'none'}): {members}. "
+            f"**{markdown_text(squad.name)}** (coach {markdown_text(squad.coach or 'none')}): "
+            f"{members}. "
             f"Invite code: `{squad.invite_code or 'hidden'}`"
         )
     if not squads:
@@ -59,10 +66,10 @@ else:
                 try:
                     view = services.create_squad(engine, name, actor.name, actor=actor)
                 except (InputError, NotAllowedError, NotFoundError) as exc:
-                    st.error(str(exc))
+                    st.error(markdown_text(exc))
                 else:
                     st.success(
-                        f"Squad {view.name} created. Runners join with the code "
+                        f"Squad {markdown_text(view.name)} created. Runners join with the code "
                         f"`{view.invite_code}` (Account page, or "
                         f"`loadwatch squad join {view.invite_code} --user NAME`)."
                     )
@@ -143,7 +150,7 @@ with st.form("account_page.password", clear_on_submit=True):
                     engine, old, new, actor=actor, keep_token=state.session_token()
                 )
             except (AuthError, InputError) as exc:
-                st.error(str(exc))
+                st.error(markdown_text(exc))
             else:
                 st.success("Password changed; your other sessions have ended.")
 

@@ -15,6 +15,7 @@ from loadwatch.errors import InputError, NotFoundError
 from loadwatch.ui import charts
 from loadwatch.ui.components import athlete_picker
 from loadwatch.ui.state import current_actor, get_engine
+from loadwatch.ui.text import markdown_text
 from loadwatch.units import DistanceUnit, format_distance, to_unit
 
 HOW_KNOWN = {
@@ -167,7 +168,7 @@ st.query_params[QUERY] = str(chosen)
 detail = services.activity_detail(engine, chosen, actor=actor)
 activity = detail.activity
 local_start = activity.started_at + timedelta(seconds=activity.utc_offset_s)
-st.subheader(activity.name or f"Activity #{activity.id}")
+st.subheader(markdown_text(activity.name or f"Activity #{activity.id}"))
 st.caption(
     f"{local_start:%A %d %B %Y, %H:%M} · {activity.sport.value} "
     f"({HOW_KNOWN.get(activity.sport_source.value, '')}) · {activity.device or 'unknown device'}"
@@ -213,8 +214,8 @@ for entry in entries:
         )
         if score is not None
     ]
-    where = f" · {entry.location}" if entry.location else ""
-    note = f" · “{entry.note}”" if entry.note else ""
+    where = f" · {markdown_text(entry.location)}" if entry.location else ""
+    note = f" · “{markdown_text(entry.note)}”" if entry.note else ""
     st.markdown(f"- {entry.entry_date:%a %d %b}: {', '.join(parts)}{where}{note}")
 
 st.markdown(f"**Sources** ({len(detail.sources)}): the files this activity was merged from.")
@@ -233,7 +234,7 @@ for source in detail.sources:
         try:
             services.split_source(engine, activity.id, source.sha256, actor=actor)
         except (InputError, NotFoundError) as exc:
-            st.error(str(exc))
+            st.error(markdown_text(exc))
         else:
             st.rerun()
 
@@ -272,7 +273,7 @@ with st.form(f"activities_page.edit.{activity.id}", border=True):
                 services.set_activity_shoe(engine, activity.id, chosen_pair, actor=actor)
                 done.append(f"on {shoe}" if chosen_pair else "on no pair")
         except (InputError, NotFoundError) as exc:
-            st.error(str(exc))
+            st.error(markdown_text(exc))
         else:
             if done:
                 st.session_state[SAVED] = f"Activity #{activity.id} is now " + ", ".join(done)

@@ -14,6 +14,7 @@ from loadwatch import services
 from loadwatch.domain import ImportResult, ImportStatus
 from loadwatch.errors import InputError, NotAllowedError
 from loadwatch.ui.state import ATHLETE_KEY, current_actor, get_engine, today
+from loadwatch.ui.text import markdown_text
 from loadwatch.units import format_distance
 
 RESULT_LABEL = {
@@ -127,25 +128,25 @@ if st.button("Import", type="primary", disabled=not uploads or not athlete, key=
         )
     except (InputError, NotAllowedError) as exc:
         bar.empty()
-        st.error(str(exc))
+        st.error(markdown_text(exc))
         st.stop()
     bar.progress(1.0, text="Done")
     counts = services.count_summary(results)
     summary = ", ".join(f"{counts[s]} {s.value}" for s in ImportStatus)
     if counts[ImportStatus.IMPORTED] or counts[ImportStatus.MERGED]:
-        st.success(f"{athlete}: {summary}. The new runs are on the This week page.")
+        st.success(markdown_text(f"{athlete}: {summary}. The new runs are on the This week page."))
         st.session_state[ATHLETE_KEY] = athlete
     elif counts[ImportStatus.DUPLICATE] and not counts[ImportStatus.REJECTED]:
-        st.info(f"Nothing new: {summary}.")
+        st.info(markdown_text(f"Nothing new: {summary}."))
     else:
-        st.error(f"Nothing could be imported: {summary}.")
+        st.error(markdown_text(f"Nothing could be imported: {summary}."))
     st.dataframe(_table(results), hide_index=True, key="import_page.results")
     reasons = [r for r in results if r.message]
     if reasons:  # each reason once, wrapped: a table cell would cut a long message off
         st.markdown("**Why some files were not imported as new runs**")
         for r in reasons:
             show = st.error if r.status is ImportStatus.REJECTED else st.info
-            show(f"**{r.filename}**: {r.message}")
+            show(f"**{markdown_text(r.filename)}**: {markdown_text(r.message)}")
     st.page_link(
         "loadwatch/ui/pages/overview_page.py", label="See this week", icon=":material/monitoring:"
     )

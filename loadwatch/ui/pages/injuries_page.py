@@ -14,6 +14,7 @@ from loadwatch.domain import PAIN_LOCATIONS, InjurySide
 from loadwatch.errors import InputError, NotAllowedError, NotFoundError
 from loadwatch.ui.components import athlete_picker
 from loadwatch.ui.state import current_actor, get_engine, today
+from loadwatch.ui.text import markdown_text
 from loadwatch.units import format_distance
 
 DONE_KEY = "injuries_page.done"  # the confirmation shown after the rerun an action causes
@@ -39,7 +40,7 @@ state = services.injury_status(engine, athlete, today=day, actor=actor)
 periods = services.list_injuries(engine, athlete, today=day, actor=actor)
 done = st.session_state.pop(DONE_KEY, None)
 if done:
-    st.success(done)
+    st.success(markdown_text(done))
 
 
 def _km(metres: float) -> str:
@@ -51,7 +52,7 @@ def _act(action: str, call: object) -> None:
     try:
         call()  # type: ignore[operator]
     except (InputError, NotFoundError, NotAllowedError) as exc:
-        st.error(str(exc))
+        st.error(markdown_text(exc))
     else:
         st.session_state[DONE_KEY] = action
         st.rerun()

@@ -9,6 +9,7 @@ from loadwatch.domain import Sport
 from loadwatch.errors import InputError, NotAllowedError, NotFoundError
 from loadwatch.ui.components import athlete_picker
 from loadwatch.ui.state import current_actor, get_engine, today
+from loadwatch.ui.text import markdown_text
 
 ZONE = {
     "green": (st.success, "0-2: safe"),
@@ -25,7 +26,7 @@ if athlete is None:
     st.stop()
 engine = get_engine()
 actor = current_actor()
-st.caption(f"Saving pain for **{athlete}**.")
+st.caption(f"Saving pain for **{markdown_text(athlete)}**.")
 runs = [r for r in services.list_activities(engine, athlete, actor=actor) if r.sport is Sport.RUN][
     -5:
 ][::-1]
@@ -71,7 +72,7 @@ if saved:
             actor=actor,
         )
     except (InputError, NotAllowedError, NotFoundError) as exc:
-        st.error(str(exc))
+        st.error(markdown_text(exc))
     else:
         view = services.report(engine, athlete, entry.entry_date, today=today(), actor=actor)
         zone = view.pain.zone or "green"
@@ -81,7 +82,7 @@ if saved:
         if zone == "red":
             st.session_state[RED_KEY] = (athlete, entry.id)
         for alert in (a for a in view.alerts if a.rule_id == "pain" and a.severity.value != "info"):
-            st.write(alert.message)
+            st.text(alert.message)
         crosses = [p for p in view.plan if p.kind.value == "cross-training" and not p.done]
         suggestion = next(
             (p for p in crosses if p.caused_by == "pain"), crosses[0] if crosses else None
@@ -106,7 +107,7 @@ if (
     try:
         made = services.injury_from_pain(engine, athlete, red[1], today=today(), actor=actor)
     except (InputError, NotFoundError, NotAllowedError) as exc:
-        st.error(str(exc))
+        st.error(markdown_text(exc))
     else:
         st.session_state.pop(RED_KEY, None)
         st.success(
@@ -132,7 +133,7 @@ if morning is not None:
             engine, athlete, int(morning), today=today(), actor=actor
         )
     except InputError as exc:
-        st.error(str(exc))
+        st.error(markdown_text(exc))
     else:
         verb = "updated" if saved_morning.is_update else "saved"
         st.success(f"Morning pain {morning}/10 {verb} for {today():%a %d %b}.")
@@ -163,7 +164,7 @@ with st.expander("Your pain entries (edit or delete)"):
                     engine, athlete, item.id, today=today(), actor=actor
                 )
             except (InputError, NotFoundError, NotAllowedError) as exc:
-                st.error(str(exc))
+                st.error(markdown_text(exc))
             else:
                 st.success(
                     f"Injury period {'already recorded' if made.is_existing else 'recorded'}: "

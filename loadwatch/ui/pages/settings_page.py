@@ -12,6 +12,7 @@ from loadwatch import services
 from loadwatch.errors import InputError, NotAllowedError
 from loadwatch.ui.components import athlete_picker, demo_banner
 from loadwatch.ui.state import ATHLETE_KEY, current_actor, get_engine
+from loadwatch.ui.text import markdown_text
 from loadwatch.units import DistanceUnit, from_unit, to_unit
 
 # Plain words for each threshold (the registry's names are for the CLI and the JSON); a name
@@ -111,7 +112,7 @@ def _first_run() -> None:
                     actor=actor,
                 )
             except (InputError, NotAllowedError) as exc:
-                st.error(str(exc))
+                st.error(markdown_text(exc))
             else:
                 st.session_state[ATHLETE_KEY] = created.athlete
                 st.session_state["settings_page.started"] = created.athlete
@@ -146,7 +147,7 @@ if athlete is None:
     st.stop()
 started = st.session_state.pop("settings_page.started", None)
 if started:
-    st.success(f"Welcome, {started}. Next: import your runs on the Import page.")
+    st.success(markdown_text(f"Welcome, {started}. Next: import your runs on the Import page."))
     st.page_link("loadwatch/ui/pages/import_page.py", label="Import", icon=":material/upload_file:")
 current = services.athlete_settings(engine, athlete, actor=actor)
 shown_units = current.units
@@ -216,6 +217,6 @@ with st.form("settings_page.form"):
                 actor=actor,
             )
         except (InputError, NotAllowedError) as exc:
-            st.error(str(exc))
+            st.error(markdown_text(exc))
         else:
             st.success("Saved.")

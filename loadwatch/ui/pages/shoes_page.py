@@ -15,6 +15,7 @@ from loadwatch.errors import InputError, NotAllowedError, NotFoundError
 from loadwatch.ui import charts
 from loadwatch.ui.components import athlete_picker
 from loadwatch.ui.state import current_actor, get_engine, today
+from loadwatch.ui.text import markdown_text
 from loadwatch.units import DistanceUnit, format_distance, from_unit
 
 STATUS_TEXT = {
@@ -41,7 +42,7 @@ pairs = services.list_shoes(engine, athlete, actor=actor)
 runs = [r for r in services.list_activities(engine, athlete, actor=actor) if r.sport is Sport.RUN]
 done = st.session_state.pop(DONE_KEY, None)
 if done:
-    st.success(done)
+    st.success(markdown_text(done))
 
 
 def _local_day(run: ActivityRow) -> date:
@@ -85,7 +86,7 @@ else:
         share = min(pair.distance_m / pair.window_end_m, 1.0) if pair.window_end_m else 0.0
         colour = charts.shoe_colour(pair.status) if pair.retired_on is None else "#9e9e9e"
         st.markdown(
-            f"**{pair.name}** ({pair.brand_model or 'no model'}): "
+            f"**{markdown_text(pair.name)}** ({markdown_text(pair.brand_model or 'no model')}): "
             f"{format_distance(pair.distance_m, units, 0)} of "
             f"{format_distance(pair.window_end_m, units, 0)} · "
             f"{_age(first_run.get(pair.name))} · {pair.runs} runs · "
@@ -107,7 +108,7 @@ def _act(message: str, action: Callable[..., object], *args: object) -> None:
     try:
         action(*args, actor=actor)
     except (InputError, NotFoundError, NotAllowedError) as exc:
-        st.error(str(exc))
+        st.error(markdown_text(exc))
     else:
         st.session_state[DONE_KEY] = message
         st.rerun()
@@ -207,7 +208,7 @@ with st.form("shoes_page.add", clear_on_submit=True):
                 actor=actor,
             )
         except (InputError, NotAllowedError) as exc:
-            st.error(str(exc))
+            st.error(markdown_text(exc))
         else:
             where = " New runs go on it." if added.is_default else ""
             st.session_state[DONE_KEY] = f"Added {added.name}.{where}"

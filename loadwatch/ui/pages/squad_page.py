@@ -13,6 +13,7 @@ import streamlit as st
 from loadwatch import services
 from loadwatch.errors import InputError, NotAllowedError, NotFoundError
 from loadwatch.ui.state import current_actor, get_engine, open_athlete, today
+from loadwatch.ui.text import markdown_text
 from loadwatch.units import DistanceUnit, to_unit
 
 STATUS_LABEL = {"warning": "🔴 warning", "caution": "🟠 caution", "ok": "🟢 ok"}
@@ -164,7 +165,9 @@ injured = [t.row for t in shown if t.row.injured_days is not None]
 if injured:
     st.caption(
         "🩹 Injured: "
-        + ", ".join(f"{r.athlete} (day {r.injured_days}, {r.injury_site})" for r in injured)
+        + markdown_text(
+            ", ".join(f"{r.athlete} (day {r.injured_days}, {r.injury_site})" for r in injured)
+        )
     )
 table = pd.DataFrame(
     {
@@ -236,14 +239,14 @@ if st.button(f"Open {chosen_name}'s week", type="primary", key="squad_page.open"
     st.switch_page("loadwatch/ui/pages/overview_page.py")
 for alert in chosen.open_flags:
     show = st.error if alert.severity.value == "warning" else st.warning
-    show(f"**{services.rule_title(alert.rule_id)}** · {alert.message}")
+    show(f"**{services.rule_title(alert.rule_id)}** · {markdown_text(alert.message)}")
 for note in chosen.snoozed:
     st.info(
         f"**{services.rule_title(note.rule_id)}** snoozed until {note.quiet_until:%a %d %b}"
         + (f": {note.note}" if note.note else "")
     )
 if not chosen.open_flags and not chosen.snoozed:
-    st.success(chosen.why)
+    st.success(markdown_text(chosen.why))
 
 if not triage.can_note:
     st.caption(
@@ -288,9 +291,9 @@ else:
                         actor=actor,
                     )
                 except (InputError, NotAllowedError, NotFoundError) as exc:
-                    st.error(str(exc))
+                    st.error(markdown_text(exc))
                 else:
-                    st.toast(f"Saved: {services.rule_title(rule)} for {chosen_name}")
+                    st.toast(markdown_text(f"Saved: {services.rule_title(rule)} for {chosen_name}"))
                     st.rerun()
     if chosen.notes:
         st.markdown("**Your notes**")
@@ -302,5 +305,6 @@ else:
             )
             st.caption(
                 f"{note.noted_on:%a %d %b %Y} · {services.rule_title(note.rule_id)} {what}"
-                f" · {note.author}" + (f": {note.note}" if note.note else "")
+                f" · {markdown_text(note.author)}"
+                + (f": {markdown_text(note.note)}" if note.note else "")
             )
