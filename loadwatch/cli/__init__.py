@@ -11,6 +11,7 @@ from loadwatch.cli import (  # noqa: F401 - registers
     club,
     imports,
     injuries,
+    maintenance,
     pain,
     reports,
     shoes,

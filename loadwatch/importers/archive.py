@@ -16,6 +16,7 @@ archive still come through.
 from __future__ import annotations
 
 import csv
+import errno
 import gzip
 import io
 import lzma
@@ -35,6 +36,7 @@ from loadwatch.errors import (
     ExpansionLimitError,
     FileTooLargeError,
     InputError,
+    StorageError,
     UnsupportedFileError,
 )
 
@@ -542,16 +544,44 @@ def _expand_nested(
     that closing (or the process dying) removes."""
     budget.check_depth(name, depth + 1)
     ratio_limit = budget.ratio_limit_bytes(compressed_bytes)
-    with tempfile.TemporaryFile() as spill:
+    try:
+        spill = tempfile.TemporaryFile()  # noqa: SIM115 - closed below, after the walk
+    except OSError as exc:
+        if exc.errno not in _DISK_FULL_ERRNOS:
+            raise
+        raise temp_full() from exc
+    with spill:
         size = 0
-        while chunk := stream.read(_CHUNK_BYTES):
-            size += len(chunk)
-            if size > ratio_limit:
-                raise budget.too_far(name)
-            budget.take(name, len(chunk))
-            spill.write(chunk)
+        try:
+            while chunk := stream.read(_CHUNK_BYTES):
+                size += len(chunk)
+                if size > ratio_limit:
+                    raise budget.too_far(name)
+                budget.take(name, len(chunk))
+                spill.write(chunk)
+            spill.flush()
+        except OSError as exc:
+            if exc.errno not in _DISK_FULL_ERRNOS:
+                raise  # the member's own read failed: `_expand_member` says it is damaged
+            raise temp_full() from exc
         spill.seek(0)
         yield from _expand_zip(name, spill, depth + 1, budget)
+
+
+_DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+
+def temp_full() -> StorageError:
+    """The temporary folder's disk is full while a nested zip is spilled there: a disk problem,
+    never a damaged archive (issue #23), with where the folder is and how to move it."""
+    folder = tempfile.gettempdir()
+    return StorageError(
+        f"the disk holding the temporary folder {folder!r} is full (nested zip archives are "
+        "unpacked there)",
+        "free space there, or point TMPDIR at a folder on a disk with room "
+        "(TMPDIR=/path/with/room loadwatch import ...), then run the same command again",
+        kind="temp-full",
+    )
 
 
 _EOCD = struct.Struct("<4s4H2LH")  # end of central directory record (APPNOTE 4.3.16)

@@ -111,6 +111,15 @@ if TYPE_CHECKING:
     )
     from loadwatch.services.lead_up_page import lead_up_html
     from loadwatch.services.limits import ImportLimits, import_limits
+    from loadwatch.services.maintenance import (
+        DoctorCheck,
+        backup_database,
+        busy_timeout_s,
+        check_database,
+        doctor,
+        on_database_wait,
+        storage_fault,
+    )
     from loadwatch.services.pain import (
         PainEntryView,
         delete_pain,
@@ -173,6 +182,7 @@ __all__ = [
     "CalendarDay",
     "CalendarMonth",
     "DeletedCounts",
+    "DoctorCheck",
     "FlagNote",
     "Headline",
     "ImportLimits",
@@ -207,8 +217,11 @@ __all__ = [
     "athlete_data",
     "athlete_settings",
     "audit_entries",
+    "backup_database",
+    "busy_timeout_s",
     "calendar_month",
     "change_password",
+    "check_database",
     "check_plausible",
     "citation",
     "configure_logging",
@@ -223,6 +236,7 @@ __all__ = [
     "delete_pain",
     "demo_database_url",
     "disable_user",
+    "doctor",
     "edit_pain",
     "end_injury",
     "export_data",
@@ -254,6 +268,7 @@ __all__ = [
     "logout",
     "move_activity",
     "note_flag",
+    "on_database_wait",
     "open_database",
     "own_athlete",
     "own_database_url",
@@ -278,6 +293,7 @@ __all__ = [
     "squad_triage",
     "start_athlete",
     "stop_pool_helpers",
+    "storage_fault",
     "threshold_specs",
     "today",
     "unretire_shoe",
