@@ -29,7 +29,7 @@ from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
-from loadwatch.db.faults import busy_timeout_s
+from loadwatch.db.faults import Fault, busy_timeout_s, storage_error
 from loadwatch.errors import DatabaseError, NewerSchemaError
 
 DB_URL_ENV = "LOADWATCH_DB_URL"
@@ -226,6 +226,11 @@ def make_engine(url: str | None = None) -> Engine:
         raise _missing_driver(parsed, exc) from exc
 
 
+_FAULTS_AT_OPEN = frozenset(
+    {Fault.DISK_FULL.value, Fault.IO_ERROR.value, Fault.BUSY.value, Fault.READ_ONLY.value}
+)
+
+
 def check_connection(engine: Engine) -> None:
     """Connect once, so a database that cannot be opened is one clear error.
 
@@ -233,11 +238,16 @@ def check_connection(engine: Engine) -> None:
         DatabaseError: the server is unreachable or refuses the login, the database does not
             exist, or the SQLite file cannot be opened or is not a database; the driver's
             error is `__cause__`.
+        StorageError: the disk holding the SQLite file is full or failing, or the file is
+            held by another program or read-only (db/faults.py).
     """
     try:
         with engine.connect():
             pass
     except DBAPIError as exc:
+        fault = storage_error(exc, engine.url)
+        if fault is not None and fault.kind in _FAULTS_AT_OPEN:
+            raise fault from exc  # a full disk is not "cannot open" (issue #23)
         lines = [line.strip() for line in str(exc.orig).splitlines() if line.strip()]
         reason = lines[0] if lines else type(exc.orig).__name__  # psycopg adds a hint line
         where = _shown(engine.url)

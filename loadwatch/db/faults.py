@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
@@ -175,9 +176,21 @@ def storage_error(
         if isinstance(link, StorageError):  # raised on purpose below the driver: keep it
             return link.with_progress(progress) if progress else link
     path = database_path(url) if url is not None else None
+    if fault is Fault.IO_ERROR and path is not None and _nearly_full(path.parent):
+        fault = Fault.DISK_FULL  # SQLite says "disk I/O error" when it cannot make its -shm
     where = str(path) if path is not None else _server(url)
     error = _describe(fault, words, where, path, rerun)
     return error.with_progress(progress) if progress else error
+
+
+NEARLY_FULL_BYTES = 1024 * 1024
+
+
+def _nearly_full(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < NEARLY_FULL_BYTES
+    except OSError:
+        return False
 
 
 def _server(url: URL | None) -> str:
@@ -247,7 +260,7 @@ def open_by(path: Path) -> list[str]:
             command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
-        found.append(f"process {entry.name} ({command.strip()[:80]})")
+        found.append(f"process {entry.name} ({' '.join(command.split())[:80]})")  # one line
         if len(found) == 3:
             break
     return found

@@ -34,8 +34,14 @@ def quick_check(engine: Engine) -> list[str]:
             rows = connection.exec_driver_sql(f"PRAGMA quick_check({MAX_PROBLEMS})").fetchall()
     except DBAPIError as exc:  # a file too damaged to check ("file is not a database", ...)
         return [str(exc.orig).splitlines()[0] if str(exc.orig) else type(exc.orig).__name__]
-    problems = [str(row[0]) for row in rows]
-    return [] if problems == ["ok"] else problems
+    # Each row may hold several lines ("*** in database main ***", "Page 23: ..."): one line each.
+    problems = [
+        " ".join(line.split())
+        for row in rows
+        for line in str(row[0]).splitlines()
+        if line.strip() and not line.startswith("***")
+    ]
+    return [] if problems == ["ok"] else problems[:MAX_PROBLEMS]
 
 
 def require_intact(engine: Engine) -> None:
