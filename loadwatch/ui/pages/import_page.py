@@ -79,9 +79,12 @@ def _release(files: list[UploadedFile]) -> None:
     whatever the page does; after an import they are dropped here, the uploader gets a new key
     (an empty one comes back), and freed memory is handed back to the system."""
     ctx = get_script_run_ctx()
-    if ctx is not None:
+    # The in-memory manager Streamlit's server uses has `remove_file` (the browser's DELETE
+    # calls it); its abstract base does not declare it.
+    remove = getattr(ctx.uploaded_file_mgr, "remove_file", None) if ctx is not None else None
+    if ctx is not None and callable(remove):
         for file in files:
-            ctx.uploaded_file_mgr.remove_file(ctx.session_id, file.file_id)
+            remove(ctx.session_id, file.file_id)
     st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
     files.clear()
     gc.collect()
