@@ -37,9 +37,9 @@ CSV_COLUMNS = (
 
 
 def long_gpx(path: Path) -> None:
-    """88 h at 1 s, 288 km: an ultra walked and run, 316,801 points (about 62 MiB)."""
+    """88 h at 1 s, 288 km: a multi-day ultra, 316,801 points (about 62 MiB)."""
     track = make_track(datetime(2026, 5, 1, 6, tzinfo=UTC), 288_000, 1100.0, seed=23)
-    path.write_bytes(gpx_bytes(track, activity_type="hiking", name="Ultra"))
+    path.write_bytes(gpx_bytes(track, activity_type="running", name="Ultra"))
 
 
 def strava_export(path: Path, csv_bytes: int) -> None:

@@ -38,7 +38,7 @@ def test_a_full_disk_behind_a_lost_savepoint_is_found_in_the_chain() -> None:
         try:
             raise full
         except OperationalError:
-            raise _wrapped(_sqlite_error("no such savepoint: sa_savepoint_39", "SQLITE_ERROR"))
+            raise _wrapped(_sqlite_error("no such savepoint: sa_savepoint_39", "SQLITE_ERROR"))  # noqa: B904 - the implicit context is the case
     except OperationalError as exc:
         outer = exc
 
