@@ -168,6 +168,9 @@ def _sqlite_begin(connection: Any) -> None:
     if not immediate:
         connection.exec_driver_sql("BEGIN")
         return
+    if not _wait_listeners:  # nobody to tell: wait the whole busy timeout at once
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        return
     raw = connection.connection.driver_connection
     timeout_s = busy_timeout_s()
     raw.execute(f"PRAGMA busy_timeout={min(QUICK_BUSY_MS, int(timeout_s * 1000))}")
@@ -175,7 +178,7 @@ def _sqlite_begin(connection: Any) -> None:
         raw.execute("BEGIN IMMEDIATE")
         return
     except sqlite3.OperationalError as exc:
-        if getattr(exc, "sqlite_errorname", "") != "SQLITE_BUSY" or not _wait_listeners:
+        if getattr(exc, "sqlite_errorname", "") != "SQLITE_BUSY":
             raise
     finally:
         raw.execute(f"PRAGMA busy_timeout={int(timeout_s * 1000)}")

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import errno
 import sqlite3
+import threading
+from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from loadwatch.db import engine as db_engine
+from loadwatch.db.engine import make_engine, migrate, writer
 from loadwatch.db.faults import Fault, busy_timeout_s, classify, storage_error
 
 SQLITE_URL = make_url("sqlite:////data/runs.db")
@@ -131,3 +135,40 @@ def test_the_busy_timeout_comes_from_the_environment(
 ) -> None:
     monkeypatch.setenv("LOADWATCH_BUSY_TIMEOUT_S", value)
     assert busy_timeout_s() == seconds
+
+
+def test_a_writer_waits_for_a_held_lock_and_says_so_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = make_engine(str(tmp_path / "runs.db"))
+    migrate(engine)
+    told: list[tuple[str, float]] = []
+    monkeypatch.setattr(db_engine, "_wait_listeners", [lambda db, s: told.append((db, s))])
+    monkeypatch.setenv("LOADWATCH_BUSY_TIMEOUT_S", "5")
+    holder = sqlite3.connect(tmp_path / "runs.db", isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")
+    threading.Timer(1.0, holder.rollback).start()  # freed within the timeout
+
+    with writer(engine).begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE waited (x)")
+
+    assert told == [(str(tmp_path / "runs.db"), 5.0)]
+    holder.close()
+    engine.dispose()
+
+
+def test_without_a_listener_a_writer_waits_the_whole_timeout_silently(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = make_engine(str(tmp_path / "runs.db"))
+    migrate(engine)
+    monkeypatch.setattr(db_engine, "_wait_listeners", [])
+    holder = sqlite3.connect(tmp_path / "runs.db", isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")
+    threading.Timer(1.0, holder.rollback).start()  # past the 300 ms first try
+
+    with writer(engine).begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE waited (x)")
+
+    holder.close()
+    engine.dispose()
