@@ -65,7 +65,6 @@ BATCH_BYTES = 16 * 1024 * 1024
 MAX_INFLIGHT_BYTES = 48 * 1024 * 1024
 PARALLEL_MIN_FILES = 32  # below this (and PARALLEL_MIN_BYTES) a pool costs more than it saves
 PARALLEL_MIN_BYTES = 8 * 1024 * 1024
-ISOLATE_MIN_BYTES = 16 * 1024 * 1024  # one file this big is parsed in a worker (issue #23)
 
 
 Progress = Callable[[ImportResult], None]
@@ -257,11 +256,9 @@ def _import_files(
 
 
 def _worth_a_pool(files: int, size_bytes: int) -> bool:
-    """Enough parsing in one batch for worker processes to pay for themselves, or a file big
-    enough that its parse belongs in a worker: the parser's peak (hundreds of MB for a 60 MB
-    GPX) then leaves with the worker instead of staying in the dashboard server's heap."""
+    """Enough parsing in one batch for worker processes to pay for themselves."""
     has_work = files >= PARALLEL_MIN_FILES or (files > 1 and size_bytes >= PARALLEL_MIN_BYTES)
-    return (has_work or size_bytes >= ISOLATE_MIN_BYTES) and (os.cpu_count() or 1) > 1
+    return has_work and (os.cpu_count() or 1) > 1
 
 
 def _prepare(

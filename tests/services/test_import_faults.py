@@ -129,25 +129,3 @@ def test_a_server_that_stays_gone_is_one_line_saying_how_many_files_were_saved(
     results = services.import_uploads(engine, _runs(6), athlete="ana", today=TODAY)
     counts = services.count_summary(results)
     assert (counts[ImportStatus.IMPORTED], counts[ImportStatus.DUPLICATE]) == (2, 4)
-
-
-def test_one_large_file_is_parsed_in_a_worker_process(
-    engine: Engine, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # A 60 MB GPX's parse peaks near 650 MB (docs/performance.md): in a worker, that memory
-    # leaves with the worker instead of staying in the dashboard server's heap (issue #23).
-    real_pool = imports._pool
-    pools: list[object] = []
-
-    def spy() -> object:
-        pools.append(real_pool())
-        return pools[-1]
-
-    (name, data) = _runs(1)[0]
-    monkeypatch.setattr(imports, "ISOLATE_MIN_BYTES", len(data))
-    monkeypatch.setattr(imports, "_pool", spy)
-
-    results = services.import_uploads(engine, [(name, data)], athlete="ana", today=TODAY)
-
-    assert [r.status for r in results] == [ImportStatus.IMPORTED]
-    assert len(pools) == 1
