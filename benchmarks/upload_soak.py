@@ -89,7 +89,7 @@ def main() -> None:
         port = _free_port()
         env = {**os.environ, "LOADWATCH_DB_URL": f"sqlite:///{folder / 'soak.db'}"}
         env["PYTHONPATH"] = str(args.app_root)
-        server = subprocess.Popen(  # noqa: S603
+        server = subprocess.Popen(
             [
                 sys.executable,
                 "-m",
