@@ -78,12 +78,54 @@ class DatabaseError(LoadwatchError):
     and never holds the URL's password."""
 
 
+class NewerSchemaError(DatabaseError):
+    """The database was migrated by a newer loadwatch: its Alembic revision is not one this
+    version knows (issue #23). Nothing is changed; `.revision` is the stamp found."""
+
+    def __init__(self, message: str, *, revision: str) -> None:
+        super().__init__(message)
+        self.revision = revision
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_newer_schema, (str(self), self.revision))
+
+
+class StorageError(LoadwatchError):
+    """The disk or the database failed under a command (issue #23): a full disk, a database
+    another program holds, a read-only file, a damaged file, a server that went away.
+
+    The message is one line: the cause, what was saved (`progress`, when the command knows),
+    and the fix. `.kind` names the fault (`loadwatch.db.faults.Fault`)."""
+
+    def __init__(self, cause: str, fix: str, *, kind: str, progress: str | None = None) -> None:
+        super().__init__(f"{cause}: {progress}; {fix}" if progress else f"{cause}; {fix}")
+        self.cause = cause
+        self.fix = fix
+        self.kind = kind
+        self.progress = progress
+
+    def with_progress(self, progress: str) -> StorageError:
+        """The same fault, saying what the command saved before it."""
+        return StorageError(self.cause, self.fix, kind=self.kind, progress=progress)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_storage, (self.cause, self.fix, self.kind, self.progress))
+
+
 def _implausible(message: str, field: str, value: float, limit: float) -> ImplausibleValueError:
     return ImplausibleValueError(message, field=field, value=value, limit=limit)
 
 
 def _duplicate(message: str, run_id: int) -> DuplicateRunError:
     return DuplicateRunError(message, run_id=run_id)
+
+
+def _newer_schema(message: str, revision: str) -> NewerSchemaError:
+    return NewerSchemaError(message, revision=revision)
+
+
+def _storage(cause: str, fix: str, kind: str, progress: str | None) -> StorageError:
+    return StorageError(cause, fix, kind=kind, progress=progress)
 
 
 class FrameSchemaError(ValueError):

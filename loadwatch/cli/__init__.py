@@ -12,6 +12,7 @@ from loadwatch.cli import (  # noqa: F401 - registers
     digest,
     imports,
     injuries,
+    maintenance,
     pain,
     reports,
     shoes,

@@ -52,7 +52,12 @@ def _engine(ctx: click.Context) -> Engine:
 
 
 def _errors_as_click(function: F) -> F:
-    """sqlite-utils pattern: a LoadwatchError becomes `Error: ...` and exit code 1."""
+    """sqlite-utils pattern: a LoadwatchError becomes `Error: ...` and exit code 1.
+
+    So does a fault of the disk or the database that no service foresaw (issue #23: a full
+    disk, a database another program holds, a read-only or damaged file, a server gone): one
+    line with the cause and the fix, the traceback in the log file only. Anything else is a
+    bug and propagates."""
 
     @wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -60,8 +65,33 @@ def _errors_as_click(function: F) -> F:
             return function(*args, **kwargs)
         except LoadwatchError as exc:
             raise click.ClickException(str(exc)) from exc
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            fault = services.storage_fault(exc, _database_of(click.get_current_context(True)))
+            if fault is None:
+                raise
+            raise click.ClickException(str(fault)) from exc
 
     return wrapper  # type: ignore[return-value]
+
+
+def _database_of(ctx: click.Context | None) -> Engine | str | None:
+    """The engine this invocation opened, else the database it was given, else the default."""
+    if ctx is None:
+        return None
+    obj = ctx.find_root().obj or {}
+    engine = obj.get("engine")
+    return engine if engine is not None else obj.get("db_url")
+
+
+def _say_waiting(database: str, timeout_s: float) -> None:
+    """Shown on stderr while a command waits for another one's write lock (issue #23)."""
+    click.echo(
+        f"Waiting for another loadwatch command to finish with {database} (up to "
+        f"{timeout_s:g} s; LOADWATCH_BUSY_TIMEOUT_S sets the wait)...",
+        err=True,
+    )
 
 
 DB_HELP = (
@@ -112,6 +142,7 @@ def cli(ctx: click.Context, db_url: str | None) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["db_url"] = db_url
+    services.on_database_wait(_say_waiting)
     services.configure_logging()  # unexpected errors: traceback to the log file, not the screen
 
 

@@ -38,13 +38,15 @@ UPLOAD_MB_CEILING = 10 * 1024  # 10 GB: past this, `loadwatch import` at the ser
 @click.pass_context
 @_errors_as_click
 def init_db(ctx: click.Context) -> None:
-    """Create or upgrade the database to the latest schema (other commands do this too).
+    """Create or upgrade the database to the latest schema (other commands do this too), then
+    check a SQLite file's integrity (`PRAGMA quick_check`).
 
     \b
     Example:
         loadwatch --db sqlite:///club.db init-db
     """
     engine = _engine(ctx)
+    services.check_database(engine)
     click.echo(f"Database ready: {engine.url.render_as_string(hide_password=True)}")
 
 

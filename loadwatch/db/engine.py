@@ -10,21 +10,27 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.script.revision import RevisionError
+from alembic.util import CommandError
 from filelock import BaseFileLock, FileLock, Timeout
 from platformdirs import user_data_dir
 from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
-from loadwatch.errors import DatabaseError
+from loadwatch.db.faults import Fault, busy_timeout_s, storage_error
+from loadwatch.errors import DatabaseError, NewerSchemaError
 
 DB_URL_ENV = "LOADWATCH_DB_URL"
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -154,16 +160,52 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
-    cursor.execute("PRAGMA busy_timeout=60000")  # two importers at once wait, never fail
+    # Two importers at once wait, for $LOADWATCH_BUSY_TIMEOUT_S (default 60 s), then one clear
+    # line (db/faults.py); `_sqlite_begin` says that it waits.
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_s() * 1000)}")
     cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL: a crash loses no committed data
     cursor.close()
 
 
+QUICK_BUSY_MS = 300  # a write lock free within this is taken without a word
+_wait_listeners: list[Callable[[str, float], None]] = []
+
+
+def on_wait(listener: Callable[[str, float], None]) -> None:
+    """Call `listener(database, timeout_s)` when a command must wait for another one's write
+    lock (issue #23): the CLI prints "waiting for another loadwatch command to finish...", the
+    dashboard shows it. Adding the same listener twice keeps one."""
+    if listener not in _wait_listeners:
+        _wait_listeners.append(listener)
+
+
 def _sqlite_begin(connection: Any) -> None:
     """Writers take the write lock up front (BEGIN IMMEDIATE) so two importers queue on
-    busy_timeout instead of failing with SQLITE_BUSY when a read transaction upgrades."""
+    busy_timeout instead of failing with SQLITE_BUSY when a read transaction upgrades.
+
+    A lock not free within QUICK_BUSY_MS is announced to the `on_wait` listeners before the
+    wait goes on (silent for a minute was issue #23's complaint), up to `busy_timeout_s`."""
     immediate = connection.get_execution_options().get(WRITE_OPTION, False)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    if not immediate:
+        connection.exec_driver_sql("BEGIN")
+        return
+    if not _wait_listeners:  # nobody to tell: wait the whole busy timeout at once
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        return
+    raw = connection.connection.driver_connection
+    timeout_s = busy_timeout_s()
+    raw.execute(f"PRAGMA busy_timeout={min(QUICK_BUSY_MS, int(timeout_s * 1000))}")
+    try:
+        raw.execute("BEGIN IMMEDIATE")
+        return
+    except sqlite3.OperationalError as exc:
+        if getattr(exc, "sqlite_errorname", "") != "SQLITE_BUSY":
+            raise
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={int(timeout_s * 1000)}")
+    for listener in list(_wait_listeners):
+        listener(connection.engine.url.database or "", timeout_s)
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def writer(engine: Engine) -> Engine:
@@ -211,6 +253,11 @@ def make_engine(url: str | None = None) -> Engine:
         raise _missing_driver(parsed, exc) from exc
 
 
+_FAULTS_AT_OPEN = frozenset(
+    {Fault.DISK_FULL.value, Fault.IO_ERROR.value, Fault.BUSY.value, Fault.READ_ONLY.value}
+)
+
+
 def check_connection(engine: Engine) -> None:
     """Connect once, so a database that cannot be opened is one clear error.
 
@@ -218,11 +265,16 @@ def check_connection(engine: Engine) -> None:
         DatabaseError: the server is unreachable or refuses the login, the database does not
             exist, or the SQLite file cannot be opened or is not a database; the driver's
             error is `__cause__`.
+        StorageError: the disk holding the SQLite file is full or failing, or the file is
+            held by another program or read-only (db/faults.py).
     """
     try:
         with engine.connect():
             pass
     except DBAPIError as exc:
+        fault = storage_error(exc, engine.url)
+        if fault is not None and fault.kind in _FAULTS_AT_OPEN:
+            raise fault from exc  # a full disk is not "cannot open" (issue #23)
         lines = [line.strip() for line in str(exc.orig).splitlines() if line.strip()]
         reason = lines[0] if lines else type(exc.orig).__name__  # psycopg adds a hint line
         where = _shown(engine.url)
@@ -304,11 +356,51 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     """
     with _migration_lock(engine):
         check_connection(engine)
+        check_schema_known(engine)
         command.upgrade(alembic_config(engine), revision)
     # migrations/env.py turns SQLite's foreign keys off for batch table rebuilds, and its
     # closing `PRAGMA foreign_keys=ON` runs inside a transaction, where SQLite ignores it: the
     # pooled connection would keep ON DELETE CASCADE off. Fresh connections get the pragmas.
     engine.dispose()
+
+
+def schema_revisions(engine: Engine) -> tuple[tuple[str, ...], str | None]:
+    """The database's Alembic revisions (empty: never migrated) and this loadwatch's head."""
+    script = ScriptDirectory.from_config(alembic_config(engine))
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_heads()
+    return tuple(current), script.get_current_head()
+
+
+def unknown_revisions(engine: Engine) -> list[str]:
+    """The database's revisions this loadwatch has no migration for (a newer one wrote them)."""
+    script = ScriptDirectory.from_config(alembic_config(engine))
+    current, _ = schema_revisions(engine)
+    unknown = []
+    for revision in current:
+        try:
+            known = script.get_revision(revision)
+        except (RevisionError, CommandError):
+            known = None
+        if known is None:
+            unknown.append(revision)
+    return unknown
+
+
+def check_schema_known(engine: Engine) -> None:
+    """Refuse a database a newer loadwatch has migrated, before anything touches it.
+
+    Raises:
+        NewerSchemaError: naming the revision found and the fix (upgrade loadwatch).
+    """
+    unknown = unknown_revisions(engine)
+    if unknown:
+        raise NewerSchemaError(
+            f"this database was written by a newer loadwatch (revision {unknown[0]}); upgrade "
+            "loadwatch (pip install --upgrade loadwatch) to use it, or give another database; "
+            "`loadwatch doctor` and `loadwatch backup` still work on it",
+            revision=unknown[0],
+        )
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:

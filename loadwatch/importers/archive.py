@@ -16,6 +16,7 @@ archive still come through.
 from __future__ import annotations
 
 import csv
+import errno
 import gzip
 import io
 import lzma
@@ -35,6 +36,7 @@ from loadwatch.errors import (
     ExpansionLimitError,
     FileTooLargeError,
     InputError,
+    StorageError,
     UnsupportedFileError,
 )
 
@@ -542,16 +544,44 @@ def _expand_nested(
     that closing (or the process dying) removes."""
     budget.check_depth(name, depth + 1)
     ratio_limit = budget.ratio_limit_bytes(compressed_bytes)
-    with tempfile.TemporaryFile() as spill:
+    try:
+        spill = tempfile.TemporaryFile()  # noqa: SIM115 - closed below, after the walk
+    except OSError as exc:
+        if exc.errno not in _DISK_FULL_ERRNOS:
+            raise
+        raise temp_full() from exc
+    with spill:
         size = 0
-        while chunk := stream.read(_CHUNK_BYTES):
-            size += len(chunk)
-            if size > ratio_limit:
-                raise budget.too_far(name)
-            budget.take(name, len(chunk))
-            spill.write(chunk)
+        try:
+            while chunk := stream.read(_CHUNK_BYTES):
+                size += len(chunk)
+                if size > ratio_limit:
+                    raise budget.too_far(name)
+                budget.take(name, len(chunk))
+                spill.write(chunk)
+            spill.flush()
+        except OSError as exc:
+            if exc.errno not in _DISK_FULL_ERRNOS:
+                raise  # the member's own read failed: `_expand_member` says it is damaged
+            raise temp_full() from exc
         spill.seek(0)
         yield from _expand_zip(name, spill, depth + 1, budget)
+
+
+_DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+
+def temp_full() -> StorageError:
+    """The temporary folder's disk is full while a nested zip is spilled there: a disk problem,
+    never a damaged archive (issue #23), with where the folder is and how to move it."""
+    folder = tempfile.gettempdir()
+    return StorageError(
+        f"the disk holding the temporary folder {folder!r} is full (nested zip archives are "
+        "unpacked there)",
+        "free space there, or point TMPDIR at a folder on a disk with room "
+        "(TMPDIR=/path/with/room loadwatch import ...), then run the same command again",
+        kind="temp-full",
+    )
 
 
 _EOCD = struct.Struct("<4s4H2LH")  # end of central directory record (APPNOTE 4.3.16)
@@ -649,10 +679,10 @@ def _strava_hints(
         if csv_info.file_size > MAX_CSV_BYTES:
             raise _csv_too_large(member)
         with archive.open(csv_info) as raw:  # zipfile yields no more than the declared size
-            data = _read_member(
+            counted = _CountedStream(
                 raw, member, csv_info.compress_size, budget, MAX_CSV_BYTES, is_nested=depth > 0
             )
-        rows = _csv_rows(data, member)
+            hints = _csv_hints(counted, member, csv_name[: -len("activities.csv")])
     except ExpansionLimitError:
         raise
     except InputError as exc:
@@ -661,19 +691,6 @@ def _strava_hints(
     except _MEMBER_ERRORS as exc:
         error = CorruptFileError(f"{_damaged(member, exc)}; {skipped}")
         return {}, _rejected(member, _caused_by(error, exc))
-    prefix = csv_name[: -len("activities.csv")]
-    hints: dict[str, SourceHints] = {}
-    for row in rows:
-        filename = (row.get("Filename") or "").strip()
-        if not filename:
-            continue
-        activity_type = (row.get("Activity Type") or "").strip().lower()
-        hints[prefix + filename] = SourceHints(
-            sport=_STRAVA_TYPES.get(activity_type, Sport.OTHER) if activity_type else None,
-            gear=(row.get("Activity Gear") or "").strip() or None,
-            name=(row.get("Activity Name") or "").strip() or None,
-            effort_rpe=_perceived_exertion(row.get("Perceived Exertion")),
-        )
     return hints, None
 
 
@@ -693,25 +710,85 @@ def _csv_too_large(member: str) -> FileTooLargeError:
     )
 
 
-def _csv_rows(data: bytes, member: str) -> list[dict[str, str | None]]:
-    """Parse activities.csv, every field bounded by `MAX_CSV_FIELD_CHARS`.
+class _CountedStream(io.RawIOBase):
+    """A member read as a stream, with `_read_member`'s checks on every chunk: the cap, the
+    ratio and the import's budget. activities.csv is read through it row by row (issue #23: a
+    50 MB list held as bytes, text, a StringIO and a list of dicts peaked near 600 MB)."""
+
+    def __init__(
+        self,
+        stream: _Readable,
+        name: str,
+        compressed_bytes: int,
+        budget: ExpansionBudget,
+        cap_bytes: int,
+        *,
+        is_nested: bool,
+    ) -> None:
+        super().__init__()
+        self._stream = stream
+        self._name = name
+        self._budget = budget
+        self._cap_bytes = cap_bytes
+        self._ratio_limit = budget.ratio_limit_bytes(compressed_bytes)
+        self._is_nested = is_nested
+        self._size = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        chunk = self._stream.read(min(len(buffer), _CHUNK_BYTES))
+        self._size += len(chunk)
+        if self._size > self._cap_bytes:
+            raise _csv_too_large(self._name)
+        if self._size > self._ratio_limit:
+            error = self._budget.too_far(self._name)
+            raise error if self._is_nested else FileTooLargeError(str(error))
+        self._budget.take(self._name, len(chunk))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
+def _csv_hints(stream: io.RawIOBase, member: str, prefix: str) -> dict[str, SourceHints]:
+    """Read activities.csv row by row into hints keyed by member name, every field bounded by
+    `MAX_CSV_FIELD_CHARS`; only the hints are kept, never the file or its rows.
 
     Raises:
         CorruptFileError: not CSV (the csv module failed), or a field over the bound.
+        FileTooLargeError, ExpansionLimitError: from the stream's checks.
     """
-    text = data.decode("utf-8-sig", errors="replace")
-    rows: list[dict[str, str | None]] = []
+    text = io.TextIOWrapper(
+        io.BufferedReader(stream, _CHUNK_BYTES), encoding="utf-8-sig", errors="replace", newline=""
+    )
+    hints: dict[str, SourceHints] = {}
     try:
-        for row in csv.DictReader(io.StringIO(text, newline="")):
+        for row in csv.DictReader(text):
             longest = max((len(v) for v in row.values() if isinstance(v, str)), default=0)
             if longest > MAX_CSV_FIELD_CHARS:
                 raise _csv_field_too_long(member)
-            rows.append({k: v if isinstance(v, str) else None for k, v in row.items()})
+            filename = _field(row, "Filename")
+            if not filename:
+                continue
+            activity_type = (_field(row, "Activity Type") or "").lower()
+            hints[prefix + filename] = SourceHints(
+                sport=_STRAVA_TYPES.get(activity_type, Sport.OTHER) if activity_type else None,
+                gear=_field(row, "Activity Gear"),
+                name=_field(row, "Activity Name"),
+                effort_rpe=_perceived_exertion(_field(row, "Perceived Exertion")),
+            )
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
             raise _csv_field_too_long(member) from exc
         raise CorruptFileError(f"{member!r} is not a readable CSV file") from exc
-    return rows
+    return hints
+
+
+def _field(row: Mapping[str, object], column: str) -> str | None:
+    """A row's text in `column`, stripped; None when absent or empty (a short row's missing
+    fields are None, an overlong row's extras a list under the None key)."""
+    value = row.get(column)
+    return (value.strip() or None) if isinstance(value, str) else None
 
 
 def _csv_field_too_long(member: str) -> CorruptFileError:

@@ -126,6 +126,15 @@ if TYPE_CHECKING:
     )
     from loadwatch.services.lead_up_page import lead_up_html
     from loadwatch.services.limits import ImportLimits, import_limits
+    from loadwatch.services.maintenance import (
+        DoctorCheck,
+        backup_database,
+        busy_timeout_s,
+        check_database,
+        doctor,
+        on_database_wait,
+        storage_fault,
+    )
     from loadwatch.services.pain import (
         PainEntryView,
         delete_pain,
@@ -191,6 +200,7 @@ __all__ = [
     "DeletedCounts",
     "Digest",
     "DigestError",
+    "DoctorCheck",
     "FlagNote",
     "Headline",
     "ImportLimits",
@@ -228,8 +238,11 @@ __all__ = [
     "athlete_data",
     "athlete_settings",
     "audit_entries",
+    "backup_database",
+    "busy_timeout_s",
     "calendar_month",
     "change_password",
+    "check_database",
     "check_plausible",
     "citation",
     "coach_digest",
@@ -247,6 +260,7 @@ __all__ = [
     "digest_recipients",
     "digests_about",
     "disable_user",
+    "doctor",
     "edit_pain",
     "email_address",
     "end_injury",
@@ -279,6 +293,7 @@ __all__ = [
     "logout",
     "move_activity",
     "note_flag",
+    "on_database_wait",
     "open_database",
     "own_athlete",
     "own_database_url",
@@ -309,6 +324,7 @@ __all__ = [
     "squad_triage",
     "start_athlete",
     "stop_pool_helpers",
+    "storage_fault",
     "threshold_specs",
     "today",
     "unretire_shoe",

@@ -15,13 +15,15 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from loadwatch import auth
 from loadwatch.auth import LOCAL, Actor, Role
 from loadwatch.db import repository
 from loadwatch.db.engine import writer
+from loadwatch.db.faults import storage_error
+from loadwatch.db.health import require_intact
 from loadwatch.db.models import Activity, ActivitySource, Athlete, Shoe
 from loadwatch.domain import (
     DEFAULT_ATHLETE,
@@ -30,7 +32,7 @@ from loadwatch.domain import (
     SourceHints,
     Sport,
 )
-from loadwatch.errors import InputError
+from loadwatch.errors import InputError, StorageError
 from loadwatch.importers.archive import (
     ExpansionBudget,
     ExpansionLimits,
@@ -148,6 +150,9 @@ def _size_bytes(source: SourceFile) -> int:
     return len(source.data) if source.data is not None else 0
 
 
+RERUN_IMPORT = "run the same command again, the rest will be imported"
+
+
 def _import(
     engine: Engine,
     sources: Iterator[SourceFile],
@@ -155,6 +160,41 @@ def _import(
     progress: Progress | None,
     today: date | None,
     actor: Actor = LOCAL,
+) -> list[ImportResult]:
+    """`_import_files`, with a fault of the disk or the database (issue #23) told in one line
+    that says how many files were saved: each batch is committed whole, so those are kept, and
+    running the same import again skips them as duplicates and imports the rest.
+
+    Raises:
+        StorageError: the disk filled, the database was held, read-only or damaged, or its
+            server went away; the traceback goes to the log file.
+    """
+    results: list[ImportResult] = []
+    try:
+        return _import_files(engine, sources, athlete, progress, today, actor, results)
+    except (SQLAlchemyError, OSError, StorageError) as exc:
+        saved = len({r.filename for r in results if r.status in _SAVED})
+        progress_text = (
+            f"{saved} files were saved before it stopped" if saved else "no file was saved"
+        )
+        error = storage_error(exc, engine.url, progress=progress_text, rerun=RERUN_IMPORT)
+        if error is None:
+            raise
+        log.error("import stopped: %s", error, exc_info=exc)
+        raise error from exc
+
+
+_SAVED = frozenset({ImportStatus.IMPORTED, ImportStatus.MERGED})
+
+
+def _import_files(
+    engine: Engine,
+    sources: Iterator[SourceFile],
+    athlete: str,
+    progress: Progress | None,
+    today: date | None,
+    actor: Actor,
+    results: list[ImportResult],
 ) -> list[ImportResult]:
     today = today or _today()
     write_engine = writer(engine)
@@ -172,7 +212,6 @@ def _import(
         auth.record(session, actor, "import", athlete_row.name)
         athlete_id, home_tz = athlete_row.id, athlete_row.home_tz
         default_sport = Sport(athlete_row.default_sport)
-    results: list[ImportResult] = []
 
     def report(result: ImportResult) -> None:
         results.append(result)
@@ -288,6 +327,8 @@ def _guarded(name: str, expand: Callable[[], Iterable[SourceFile]]) -> Iterator[
         yield from expand()
     except InputError as exc:
         yield SourceFile(name, None, error=exc)
+    except StorageError:
+        raise  # a full temporary folder is the import's problem, not this file's (issue #23)
     except Exception as exc:  # one input, one outcome (the per-file boundary)
         yield SourceFile(name, None, error=unexpected_error(name, exc))
 
@@ -298,6 +339,7 @@ def stored_name(name: str) -> str:
 
 
 DEADLOCK_RETRIES = 3  # PostgreSQL may pick a batch as a deadlock victim; it is run again
+RECONNECT_RETRIES = 1  # a batch whose connection was lost (a server restart) is tried once more
 
 
 def _store(engine: Engine, athlete_id: int, parsed_files: list[_Parsed], report: Progress) -> None:
@@ -307,12 +349,21 @@ def _store(engine: Engine, athlete_id: int, parsed_files: list[_Parsed], report:
     so that two imports of the same activity from two formats cannot both miss each other; a
     batch chosen as a deadlock victim is run again from the start.
     """
-    for attempt in range(DEADLOCK_RETRIES):
+    deadlocks = reconnects = 0
+    while True:
         try:
             outcomes = _store_batch(engine, athlete_id, parsed_files)
             break
-        except OperationalError as exc:
-            if not repository.is_deadlock(exc) or attempt == DEADLOCK_RETRIES - 1:
+        except DBAPIError as exc:
+            # Safe to run again: the batch's transaction was rolled back with the connection,
+            # and a file whose commit did land is found by its hash (a duplicate, never twice).
+            if exc.connection_invalidated and reconnects < RECONNECT_RETRIES:
+                reconnects += 1
+                log.warning("connection lost storing a batch for athlete %s; retrying", athlete_id)
+                continue
+            deadlocks += 1
+            is_deadlock = isinstance(exc, OperationalError) and repository.is_deadlock(exc)
+            if not is_deadlock or deadlocks >= DEADLOCK_RETRIES:
                 raise
             log.warning("deadlock storing a batch for athlete %s; retrying", athlete_id)
     for outcome in outcomes:  # reported only once the batch is committed
@@ -438,7 +489,20 @@ def reimport(engine: Engine, today: date | None = None, *, actor: Actor = LOCAL)
     """
     with Session(engine) as session:
         auth.require_admin(session, actor, "re-importing every athlete's files")
-    today = today or _today()
+    try:
+        require_intact(engine)
+        return _reimport(engine, today or _today())
+    except (SQLAlchemyError, OSError) as exc:
+        error = storage_error(
+            exc, engine.url, progress="nothing was changed (a re-import is one transaction)"
+        )
+        if error is None:
+            raise
+        log.error("reimport stopped: %s", error, exc_info=exc)
+        raise error from exc
+
+
+def _reimport(engine: Engine, today: date) -> ReimportSummary:
     files = 0
     touched: set[int] = set()
     failed: list[str] = []

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import streamlit as st
 
+from loadwatch import services
 from loadwatch.ui import state
 from loadwatch.ui.components import login
 from loadwatch.ui.text import markdown_text
@@ -60,7 +62,39 @@ def pages() -> list[st.Page]:
 _HIDDEN_FOR = {"runner": {"squad"}, "coach": {"pain", "import"}}
 
 
+FAULT_RETRY_KEY = "navigation.fault_retry"
+
+
 def run() -> None:
+    """`_run`, with a fault of the disk or the database (a full disk, a database another program
+    holds, a read-only or damaged file, a server gone) shown as one sentence and a retry button,
+    never Streamlit's redacted error box (issue #23); the traceback goes to the log file. Any
+    other exception is a bug and propagates."""
+    services.on_database_wait(_say_waiting)
+    try:
+        _run()
+    except Exception as exc:
+        fault = services.storage_fault(exc, os.environ.get("LOADWATCH_DB_URL"))
+        if fault is None:
+            raise
+        st.error(str(fault), icon=":material/database:")
+        st.button("Try again", key=FAULT_RETRY_KEY, icon=":material/refresh:")
+
+
+def _say_waiting(database: str, timeout_s: float) -> None:
+    """Shown while a save waits for another program's write lock (issue #23)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    if get_script_run_ctx() is None:  # another thread's wait (a background import): say nothing
+        return
+    st.toast(
+        f"Waiting for another loadwatch command to finish with the database (up to "
+        f"{timeout_s:g} s)...",
+        icon=":material/hourglass_top:",
+    )
+
+
+def _run() -> None:
     """Pick the page from the URL and run it; in club mode, only after a login (issue #11).
 
     Not logged in: the pages are registered but hidden and none runs, so the URL's page and

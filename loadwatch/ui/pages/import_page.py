@@ -4,11 +4,15 @@ the athlete's units and local time, and each reason a file was not imported said
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import os
 from datetime import timedelta
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from loadwatch import services
 from loadwatch.domain import ImportResult, ImportStatus
@@ -59,12 +63,42 @@ if athlete == "New athlete..." or not known:
         value="" if known else services.DEFAULT_ATHLETE,
         key="import_page.new_athlete",
     ).strip()
+ROUND_KEY = "import_page.upload_round"  # a new uploader after each import (issue #23)
+LAST_KEY = "import_page.last_import"  # (athlete, results) shown after the rerun
 uploads = st.file_uploader(
     "Drop files here",
     type=["fit", "gpx", "tcx", "gz", "zip"],
     accept_multiple_files=True,
-    key="import_page.files",
+    key=f"import_page.files.{st.session_state.get(ROUND_KEY, 0)}",
 )
+
+
+def _release(files: list[UploadedFile]) -> None:
+    """Give the uploaded bytes back (issue #23: ten uploads left the server 400 MB larger).
+
+    Streamlit keeps an upload's bytes until the browser deletes the file or the session ends,
+    whatever the page does; after an import they are dropped here, the uploader gets a new key
+    (an empty one comes back), and freed memory is handed back to the system."""
+    ctx = get_script_run_ctx()
+    # The in-memory manager Streamlit's server uses has `remove_file` (the browser's DELETE
+    # calls it); its abstract base does not declare it.
+    remove = getattr(ctx.uploaded_file_mgr, "remove_file", None) if ctx is not None else None
+    if ctx is not None and callable(remove):
+        for file in files:
+            remove(ctx.session_id, file.file_id)
+    st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
+    files.clear()
+    gc.collect()
+    _trim_heap()
+
+
+def _trim_heap() -> None:
+    """glibc keeps freed memory in its arenas; `malloc_trim(0)` returns it to the system."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:  # not glibc (macOS, musl): the allocator returns memory its own way
+        return
+    libc.malloc_trim(0)
 
 
 def _table(results: list[ImportResult]) -> pd.DataFrame:
@@ -111,6 +145,7 @@ if st.button("Import", type="primary", disabled=not uploads or not athlete, key=
             "MB. Import them in parts, or with `loadwatch import` at the server."
         )
         st.stop()
+    st.session_state.pop(LAST_KEY, None)
     n_files = len(uploads or [])
     # A generator: each upload's bytes are copied out of Streamlit's buffer only while that
     # file is read, not all at once (issue #13's memory bound).
@@ -129,8 +164,16 @@ if st.button("Import", type="primary", disabled=not uploads or not athlete, key=
     except (InputError, NotAllowedError) as exc:
         bar.empty()
         st.error(markdown_text(exc))
-        st.stop()
-    bar.progress(1.0, text="Done")
+        st.stop()  # the files stay in the uploader, to try again
+    del files
+    _release(uploads or [])
+    st.session_state[LAST_KEY] = (athlete, results)
+    del results, done
+    st.rerun()  # the new, empty uploader; the results below
+
+last = st.session_state.get(LAST_KEY)
+if last is not None:
+    athlete, results = last
     counts = services.count_summary(results)
     summary = ", ".join(f"{counts[s]} {s.value}" for s in ImportStatus)
     if counts[ImportStatus.IMPORTED] or counts[ImportStatus.MERGED]:
