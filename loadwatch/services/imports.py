@@ -11,7 +11,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -375,7 +375,8 @@ def _store_file(
         repository.apply_parsed(source, parsed, offset)
         activity, previous = attach(session, athlete_id, source, name, hints.name)
         if activity.sport == Sport.RUN.value and activity.shoe_id is None:
-            activity.shoe_id = _shoe_for(session, athlete_id, hints, default_shoe)
+            day = (activity.started_at + timedelta(seconds=activity.utc_offset_s)).date()
+            activity.shoe_id = _shoe_for(session, athlete_id, hints, default_shoe, day)
         session.flush()
         status, message = ImportStatus.IMPORTED, ""
         if previous is not None:
@@ -408,9 +409,14 @@ def _store_file(
 
 
 def _shoe_for(
-    session: Session, athlete_id: int, hints: SourceHints, default_shoe: Shoe | None
+    session: Session,
+    athlete_id: int,
+    hints: SourceHints,
+    default_shoe: Shoe | None,
+    day: date,
 ) -> int | None:
-    """A Strava export's gear column names the pair; else the athlete's default pair."""
+    """A Strava export's gear column names the pair; else the athlete's default pair, if the
+    run's local `day` is not before the pair's first day of use (issue #24)."""
     if hints.gear:
         shoe = repository.shoe_by_name(session, athlete_id, hints.gear)
         if shoe is None:
@@ -418,7 +424,11 @@ def _shoe_for(
             window = shoe_window_m(session, athlete)
             shoe = repository.create_shoe(session, athlete_id, hints.gear, None, 0.0, window)
         return shoe.id
-    return default_shoe.id if default_shoe else None
+    if default_shoe is None:
+        return None
+    if default_shoe.first_used_on is not None and day < default_shoe.first_used_on:
+        return None
+    return default_shoe.id
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,6 +44,7 @@ class ShoeView:
     status: str
     is_default: bool
     retired_on: date | None
+    first_used_on: date | None = None  # the default pair takes runs from this day (#24)
 
 
 def add_shoe(
@@ -55,11 +56,17 @@ def add_shoe(
     starting_distance_m: float = 0.0,
     window_m: tuple[float, float] | None = None,
     is_default: bool | None = None,
+    first_used_on: date | None = None,
     actor: Actor = LOCAL,
 ) -> ShoeView:
     """Add a pair (a new athlete is created on first use). New runs go on it when
     `is_default`; when None, only if it is the athlete's first pair (the dashboard's tick box
     passes True or False, issue #12).
+
+    `first_used_on` (a local day; the dashboard and CLI default it to today): as the default
+    pair it takes only runs from that day on, so importing years of old files after adding a
+    new pair leaves the old runs off it (issue #24). None: every run imported while it is the
+    default.
 
     Raises:
         InputError: a blank, overlong or duplicate name (or one with control characters), an
@@ -89,6 +96,7 @@ def add_shoe(
             starting_distance_m,
             window,
             first if is_default is None else is_default,
+            first_used_on,
         )
     return _shoe(engine, athlete, name, actor)
 
@@ -239,6 +247,7 @@ def list_shoes(engine: Engine, athlete: str, *, actor: Actor = LOCAL) -> list[Sh
                 ),
                 is_default=model.is_default,
                 retired_on=model.retired_on,
+                first_used_on=model.first_used_on,
             )
         )
     return views
