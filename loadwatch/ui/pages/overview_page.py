@@ -59,6 +59,8 @@ def _ago(last: date, day: date) -> str:
 
 last_run = head.last_run_date
 if last_run is not None and (view.as_of - last_run).days > LONG_AGO_DAYS:
+    if not week_picker.is_chosen():  # opened without a day: go to the last run's week (#24)
+        week_picker.open_day(last_run)
     st.info(
         f"Your last run was {last_run:%a %d %b %Y}, {_ago(last_run, view.as_of)} before "
         f"{view.as_of:%a %d %b %Y}: the numbers below are for a week without running.",
@@ -69,6 +71,12 @@ if last_run is not None and (view.as_of - last_run).days > LONG_AGO_DAYS:
         label=f"Open the week of {last_run:%a %d %b %Y}",
         icon=":material/event:",
         query_params=week_picker.link_query(last_run, athlete),
+    )
+elif last_run is not None and last_run == view.as_of and (now - last_run).days > LONG_AGO_DAYS:
+    st.info(
+        f"Your last run was {last_run:%a %d %b %Y}, {_ago(last_run, now)} ago: this is its week. "
+        '"Back to today" shows this week.',
+        icon=":material/history:",
     )
 elif last_run is None and data["weeks"] == []:
     st.info("No runs up to this day: pick a later day, or import runs on the Import page.")
@@ -84,23 +92,46 @@ if data["weeks"]:
         f" (whole week {format_distance(head.last_week_m, units)}); like with like.",
     )
     mean = head.four_week_mean_m
-    versus = context["this_week_vs_four_week_mean_ratio"]
+    mean_to_date = head.four_week_mean_to_date_m
+    versus = context["this_week_vs_four_week_mean_to_date_ratio"]
     mean4.metric(
         "4-week mean",
         format_distance(mean, units) if mean else "n/a",
-        None if versus is None else f"{versus:+.0%} this week vs mean",
+        None if versus is None else f"{versus:+.0%} vs the 4 weeks to {view.as_of:%a}",
         delta_color="off",
+        delta_arrow="off",
+        help="The mean of the last four whole weeks. The change compares this week so far with "
+        f"those weeks up to the same weekday ({view.as_of:%A}): "
+        f"{format_distance(mean_to_date or 0.0, units)} on average; like with like.",
     )
 cap.metric(
     "Next run: keep under",
     format_distance(head.next_run_cap_m, units) if head.next_run_cap_m else "no run planned",
     help=head.next_run_note,
 )
+ZONE_WORDS = {"green": "safe", "amber": "acceptable if it settles", "red": "red"}
+zone = head.pain_zone
+if zone is None:
+    zone_text = "Not logged"
+elif zone == "amber" and head.pain_settled:
+    zone_text = "Amber, settled"
+else:
+    zone_text = zone.title()
+TREND_WORDS = {
+    "rising": "morning pain rising",
+    "falling": "morning pain falling",
+    "steady": "morning pain steady",
+    "unknown": "morning trend: too few mornings",
+}
 pain_zone.metric(
     "Pain zone",
-    (head.pain_zone or "not logged").title(),
-    f"trend {head.pain_trend}",
+    zone_text,
+    TREND_WORDS.get(head.pain_trend, head.pain_trend),
     delta_color="off",
+    delta_arrow="off",
+    help="The latest post-run pain of the last 7 days: 0-2 safe; 3-5 acceptable if it settles "
+    "by the next morning (amber, settled); above 5, or not settled, red. The trend compares "
+    "this week's mean morning pain with last week's (two mornings in each week at least).",
 )
 st.caption(head.next_run_note[:1].upper() + head.next_run_note[1:] + ".")
 
