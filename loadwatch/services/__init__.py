@@ -78,7 +78,12 @@ if TYPE_CHECKING:
         rename_athlete,
         update_settings,
     )
-    from loadwatch.services.calendar import CalendarDay, CalendarMonth, calendar_month
+    from loadwatch.services.calendar import (
+        CalendarActivity,
+        CalendarDay,
+        CalendarMonth,
+        calendar_month,
+    )
     from loadwatch.services.demo import (
         database_path,
         demo_database_url,
@@ -148,6 +153,7 @@ if TYPE_CHECKING:
         LastVisit,
         Triage,
         TriageRow,
+        coach_wording,
         note_flag,
         record_squad_visit,
         set_squad_units,
@@ -170,6 +176,7 @@ __all__ = [
     "AthleteSettings",
     "AthleteSummary",
     "AuditView",
+    "CalendarActivity",
     "CalendarDay",
     "CalendarMonth",
     "DeletedCounts",
@@ -211,6 +218,7 @@ __all__ = [
     "change_password",
     "check_plausible",
     "citation",
+    "coach_wording",
     "configure_logging",
     "count_summary",
     "create_squad",

@@ -15,7 +15,14 @@ from loadwatch.errors import InputError, NotFoundError
 from loadwatch.ui import charts
 from loadwatch.ui.components import athlete_picker
 from loadwatch.ui.state import current_actor, get_engine
-from loadwatch.units import format_distance, format_pace, format_speed, speed_unit, to_unit
+from loadwatch.units import (
+    count_noun,
+    format_distance,
+    format_pace,
+    format_speed,
+    speed_unit,
+    to_unit,
+)
 
 HOW_KNOWN = {
     "user": "set by you",
@@ -93,7 +100,8 @@ if isinstance(span, tuple) and len(span) == 2:
 shown = shown.reset_index(drop=True)
 total_m = float(shown["distance_m"].sum())
 st.caption(
-    f"{len(shown)} of {len(table)} activities · {format_distance(total_m, units)} · "
+    f"{len(shown):,} of {count_noun(len(table), 'activity', 'activities')} · "
+    f"{format_distance(total_m, units)} · "
     f"{_clock(float(shown['moving_s'].sum()))} moving. Click a row to open it; click a column "
     "heading to sort."
 )

@@ -16,7 +16,7 @@ from loadwatch.ui import charts
 from loadwatch.ui.components import athlete_picker
 from loadwatch.ui.components.week_picker import EARLIEST
 from loadwatch.ui.state import current_actor, get_engine, today
-from loadwatch.units import format_distance, from_unit, to_unit
+from loadwatch.units import count_noun, format_distance, from_unit, to_unit
 
 STATUS_TEXT = {
     "replace": "replace",
@@ -85,6 +85,8 @@ else:
     st.plotly_chart(charts.shoes(frame, units), key="shoes_page.chart")
     for pair in pairs:
         default = " · new runs go on this pair" if pair.is_default else ""
+        if pair.first_used_on is not None:
+            default += f" (from {pair.first_used_on:%d %b %Y})"
         retired = f" on {pair.retired_on:%d %b %Y}" if pair.retired_on else ""
         share = min(pair.distance_m / pair.window_end_m, 1.0) if pair.window_end_m else 0.0
         colour = charts.shoe_colour(pair.status) if pair.retired_on is None else "#9e9e9e"
@@ -92,7 +94,7 @@ else:
             f"**{pair.name}** ({pair.brand_model or 'no model'}): "
             f"{format_distance(pair.distance_m, units, 0)} of "
             f"{format_distance(pair.window_end_m, units, 0)} · "
-            f"{_age(first_run.get(pair.name))} · {pair.runs} runs · "
+            f"{_age(first_run.get(pair.name))} · {count_noun(pair.runs, 'run')} · "
             f"{STATUS_TEXT.get(pair.status, pair.status)}{retired}{default}"
         )
         st.html(
@@ -163,10 +165,11 @@ if active:
             )
             since_target = st.selectbox("On pair", active, key="shoes_page.since_target")
             matching = {r.id: since_target for r in runs if _local_day(r) >= since}
-            st.caption(f"{len(matching)} runs since {since:%a %d %b %Y}.")
+            st.caption(f"{count_noun(len(matching), 'run')} since {since:%a %d %b %Y}.")
             if st.button("Put them on this pair", key="shoes_page.since_go", disabled=not matching):
                 _act(
-                    f"{len(matching)} runs since {since:%d %b %Y} are now on {since_target}.",
+                    f"{count_noun(len(matching), 'run')} since {since:%d %b %Y} now on "
+                    f"{since_target}.",
                     services.assign_shoes,
                     engine,
                     matching,
