@@ -20,6 +20,7 @@ from loadwatch.load.shoes import shoe_mileage, shoe_status
 from loadwatch.services._checks import (
     NAME_MAX_LENGTH,
     athlete_name,
+    check_day,
     check_id,
     optional_text,
     shoe_name,
@@ -70,11 +71,14 @@ def add_shoe(
 
     Raises:
         InputError: a blank, overlong or duplicate name (or one with control characters), an
-            overlong model, a starting distance outside 0-20,000 km, a bad window.
+            overlong model, a starting distance outside 0-20,000 km, a bad window, a first day
+            of use in the future or before 1990.
     """
     athlete, name = athlete_name(athlete), shoe_name(name)
     brand_model = optional_text(brand_model, "shoe brand and model", NAME_MAX_LENGTH)
     _check_distances(starting_distance_m, window_m)
+    if first_used_on is not None:
+        check_day(first_used_on, _today(), "first day of use")
     with Session(writer(engine)) as session, session.begin():
         row = (
             repository.get_or_create_athlete(session, athlete, home_tz=default_home_tz())

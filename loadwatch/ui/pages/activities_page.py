@@ -217,10 +217,14 @@ numbers[5].metric(
 
 outline, curves = st.columns([2, 3])
 with outline:
-    st.plotly_chart(charts.track_outline(track.frame), key="activities_page.outline")
+    st.plotly_chart(
+        charts.track_outline(track.frame), key="activities_page.outline", config=charts.CONFIG
+    )
 with curves:
     st.plotly_chart(
-        charts.track_curves(track.frame, units, track.cadence_unit), key="activities_page.curves"
+        charts.track_curves(track.frame, units, track.cadence_unit, is_ride=is_ride),
+        key="activities_page.curves",
+        config=charts.CONFIG,
     )
 st.caption(track.note + ". The route is drawn without a map, so it works offline.")
 

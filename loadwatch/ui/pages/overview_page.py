@@ -149,19 +149,29 @@ window = {"start": start, "end": view.as_of}
 left, right = st.columns(2)
 with left:
     st.plotly_chart(
-        charts.weekly_distance(view.weekly, units, view.thresholds, **window), key="chart.weekly"
+        charts.weekly_distance(view.weekly, units, view.thresholds, **window),
+        key="chart.weekly",
+        config=charts.CONFIG,
     )
 with right:
-    st.plotly_chart(charts.runs(view.spikes, units, view.thresholds, **window), key="chart.runs")
+    st.plotly_chart(
+        charts.runs(view.spikes, units, view.thresholds, **window),
+        key="chart.runs",
+        config=charts.CONFIG,
+    )
 left, right = st.columns(2)
 with left:
     if view.shoes.empty:
         st.subheader("Shoes")
         st.info("No shoes yet: add your pair on the Shoes page to track its mileage.")
     else:
-        st.plotly_chart(charts.shoes(view.shoes, units), key="chart.shoes")
+        st.plotly_chart(charts.shoes(view.shoes, units), key="chart.shoes", config=charts.CONFIG)
 with right:
-    st.plotly_chart(charts.pain(view.pain_entries, view.thresholds, **window), key="chart.pain")
+    st.plotly_chart(
+        charts.pain(view.pain_entries, view.thresholds, **window),
+        key="chart.pain",
+        config=charts.CONFIG,
+    )
 
 st.caption(
     f"Monotony {view.monotony:.1f} · strain {view.strain:.0f}"

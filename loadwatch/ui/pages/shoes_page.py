@@ -82,7 +82,7 @@ else:
             "status": [p.status for p in pairs],
         }
     )
-    st.plotly_chart(charts.shoes(frame, units), key="shoes_page.chart")
+    st.plotly_chart(charts.shoes(frame, units), key="shoes_page.chart", config=charts.CONFIG)
     for pair in pairs:
         default = " · new runs go on this pair" if pair.is_default else ""
         if pair.first_used_on is not None:
