@@ -127,7 +127,8 @@ def shoes_list(ctx: click.Context, athlete: str, as_json: bool) -> None:
         )
         return
     unit = _units(ctx, athlete)
-    table = Table(title=f"Shoes: {_plain(athlete)}")
+    shown = services.athlete_settings(_engine(ctx), athlete).athlete  # "Ana", as stored (#24)
+    table = Table(title=f"Shoes: {_plain(shown)}")
     for column in ("name", "model", "distance", "runs", "window", "status", "default"):
         table.add_column(column)
     for v in views:
