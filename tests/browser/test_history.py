@@ -45,6 +45,17 @@ def _check(page, size: str) -> None:
             assert link.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), link.inner_text()
 
 
+def _shot(page, path: Path, size: str) -> None:
+    """The whole page: Streamlit scrolls inside its own container, so the window is made as
+    tall as the page for the picture (its width, what the layout depends on, stays)."""
+    width, height = VIEWPORTS[size]
+    full = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
+    page.set_viewport_size({"width": width, "height": min(max(full, height), 8000)})
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(path))
+    page.set_viewport_size({"width": width, "height": height})
+
+
 @pytest.mark.parametrize("size", list(VIEWPORTS))
 def test_every_demo_page_fits_a_laptop_and_a_phone(
     serve, browser, sample_url: str, tmp_path: Path, size: str
@@ -57,9 +68,7 @@ def test_every_demo_page_fits_a_laptop_and_a_phone(
         page.locator("h1").first.wait_for(timeout=30_000)
         _check(page, size)
         name = path or "this-week"
-        page.screenshot(
-            path=str(screenshot_dir(tmp_path) / f"history-{name}-{size}.png"), full_page=True
-        )
+        _shot(page, screenshot_dir(tmp_path) / f"history-{name}-{size}.png", size)
     page.goto(f"{base}/calendar?athlete=Ana")
     wait_idle(page)
     if size == "phone":  # a week list with weekdays and units, not a column of day cards
@@ -143,12 +152,12 @@ def test_a_ten_year_old_log_opens_where_the_runs_are(
     page.get_by_text("Ana: 7 imported, 1 rejected.").wait_for(timeout=90_000)
     page.get_by_text("'Hill repeats' of Sat 29 Jun 2024 18:15 UTC in activities.csv").wait_for()
     _check(page, size)
-    page.screenshot(path=str(shots / f"history-import-result-{size}.png"), full_page=True)
+    _shot(page, shots / f"history-import-result-{size}.png", size)
     page.get_by_role("link", name="Open the week of 09 Jul 2024").click()
     wait_idle(page)
     page.get_by_text("as of Tuesday 09 July 2024").wait_for(timeout=30_000)
     _check(page, size)
-    page.screenshot(path=str(shots / f"history-old-log-week-{size}.png"), full_page=True)
+    _shot(page, shots / f"history-old-log-week-{size}.png", size)
     page.goto(f"{base}/?athlete=Ana")  # opened without a day: the last run's week
     wait_idle(page)
     page.get_by_text("Your last run was Tue 09 Jul 2024, 2 years ago: this is its week.").wait_for(
@@ -158,18 +167,18 @@ def test_a_ten_year_old_log_opens_where_the_runs_are(
     wait_idle(page)
     page.get_by_text("Your last activity was on Tue 09 Jul 2024").wait_for(timeout=30_000)
     _check(page, size)
-    page.screenshot(path=str(shots / f"history-old-log-calendar-{size}.png"), full_page=True)
+    _shot(page, shots / f"history-old-log-calendar-{size}.png", size)
     page.goto(f"{base}/pain?athlete=Ana")
     wait_idle(page)
     page.get_by_text("Your latest run was on Tue 09 Jul 2024").wait_for(timeout=30_000)
     _check(page, size)
-    page.screenshot(path=str(shots / f"history-old-log-pain-{size}.png"), full_page=True)
+    _shot(page, shots / f"history-old-log-pain-{size}.png", size)
     page.goto(f"{base}/shoes?athlete=Ana")
     wait_idle(page)
     page.get_by_text("120 km of 805 km").wait_for(timeout=30_000)
     assert page.get_by_text("0 runs").count() >= 1
     _check(page, size)
-    page.screenshot(path=str(shots / f"history-new-pair-{size}.png"), full_page=True)
+    _shot(page, shots / f"history-new-pair-{size}.png", size)
     page.goto(f"{base}/activities?athlete=Ana")
     wait_idle(page)
     page.get_by_role("combobox").first.wait_for(timeout=30_000)

@@ -114,7 +114,7 @@ display = pd.DataFrame(
         "sport": shown["sport"],
         "how known": [HOW_KNOWN.get(v, v) for v in shown["sport_source"]],
         f"distance ({units.value})": [to_unit(v, units) for v in shown["distance_m"]],
-        "time": [_clock(float(v)) for v in shown["moving_s"]],
+        "time": pd.to_timedelta(shown["moving_s"], unit="s").dt.round("1s"),
         f"pace (/{units.value})": [
             "" if _is_ride(sport) else format_pace(float(pace), units)
             for sport, pace in zip(shown["sport"], shown["pace_s_per_km"], strict=True)
@@ -138,8 +138,8 @@ event = st.dataframe(
     column_config={
         "date": st.column_config.DatetimeColumn("date", format="ddd D MMM YYYY, HH:mm"),
         f"distance ({units.value})": st.column_config.NumberColumn(format="%.2f"),
-        "time": st.column_config.TextColumn(
-            "moving time", help="Moving time (stops left out), h:mm:ss"
+        "time": st.column_config.NumberColumn(
+            "moving time", format="compact", help="Moving time (stops left out)"
         ),
         f"pace (/{units.value})": st.column_config.TextColumn(
             help="Moving time per " + ("kilometre" if per_unit == 1 else "mile") + ", m:ss"

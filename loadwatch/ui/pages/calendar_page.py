@@ -96,7 +96,7 @@ st.html(
     """<style>
 .st-key-calendar_grid [data-testid="stPageLink"] a { padding: 0 0.15rem; gap: 0.15rem; }
 .st-key-calendar_grid [data-testid="stVerticalBlockBorderWrapper"] { padding: 0.35rem; }
-.st-key-calendar_grid p { font-size: 0.85rem; white-space: nowrap; }
+.st-key-calendar_grid p { font-size: 0.8rem; line-height: 1.3; overflow-wrap: anywhere; }
 @media (max-width: 640px) { .st-key-calendar_grid { display: none; } }
 @media (min-width: 641px) { .st-key-calendar_list { display: none; } }
 </style>"""

@@ -109,29 +109,27 @@ cap.metric(
     format_distance(head.next_run_cap_m, units) if head.next_run_cap_m else "no run planned",
     help=head.next_run_note,
 )
-ZONE_WORDS = {"green": "safe", "amber": "acceptable if it settles", "red": "red"}
 zone = head.pain_zone
-if zone is None:
-    zone_text = "Not logged"
-elif zone == "amber" and head.pain_settled:
-    zone_text = "Amber, settled"
+zone_text = zone.title() if zone else "Not logged"
+if head.pain_trend == "rising":
+    zone_note = "morning pain rising"
+elif zone == "amber":
+    zone_note = {True: "settled: acceptable", False: "not settled"}.get(
+        head.pain_settled, "settled? log tomorrow's morning"
+    )
+elif zone == "green":
+    zone_note = "safe"
 else:
-    zone_text = zone.title()
-TREND_WORDS = {
-    "rising": "morning pain rising",
-    "falling": "morning pain falling",
-    "steady": "morning pain steady",
-    "unknown": "morning trend: too few mornings",
-}
+    zone_note = None if zone is None else "see the warnings"
 pain_zone.metric(
     "Pain zone",
     zone_text,
-    TREND_WORDS.get(head.pain_trend, head.pain_trend),
+    zone_note,
     delta_color="off",
     delta_arrow="off",
     help="The latest post-run pain of the last 7 days: 0-2 safe; 3-5 acceptable if it settles "
-    "by the next morning (amber, settled); above 5, or not settled, red. The trend compares "
-    "this week's mean morning pain with last week's (two mornings in each week at least).",
+    "by the next morning; above 5, or not settled, red. Morning trend (this week's mean morning "
+    f"pain against last week's, two mornings in each at least): {head.pain_trend}.",
 )
 st.caption(head.next_run_note[:1].upper() + head.next_run_note[1:] + ".")
 

@@ -158,8 +158,8 @@ def test_monday_compares_like_with_like_and_the_pain_zone_agrees(sample_url: str
     this_week, mean, _, pain = at.metric
     assert this_week.value == "0.0 km"
     assert "-100" not in (mean.delta or "")  # Ana never runs on Mondays: nothing to compare
-    assert pain.value == "Amber, settled"
-    assert pain.delta == "morning trend: too few mornings"
+    assert pain.value == "Amber"
+    assert pain.delta == "settled: acceptable"  # as the pain warning says
     assert any("settled by the next morning" in i.value for i in at.info)
 
 
