@@ -127,6 +127,7 @@ display = pd.DataFrame(
         "pain": shown["pain_max"],
     }
 )
+st.space("small")  # room for the table's toolbar: on a phone it sat on the text above (#24)
 event = st.dataframe(
     display,
     hide_index=True,

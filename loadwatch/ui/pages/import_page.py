@@ -162,6 +162,7 @@ if st.button("Import", type="primary", disabled=not uploads or not athlete, key=
         st.info(f"Nothing new: {summary}.")
     else:
         st.error(f"Nothing could be imported: {summary}.")
+    st.space("small")  # room for the table's toolbar: on a phone it sat on the text above (#24)
     st.dataframe(table, hide_index=True, key="import_page.results")
     notes = [r for r in results if r.message]
     if notes:  # each note once, wrapped: a table cell would cut a long message off

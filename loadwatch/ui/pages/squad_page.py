@@ -190,6 +190,7 @@ distance_columns: list[Hashable] = [c for c in table.columns if str(c).endswith(
 styled = table.style.apply(
     lambda column: [STATUS_COLOUR[t.status] for t in shown], subset=["status"]
 ).format(precision=1, subset=distance_columns)  # a Styler shows 6 decimals unless told
+st.space("small")  # room for the table's toolbar: on a phone it sat on the text above (#24)
 event = st.dataframe(
     styled,
     hide_index=True,
