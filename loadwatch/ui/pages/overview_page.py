@@ -111,16 +111,17 @@ cap.metric(
 )
 zone = head.pain_zone
 zone_text = zone.title() if zone else "Not logged"
+zone_note: str | None = None
 if head.pain_trend == "rising":
     zone_note = "morning pain rising"
+elif zone == "amber" and head.pain_settled is None:
+    zone_note = "settled? log tomorrow's morning"
 elif zone == "amber":
-    zone_note = {True: "settled: acceptable", False: "not settled"}.get(
-        head.pain_settled, "settled? log tomorrow's morning"
-    )
+    zone_note = "settled: acceptable" if head.pain_settled else "not settled"
 elif zone == "green":
     zone_note = "safe"
-else:
-    zone_note = None if zone is None else "see the warnings"
+elif zone is not None:
+    zone_note = "see the warnings"
 pain_zone.metric(
     "Pain zone",
     zone_text,
