@@ -31,7 +31,7 @@ from loadwatch.cli._group import (
     local_today,
 )
 from loadwatch.domain import ActivityRow, ImportResult, ImportStatus, SportSource
-from loadwatch.units import DistanceUnit, to_unit
+from loadwatch.units import DistanceUnit, count_noun, to_unit
 
 STATUS_STYLE = {
     ImportStatus.IMPORTED: "green",
@@ -233,7 +233,7 @@ def activities(
     if as_json:
         echo_json([activity_json(r) for r in rows])
         return
-    table = Table(title=f"{len(rows)} activities")
+    table = Table(title=count_noun(len(rows), "activity", "activities"))
     unit = _units(ctx, athlete) if athlete else DistanceUnit.KM
     for column in (
         "id",
@@ -314,7 +314,7 @@ def _show_activity(ctx: click.Context, activity_id: int, as_json: bool) -> None:
     ]
     for line in lines:
         console.print(_plain(line), soft_wrap=True)
-    table = Table(title=f"{len(detail.sources)} source(s)")
+    table = Table(title=count_noun(len(detail.sources), "source"))
     for column in ("file", "sha256", "format", "device", "sport", "km", "elapsed", "gave"):
         table.add_column(column, overflow="fold")
     for source in detail.sources:
