@@ -314,7 +314,7 @@ def _show_activity(ctx: click.Context, activity_id: int, as_json: bool) -> None:
     ]
     for line in lines:
         console.print(_plain(line), soft_wrap=True)
-    table = Table(title=count_noun(len(detail.sources), "source"))
+    table = Table(title=f"{len(detail.sources)} source(s)")
     for column in ("file", "sha256", "format", "device", "sport", "km", "elapsed", "gave"):
         table.add_column(column, overflow="fold")
     for source in detail.sources:
