@@ -15,13 +15,22 @@ import pytest
 
 from loadwatch import services
 from loadwatch.synth import fit_bytes, make_track
-from tests.browser.conftest import screenshot_dir, wait_idle
+from tests.browser.conftest import screenshot_dir
 from tests.conftest import DEMO_TODAY
 
 pytestmark = pytest.mark.browser
 VIEWPORTS = {"desktop": (1300, 1000), "phone": (390, 844)}
 PAGES = ("", "pain", "injuries", "import", "activities", "calendar", "shoes", "squad", "settings")
 LAST_RUN = date(2024, 7, 9)
+
+
+def wait_idle(page) -> None:
+    """conftest's wait, with room for a busy machine (a tall page at 2 cores shared)."""
+    page.wait_for_timeout(300)
+    page.wait_for_selector(
+        "[data-testid=stApp][data-test-script-state=notRunning]", timeout=180_000
+    )
+    page.wait_for_timeout(300)
 
 
 def _open(browser, size: str):
@@ -52,7 +61,7 @@ def _shot(page, path: Path, size: str) -> None:
     full = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
     page.set_viewport_size({"width": width, "height": min(max(full, height), 8000)})
     page.wait_for_timeout(500)
-    page.screenshot(path=str(path))
+    page.screenshot(path=str(path), timeout=120_000)
     page.set_viewport_size({"width": width, "height": height})
 
 
@@ -151,6 +160,7 @@ def test_a_ten_year_old_log_opens_where_the_runs_are(
     page.get_by_role("button", name="Import").click()
     page.get_by_text("Ana: 7 imported, 1 rejected.").wait_for(timeout=90_000)
     page.get_by_text("'Hill repeats' of Sat 29 Jun 2024 18:15 UTC in activities.csv").wait_for()
+    wait_idle(page)
     _check(page, size)
     _shot(page, shots / f"history-import-result-{size}.png", size)
     page.get_by_role("link", name="Open the week of 09 Jul 2024").click()
