@@ -186,7 +186,7 @@ def test_a_ten_year_old_log_opens_where_the_runs_are(
     page.goto(f"{base}/shoes?athlete=Ana")
     wait_idle(page)
     page.get_by_text("120 km of 805 km").wait_for(timeout=30_000)
-    assert page.get_by_text("0 runs").count() >= 1
+    assert page.get_by_text("no runs yet").count() >= 1
     _check(page, size)
     _shot(page, shots / f"history-new-pair-{size}.png", size)
     page.goto(f"{base}/activities?athlete=Ana")

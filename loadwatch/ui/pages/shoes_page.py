@@ -94,8 +94,12 @@ else:
             f"**{pair.name}** ({pair.brand_model or 'no model'}): "
             f"{format_distance(pair.distance_m, units, 0)} of "
             f"{format_distance(pair.window_end_m, units, 0)} · "
-            f"{_age(first_run.get(pair.name))} · {count_noun(pair.runs, 'run')} · "
-            f"{STATUS_TEXT.get(pair.status, pair.status)}{retired}{default}"
+            + (
+                f"{_age(first_run.get(pair.name))} · {count_noun(pair.runs, 'run')} · "
+                if pair.runs
+                else "no runs yet · "
+            )
+            + f"{STATUS_TEXT.get(pair.status, pair.status)}{retired}{default}"
         )
         st.html(
             '<div style="background:#eceff1;border-radius:4px;height:10px;margin:-8px 0 8px 0">'

@@ -115,7 +115,7 @@ def test_a_new_pair_from_the_first_run_form_takes_no_old_runs(db_url: str, today
     at = open_page("shoes", athlete="Ana")
     assert not at.exception, at.exception
     line = next(m.value for m in at.markdown if m.value.startswith("**Blue Pegasus**"))
-    assert "120 km of 805 km" in line and "0 runs" in line and "from 07 Dec 2026" in line
+    assert "120 km of 805 km · no runs yet" in line and "from 07 Dec 2026" in line
     assert "start (483 km), caution (644 km), replace (805 km)" in texts(at)  # km, not miles
     assert at.number_input(key="shoes_page.high").value == 805.0
     assert not [w for w in at.info if "replacement window" in w.value]
