@@ -117,6 +117,14 @@ class SourceHints:
     gear: str | None = None
     name: str | None = None
     effort_rpe: float | None = None  # Strava's "Perceived Exertion", 1-10
+    started: str | None = None  # Strava's "Activity Date" as written (UTC), to name a file (#24)
+
+    def describe(self) -> str:
+        """How the export names the activity ("'Lunch Run' of Sun 06 Dec 2026 in
+        activities.csv"); "" when it names nothing."""
+        parts = [repr(self.name) if self.name else "", f"of {self.started}" if self.started else ""]
+        named = " ".join(p for p in parts if p)
+        return f"{named} in activities.csv" if named else ""
 
 
 class ImportStatus(StrEnum):

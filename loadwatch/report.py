@@ -25,7 +25,7 @@ from loadwatch.rules import evaluate
 from loadwatch.rules.context import RuleContext
 from loadwatch.rules.cross_training import headline_cap_m, weekly_plan
 from loadwatch.rules.injury import InjuryState, injury_state
-from loadwatch.rules.mileage import week_to_date
+from loadwatch.rules.mileage import four_weeks_to_date_mean_m, week_to_date
 from loadwatch.rules.pain import PainStatus, pain_status
 from loadwatch.rules.thresholds import Thresholds
 from loadwatch.units import DistanceUnit
@@ -49,6 +49,9 @@ class Headline:
     last_run_date: date | None
     pain_zone: str | None
     pain_trend: str
+    # The four weeks before, each up to the same weekday (issue #24: like with like).
+    four_week_mean_to_date_m: float | None = None
+    pain_settled: bool | None = None  # the latest pain day settled by the next morning
 
 
 def headline(ctx: RuleContext, plan: list[PlanDay] | None, pain: PainStatus) -> Headline:
@@ -75,6 +78,10 @@ def headline(ctx: RuleContext, plan: list[PlanDay] | None, pain: PainStatus) -> 
         last_run_date=last_run,
         pain_zone=pain.zone,
         pain_trend=pain.trend,
+        four_week_mean_to_date_m=four_weeks_to_date_mean_m(ctx.run_log, ctx.as_of, ctx.week_start)
+        if not ctx.weekly.empty
+        else None,
+        pain_settled=pain.settled,
     )
 
 
@@ -180,6 +187,7 @@ def report_json(report: Report) -> dict[str, Any]:
     weekly = report.weekly
     this_week = _num(weekly[RUN_DISTANCE_M].iloc[-1]) if not weekly.empty else None
     mean4 = _num(weekly["four_week_mean_m"].iloc[-1]) if not weekly.empty else None
+    mean_to_date = report.headline.four_week_mean_to_date_m
     data = {
         "athlete": report.athlete,
         "as_of": report.as_of.isoformat(),
@@ -224,6 +232,7 @@ def report_json(report: Report) -> dict[str, Any]:
         "pain": {
             "zone": report.pain.zone,
             "trend": report.pain.trend,
+            "settled": report.pain.settled,
             "latest_date": report.pain.latest_date.isoformat() if report.pain.latest_date else None,
             "this_week_morning": report.pain.this_week_morning,
             "last_week_morning": report.pain.last_week_morning,
@@ -246,6 +255,10 @@ def report_json(report: Report) -> dict[str, Any]:
             "four_week_mean_m": mean4,
             "this_week_vs_four_week_mean_ratio": (this_week / mean4 - 1)
             if this_week is not None and mean4
+            else None,
+            "four_week_mean_to_date_m": report.headline.four_week_mean_to_date_m,
+            "this_week_vs_four_week_mean_to_date_ratio": (this_week / mean_to_date - 1)
+            if this_week is not None and mean_to_date
             else None,
             "monotony": _num(report.monotony),
             "strain": _num(report.strain),

@@ -63,13 +63,20 @@ class DemoShoe:
 
 @dataclass(frozen=True, slots=True)
 class DemoPain:
+    """Pain logged after one of the athlete's own runs (issue #24: never on a day without one).
+
+    `runs_ago`: 1 is the athlete's last run before the demo's today, 2 the one before, ...
+    `morning_before` / `morning_after`: the morning check-in on the run's day / the next day
+    (left out when that day is after today)."""
+
     athlete: str
-    days_ago: int
+    runs_ago: int
     during: int | None = None
     after: int | None = None
-    morning: int | None = None
     location: str | None = None
     note: str | None = None
+    morning_before: int | None = None
+    morning_after: int | None = None
 
 
 SQUAD: tuple[DemoRunner, ...] = (
@@ -134,19 +141,13 @@ def shoe_for_run(athlete: str, days_ago: int, run_index: int) -> DemoShoe | None
 
 PAIN: tuple[DemoPain, ...] = (
     # Dev: knee-front pain after his runs that does not settle overnight, twice red in 7 days.
-    DemoPain("Dev", 8, morning=1),
-    DemoPain("Dev", 7, during=3, after=4, location="knee front", note="stairs felt sore"),
-    DemoPain("Dev", 6, morning=2),
-    DemoPain("Dev", 5, during=4, after=6, location="knee front", note="worse downhill"),
-    DemoPain("Dev", 4, morning=3),
-    DemoPain("Dev", 3, during=5, after=6, location="knee front"),
-    DemoPain("Dev", 2, morning=4),
-    DemoPain("Dev", 1, during=5, after=6, location="knee front", note="had to walk the last km"),
+    DemoPain("Dev", 4, 3, 4, "knee front", "stairs felt sore", morning_before=1, morning_after=2),
+    DemoPain("Dev", 3, 4, 6, "knee front", "worse downhill", morning_after=3),
+    DemoPain("Dev", 2, 5, 6, "knee front", morning_after=4),
+    DemoPain("Dev", 1, 5, 6, "knee front", "had to walk the last km"),
     # Ana: the odd niggle that settles: amber at worst, green mornings.
-    DemoPain("Ana", 5, during=1, after=2, location="achilles"),
-    DemoPain("Ana", 4, morning=0),
-    DemoPain("Ana", 2, during=2, after=3, location="achilles"),
-    DemoPain("Ana", 1, morning=0),
+    DemoPain("Ana", 3, 1, 2, "achilles", morning_after=0),
+    DemoPain("Ana", 1, 2, 3, "achilles", morning_after=0),
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from enum import StrEnum
 
@@ -34,6 +35,31 @@ def from_unit(value: float, unit: DistanceUnit) -> float:
 def format_distance(distance_m: float, unit: DistanceUnit, digits: int = 1) -> str:
     """`12345.0, KM` -> `"12.3 km"`."""
     return f"{to_unit(distance_m, unit):.{digits}f} {unit.value}"
+
+
+def format_pace(seconds_per_km: float, unit: DistanceUnit) -> str:
+    """`330.0, KM` -> `"5:30"` (minutes:seconds per km or mile; "-" without a distance)."""
+    if not math.isfinite(seconds_per_km) or seconds_per_km <= 0:  # NaN: no distance
+        return "-"
+    whole = round(seconds_per_km * metres_per(unit) / METRES_PER_KM)
+    hours, rest = divmod(whole, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+def format_speed(seconds_per_km: float, unit: DistanceUnit) -> str:
+    """`200.0, KM` -> `"18.0"` (km/h or mph, for rides; "-" without a distance)."""
+    if not math.isfinite(seconds_per_km) or seconds_per_km <= 0:  # NaN: no distance
+        return "-"
+    return f"{3600 / seconds_per_km * METRES_PER_KM / metres_per(unit):.1f}"
+
+
+def speed_unit(unit: DistanceUnit) -> str:
+    return "km/h" if unit is DistanceUnit.KM else "mph"
+
+
+def count_noun(count: int, noun: str, plural: str | None = None) -> str:
+    """`1, "run"` -> `"1 run"`; `3, "run"` -> `"3 runs"` (issue #24's small words)."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
 
 
 _DISTANCE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(km|mi|m)?\s*$", re.IGNORECASE)

@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh --no-dev  # sourced: puts the uv it finds or installs on PATH
+echo "dashboard: the command line is scripts/loadwatch (README, Command line): scripts/loadwatch --help"
 exec uv run --locked --no-dev loadwatch dashboard --demo "$@"

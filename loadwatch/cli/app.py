@@ -26,6 +26,7 @@ from loadwatch.cli._group import (
     local_today,
 )
 from loadwatch.domain import WEEKDAYS, ImportStatus
+from loadwatch.units import DistanceUnit, to_unit
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -470,5 +471,19 @@ def settings(
     for key, shown in data.items():
         if key != "thresholds":
             click.echo(f"{key}: {shown}")
+    spec_units = {spec.name: spec.unit for spec in services.threshold_specs()}
+    click.echo(f"thresholds (distances in {result.units.value}; set them as NAME=NUMBER):")
     for key, number in result.thresholds.to_dict().items():
-        click.echo(f"  {key} = {number:g}")
+        click.echo(
+            f"  {key} = {number:g}{_in_words(spec_units.get(key, ''), number, result.units)}"
+        )
+
+
+def _in_words(unit: str, number: float, units: DistanceUnit) -> str:
+    """A threshold's value as the dashboard shows it (issue #24): metres in the athlete's
+    units, fractions as percentages."""
+    if unit == "m":
+        return f" ({to_unit(number, units):g} {units.value})"
+    if unit == "fraction":
+        return f" ({number * 100:g} %)"
+    return ""

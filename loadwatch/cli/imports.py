@@ -31,7 +31,7 @@ from loadwatch.cli._group import (
     local_today,
 )
 from loadwatch.domain import ActivityRow, ImportResult, ImportStatus, SportSource
-from loadwatch.units import DistanceUnit, to_unit
+from loadwatch.units import DistanceUnit, count_noun, to_unit
 
 STATUS_STYLE = {
     ImportStatus.IMPORTED: "green",
@@ -120,8 +120,17 @@ def _result_json(result: ImportResult) -> dict[str, Any]:
     }
 
 
+NOTE_HEADINGS = {
+    ImportStatus.REJECTED: "Not imported:",
+    ImportStatus.DUPLICATE: "Already imported:",
+    ImportStatus.MERGED: "Merged into an activity already here:",
+    ImportStatus.IMPORTED: "Imported, with a note:",
+}
+
+
 def _print_results(console: Console, results: list[ImportResult], paths: Sequence[Path]) -> None:
-    """The per-file table, then every file not imported with its whole message on one line.
+    """The per-file table, then each file's note (why it was not imported, what it was merged
+    into, why its sport is unknown) on one line, under a heading for its result.
 
     The table shows short names and points to numbered notes; the notes (whose messages hold
     the full path) are printed unwrapped below it, because inside a table rich breaks a long
@@ -129,9 +138,9 @@ def _print_results(console: Console, results: list[ImportResult], paths: Sequenc
     """
     rows = list(enumerate(results))
     if len(results) > MAX_TABLE_ROWS:
-        rows = [(i, r) for i, r in rows if r.status is not ImportStatus.IMPORTED]
-    not_imported = [i for i, r in enumerate(results) if r.status is not ImportStatus.IMPORTED]
-    note_numbers = {index: number for number, index in enumerate(not_imported, start=1)}
+        rows = [(i, r) for i, r in rows if r.status is not ImportStatus.IMPORTED or r.message]
+    noted = [i for i, r in enumerate(results) if r.message]
+    note_numbers = {index: number for number, index in enumerate(noted, start=1)}
     table = Table(title="Import results", show_lines=False)
     table.add_column("file", overflow="fold", max_width=70)
     table.add_column("result")
@@ -156,12 +165,18 @@ def _print_results(console: Console, results: list[ImportResult], paths: Sequenc
     hidden = len(results) - min(len(rows), MAX_TABLE_ROWS)
     if hidden:
         console.print(f"({hidden} more rows not shown; use --json for every file)")
-    if not_imported:
-        console.print("Not imported:")
-    for index in not_imported:
-        result = results[index]
-        line = f"  {note_numbers[index]}. {result.status.value}: {result.message}"
-        console.print(_plain(line), soft_wrap=True)
+    for status, heading in NOTE_HEADINGS.items():  # issue #24: merged files are not "not imported"
+        mine = [i for i in noted if results[i].status is status]
+        if mine:
+            console.print(heading)
+        for index in mine:
+            result = results[index]
+            line = f"  {note_numbers[index]}. {status.value}: {result.message}"
+            if status is ImportStatus.MERGED and result.activity_id is not None:
+                line += (
+                    f" (`loadwatch activities --id {result.activity_id}` shows what each file gave)"
+                )
+            console.print(_plain(line), soft_wrap=True)
     counts = services.count_summary(results)
     console.print(
         "Total: "
@@ -218,7 +233,7 @@ def activities(
     if as_json:
         echo_json([activity_json(r) for r in rows])
         return
-    table = Table(title=f"{len(rows)} activities")
+    table = Table(title=count_noun(len(rows), "activity", "activities"))
     unit = _units(ctx, athlete) if athlete else DistanceUnit.KM
     for column in (
         "id",

@@ -195,7 +195,8 @@ def pain_list(ctx: click.Context, athlete: str, as_json: bool) -> None:
     if as_json:
         echo_json([{**asdict(e), "entry_date": e.entry_date.isoformat()} for e in entries])
         return
-    table = Table(title=f"Pain log: {_plain(athlete)}")
+    shown = services.athlete_settings(_engine(ctx), athlete).athlete  # "Ana", as stored (#24)
+    table = Table(title=f"Pain log: {_plain(shown)}")
     for column in ("id", "date", "during", "after", "morning", "location", "run", "note"):
         table.add_column(column)
     for e in entries:

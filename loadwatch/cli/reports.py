@@ -23,7 +23,7 @@ from loadwatch.cli._group import (
     json_option,
     local_today,
 )
-from loadwatch.units import format_distance
+from loadwatch.units import count_noun, format_distance
 
 
 @cli.command()
@@ -64,14 +64,21 @@ def _print_report(result: services.Report) -> None:
             else f"{growth:+.0%} vs last week to {result.as_of:%A}, {last}"
         )
         mean = context["four_week_mean_m"]
-        mean_text = "" if not mean else f"; 4-week mean {format_distance(mean, unit)}"
+        to_date = context["four_week_mean_to_date_m"]
+        mean_text = (
+            ""
+            if not mean
+            else f"; 4-week mean {format_distance(mean, unit)}, "
+            f"{format_distance(to_date or 0.0, unit)} to {result.as_of:%A}"
+        )
         console.print(
             f"This week so far: {format_distance(this['run_distance_m'], unit)} in "
-            f"{this['runs']} runs ({growth_text}{mean_text})"
+            f"{count_noun(int(this['runs']), 'run')} ({growth_text}{mean_text})"
         )
     else:
         console.print("No runs yet: import a .fit, .gpx or .tcx file with `loadwatch import`.")
-    console.print(f"Next run: {head.next_run_note}")
+    note = head.next_run_note
+    console.print(_plain(note[:1].upper() + note[1:]))
     console.print("\n[bold]Warnings[/bold]" if result.alerts else "\nNo warnings.")
     style = {"warning": "red", "caution": "yellow", "info": "cyan"}
     for alert in result.alerts:
@@ -93,7 +100,10 @@ def _print_report(result: services.Report) -> None:
             )
     pain = data["pain"]
     if pain["zone"]:
-        console.print(f"\nPain: latest zone {pain['zone']}, morning trend {pain['trend']}")
+        settled = {True: " (settled by the next morning)", False: " (not settled)"}.get(
+            pain["settled"], ""
+        )
+        console.print(f"\nPain: latest zone {pain['zone']}{settled}, morning trend {pain['trend']}")
     console.print("\n[bold]Next 7 days[/bold]")
     for day in result.plan:
         cap = f" (max {format_distance(day.max_distance_m, unit)})" if day.max_distance_m else ""

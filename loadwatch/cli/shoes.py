@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import datetime
 
 import click
 from rich.table import Table
@@ -50,6 +51,13 @@ def shoes() -> None:
 @click.option("--starting-distance", default="0", help="Distance already on the pair, e.g. 120mi.")
 @click.option("--window", default=None, help="Replacement window, e.g. 300-500mi (the default).")
 @click.option("--default", "is_default", is_flag=True, help="New runs go on this pair.")
+@click.option(
+    "--first-used",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="First day you ran in the pair (YYYY-MM-DD, default today): as the default pair it "
+    "takes imported runs from that day on, not older ones.",
+)
 @click.pass_context
 @_errors_as_click
 def shoes_add(
@@ -60,6 +68,7 @@ def shoes_add(
     starting_distance: str,
     window: str | None,
     is_default: bool,
+    first_used: datetime | None,
 ) -> None:
     """Add a pair of shoes (distances in your units unless suffixed km or mi).
 
@@ -76,9 +85,12 @@ def shoes_add(
         starting_distance_m=parse_distance(starting_distance, unit),
         window_m=parse_distance_range(window, unit) if window else None,
         is_default=is_default or None,  # no --default: the first pair is the default
+        first_used_on=first_used.date() if first_used else local_today(),
     )
+    since = f", in use since {shoe.first_used_on:%Y-%m-%d}" if shoe.first_used_on else ""
     click.echo(
-        f"Added {shoe.name!r}: {format_distance(shoe.distance_m, unit, 0)}, status {shoe.status}."
+        f"Added {shoe.name!r}: {format_distance(shoe.distance_m, unit, 0)}, status "
+        f"{shoe.status}{since}."
     )
 
 
@@ -105,13 +117,18 @@ def shoes_list(ctx: click.Context, athlete: str, as_json: bool) -> None:
     if as_json:
         echo_json(
             [
-                {**asdict(v), "retired_on": str(v.retired_on) if v.retired_on else None}
+                {
+                    **asdict(v),
+                    "retired_on": str(v.retired_on) if v.retired_on else None,
+                    "first_used_on": str(v.first_used_on) if v.first_used_on else None,
+                }
                 for v in views
             ]
         )
         return
     unit = _units(ctx, athlete)
-    table = Table(title=f"Shoes: {_plain(athlete)}")
+    shown = services.athlete_settings(_engine(ctx), athlete).athlete  # "Ana", as stored (#24)
+    table = Table(title=f"Shoes: {_plain(shown)}")
     for column in ("name", "model", "distance", "runs", "window", "status", "default"):
         table.add_column(column)
     for v in views:

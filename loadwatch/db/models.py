@@ -190,6 +190,9 @@ class Shoe(Base):
     window_end_m: Mapped[float] = mapped_column(Float)
     retired_on: Mapped[date | None] = mapped_column(Date)
     is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The default pair takes new runs from this local day on (issue #24): a pair added today
+    # does not take a ten-year-old file imported tomorrow. NULL (pairs from before): every run.
+    first_used_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

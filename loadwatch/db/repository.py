@@ -248,6 +248,7 @@ def create_shoe(
     starting_distance_m: float,
     window_m: tuple[float, float],
     is_default: bool = False,
+    first_used_on: date | None = None,
 ) -> Shoe:
     """A new pair; `window_m` comes from the athlete's thresholds (services decide, not db)."""
     shoe = Shoe(
@@ -259,6 +260,7 @@ def create_shoe(
         window_end_m=window_m[1],
         retired_on=None,
         is_default=is_default,
+        first_used_on=first_used_on,
         created_at=now_utc(),
     )
     session.add(shoe)

@@ -32,6 +32,7 @@ from loadwatch.importers._totals import (
     reconciled_s,
     step_distances_m,
 )
+from loadwatch.importers.devices import device_name
 
 if TYPE_CHECKING:
     from loadwatch.importers.fit import _Context
@@ -111,10 +112,12 @@ def _cadence_spm(values: dict[str, Any], sport: Sport) -> float | None:
 
 
 def _device(file_id: dict[str, Any]) -> str | None:
-    manufacturer = file_id.get("manufacturer")
-    product = file_id.get("product_name") or file_id.get("garmin_product", file_id.get("product"))
-    parts = [str(p) for p in (manufacturer, product) if p is not None]
-    return " ".join(parts) or None
+    """The device in words from the FIT profile's names (issue #24), never bare numbers."""
+    return device_name(
+        file_id.get("manufacturer"),
+        file_id.get("garmin_product", file_id.get("product")),
+        file_id.get("product_name"),
+    )
 
 
 def _is_device_file(file_id: dict[str, Any]) -> bool:

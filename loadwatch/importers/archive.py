@@ -27,6 +27,7 @@ import zipfile
 import zlib
 from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Protocol
 
@@ -694,6 +695,19 @@ def _strava_hints(
     return hints, None
 
 
+def _strava_day(text: str | None) -> str | None:
+    """Strava's "Dec 6, 2026, 7:02:11 AM" (UTC) as "Sun 06 Dec 2026 07:02 UTC"; other text as
+    written (shortened), None when blank: only to name a file the export describes."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        moment = datetime.strptime(text, "%b %d, %Y, %I:%M:%S %p")  # noqa: DTZ007 - display only
+    except ValueError:
+        return text[:40]
+    return f"{moment:%a %d %b %Y %H:%M} UTC"
+
+
 _CSV_ERRORS = (UnsupportedFileError, FileTooLargeError, CorruptFileError)
 
 
@@ -776,6 +790,7 @@ def _csv_hints(stream: io.RawIOBase, member: str, prefix: str) -> dict[str, Sour
                 gear=_field(row, "Activity Gear"),
                 name=_field(row, "Activity Name"),
                 effort_rpe=_perceived_exertion(_field(row, "Perceived Exertion")),
+                started=_strava_day(_field(row, "Activity Date")),
             )
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):

@@ -72,6 +72,14 @@ def week_to_date(log: RunLog, day: date, week_start: int) -> PeriodGrowth:
     )
 
 
+def four_weeks_to_date_mean_m(log: RunLog, day: date, week_start: int) -> float:
+    """The mean of the four previous weeks, each up to the same weekday as `day` (metres): what
+    this week so far is set against on a Monday morning, like with like (issue #24)."""
+    start = week_start_of(day, week_start)
+    week = timedelta(days=7)
+    return sum(log.total(start - k * week, day - k * week) for k in (1, 2, 3, 4)) / 4
+
+
 def seven_day_progression(log: RunLog, day: date) -> PeriodGrowth:
     """Nielsen et al. 2014's exposure: the 7 days up to a session against the 7 days before."""
     span = timedelta(days=PROGRESSION_DAYS)

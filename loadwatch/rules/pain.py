@@ -62,6 +62,9 @@ class PainStatus:
     latest_date: date | None
     this_week_morning: float | None
     last_week_morning: float | None
+    settled: bool | None = (
+        None  # the latest day's: back in band by the next morning (None: not yet)
+    )
 
 
 def _int(value: object) -> int | None:
@@ -171,7 +174,14 @@ def pain_status(ctx: RuleContext, days: list[PainDay] | None = None) -> PainStat
     zone = latest.zone if latest else None
     if trend == "rising":
         zone = RED
-    return PainStatus(zone, trend, latest.entry_date if latest else None, this_mean, last_mean)
+    return PainStatus(
+        zone,
+        trend,
+        latest.entry_date if latest else None,
+        this_mean,
+        last_mean,
+        latest.settled if latest else None,
+    )
 
 
 def must_stop(day: PainDay, ctx: RuleContext) -> bool:

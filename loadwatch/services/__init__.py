@@ -78,7 +78,12 @@ if TYPE_CHECKING:
         rename_athlete,
         update_settings,
     )
-    from loadwatch.services.calendar import CalendarDay, CalendarMonth, calendar_month
+    from loadwatch.services.calendar import (
+        CalendarActivity,
+        CalendarDay,
+        CalendarMonth,
+        calendar_month,
+    )
     from loadwatch.services.demo import (
         database_path,
         demo_database_url,
@@ -173,6 +178,7 @@ if TYPE_CHECKING:
         LastVisit,
         Triage,
         TriageRow,
+        coach_wording,
         note_flag,
         record_squad_visit,
         set_squad_units,
@@ -195,6 +201,7 @@ __all__ = [
     "AthleteSettings",
     "AthleteSummary",
     "AuditView",
+    "CalendarActivity",
     "CalendarDay",
     "CalendarMonth",
     "DeletedCounts",
@@ -246,6 +253,7 @@ __all__ = [
     "check_plausible",
     "citation",
     "coach_digest",
+    "coach_wording",
     "configure_logging",
     "count_summary",
     "create_squad",

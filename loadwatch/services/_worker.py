@@ -270,7 +270,10 @@ def _parse_batch(jobs: list[_Job]) -> list[_Parsed]:
 # (issue #10): what someone doing that sport can average, generously. A default sport without a
 # range (strength, cross-training, other) is taken only by a file that moved no distance.
 DEFAULT_SPORT_SPEED_M_PER_S: dict[Sport, tuple[float, float]] = {
-    Sport.RUN: (1.5, 6.5),  # a walk-run shuffle to beyond marathon world-record pace (5.7 m/s)
+    # A walk-run shuffle to 18 km/h (3:20 per km over the whole file, a sub-2:21 marathon's
+    # pace). A silent file faster than that is more likely a ride than anyone's run; it is kept
+    # as `unknown` and the import says so (issue #24), the runner sets its sport.
+    Sport.RUN: (1.5, 5.0),
     Sport.WALK: (0.2, 4.5),  # a stroll to race walking (under 4.5 m/s, as in SANITY)
     Sport.HIKE: (0.05, 3.0),  # steep climbs to a fast descent
     Sport.RIDE: (2.0, 25.0),

@@ -135,6 +135,15 @@ class ActivityTrack:
     source_file: str | None
     note: str
 
+    @property
+    def avg_cadence(self) -> float | None:
+        """Mean cadence while moving, in `cadence_unit` (rpm on a ride, issue #24); None
+        without cadence samples."""
+        if self.frame.empty:
+            return None
+        moving = self.frame["cadence"][self.frame["cadence"] > 0]
+        return float(moving.mean()) if not moving.empty else None
+
 
 def activity_track(engine: Engine, activity_id: int, *, actor: Actor = LOCAL) -> ActivityTrack:
     """The points of an activity over time, read from the richest of its stored files (the

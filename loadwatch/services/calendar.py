@@ -46,6 +46,7 @@ class CalendarDay:
     pain_score: int | None  # the day's highest score, post-run or morning (0-10)
     pain_zone: str | None  # green | amber | red (rules/pain.py, the athlete's zone edges)
     plan: PlanDay | None
+    is_morning_only: bool = False  # the day's pain is a morning check-in, not after a run
 
     @property
     def run_m(self) -> float:
@@ -60,6 +61,7 @@ class CalendarMonth:
     units: DistanceUnit
     week_start: int  # 0 = Monday ... 6 = Sunday
     weeks: tuple[tuple[CalendarDay, ...], ...]  # whole weeks covering the month
+    last_activity_day: date | None = None  # the latest local day with an activity, any month
 
     def week_run_m(self, index: int) -> float:
         """Running metres of one calendar row (the whole week, both months' days)."""
@@ -105,13 +107,16 @@ def calendar_month(
     days = (next_month - start).days
     end = start + timedelta(days=days + (-days) % 7)
     by_day: dict[date, list[CalendarActivity]] = {}
+    last_day: date | None = None
     for r in rows:
         day = (r.started_at + timedelta(seconds=r.utc_offset_s)).date()
+        last_day = day if last_day is None or day > last_day else last_day
         if start <= day < end:
             by_day.setdefault(day, []).append(
                 CalendarActivity(r.id, r.sport, r.name or "", r.distance_m, r.duration_s)
             )
     zones = _pain_zones(ctx)
+    run_pain_days = {d.entry_date for d in pain_days(ctx.pain, ctx)}
     weeks = []
     for week in range((end - start).days // 7):
         cells = []
@@ -127,10 +132,13 @@ def calendar_month(
                     pain_score=score,
                     pain_zone=zone,
                     plan=plan.get(day),
+                    is_morning_only=score is not None and day not in run_pain_days,
                 )
             )
         weeks.append(tuple(cells))
-    return CalendarMonth(row.name, first, today, settings.units, settings.week_start, tuple(weeks))
+    return CalendarMonth(
+        row.name, first, today, settings.units, settings.week_start, tuple(weeks), last_day
+    )
 
 
 def _pain_zones(ctx: RuleContext) -> dict[date, tuple[int, str]]:

@@ -79,26 +79,27 @@ def load_demo(
                 )
             elif shoe.share_every == 1:
                 set_default_shoe(engine, athlete, shoe.name)
+        before_today = [r for r in runs if local_day(r.started_at, r.utc_offset_s) < today]
         for pain in (p for p in PAIN if p.athlete == athlete):
-            day = today - timedelta(days=pain.days_ago)
-            if pain.morning is not None:
-                log_morning_pain(engine, athlete, pain.morning, day, today=today)
-            else:
-                run = next(
-                    (r for r in reversed(runs) if local_day(r.started_at, r.utc_offset_s) == day),
-                    None,
-                )
-                log_pain(
-                    engine,
-                    athlete,
-                    during=pain.during,
-                    after=pain.after,
-                    location=pain.location,
-                    note=pain.note,
-                    run_id=run.id if run else None,
-                    on_date=day,
-                    today=today,
-                )
+            if pain.runs_ago > len(before_today):
+                continue
+            run = before_today[-pain.runs_ago]
+            day = local_day(run.started_at, run.utc_offset_s)
+            if pain.morning_before is not None:
+                log_morning_pain(engine, athlete, pain.morning_before, day, today=today)
+            log_pain(
+                engine,
+                athlete,
+                during=pain.during,
+                after=pain.after,
+                location=pain.location,
+                note=pain.note,
+                run_id=run.id,
+                today=today,
+            )
+            next_day = day + timedelta(days=1)
+            if pain.morning_after is not None and next_day <= today:
+                log_morning_pain(engine, athlete, pain.morning_after, next_day, today=today)
     if by_athlete:
         add_to_squad(engine, COACH, list(by_athlete))
     return results

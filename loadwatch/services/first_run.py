@@ -3,6 +3,7 @@ shoes, before any file is imported (issue #12)."""
 
 from __future__ import annotations
 
+from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Engine
@@ -28,6 +29,7 @@ def start_athlete(
     home_tz: str = "UTC",
     shoe: str | None = None,
     shoe_starting_m: float = 0.0,
+    shoe_first_used_on: date | None = None,
     actor: Actor = LOCAL,
 ) -> AthleteSettings:
     """Create an athlete with their settings and, optionally, a first (default) pair of shoes.
@@ -38,6 +40,8 @@ def start_athlete(
         home_tz: an IANA zone, for files that carry no zone (`default_home_tz` is the
             machine's).
         shoe_starting_m: distance already on the pair (metres).
+        shoe_first_used_on: the pair's first day of use: it takes imported runs from that
+            local day on (issue #24; None: every run).
 
     Raises:
         InputError: a bad name, unit, weekday, time zone or shoe; a name already taken
@@ -76,6 +80,7 @@ def start_athlete(
             pair,
             starting_distance_m=shoe_starting_m,
             is_default=True,
+            first_used_on=shoe_first_used_on,
             actor=actor,
         )
     return athlete_settings(engine, name, actor=actor)

@@ -11,7 +11,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -29,6 +29,7 @@ from loadwatch.domain import (
     DEFAULT_ATHLETE,
     ImportResult,
     ImportStatus,
+    ParsedActivity,
     SourceHints,
     Sport,
 )
@@ -381,7 +382,9 @@ def _store_batch(
             if parsed.error is not None:
                 if parsed.traceback:
                     log.error("unexpected error importing %r\n%s", parsed.name, parsed.traceback)
-                outcomes.append(ImportResult(parsed.name, ImportStatus.REJECTED, str(parsed.error)))
+                described = parsed.hints.describe()  # issue #24: the export's name and date
+                text = f"{described}: {parsed.error}" if described else str(parsed.error)
+                outcomes.append(ImportResult(parsed.name, ImportStatus.REJECTED, text))
                 continue
             try:
                 with session.begin_nested():
@@ -426,24 +429,28 @@ def _store_file(
         repository.apply_parsed(source, parsed, offset)
         activity, previous = attach(session, athlete_id, source, name, hints.name)
         if activity.sport == Sport.RUN.value and activity.shoe_id is None:
-            activity.shoe_id = _shoe_for(session, athlete_id, hints, default_shoe)
+            day = (activity.started_at + timedelta(seconds=activity.utc_offset_s)).date()
+            activity.shoe_id = _shoe_for(session, athlete_id, hints, default_shoe, day)
         session.flush()
         status, message = ImportStatus.IMPORTED, ""
         if previous is not None:
             status = ImportStatus.MERGED
-            how = f"`loadwatch activities --id {activity.id}` shows what each file gave"
+            # No ids or commands here: the dashboard shows this too (issue #24); the CLI adds
+            # its `loadwatch activities --id N` pointer itself.
             if activity.source_sha256 == parsed_file.sha256:
                 message = (
-                    f"{parsed_file.name!r} is the same activity as #{activity.id} (from "
-                    f"{previous!r}); kept this richer {parsed.source_format.value.upper()} "
-                    f"record as its primary source and merged the files field by field ({how})"
+                    f"{parsed_file.name!r} is the same activity as {previous!r}; kept this "
+                    f"richer {parsed.source_format.value.upper()} record as its primary source "
+                    "and merged the files field by field"
                 )
             else:
                 message = (
-                    f"{parsed_file.name!r} is the same activity as #{activity.id} (from "
-                    f"{activity.source_file!r}), which has as much data or more; kept that one "
-                    f"as its primary source and merged the files field by field ({how})"
+                    f"{parsed_file.name!r} is the same activity as {activity.source_file!r}, "
+                    "which has as much data or more; kept that one as its primary source and "
+                    "merged the files field by field"
                 )
+        if parsed.sport is Sport.UNKNOWN and activity.sport == Sport.UNKNOWN.value:
+            message = message or unknown_sport_note(parsed_file.name, parsed)
         results.append(
             ImportResult(
                 parsed_file.name,
@@ -458,10 +465,31 @@ def _store_file(
     return results
 
 
+def unknown_sport_note(filename: str, parsed: ParsedActivity) -> str:
+    """Why a file was stored as `unknown` (issue #24): it does not say its sport, and its speed
+    fits no sport it could take by default; it counts toward no running rule until set."""
+    moving_s = parsed.moving_s or parsed.duration_s
+    speed = (
+        f" at {parsed.distance_m / moving_s * 3.6:.1f} km/h"
+        if moving_s > 0 and parsed.distance_m > 0
+        else ""
+    )
+    return (
+        f"{filename!r} does not say its sport, and {parsed.distance_m / 1000:.2f} km{speed} "
+        "does not fit your default sport: stored as unknown, not counted as a run; set its "
+        "sport on the Activities page (or `loadwatch activities set-sport`)"
+    )
+
+
 def _shoe_for(
-    session: Session, athlete_id: int, hints: SourceHints, default_shoe: Shoe | None
+    session: Session,
+    athlete_id: int,
+    hints: SourceHints,
+    default_shoe: Shoe | None,
+    day: date,
 ) -> int | None:
-    """A Strava export's gear column names the pair; else the athlete's default pair."""
+    """A Strava export's gear column names the pair; else the athlete's default pair, if the
+    run's local `day` is not before the pair's first day of use (issue #24)."""
     if hints.gear:
         shoe = repository.shoe_by_name(session, athlete_id, hints.gear)
         if shoe is None:
@@ -469,7 +497,11 @@ def _shoe_for(
             window = shoe_window_m(session, athlete)
             shoe = repository.create_shoe(session, athlete_id, hints.gear, None, 0.0, window)
         return shoe.id
-    return default_shoe.id if default_shoe else None
+    if default_shoe is None:
+        return None
+    if default_shoe.first_used_on is not None and day < default_shoe.first_used_on:
+        return None
+    return default_shoe.id
 
 
 @dataclass(frozen=True, slots=True)

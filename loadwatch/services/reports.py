@@ -74,4 +74,4 @@ def report(
         settings.thresholds,
         injuries=injuries,
     )
-    return build_report(athlete, ctx)
+    return build_report(row.name, ctx)  # as stored: "Ana", however it was typed (#24)

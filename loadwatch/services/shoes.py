@@ -20,6 +20,7 @@ from loadwatch.load.shoes import shoe_mileage, shoe_status
 from loadwatch.services._checks import (
     NAME_MAX_LENGTH,
     athlete_name,
+    check_day,
     check_id,
     optional_text,
     shoe_name,
@@ -44,6 +45,7 @@ class ShoeView:
     status: str
     is_default: bool
     retired_on: date | None
+    first_used_on: date | None = None  # the default pair takes runs from this day (#24)
 
 
 def add_shoe(
@@ -55,19 +57,28 @@ def add_shoe(
     starting_distance_m: float = 0.0,
     window_m: tuple[float, float] | None = None,
     is_default: bool | None = None,
+    first_used_on: date | None = None,
     actor: Actor = LOCAL,
 ) -> ShoeView:
     """Add a pair (a new athlete is created on first use). New runs go on it when
     `is_default`; when None, only if it is the athlete's first pair (the dashboard's tick box
     passes True or False, issue #12).
 
+    `first_used_on` (a local day; the dashboard and CLI default it to today): as the default
+    pair it takes only runs from that day on, so importing years of old files after adding a
+    new pair leaves the old runs off it (issue #24). None: every run imported while it is the
+    default.
+
     Raises:
         InputError: a blank, overlong or duplicate name (or one with control characters), an
-            overlong model, a starting distance outside 0-20,000 km, a bad window.
+            overlong model, a starting distance outside 0-20,000 km, a bad window, a first day
+            of use in the future or before 1990.
     """
     athlete, name = athlete_name(athlete), shoe_name(name)
     brand_model = optional_text(brand_model, "shoe brand and model", NAME_MAX_LENGTH)
     _check_distances(starting_distance_m, window_m)
+    if first_used_on is not None:
+        check_day(first_used_on, _today(), "first day of use")
     with Session(writer(engine)) as session, session.begin():
         row = (
             repository.get_or_create_athlete(session, athlete, home_tz=default_home_tz())
@@ -89,6 +100,7 @@ def add_shoe(
             starting_distance_m,
             window,
             first if is_default is None else is_default,
+            first_used_on,
         )
     return _shoe(engine, athlete, name, actor)
 
@@ -240,6 +252,7 @@ def list_shoes(engine: Engine, athlete: str, *, actor: Actor = LOCAL) -> list[Sh
                 ),
                 is_default=model.is_default,
                 retired_on=model.retired_on,
+                first_used_on=model.first_used_on,
             )
         )
     return views

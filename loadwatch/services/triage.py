@@ -9,6 +9,7 @@ never a runner's data; reading the rows goes through `squad_overview`'s access c
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -33,6 +34,24 @@ SNOOZED = "snoozed"
 ACKNOWLEDGE_DAYS = 7  # an acknowledgement covers a week (the rules' horizon), then asks again
 MAX_SNOOZE_DAYS = 28
 _QUIET_RULES = frozenset({"acwr"})  # shown, never counted in a row's status (as `risk` does)
+
+
+_SECOND_PERSON = (
+    (re.compile(r"\bYou run\b"), "{name} runs"),
+    (re.compile(r"\b[Yy]ou are\b"), "{name} is"),
+    (re.compile(r"\b[Yy]ou have\b"), "{name} has"),
+    (re.compile(r"\b[Yy]our\b"), "{name}'s"),
+    (re.compile(r"\b[Yy]ou\b"), "{name}"),
+)
+
+
+def coach_wording(message: str, athlete: str) -> str:
+    """An alert written to the runner ("Pain 3/10 with your run ...") as a coach reads it
+    ("... with Ana's run ..."): the squad speaks about the runner, not to them (issue #24)."""
+    for pattern, replacement in _SECOND_PERSON:
+        # Split and join, not a replacement string: a name may hold a backslash.
+        message = replacement.format(name=athlete).join(pattern.split(message))
+    return message
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +175,7 @@ def _triage_row(row: SquadRow, notes: list[FlagNote], as_of: date, last: LastVis
         status = Severity.WARNING.value
     top = open_flags[0] if open_flags else (alerts[0] if alerts else None)
     if top is not None:
-        why = top.message
+        why = coach_wording(top.message, row.athlete)
     elif row.last_run_date is None:
         why = "No runs in the last 120 days."
     else:

@@ -18,13 +18,19 @@ if TYPE_CHECKING:
 RED, AMBER, GREEN, GREY, BLUE = "#d62728", "#ff9f1c", "#2ca02c", "#9e9e9e", "#1f77b4"
 
 
+# Plotly's own toolbar sits over a chart's title on a phone (issue #24); the charts need none.
+CONFIG = {"displayModeBar": False}
+
+
 def _layout(fig: go.Figure, title: str, y_title: str) -> go.Figure:
+    """The title at the top left, the legend in a row between it and the plot (issue #24: a
+    legend under the plot sat on the x axis's title)."""
     fig.update_layout(
-        title=title,
+        title={"text": title, "x": 0.01, "xanchor": "left", "y": 0.98, "yanchor": "top"},
         yaxis_title=y_title,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        legend={"orientation": "h", "y": -0.2},
-        height=340,
+        margin={"l": 10, "r": 10, "t": 80, "b": 10},
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
+        height=360,
     )
     return fig
 
@@ -351,7 +357,9 @@ def _clock(seconds: float) -> str:
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
 
 
-def track_curves(track: pd.DataFrame, units: DistanceUnit, cadence_unit: str) -> go.Figure:
+def track_curves(
+    track: pd.DataFrame, units: DistanceUnit, cadence_unit: str, *, is_ride: bool = False
+) -> go.Figure:
     """Pace, heart rate, cadence and elevation against elapsed time, one panel each, sharing
     the time axis (Garmin Connect's activity charts); a panel the file has no values for says
     so. Pace is per km or per mile in the athlete's units, faster at the top.
@@ -360,10 +368,12 @@ def track_curves(track: pd.DataFrame, units: DistanceUnit, cadence_unit: str) ->
         track: `services.activity_track(...).frame` (`elapsed_s`, `pace_s_per_km`,
             `heart_rate_bpm`, `cadence`, `elevation_m`).
         cadence_unit: "spm" (steps per minute, on foot) or "rpm".
+        is_ride: speed (km/h or mph) instead of pace (issue #24).
     """
     per = "km" if units is DistanceUnit.KM else "mi"
+    speed_title = f"speed ({'km/h' if units is DistanceUnit.KM else 'mph'})"
     panels = (
-        ("pace_s_per_km", f"pace (min/{per})", BLUE),
+        ("pace_s_per_km", speed_title if is_ride else f"pace (min/{per})", BLUE),
         ("heart_rate_bpm", "heart rate (bpm)", RED),
         ("cadence", f"cadence ({cadence_unit})", "#9467bd"),
         ("elevation_m", "elevation (m)", GREEN),
@@ -382,6 +392,8 @@ def track_curves(track: pd.DataFrame, units: DistanceUnit, cadence_unit: str) ->
         values = track[column].astype(float) if not track.empty else pd.Series(dtype=float)
         if column == "pace_s_per_km":
             values = values / per_unit  # seconds per km -> seconds per unit
+            if is_ride:  # seconds per unit -> units per hour
+                values = (3600 / values.where(values > 0)).astype(float)
         present = values.notna()
         if not present.any():
             fig.add_annotation(
@@ -397,7 +409,7 @@ def track_curves(track: pd.DataFrame, units: DistanceUnit, cadence_unit: str) ->
             )
             fig.update_yaxes(showticklabels=False, row=row, col=1)
             continue
-        if column == "pace_s_per_km":
+        if column == "pace_s_per_km" and not is_ride:
             text = [_clock(v) if v == v else "" for v in values]
             hover = "%{customdata}: %{text} /" + per + "<extra></extra>"
             low = float(values[present].quantile(0.02))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -39,7 +40,7 @@ def test_runner_uploads_a_fit_and_a_gpx_and_sees_the_week_and_its_warning(
     page.get_by_role("button", name="Import").click()
     page.get_by_text("2 imported").wait_for(timeout=60_000)
     page.screenshot(path=str(screenshot_dir(tmp_path) / "import.png"))
-    page.get_by_role("link", name="See this week").click()
+    page.get_by_role("link", name=re.compile("Open the week of")).click()
     wait_idle(page)
     page.get_by_text("Moderate spike").wait_for(timeout=30_000)
     assert page.get_by_text("1.60x the longest run of the 30 days before it").count() == 1

@@ -33,7 +33,7 @@ def test_each_row_says_why_in_a_sentence_and_the_worst_comes_first(squad: Engine
     spiky = _row(triage, "spiky")
     assert spiky.status == "warning"
     assert spiky.why_rule_id == "run-spike"
-    assert spiky.why.startswith("Large spike: your 20.0 km run")  # a sentence, not a rule id
+    assert spiky.why.startswith("Large spike: spiky's 20.0 km run")  # to the coach (#24)
     assert _row(triage, "calm").status == "ok"
 
 

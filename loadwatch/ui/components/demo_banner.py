@@ -25,19 +25,22 @@ def show() -> None:
     engine = get_engine()
     if not services.is_demo_database(engine):
         return
-    text, link = st.columns([4, 1], vertical_alignment="center")
-    # A badge, not st.warning: the pages' warnings are the athletes' alerts, and tests and
-    # readers count those.
-    text.markdown(
-        f":orange-badge[:material/science: Demo data] A made-up squad in a database of its "
-        f"own ({services.database_path(engine)}). Your own data is kept apart."
-    )
-    link.page_link(
-        SETTINGS_PAGE,
-        label="Start with my own data",
-        icon=":material/arrow_forward:",
-        query_params={START_PARAM: START_OWN},
-    )
+    # One row that wraps (issue #24): fixed columns cut the link to "Start with my own da".
+    with st.container(horizontal=True, vertical_alignment="center", key="demo_banner"):
+        # A badge, not st.warning: the pages' warnings are the athletes' alerts, and tests and
+        # readers count those.
+        st.markdown(
+            f":orange-badge[:material/science: Demo data] A made-up squad in a database of its "
+            f"own ({services.database_path(engine)}). Your own data is kept apart.",
+            width="content",
+        )
+        st.page_link(
+            SETTINGS_PAGE,
+            label="Start with my own data",
+            icon=":material/arrow_forward:",
+            query_params={START_PARAM: START_OWN},
+            width="content",
+        )
 
 
 def leave_demo_if_asked() -> None:

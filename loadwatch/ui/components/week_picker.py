@@ -10,14 +10,35 @@ import streamlit as st
 
 KEY = "as_of"
 EARLIEST = date(1990, 1, 1)  # services refuse earlier days (services/_checks.py)
+_PENDING = "week_picker.pending"  # a day the page asked to open on its next run
+_TODAY_CHOSEN = "week_picker.today_chosen"  # "Back to today" was clicked: no automatic jump
+_WAS_SET = "week_picker.was_set"  # the picker had a day (a link, a pick) before this run
 
 
 def _back_to_today() -> None:
     st.session_state.pop(KEY, None)  # the picker falls back to its default: today
+    st.session_state[_TODAY_CHOSEN] = True
+
+
+def is_chosen() -> bool:
+    """A day was picked, linked (`?as_of=`) or "Back to today" was clicked: the page keeps it."""
+    return st.session_state.get(_TODAY_CHOSEN) is True or st.session_state.get(_WAS_SET) is True
+
+
+def open_day(day: date) -> None:
+    """Show the week of `day` instead (issue #24: after a long break, the last run's week)."""
+    st.session_state[_PENDING] = day
+    st.rerun()
 
 
 def pick(today: date) -> date:
     """The day chosen (today unless the user or a link chose another); never after today."""
+    pending = st.session_state.pop(_PENDING, None)
+    if isinstance(pending, date):
+        st.session_state[KEY] = pending
+    st.session_state[_WAS_SET] = isinstance(st.session_state.get(KEY), date) or bool(
+        st.query_params.get(KEY)
+    )
     if not isinstance(st.session_state.get(KEY), date) or st.session_state[KEY] > today:
         st.session_state.pop(KEY, None)
     left, right = st.columns([3, 1], vertical_alignment="bottom")

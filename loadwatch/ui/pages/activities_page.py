@@ -16,7 +16,14 @@ from loadwatch.ui import charts
 from loadwatch.ui.components import athlete_picker
 from loadwatch.ui.state import current_actor, get_engine
 from loadwatch.ui.text import markdown_text
-from loadwatch.units import DistanceUnit, format_distance, to_unit
+from loadwatch.units import (
+    count_noun,
+    format_distance,
+    format_pace,
+    format_speed,
+    speed_unit,
+    to_unit,
+)
 
 HOW_KNOWN = {
     "user": "set by you",
@@ -51,10 +58,9 @@ def _clock(seconds: float) -> str:
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
 
 
-def _pace(seconds_per_km: float, units: DistanceUnit) -> str:
-    if seconds_per_km != seconds_per_km:  # NaN: no distance
-        return "-"
-    return _clock(seconds_per_km / to_unit(1000.0, units))
+def _is_ride(sport: str) -> bool:
+    """Rides are told in speed and pedal rpm, the rest in pace and steps (issue #24)."""
+    return sport == Sport.RIDE.value
 
 
 st.title("Activities")
@@ -95,11 +101,13 @@ if isinstance(span, tuple) and len(span) == 2:
 shown = shown.reset_index(drop=True)
 total_m = float(shown["distance_m"].sum())
 st.caption(
-    f"{len(shown)} of {len(table)} activities · {format_distance(total_m, units)} · "
+    f"{len(shown):,} of {count_noun(len(table), 'activity', 'activities')} · "
+    f"{format_distance(total_m, units)} · "
     f"{_clock(float(shown['moving_s'].sum()))} moving. Click a row to open it; click a column "
     "heading to sort."
 )
 per_unit = to_unit(1000.0, units)
+speed = speed_unit(units)
 display = pd.DataFrame(
     {
         "date": shown["local_start"],
@@ -108,13 +116,19 @@ display = pd.DataFrame(
         "how known": [HOW_KNOWN.get(v, v) for v in shown["sport_source"]],
         f"distance ({units.value})": [to_unit(v, units) for v in shown["distance_m"]],
         "time": pd.to_timedelta(shown["moving_s"], unit="s").dt.round("1s"),
-        f"pace (/{units.value})": pd.to_timedelta(
-            shown["pace_s_per_km"] / per_unit, unit="s"
-        ).dt.round("1s"),
+        f"pace (/{units.value})": [
+            "" if _is_ride(sport) else format_pace(float(pace), units)
+            for sport, pace in zip(shown["sport"], shown["pace_s_per_km"], strict=True)
+        ],
+        f"speed ({speed})": [
+            format_speed(float(pace), units) if _is_ride(sport) else ""
+            for sport, pace in zip(shown["sport"], shown["pace_s_per_km"], strict=True)
+        ],
         "shoe": shown["shoe"],
         "pain": shown["pain_max"],
     }
 )
+st.space("small")  # room for the table's toolbar: on a phone it sat on the text above (#24)
 event = st.dataframe(
     display,
     hide_index=True,
@@ -127,11 +141,12 @@ event = st.dataframe(
         "date": st.column_config.DatetimeColumn("date", format="ddd D MMM YYYY, HH:mm"),
         f"distance ({units.value})": st.column_config.NumberColumn(format="%.2f"),
         "time": st.column_config.NumberColumn(
-            "moving time", format="compact", help="Moving time (stops left out), h:mm:ss"
+            "moving time", format="compact", help="Moving time (stops left out)"
         ),
-        f"pace (/{units.value})": st.column_config.NumberColumn(
-            format="compact", help="Moving time per " + ("kilometre" if per_unit == 1 else "mile")
+        f"pace (/{units.value})": st.column_config.TextColumn(
+            help="Moving time per " + ("kilometre" if per_unit == 1 else "mile") + ", m:ss"
         ),
+        f"speed ({speed})": st.column_config.TextColumn(help="Rides: average moving speed"),
         "pain": st.column_config.NumberColumn(
             "pain", format="%d", help="Highest pain score (0-10) logged during or after it"
         ),
@@ -156,9 +171,14 @@ st.session_state[TABLE_PICK] = picked
 if st.session_state.get(CHOSEN) not in ids:
     st.session_state[CHOSEN] = ids[0]
 labels = {
-    int(i): f"#{i} · {start:%a %d %b %Y} · {sport} · {format_distance(float(m), units)}"
-    for i, start, sport, m in zip(
-        table["activity_id"], table["local_start"], table["sport"], table["distance_m"], strict=True
+    int(i): f"{start:%a %d %b %Y, %H:%M} · {name or sport} · {format_distance(float(m), units)}"
+    for i, start, sport, m, name in zip(
+        table["activity_id"],
+        table["local_start"],
+        table["sport"],
+        table["distance_m"],
+        table["name"],
+        strict=True,
     )
 }
 chosen = int(st.selectbox("Open an activity", ids, format_func=labels.__getitem__, key=CHOSEN))
@@ -168,7 +188,11 @@ st.query_params[QUERY] = str(chosen)
 detail = services.activity_detail(engine, chosen, actor=actor)
 activity = detail.activity
 local_start = activity.started_at + timedelta(seconds=activity.utc_offset_s)
-st.subheader(markdown_text(activity.name or f"Activity #{activity.id}"))
+st.subheader(
+    markdown_text(
+        activity.name or f"{activity.sport.value.capitalize()} on {local_start:%a %d %b %Y}"
+    )
+)
 st.caption(
     f"{local_start:%A %d %B %Y, %H:%M} · {activity.sport.value} "
     f"({HOW_KNOWN.get(activity.sport_source.value, '')}) · {activity.device or 'unknown device'}"
@@ -182,21 +206,31 @@ numbers[0].metric(f"Distance ({units.value})", f"{to_unit(activity.distance_m, u
 numbers[1].metric(
     "Moving time", _clock(activity.moving_s), help=f"Elapsed {_clock(activity.duration_s)}"
 )
-numbers[2].metric(f"Pace (/{units.value})", _pace(float(row["pace_s_per_km"]), units))
-numbers[3].metric("Climb (m)", f"{activity.ascent_m:.0f}" if activity.ascent_m else "-")
-numbers[4].metric("Heart rate (bpm)", f"{activity.avg_hr_bpm:.0f}" if activity.avg_hr_bpm else "-")
-numbers[5].metric(
-    "Cadence (spm)", f"{activity.avg_cadence_spm:.0f}" if activity.avg_cadence_spm else "-"
-)
-
 sources_key = tuple(f"{v.sha256}:{v.session_index}" for v in detail.sources)
 track = _track(str(engine.url), chosen, sources_key, actor)
+is_ride = _is_ride(activity.sport.value)
+pace = float(row["pace_s_per_km"])
+if is_ride:
+    numbers[2].metric(f"Speed ({speed})", format_speed(pace, units))
+else:
+    numbers[2].metric(f"Pace (/{units.value})", format_pace(pace, units))
+numbers[3].metric("Climb (m)", f"{activity.ascent_m:.0f}" if activity.ascent_m else "-")
+numbers[4].metric("Heart rate (bpm)", f"{activity.avg_hr_bpm:.0f}" if activity.avg_hr_bpm else "-")
+cadence = track.avg_cadence if is_ride else activity.avg_cadence_spm
+numbers[5].metric(
+    "Cadence (rpm)" if is_ride else "Cadence (spm)", f"{cadence:.0f}" if cadence else "-"
+)
+
 outline, curves = st.columns([2, 3])
 with outline:
-    st.plotly_chart(charts.track_outline(track.frame), key="activities_page.outline")
+    st.plotly_chart(
+        charts.track_outline(track.frame), key="activities_page.outline", config=charts.CONFIG
+    )
 with curves:
     st.plotly_chart(
-        charts.track_curves(track.frame, units, track.cadence_unit), key="activities_page.curves"
+        charts.track_curves(track.frame, units, track.cadence_unit, is_ride=is_ride),
+        key="activities_page.curves",
+        config=charts.CONFIG,
     )
 st.caption(track.note + ". The route is drawn without a map, so it works offline.")
 
@@ -276,6 +310,6 @@ with st.form(f"activities_page.edit.{activity.id}", border=True):
             st.error(markdown_text(exc))
         else:
             if done:
-                st.session_state[SAVED] = f"Activity #{activity.id} is now " + ", ".join(done)
+                st.session_state[SAVED] = "This activity is now " + ", ".join(done)
                 st.rerun()
             st.info("Nothing to save: every field is as it was.")

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from loadwatch import services
-from loadwatch.domain import WEEKDAYS, PlanKind, Sport
+from loadwatch.domain import WEEKDAYS, PlanDay, PlanKind, Sport
 from loadwatch.ui.components import athlete_picker
 from loadwatch.ui.state import current_actor, get_engine, today
 from loadwatch.units import format_distance, to_unit
@@ -55,17 +55,29 @@ if athlete is None:
     )
     st.stop()
 now = today()
+is_auto = False  # no month chosen: this month, or the last activity's month (issue #24)
 if not isinstance(st.session_state.get(MONTH), date):
     wanted = st.query_params.get("month", "")
     try:
         st.session_state[MONTH] = date.fromisoformat(wanted + "-01").replace(day=1)
     except ValueError:
         st.session_state[MONTH] = now.replace(day=1)
+        is_auto = True
 month: date = st.session_state[MONTH]
 view = services.calendar_month(get_engine(), athlete, month, today=now, actor=current_actor())
+last = view.last_activity_day
+if is_auto and last is not None and last < month:
+    month = st.session_state[MONTH] = last.replace(day=1)
+    view = services.calendar_month(get_engine(), athlete, month, today=now, actor=current_actor())
+    st.info(
+        f"Your last activity was on {last:%a %d %b %Y}: this is its month. "
+        '"This month" shows the current one.',
+        icon=":material/history:",
+    )
 st.query_params["month"] = f"{month:%Y-%m}"
+unit = view.units.value
 
-back, label, forward, this_month = st.columns([1, 3, 1, 1], vertical_alignment="center")
+back, label, forward, this_month = st.columns([1, 2, 1, 1], vertical_alignment="center")
 back.button("Previous", icon=":material/chevron_left:", on_click=_go, args=(-1,), key="cal.prev")
 label.markdown(f"### {month:%B %Y}")
 forward.button("Next", icon=":material/chevron_right:", on_click=_go, args=(1,), key="cal.next")
@@ -77,56 +89,109 @@ this_month.button(
     key="cal.today",
 )
 
-heads = st.columns(8)
-for offset, column in enumerate(heads[:7]):
-    column.markdown(f"**{WEEKDAYS[(view.week_start + offset) % 7][:3].title()}**")
-heads[7].markdown(f"**Week** ({view.units.value})")
-for index, week in enumerate(view.weeks):
-    columns = st.columns(8)
-    for column, day in zip(columns[:7], week, strict=True):
-        with column.container(border=True):
-            number = f"{day.date.day}" if day.date.day != 1 else f"{day.date:%d %b}"
-            if day.is_today:
-                st.markdown(f":blue-background[**{number} today**]")
-            elif day.is_in_month:
-                st.markdown(f"**{number}**")
-            else:
-                st.markdown(f":gray[{number}]")
+# Two renderings of the same month; the screen's width picks one (issue #24): a grid on a wide
+# screen, a list of weeks with weekdays on a phone (Streamlit would stack the grid's columns
+# into a long list of day cards without weekdays).
+st.html(
+    """<style>
+.st-key-calendar_grid [data-testid="stPageLink"] a { padding: 0 0.15rem; gap: 0.15rem; }
+.st-key-calendar_grid [data-testid="stVerticalBlockBorderWrapper"] { padding: 0.35rem; }
+.st-key-calendar_grid p { font-size: 0.8rem; line-height: 1.3; overflow-wrap: anywhere; }
+@media (max-width: 640px) { .st-key-calendar_grid { display: none; } }
+@media (min-width: 641px) { .st-key-calendar_list { display: none; } }
+</style>"""
+)
+
+
+def _amount(item: services.CalendarActivity) -> str:
+    if item.distance_m >= 100:
+        return f"{to_unit(item.distance_m, view.units):.1f}"
+    return _clock(item.duration_s)
+
+
+def _activity_link(item: services.CalendarActivity, label: str) -> None:
+    st.page_link(
+        "loadwatch/ui/pages/activities_page.py",
+        label=label,
+        icon=_SPORT_ICON.get(item.sport, ":material/exercise:"),
+        help=f"{item.name or item.sport.value}, "
+        f"{format_distance(item.distance_m, view.units)}: open it",
+        query_params={"activity": str(item.id)},
+    )
+
+
+def _pain_text(day: services.CalendarDay) -> str:
+    colour = _ZONE_COLOUR[day.pain_zone or "green"]
+    what = "morning" if day.is_morning_only else "pain"
+    return f":{colour}[●] {what} {day.pain_score}/10"
+
+
+def _plan_text(plan: PlanDay) -> str:
+    text = plan.kind.value.replace("-", " ")
+    if plan.max_distance_m:
+        text = f"≤ {to_unit(plan.max_distance_m, view.units):.1f} {unit}"
+    return f":violet[{_PLAN_ICON[plan.kind]} *plan {text}*]"
+
+
+with st.container(key="calendar_grid"):
+    heads = st.columns(8)
+    for offset, column in enumerate(heads[:7]):
+        column.markdown(f"**{WEEKDAYS[(view.week_start + offset) % 7][:3].title()}**")
+    heads[7].markdown(f"**Week** ({unit})")
+    for index, week in enumerate(view.weeks):
+        columns = st.columns(8)
+        for column, day in zip(columns[:7], week, strict=True):
+            with column.container(border=True):
+                number = f"{day.date.day}" if day.date.day != 1 else f"{day.date:%d %b}"
+                if day.is_today:
+                    st.markdown(f":blue-background[**{number} today**]")
+                elif day.is_in_month:
+                    st.markdown(f"**{number}**")
+                else:
+                    st.markdown(f":gray[{number}]")
+                for item in day.activities:
+                    _activity_link(item, _amount(item))
+                if day.pain_zone is not None:
+                    st.markdown(_pain_text(day))
+                if day.plan is not None and not day.activities:
+                    st.markdown(_plan_text(day.plan))
+        with columns[7]:
+            run_m = view.week_run_m(index)
+            st.markdown(f"**{to_unit(run_m, view.units):.1f}** {unit}" if run_m else ":gray[-]")
+            st.caption(f"from {week[0].date:%d %b}")
+
+with st.container(key="calendar_list"):
+    for index, week in enumerate(view.weeks):
+        run_m = view.week_run_m(index)
+        total = format_distance(run_m, view.units) if run_m else "no running"
+        st.markdown(f"**Week from {week[0].date:%a %d %b}** · {total}")
+        busy = [d for d in week if d.activities or d.pain_zone or (d.plan and not d.activities)]
+        for day in busy:
+            when = f"{day.date:%a %d}" + (" (today)" if day.is_today else "")
             for item in day.activities:
-                icon = _SPORT_ICON.get(item.sport, ":material/exercise:")
                 amount = (
-                    f"{to_unit(item.distance_m, view.units):.1f}"
+                    format_distance(item.distance_m, view.units)
                     if item.distance_m >= 100
                     else _clock(item.duration_s)
                 )
-                st.page_link(
-                    "loadwatch/ui/pages/activities_page.py",
-                    label=f"{amount}",
-                    icon=icon,
-                    help=f"{item.name or item.sport.value}, "
-                    f"{format_distance(item.distance_m, view.units)}: open it",
-                    query_params={"activity": str(item.id)},
-                )
+                _activity_link(item, f"{when} · {item.sport.value} {amount}")
+            extra = []
             if day.pain_zone is not None:
-                colour = _ZONE_COLOUR[day.pain_zone]
-                st.markdown(f":{colour}[●] pain {day.pain_score}/10")
+                extra.append(_pain_text(day))
             if day.plan is not None and not day.activities:
-                plan = day.plan
-                text = plan.kind.value.replace("-", " ")
-                if plan.max_distance_m:
-                    text = f"≤ {to_unit(plan.max_distance_m, view.units):.1f}"
-                st.markdown(f":violet[{_PLAN_ICON[plan.kind]} *plan {text}*]")
-    with columns[7]:
-        run_m = view.week_run_m(index)
-        st.markdown(f"**{to_unit(run_m, view.units):.1f}**" if run_m else ":gray[-]")
-        st.caption(f"from {week[0].date:%d %b}")
+                extra.append(_plan_text(day.plan))
+            if extra:
+                st.markdown(f"{when} · " + " · ".join(extra))
+        if not busy:
+            st.caption("Nothing logged.")
 
 st.caption(
     "Pain dots: :green[●] safe, :orange[●] acceptable, :red[●] too much or not settled by the "
-    "next morning (the pain-monitoring model, your zone edges). :violet[Plan] days come "
+    'next morning (the pain-monitoring model, your zone edges); "morning" is a morning '
+    "check-in. :violet[Plan] days come "
     f"from the 7-day plan as of today, {now:%a %d %b} (≤ the longest run it allows). "
-    f"Distances in {view.units.value}; week totals count running only."
+    f"Distances in {unit}; week totals count running only."
 )
 if not any(day.activities for week in view.weeks for day in week):
-    last = (month - timedelta(days=1)).replace(day=1)
-    st.info(f"Nothing logged in {month:%B %Y}. Use Previous to go back to {last:%B %Y}.")
+    before = (month - timedelta(days=1)).replace(day=1)
+    st.info(f"Nothing logged in {month:%B %Y}. Use Previous to go back to {before:%B %Y}.")

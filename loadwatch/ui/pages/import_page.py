@@ -7,7 +7,7 @@ from __future__ import annotations
 import ctypes
 import gc
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pandas as pd
 import streamlit as st
@@ -19,7 +19,7 @@ from loadwatch.domain import ImportResult, ImportStatus
 from loadwatch.errors import InputError, NotAllowedError
 from loadwatch.ui.state import ATHLETE_KEY, current_actor, get_engine, today
 from loadwatch.ui.text import markdown_text
-from loadwatch.units import format_distance
+from loadwatch.units import count_noun, format_distance
 
 RESULT_LABEL = {
     ImportStatus.IMPORTED: "✅ imported",
@@ -101,6 +101,26 @@ def _trim_heap() -> None:
     libc.malloc_trim(0)
 
 
+def _local_offsets() -> dict[int, int]:
+    names = {a.name for a in services.list_athletes(engine, actor=actor)}
+    if athlete not in names:
+        return {}
+    return {r.id: r.utc_offset_s for r in services.list_activities(engine, athlete, actor=actor)}
+
+
+def _latest_local_day(results: list[ImportResult]) -> date | None:
+    """The local day of the latest activity this import added or merged, if any."""
+    offsets = _local_offsets()
+    days = [
+        services.local_day(r.started_at, offsets.get(r.activity_id, 0))
+        for r in results
+        if r.started_at is not None
+        and r.activity_id is not None
+        and r.status in (ImportStatus.IMPORTED, ImportStatus.MERGED)
+    ]
+    return max(days) if days else None
+
+
 def _table(results: list[ImportResult]) -> pd.DataFrame:
     """One row per file: when (local time), sport and distance in the athlete's units."""
     names = {a.name for a in services.list_athletes(engine, actor=actor)}
@@ -155,7 +175,9 @@ if st.button("Import", type="primary", disabled=not uploads or not athlete, key=
 
     def on_result(result: ImportResult) -> None:
         done.append(result)
-        bar.progress(min(len(done) / max(n_files, 1), 1.0), text=f"{len(done)} files handled")
+        bar.progress(
+            min(len(done) / max(n_files, 1), 1.0), text=f"{count_noun(len(done), 'file')} handled"
+        )
 
     try:
         results = services.import_uploads(
@@ -175,21 +197,36 @@ last = st.session_state.get(LAST_KEY)
 if last is not None:
     athlete, results = last
     counts = services.count_summary(results)
-    summary = ", ".join(f"{counts[s]} {s.value}" for s in ImportStatus)
+    summary = ", ".join(f"{counts[s]} {s.value}" for s in ImportStatus if counts[s]) or "no files"
+    table = _table(results)
     if counts[ImportStatus.IMPORTED] or counts[ImportStatus.MERGED]:
-        st.success(markdown_text(f"{athlete}: {summary}. The new runs are on the This week page."))
+        st.success(markdown_text(f"{athlete}: {summary}."))
         st.session_state[ATHLETE_KEY] = athlete
     elif counts[ImportStatus.DUPLICATE] and not counts[ImportStatus.REJECTED]:
         st.info(markdown_text(f"Nothing new: {summary}."))
     else:
         st.error(markdown_text(f"Nothing could be imported: {summary}."))
-    st.dataframe(_table(results), hide_index=True, key="import_page.results")
-    reasons = [r for r in results if r.message]
-    if reasons:  # each reason once, wrapped: a table cell would cut a long message off
-        st.markdown("**Why some files were not imported as new runs**")
-        for r in reasons:
+    st.space("small")  # room for the table's toolbar: on a phone it sat on the text above (#24)
+    st.dataframe(table, hide_index=True, key="import_page.results")
+    notes = [r for r in results if r.message]
+    if notes:  # each note once, wrapped: a table cell would cut a long message off
+        st.markdown("**Notes on some files**")
+        for r in notes:
             show = st.error if r.status is ImportStatus.REJECTED else st.info
-            show(f"**{markdown_text(r.filename)}**: {markdown_text(r.message)}")
-    st.page_link(
-        "loadwatch/ui/pages/overview_page.py", label="See this week", icon=":material/monitoring:"
-    )
+            show(f"{RESULT_LABEL[r.status]}: {markdown_text(r.message)}")
+    latest = _latest_local_day(results)
+    if latest is not None:  # issue #24: old files land in their own weeks, not in this one
+        st.markdown(f"**Where the new activities are**: the latest is on {latest:%a %d %b %Y}.")
+        week, month = st.columns(2)
+        week.page_link(
+            "loadwatch/ui/pages/overview_page.py",
+            label=f"Open the week of {latest:%d %b %Y}",
+            icon=":material/monitoring:",
+            query_params={"as_of": latest.isoformat(), "athlete": athlete},
+        )
+        month.page_link(
+            "loadwatch/ui/pages/calendar_page.py",
+            label=f"Open {latest:%B %Y} in the calendar",
+            icon=":material/calendar_month:",
+            query_params={"month": f"{latest:%Y-%m}", "athlete": athlete},
+        )

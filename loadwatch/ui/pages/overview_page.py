@@ -60,6 +60,8 @@ def _ago(last: date, day: date) -> str:
 
 last_run = head.last_run_date
 if last_run is not None and (view.as_of - last_run).days > LONG_AGO_DAYS:
+    if not week_picker.is_chosen():  # opened without a day: go to the last run's week (#24)
+        week_picker.open_day(last_run)
     st.info(
         f"Your last run was {last_run:%a %d %b %Y}, {_ago(last_run, view.as_of)} before "
         f"{view.as_of:%a %d %b %Y}: the numbers below are for a week without running.",
@@ -70,6 +72,12 @@ if last_run is not None and (view.as_of - last_run).days > LONG_AGO_DAYS:
         label=f"Open the week of {last_run:%a %d %b %Y}",
         icon=":material/event:",
         query_params=week_picker.link_query(last_run, athlete),
+    )
+elif last_run is not None and last_run == view.as_of and (now - last_run).days > LONG_AGO_DAYS:
+    st.info(
+        f"Your last run was {last_run:%a %d %b %Y}, {_ago(last_run, now)} ago: this is its week. "
+        '"Back to today" shows this week.',
+        icon=":material/history:",
     )
 elif last_run is None and data["weeks"] == []:
     st.info("No runs up to this day: pick a later day, or import runs on the Import page.")
@@ -85,23 +93,45 @@ if data["weeks"]:
         f" (whole week {format_distance(head.last_week_m, units)}); like with like.",
     )
     mean = head.four_week_mean_m
-    versus = context["this_week_vs_four_week_mean_ratio"]
+    mean_to_date = head.four_week_mean_to_date_m
+    versus = context["this_week_vs_four_week_mean_to_date_ratio"]
     mean4.metric(
         "4-week mean",
         format_distance(mean, units) if mean else "n/a",
-        None if versus is None else f"{versus:+.0%} this week vs mean",
+        None if versus is None else f"{versus:+.0%} vs the 4 weeks to {view.as_of:%a}",
         delta_color="off",
+        delta_arrow="off",
+        help="The mean of the last four whole weeks. The change compares this week so far with "
+        f"those weeks up to the same weekday ({view.as_of:%A}): "
+        f"{format_distance(mean_to_date or 0.0, units)} on average; like with like.",
     )
 cap.metric(
     "Next run: keep under",
     format_distance(head.next_run_cap_m, units) if head.next_run_cap_m else "no run planned",
     help=head.next_run_note,
 )
+zone = head.pain_zone
+zone_text = zone.title() if zone else "Not logged"
+zone_note: str | None = None
+if head.pain_trend == "rising":
+    zone_note = "morning pain rising"
+elif zone == "amber" and head.pain_settled is None:
+    zone_note = "settled? log tomorrow's morning"
+elif zone == "amber":
+    zone_note = "settled: acceptable" if head.pain_settled else "not settled"
+elif zone == "green":
+    zone_note = "safe"
+elif zone is not None:
+    zone_note = "see the warnings"
 pain_zone.metric(
     "Pain zone",
-    (head.pain_zone or "not logged").title(),
-    f"trend {head.pain_trend}",
+    zone_text,
+    zone_note,
     delta_color="off",
+    delta_arrow="off",
+    help="The latest post-run pain of the last 7 days: 0-2 safe; 3-5 acceptable if it settles "
+    "by the next morning; above 5, or not settled, red. Morning trend (this week's mean morning "
+    f"pain against last week's, two mornings in each at least): {head.pain_trend}.",
 )
 st.caption(head.next_run_note[:1].upper() + head.next_run_note[1:] + ".")
 
@@ -120,19 +150,29 @@ window = {"start": start, "end": view.as_of}
 left, right = st.columns(2)
 with left:
     st.plotly_chart(
-        charts.weekly_distance(view.weekly, units, view.thresholds, **window), key="chart.weekly"
+        charts.weekly_distance(view.weekly, units, view.thresholds, **window),
+        key="chart.weekly",
+        config=charts.CONFIG,
     )
 with right:
-    st.plotly_chart(charts.runs(view.spikes, units, view.thresholds, **window), key="chart.runs")
+    st.plotly_chart(
+        charts.runs(view.spikes, units, view.thresholds, **window),
+        key="chart.runs",
+        config=charts.CONFIG,
+    )
 left, right = st.columns(2)
 with left:
     if view.shoes.empty:
         st.subheader("Shoes")
         st.info("No shoes yet: add your pair on the Shoes page to track its mileage.")
     else:
-        st.plotly_chart(charts.shoes(view.shoes, units), key="chart.shoes")
+        st.plotly_chart(charts.shoes(view.shoes, units), key="chart.shoes", config=charts.CONFIG)
 with right:
-    st.plotly_chart(charts.pain(view.pain_entries, view.thresholds, **window), key="chart.pain")
+    st.plotly_chart(
+        charts.pain(view.pain_entries, view.thresholds, **window),
+        key="chart.pain",
+        config=charts.CONFIG,
+    )
 
 st.caption(
     f"Monotony {view.monotony:.1f} · strain {view.strain:.0f}"

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from loadwatch import services
-from loadwatch.domain import Sport
+from loadwatch.domain import ActivityRow, Sport
 from loadwatch.errors import InputError, NotAllowedError, NotFoundError
 from loadwatch.ui.components import athlete_picker
 from loadwatch.ui.state import current_actor, get_engine, today
 from loadwatch.ui.text import markdown_text
+from loadwatch.units import format_distance
 
 ZONE = {
     "green": (st.success, "0-2: safe"),
@@ -17,6 +20,7 @@ ZONE = {
     "red": (st.error, "above 5: red zone"),
 }
 RED_KEY = "pain_page.red_entry"  # (athlete, entry id) of the red day saved last (issue #14)
+RECENT_RUN_DAYS = 3  # a run this recent is preselected (issue #24); an older one is asked for
 
 
 st.title("Log pain")
@@ -30,17 +34,35 @@ st.caption(f"Saving pain for **{markdown_text(athlete)}**.")
 runs = [r for r in services.list_activities(engine, athlete, actor=actor) if r.sport is Sport.RUN][
     -5:
 ][::-1]
+units = services.athlete_settings(engine, athlete, actor=actor).units
+
+
+def _run_day(run: ActivityRow) -> date:
+    return services.local_day(run.started_at, run.utc_offset_s)
+
+
+def _run_label(run_id: int) -> str:
+    run = next(r for r in runs if r.id == run_id)
+    return f"{_run_day(run):%a %d %b %Y} · {format_distance(run.distance_m, units)}"
+
+
+# Issue #24: only a run of the last few days is picked for you; an older one is asked for, so
+# a score is never saved against a run from another year by a tap on Save.
+is_recent = bool(runs) and (today() - _run_day(runs[0])).days <= RECENT_RUN_DAYS
+if runs and not is_recent:
+    st.info(
+        f"Your latest run was on {_run_day(runs[0]):%a %d %b %Y}. Pick the run this is for, or "
+        "import today's run first."
+    )
 
 with st.form("pain_page.form", border=False):
     run_id = (
         st.selectbox(
             "Run",
             [r.id for r in runs],
-            format_func=lambda i: next(
-                f"{(r.started_at).strftime('%a %d %b')} · {r.distance_m / 1000:.1f} km"
-                for r in runs
-                if r.id == i
-            ),
+            index=0 if is_recent else None,
+            placeholder="Pick the run",
+            format_func=_run_label,
             key="pain_page.run",
         )
         if runs
@@ -58,7 +80,9 @@ st.caption(
     f"by tomorrow] · :red[above {limits.pain_acceptable_max} red]"
 )
 
-if saved:
+if saved and runs and run_id is None:
+    st.error("Pick the run this pain is for: your latest run is not from the last few days.")
+elif saved:
     try:
         entry = services.log_pain(
             engine,
@@ -78,7 +102,9 @@ if saved:
         zone = view.pain.zone or "green"
         show, text = ZONE[zone]
         verb = "Updated this run's entry" if entry.is_update else "Saved"
-        show(f"{verb}. Pain zone: **{zone}** ({text}).")
+        day = f"{entry.entry_date:%a %d %b %Y}"
+        show(f"{verb} for the run of {day}. Pain zone: **{zone}** ({text}).")
+        st.toast(f"{verb}: pain {max(during, after)}/10 for {day}, zone {zone}")
         if zone == "red":
             st.session_state[RED_KEY] = (athlete, entry.id)
         for alert in (a for a in view.alerts if a.rule_id == "pain" and a.severity.value != "info"):
@@ -154,7 +180,7 @@ with st.expander("Your pain entries (edit or delete)"):
             if value is not None
         )
         line, injury, button = st.columns([4, 1, 1])
-        line.write(f"{item.entry_date:%a %d %b} · {scores} {item.location or ''}")
+        line.write(f"{item.entry_date:%a %d %b %Y} · {scores} {item.location or ''}")
         is_red = max(item.during or 0, item.after or 0) > limits.pain_acceptable_max
         if is_red and injury.button(
             "Injury", key=f"pain_page.injury.{item.id}", help="Record an injury from this day"

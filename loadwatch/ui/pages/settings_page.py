@@ -4,6 +4,7 @@ the athlete's units and as percentages with plain labels (issue #12)."""
 
 from __future__ import annotations
 
+from datetime import date
 from zoneinfo import available_timezones
 
 import streamlit as st
@@ -11,7 +12,8 @@ import streamlit as st
 from loadwatch import services
 from loadwatch.errors import InputError, NotAllowedError
 from loadwatch.ui.components import athlete_picker, demo_banner
-from loadwatch.ui.state import ATHLETE_KEY, current_actor, get_engine
+from loadwatch.ui.components.week_picker import EARLIEST
+from loadwatch.ui.state import ATHLETE_KEY, current_actor, get_engine, today
 from loadwatch.ui.text import markdown_text
 from loadwatch.units import DistanceUnit, from_unit, to_unit
 
@@ -99,6 +101,15 @@ def _first_run() -> None:
             value=0.0,
             key="settings_page.first_shoe_start",
         )
+        first_used = st.date_input(
+            "First day you ran in them",
+            value=today(),
+            max_value=today(),
+            min_value=EARLIEST,
+            format="YYYY-MM-DD",
+            key="settings_page.first_shoe_since",
+            help="Runs you import from before this day are not counted on this pair.",
+        )
         if st.form_submit_button("Start", type="primary"):
             try:
                 created = services.start_athlete(
@@ -109,6 +120,7 @@ def _first_run() -> None:
                     home_tz=home_tz,
                     shoe=shoe or None,
                     shoe_starting_m=from_unit(start, DistanceUnit(units)),
+                    shoe_first_used_on=first_used if isinstance(first_used, date) else today(),
                     actor=actor,
                 )
             except (InputError, NotAllowedError) as exc:

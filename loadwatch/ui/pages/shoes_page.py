@@ -14,9 +14,10 @@ from loadwatch.domain import ActivityRow, Sport
 from loadwatch.errors import InputError, NotAllowedError, NotFoundError
 from loadwatch.ui import charts
 from loadwatch.ui.components import athlete_picker
+from loadwatch.ui.components.week_picker import EARLIEST
 from loadwatch.ui.state import current_actor, get_engine, today
 from loadwatch.ui.text import markdown_text
-from loadwatch.units import DistanceUnit, format_distance, from_unit
+from loadwatch.units import count_noun, format_distance, from_unit, to_unit
 
 STATUS_TEXT = {
     "replace": "replace",
@@ -37,7 +38,10 @@ if athlete is None:
         "import runs on the Import page, then add the shoes you ran them in."
     )
     st.stop()
-units = services.athlete_settings(engine, athlete, actor=actor).units
+settings = services.athlete_settings(engine, athlete, actor=actor)
+units = settings.units
+window_start_m = settings.thresholds.shoe_window_start_m
+window_end_m = settings.thresholds.shoe_window_end_m
 pairs = services.list_shoes(engine, athlete, actor=actor)
 runs = [r for r in services.list_activities(engine, athlete, actor=actor) if r.sport is Sport.RUN]
 done = st.session_state.pop(DONE_KEY, None)
@@ -79,9 +83,11 @@ else:
             "status": [p.status for p in pairs],
         }
     )
-    st.plotly_chart(charts.shoes(frame, units), key="shoes_page.chart")
+    st.plotly_chart(charts.shoes(frame, units), key="shoes_page.chart", config=charts.CONFIG)
     for pair in pairs:
         default = " · new runs go on this pair" if pair.is_default else ""
+        if pair.first_used_on is not None:
+            default += f" (from {pair.first_used_on:%d %b %Y})"
         retired = f" on {pair.retired_on:%d %b %Y}" if pair.retired_on else ""
         share = min(pair.distance_m / pair.window_end_m, 1.0) if pair.window_end_m else 0.0
         colour = charts.shoe_colour(pair.status) if pair.retired_on is None else "#9e9e9e"
@@ -89,17 +95,24 @@ else:
             f"**{markdown_text(pair.name)}** ({markdown_text(pair.brand_model or 'no model')}): "
             f"{format_distance(pair.distance_m, units, 0)} of "
             f"{format_distance(pair.window_end_m, units, 0)} · "
-            f"{_age(first_run.get(pair.name))} · {pair.runs} runs · "
-            f"{STATUS_TEXT.get(pair.status, pair.status)}{retired}{default}"
+            + (
+                f"{_age(first_run.get(pair.name))} · {count_noun(pair.runs, 'run')} · "
+                if pair.runs
+                else "no runs yet · "
+            )
+            + f"{STATUS_TEXT.get(pair.status, pair.status)}{retired}{default}"
         )
         st.html(
             '<div style="background:#eceff1;border-radius:4px;height:10px;margin:-8px 0 8px 0">'
             f'<div style="width:{share:.1%};background:{colour};height:10px;border-radius:4px">'
             "</div></div>"
         )
+    mid_m = (window_start_m + window_end_m) / 2
     st.caption(
-        "Window marks: start (300 mi), caution (400 mi), replace (500 mi) by default; "
-        "a convention, not a trial result. Rotating more than one pair was linked to fewer "
+        f"Window marks for a new pair: start ({format_distance(window_start_m, units, 0)}), "
+        f"caution ({format_distance(mid_m, units, 0)}), replace "
+        f"({format_distance(window_end_m, units, 0)}); each pair keeps its own. "
+        "A convention, not a trial result. Rotating more than one pair was linked to fewer "
         "injuries (Malisoux 2015). Age counts from the pair's first run in your log."
     )
 
@@ -157,10 +170,11 @@ if active:
             )
             since_target = st.selectbox("On pair", active, key="shoes_page.since_target")
             matching = {r.id: since_target for r in runs if _local_day(r) >= since}
-            st.caption(f"{len(matching)} runs since {since:%a %d %b %Y}.")
+            st.caption(f"{count_noun(len(matching), 'run')} since {since:%a %d %b %Y}.")
             if st.button("Put them on this pair", key="shoes_page.since_go", disabled=not matching):
                 _act(
-                    f"{len(matching)} runs since {since:%d %b %Y} are now on {since_target}.",
+                    f"{count_noun(len(matching), 'run')} since {since:%d %b %Y} now on "
+                    f"{since_target}.",
                     services.assign_shoes,
                     engine,
                     matching,
@@ -182,18 +196,30 @@ with st.form("shoes_page.add", clear_on_submit=True):
         value=0.0,
         key="shoes_page.start",
     )
-    default_window = (300.0, 500.0) if units is DistanceUnit.MI else (480.0, 800.0)
+    default_window = (round(to_unit(window_start_m, units)), round(to_unit(window_end_m, units)))
     low = st.number_input(
         f"Window start ({units.value})",
         min_value=1.0,
-        value=default_window[0],
+        value=float(default_window[0]),
         key="shoes_page.low",
     )
     high = st.number_input(
-        f"Replace at ({units.value})", min_value=1.0, value=default_window[1], key="shoes_page.high"
+        f"Replace at ({units.value})",
+        min_value=1.0,
+        value=float(default_window[1]),
+        key="shoes_page.high",
     )
     make_default = st.checkbox(
         "New runs go on this pair", value=not active, key="shoes_page.make_default"
+    )
+    first_used = st.date_input(
+        "First day you ran in them",
+        value=today(),
+        max_value=today(),
+        min_value=EARLIEST,
+        format="YYYY-MM-DD",
+        key="shoes_page.first_used",
+        help="As the default pair it takes the runs you import from this day on, not older ones.",
     )
     if st.form_submit_button("Add pair", type="primary"):
         try:
@@ -203,8 +229,11 @@ with st.form("shoes_page.add", clear_on_submit=True):
                 name,
                 brand_model=model or None,
                 starting_distance_m=from_unit(start, units),
-                window_m=(from_unit(low, units), from_unit(high, units)),
+                window_m=None  # unchanged: the athlete's own window, exact in metres
+                if (low, high) == default_window
+                else (from_unit(low, units), from_unit(high, units)),
                 is_default=make_default,
+                first_used_on=first_used if isinstance(first_used, date) else today(),
                 actor=actor,
             )
         except (InputError, NotAllowedError) as exc:

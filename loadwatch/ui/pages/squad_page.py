@@ -14,7 +14,7 @@ from loadwatch import services
 from loadwatch.errors import InputError, NotAllowedError, NotFoundError
 from loadwatch.ui.state import current_actor, get_engine, open_athlete, today
 from loadwatch.ui.text import markdown_text
-from loadwatch.units import DistanceUnit, to_unit
+from loadwatch.units import DistanceUnit, count_noun, to_unit
 
 STATUS_LABEL = {"warning": "🔴 warning", "caution": "🟠 caution", "ok": "🟢 ok"}
 STATUS_COLOUR = {  # the alert list's colours, light enough to read dark text on
@@ -116,7 +116,8 @@ if visit.at is None:
 else:
     since = f"{new_count} with new flags since your last visit ({_moment(visit.at)})"
 st.caption(
-    f"{len(rows)} athletes · {needing} need attention · {since} · as of {_day(triage.as_of)}"
+    f"{count_noun(len(rows), 'athlete')} · {needing} {'needs' if needing == 1 else 'need'} "
+    f"attention · {since} · as of {_day(triage.as_of)}"
 )
 
 weekday = f"{triage.as_of:%a}"
@@ -175,8 +176,8 @@ table = pd.DataFrame(
         "athlete": [t.row.athlete for t in shown],
         "new": ["● new" if t.new_flags else "" for t in shown],
         "why": [t.why for t in shown],
-        f"this week so far ({units.value})": [_distance(t.row.this_week_m) for t in shown],
-        f"last week to {weekday} ({units.value})": [
+        f"this week ({units.value})": [_distance(t.row.this_week_m) for t in shown],
+        f"last wk to {weekday} ({units.value})": [
             _distance(t.row.last_week_to_date_m) for t in shown
         ],
         "change": [_change(t) for t in shown],
@@ -192,6 +193,7 @@ distance_columns: list[Hashable] = [c for c in table.columns if str(c).endswith(
 styled = table.style.apply(
     lambda column: [STATUS_COLOUR[t.status] for t in shown], subset=["status"]
 ).format(precision=1, subset=distance_columns)  # a Styler shows 6 decimals unless told
+st.space("small")  # room for the table's toolbar: on a phone it sat on the text above (#24)
 event = st.dataframe(
     styled,
     hide_index=True,
@@ -201,6 +203,12 @@ event = st.dataframe(
     column_config={
         "why": st.column_config.TextColumn(
             "why", width="large", help="The most serious open flag, with its numbers"
+        ),
+        f"this week ({units.value})": st.column_config.NumberColumn(
+            help=f"This week so far, up to {triage.as_of:%A}"
+        ),
+        f"last wk to {weekday} ({units.value})": st.column_config.NumberColumn(
+            help=f"Last week up to the same day ({triage.as_of:%A}): like with like"
         ),
         "change": st.column_config.TextColumn(
             "change", help=f"This week so far against last week up to the same day ({weekday})"
@@ -212,6 +220,11 @@ event = st.dataframe(
         ),
     },
 )
+attention = [t for t in shown if t.status != "ok"]
+if attention:  # the table cuts a long "why" off: each one in full (issue #24)
+    with st.expander(f"Why, in full ({count_noun(len(attention), 'athlete')})", expanded=True):
+        for t in attention:
+            st.text(f"{STATUS_LABEL[t.status]} · {t.row.athlete}: {t.why}")
 st.download_button(
     "Download the table (CSV)",
     table.to_csv(index=False).encode("utf-8"),
@@ -239,7 +252,8 @@ if st.button(f"Open {chosen_name}'s week", type="primary", key="squad_page.open"
     st.switch_page("loadwatch/ui/pages/overview_page.py")
 for alert in chosen.open_flags:
     show = st.error if alert.severity.value == "warning" else st.warning
-    show(f"**{services.rule_title(alert.rule_id)}** · {markdown_text(alert.message)}")
+    message = markdown_text(services.coach_wording(alert.message, chosen_name))
+    show(f"**{services.rule_title(alert.rule_id)}** · {message}")
 for note in chosen.snoozed:
     st.info(
         f"**{services.rule_title(note.rule_id)}** snoozed until {note.quiet_until:%a %d %b}"

@@ -36,25 +36,23 @@ def _page_links(at) -> list:
     return [e.proto for e in at.get("page_link")]
 
 
-def test_an_old_log_says_when_the_last_run_was_and_links_to_that_week(
+def test_an_old_log_opens_the_week_of_the_last_run_and_back_to_today_stays(
     old_log: str, app_env
 ) -> None:
     app_env.setenv("LOADWATCH_DB_URL", old_log)
     at = open_page("overview")
     assert not at.exception, at.exception
-    assert "Your last run was Fri 27 Nov 2015" in texts(at)
-    (link,) = [p for p in _page_links(at) if "Open the week of" in p.label]
-    assert link.label == "Open the week of Fri 27 Nov 2015"
-    assert "as_of=2015-11-27" in link.query_string
-    # following the link sets the picker (the URL's ?as_of=): the week of the last run
-    at.date_input(key="as_of").set_value(LAST_OLD_RUN).run()
-    assert not at.exception, at.exception
+    # opened without a day: the week of the last run (issue #24, as the README says)
     assert "as of Friday 27 November 2015" in at.caption[0].value
-    assert "Your last run was" not in texts(at)
+    assert "Your last run was Fri 27 Nov 2015, 10 years ago: this is its week." in texts(at)
     assert at.metric[0].value == "22.0 km"  # Tue 24 Nov 10 km + Fri 27 Nov 12 km
     assert not at.button(key="week_picker.today").disabled
     at.button(key="week_picker.today").click().run()
     assert "as of Saturday 21 November 2026" in at.caption[0].value
+    assert "Your last run was Fri 27 Nov 2015" in texts(at)
+    (link,) = [p for p in _page_links(at) if "Open the week of" in p.label]
+    assert link.label == "Open the week of Fri 27 Nov 2015"
+    assert "as_of=2015-11-27" in link.query_string
 
 
 def test_the_page_and_the_cli_agree_on_any_day(old_log: str, app_env) -> None:
@@ -77,7 +75,8 @@ def test_the_page_and_the_cli_agree_on_any_day(old_log: str, app_env) -> None:
 
 def test_charts_share_one_range_and_never_tick_below_a_day(old_log: str, app_env) -> None:
     app_env.setenv("LOADWATCH_DB_URL", old_log)
-    at = open_page("overview")
+    at = open_page("overview")  # opens on the last run's week (issue #24); today's is asked for
+    at.button(key="week_picker.today").click().run()
     weekly, runs, pain = chart_specs(at)
     for spec in (weekly, runs, pain):
         axis = spec["layout"]["xaxis"]
@@ -123,6 +122,7 @@ def test_demo_activities_list_opens_an_activity_with_route_and_curves(
         "distance (km)",
         "time",
         "pace (/km)",
+        "speed (km/h)",
         "shoe",
         "pain",
     ]
@@ -195,7 +195,9 @@ def test_calendar_shows_runs_pain_by_zone_and_the_plan_ahead(sample_url: str, ap
 
 def test_calendar_of_an_empty_month_says_so(old_log: str, app_env) -> None:
     app_env.setenv("LOADWATCH_DB_URL", old_log)
-    at = open_page("calendar")
+    at = open_page("calendar")  # opens on the last run's month (issue #24)
+    assert "Your last activity was on Fri 27 Nov 2015" in texts(at)
+    at.button(key="cal.today").click().run()
     assert "Nothing logged in November 2026" in texts(at)
 
 

@@ -19,12 +19,12 @@ def test_squad_rows_say_why_in_a_sentence_and_the_table_downloads(sample_url: st
     table = at.dataframe[0].value
     ben = table[table["athlete"] == "Ben"].iloc[0]
     assert ben["status"] == "🔴 warning"
-    assert ben["why"].startswith("Moderate spike: your 30.8 km run on Fri 20 Nov")
+    assert ben["why"].startswith("Moderate spike: Ben's 30.8 km run on Fri 20 Nov")
     assert ben["longest run vs 30 days"] == "1.45x"
     assert "None" not in table.to_csv()  # nothing prints "None" (issue #12)
     fatima = table[table["athlete"] == "Fatima"].iloc[0]
     assert fatima["longest run vs 30 days"] == "none"  # not "0.63x"
-    assert "last week to Sat (km)" in table.columns
+    assert "last wk to Sat (km)" in table.columns
     assert at.get("download_button")[0].proto.label == "Download the table (CSV)"
 
 
@@ -49,10 +49,10 @@ def test_the_coach_units_are_kept_for_the_next_visit(demo_copy: str, app_env) ->
     app_env.setenv("LOADWATCH_DB_URL", demo_copy)
     at = open_page("squad")
     at.sidebar.radio(key="squad_page.units").set_value("mi").run()
-    assert "this week so far (mi)" in at.dataframe[0].value.columns
+    assert "this week (mi)" in at.dataframe[0].value.columns
     again = open_page("squad")
     table = again.dataframe[0].value
-    assert "this week so far (mi)" in table.columns
+    assert "this week (mi)" in table.columns
     assert "mi" in table[table["athlete"] == "Eli"].iloc[0]["why"]  # "at 624 mi"
 
 
