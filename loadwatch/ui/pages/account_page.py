@@ -114,7 +114,7 @@ if role in ("coach", "admin"):
             try:
                 services.set_email(engine, actor.name, address or None, actor=actor)
             except InputError as exc:
-                st.error(str(exc))
+                st.error(markdown_text(exc))
             else:
                 st.success("Saved." if address else "Address removed.")
 if own is not None:
