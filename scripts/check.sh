@@ -8,14 +8,17 @@ run() { uv run --locked "$@"; }
 run ruff format --check .
 run ruff check .
 run mypy
-# Tests in parallel, one pytest-xdist worker per core (issue #19); browser tests run one after the
-# other in one worker (tests/conftest.py), slow ones start first. Hypothesis: the CI profile.
+# Tests in parallel, one pytest-xdist worker per core (issue #19); slow ones start first. Then the
+# browser tests alone, as before: a real Chromium and a Streamlit server per test time out when
+# they share two cores with other workers. Hypothesis: the CI profile (tests/conftest.py).
 export HYPOTHESIS_PROFILE=ci
-xdist=(-n auto --dist loadgroup)
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+export LOADWATCH_TEST_CACHE_DIR="$tmp/tests"  # the demo database, built once for all three runs
 status=0
-run pytest -q -p no:cacheprovider "${xdist[@]}" || status=$?
+run pytest -q -p no:cacheprovider -n auto --dist loadgroup -m "not browser" || status=$?
 [ "$status" = 5 ] && { echo "pytest collected no tests"; exit 1; }
 [ "$status" = 0 ] || exit "$status"
+run pytest -q -p no:cacheprovider -m browser
 # PostgreSQL: every database-backed test again against a real throwaway server (pg_virtualenv
 # exports PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE). Corpus and browser tests do not touch
 # the database engine choice, so they run once, above. The server is thrown away afterwards, so it
@@ -26,7 +29,6 @@ pg_virtualenv -o fsync=off -o synchronous_commit=off -o full_page_writes=off bas
 # system's python3. setup.sh must install uv into a virtual environment of its own (no pip into
 # the system Python), sync (a no-op here: the environment above is in sync), and reuse that uv
 # on the next run instead of installing it again.
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/home"
 bare() { env -i HOME="$tmp/home" PATH=/usr/bin:/bin LANG=C.UTF-8 CI="${CI:-}" bash -c "$1"; }
 bare '! command -v uv >/dev/null && command -v python3' >/dev/null \

@@ -146,7 +146,8 @@ DEMO_TODAY = "2026-11-21"
 @pytest.fixture(scope="session")
 def sample_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The demo squad in a SQLite file, written once per test run through the real import and
-    shared by the pytest-xdist workers (the first one builds it under a lock; issue #19)."""
+    shared by the pytest-xdist workers (the first one builds it under a lock; issue #19), and by
+    the runs of scripts/check.sh through $LOADWATCH_TEST_CACHE_DIR (a new folder per check)."""
     from datetime import date
 
     from filelock import FileLock
@@ -156,6 +157,9 @@ def sample_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     root = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         root = root.parent  # the run's folder, shared by every worker
+    if os.environ.get("LOADWATCH_TEST_CACHE_DIR"):  # scripts/check.sh: shared by its pytest runs
+        root = Path(os.environ["LOADWATCH_TEST_CACHE_DIR"])
+        root.mkdir(parents=True, exist_ok=True)
     path = root / "demo.db"
     with FileLock(f"{path}.lock"):
         if not path.exists():
