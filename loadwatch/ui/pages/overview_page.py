@@ -94,7 +94,8 @@ if data["weeks"]:
     )
     mean = head.four_week_mean_m
     mean_to_date = head.four_week_mean_to_date_m
-    versus = context["this_week_vs_four_week_mean_to_date_ratio"]
+    # like with like, and only beside a mean that is shown
+    versus = context["this_week_vs_four_week_mean_to_date_ratio"] if mean else None
     mean4.metric(
         "4-week mean",
         format_distance(mean, units) if mean else "n/a",
@@ -107,7 +108,7 @@ if data["weeks"]:
     )
 cap.metric(
     "Next run: keep under",
-    format_distance(head.next_run_cap_m, units) if head.next_run_cap_m else "no run planned",
+    format_distance(head.next_run_cap_m, units) if head.next_run_cap_m else "none",
     help=head.next_run_note,
 )
 zone = head.pain_zone
