@@ -183,7 +183,7 @@ def report_json(report: Report) -> dict[str, Any]:
     weekly = report.weekly
     this_week = _num(weekly[RUN_DISTANCE_M].iloc[-1]) if not weekly.empty else None
     mean4 = _num(weekly["four_week_mean_m"].iloc[-1]) if not weekly.empty else None
-    data = {
+    data: dict[str, Any] = {
         "athlete": report.athlete,
         "as_of": report.as_of.isoformat(),
         "units": report.units.value,
