@@ -229,7 +229,7 @@ def _check_entry(entry: StrengthEntry) -> tuple[Exercise, StrengthEntry]:
         load = float(load) or None
     pain = entry.pain
     if pain is not None:
-        pain = _whole(pain, "pain", 0, 10, " (0-10)")
+        pain = _whole(pain, "pain", 0, 10)
     band = optional_text(entry.band, "band", BAND_MAX_LENGTH)
     return ex, StrengthEntry(ex.slug, sets, reps, hold, load, band, pain)
 
