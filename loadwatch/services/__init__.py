@@ -145,6 +145,10 @@ if TYPE_CHECKING:
     )
     from loadwatch.services.strength import (
         LEGS,
+        MAX_STRENGTH_HOLD_S,
+        MAX_STRENGTH_LOAD_KG,
+        MAX_STRENGTH_REPS,
+        MAX_STRENGTH_SETS,
         TEST_RESULTS,
         Programme,
         ProgrammeItem,
@@ -185,6 +189,10 @@ __all__ = [
     "INJURY_SIDES",
     "LEGS",
     "LOCAL",
+    "MAX_STRENGTH_HOLD_S",
+    "MAX_STRENGTH_LOAD_KG",
+    "MAX_STRENGTH_REPS",
+    "MAX_STRENGTH_SETS",
     "PAIN_LOCATIONS",
     "PAIN_LOCATION_SLUGS",
     "PARALLEL_MIN_FILES",

@@ -59,10 +59,10 @@ from loadwatch.services._checks import (
 from loadwatch.services._common import today as clock
 from loadwatch.services.athletes import athlete_settings, local_day
 
-MAX_SETS = 20
-MAX_REPS = 100
-MAX_HOLD_S = 600
-MAX_LOAD_KG = 500.0
+MAX_STRENGTH_SETS = 20
+MAX_STRENGTH_REPS = 100
+MAX_STRENGTH_HOLD_S = 600
+MAX_STRENGTH_LOAD_KG = 500.0
 MAX_SESSIONS_PER_WEEK = 7
 BAND_MAX_LENGTH = 32  # StrengthSet.band (String(32))
 LEGS = ("left", "right")
@@ -200,7 +200,7 @@ def _whole(value: object, what: str, low: int, high: int, unit: str = "") -> int
 
 def _check_entry(entry: StrengthEntry) -> tuple[Exercise, StrengthEntry]:
     ex = exercise(entry.exercise)
-    sets = _whole(entry.sets, "sets", 1, MAX_SETS)
+    sets = _whole(entry.sets, "sets", 1, MAX_STRENGTH_SETS)
     reps, hold = entry.reps, entry.hold_s
     if reps is not None and hold is not None:
         raise InputError(f"give reps or a hold in seconds for {ex.slug}, not both")
@@ -213,19 +213,19 @@ def _check_entry(entry: StrengthEntry) -> tuple[Exercise, StrengthEntry]:
     if ex.measure is Measure.REPS:
         if reps is None:
             raise InputError(f"give the reps per set for {ex.slug} (--reps N)")
-        reps = _whole(reps, "reps", 1, MAX_REPS)
+        reps = _whole(reps, "reps", 1, MAX_STRENGTH_REPS)
     else:
         if hold is None:
             raise InputError(f"give the hold in seconds for {ex.slug} (--hold-s S)")
-        hold = _whole(hold, "hold", 1, MAX_HOLD_S, " seconds")
+        hold = _whole(hold, "hold", 1, MAX_STRENGTH_HOLD_S, " seconds")
     load = entry.load_kg
     if load is not None:
         if isinstance(load, bool) or not isinstance(load, int | float) or load != load:
             raise InputError(f"load must be a number of kg, got {load!r}")
         if load < 0:
             raise InputError(f"load must be 0 kg or more, got {load:g} kg")
-        if load > MAX_LOAD_KG:
-            raise InputError(f"load must be at most {MAX_LOAD_KG:g} kg, got {load:g} kg")
+        if load > MAX_STRENGTH_LOAD_KG:
+            raise InputError(f"load must be at most {MAX_STRENGTH_LOAD_KG:g} kg, got {load:g} kg")
         load = float(load) or None
     pain = entry.pain
     if pain is not None:

@@ -13,6 +13,7 @@ from loadwatch.ui.components import (
     athlete_picker,
     date_range,
     plan_calendar,
+    strength_card,
     week_picker,
 )
 from loadwatch.ui.state import current_actor, get_engine, today
@@ -109,6 +110,7 @@ alert_list.show(view.alerts, units)
 
 st.subheader("Next 7 days")
 plan_calendar.show(view.plan, units)
+strength_card.show(athlete, view.plan, view.as_of, now)
 
 st.subheader("History")
 # "All" starts every chart on the first day of the log's first week, so the charts agree.
