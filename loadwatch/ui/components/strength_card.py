@@ -41,9 +41,11 @@ def show(athlete: str, plan: Sequence[PlanDay], as_of: date, today: date) -> Non
         right.metric(
             "Last 4 weeks",
             "n/a" if adherence is None else f"{adherence:.0%}",
-            f"{count.sessions_4_weeks} of {4 * count.target_per_week} sessions",
-            delta_color="off",
             help="Sessions in the 28 days up to this day over 4 x the target (at most 100%).",
+        )
+        st.caption(
+            f"{count.sessions_4_weeks} of {4 * count.target_per_week} sessions in the last 4 weeks"
+            + (f" · last {count.last_session_date:%a %d %b}" if count.last_session_date else "")
         )
         saved = st.session_state.pop(_SAVED_KEY, None)
         if saved:
@@ -78,7 +80,7 @@ def show(athlete: str, plan: Sequence[PlanDay], as_of: date, today: date) -> Non
                     st.rerun()
         st.page_link(
             PAGE,
-            label="Adjust, log another day, or change the programme",
+            label="Adjust or log another day",
             icon=":material/fitness_center:",
         )
         if overview.is_self_test_due:

@@ -48,6 +48,9 @@ st.markdown(
 if can_log:
     st.subheader("Log a session")
     day = st.date_input("Day", value=now, max_value=now, key="strength_page.day")
+    # The targets for that day: its own session is not yet counted (an edit shows the same
+    # targets as the day's first log did).
+    day_programme = services.strength_programme(engine, athlete, today=now, before=day, actor=actor)
     logged = {
         s.exercise: s
         for session in overview.sessions
@@ -56,7 +59,7 @@ if can_log:
     }
     with st.form(f"strength_page.form.{day}", border=False):
         entries = []
-        for item in programme.items:
+        for item in day_programme.items:
             ex = item.exercise
             done = logged.get(item.next.slug)
             is_hold = ex.measure.value == "hold_s"
