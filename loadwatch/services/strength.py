@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 from loadwatch import auth
@@ -353,8 +353,7 @@ def delete_strength_session(
                 f"{row.name} has no strength session {session_id}; "
                 "`loadwatch strength list` shows them"
             )
-        for item in _sets_of(session, stored.id):
-            session.delete(item)
+        session.execute(delete(StrengthSet).where(StrengthSet.session_id == stored.id))
         session.delete(stored)
         auth.record(session, actor, "strength-delete", row.name, str(session_id))
 
@@ -376,6 +375,7 @@ def delete_strength_exercise(
         if stored is None or not found:
             raise NotFoundError(f"{row.name}'s session {session_id} has no exercise {slug!r}")
         session.delete(found[0])
+        session.flush()
         if len(items) == 1:
             session.delete(stored)
         auth.record(session, actor, "strength-delete", row.name, f"{session_id} {slug}")
