@@ -154,7 +154,8 @@ def strength_log(
     )
     count = services.report(engine, athlete, view.session_date, today=local_today()).strength
     if count is not None:
-        click.echo(f"This week: {count.sessions_this_week} of {count.target_per_week} sessions.")
+        which = "This week" if view.session_date == local_today() else "That week"
+        click.echo(f"{which}: {count.sessions_this_week} of {count.target_per_week} sessions.")
 
 
 def _plain_set(s: Any) -> str:

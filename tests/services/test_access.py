@@ -492,9 +492,12 @@ def test_a_runner_exports_everything_of_theirs(club: Club) -> None:
         names = archive.namelist()
         activities = archive.read("activities.csv").decode()
         pain = archive.read("pain.csv").decode()
+        strength = archive.read("strength.csv").decode()
         originals = [n for n in names if n.startswith("originals/")]
         assert archive.read(originals[0]) == RUN_FILE.read_bytes()
     assert {"activities.csv", "pain.csv", "shoes.csv", "injuries.csv", "squads.csv"} <= set(names)
+    assert {"strength.csv", "strength_tests.csv"} <= set(names)  # issue #22
+    assert strength.splitlines()[1].split(",")[2:6] == ["squat", "3", "10", ""]
     assert len(activities.splitlines()) == 2 and len(pain.splitlines()) == 2
     assert all(".." not in n and not n.startswith("/") for n in names)
 
