@@ -23,7 +23,13 @@ from loadwatch.auth import LOCAL, Actor, Role
 from loadwatch.db import repository
 from loadwatch.db import strength as store
 from loadwatch.db.engine import writer
-from loadwatch.db.models import StrengthProgramme, StrengthSession, StrengthSet, StrengthTest
+from loadwatch.db.models import (
+    Athlete,
+    StrengthProgramme,
+    StrengthSession,
+    StrengthSet,
+    StrengthTest,
+)
 from loadwatch.domain import Sport
 from loadwatch.errors import InputError, NotAllowedError, NotFoundError
 from loadwatch.rules.context import rule_context
@@ -57,7 +63,7 @@ from loadwatch.services._checks import (
     optional_text,
 )
 from loadwatch.services._common import today as clock
-from loadwatch.services.athletes import athlete_settings, local_day
+from loadwatch.services.athletes import athlete_settings, default_home_tz, local_day
 
 MAX_STRENGTH_SETS = 20
 MAX_STRENGTH_REPS = 100
@@ -234,6 +240,14 @@ def _check_entry(entry: StrengthEntry) -> tuple[Exercise, StrengthEntry]:
     return ex, StrengthEntry(ex.slug, sets, reps, hold, load, band, pain)
 
 
+def _writable_athlete(session: Session, actor: Actor, athlete: str) -> Athlete:
+    """The athlete to log for: the local user's is created on first use (as a first pair of
+    shoes is: strength work may come before any run); a club account needs write access."""
+    if actor.is_local:
+        return repository.get_or_create_athlete(session, athlete, home_tz=default_home_tz())
+    return auth.athlete_for(session, actor, athlete, write=True)
+
+
 def log_strength(
     engine: Engine,
     athlete: str,
@@ -244,7 +258,8 @@ def log_strength(
     actor: Actor = LOCAL,
 ) -> StrengthSessionView:
     """Log one exercise into the session of `on_date` (default today); calls on one date form
-    one session, and the same exercise again that day updates it.
+    one session, and the same exercise again that day updates it. In personal mode a new
+    athlete is created on first use (as with a first pair of shoes).
 
     Raises:
         InputError: an unknown slug (naming the closest), sets outside 1-20, reps outside
@@ -281,7 +296,7 @@ def log_strength_session(
     if len({e.exercise for e in checked}) != len(checked):
         raise InputError("each exercise once per session; log it again to change it")
     with Session(writer(engine)) as session, session.begin():
-        row = auth.athlete_for(session, actor, athlete, write=True)
+        row = _writable_athlete(session, actor, athlete)
         auth.record(session, actor, "strength-log", row.name, day.isoformat())
         stored = store.session_on(session, row.id, day)
         is_update = stored is not None
@@ -321,6 +336,9 @@ def log_strength_as_planned(
     today = today or clock()
     day = on_date or today
     check_day(day, today, "strength session date")
+    if actor.is_local:  # created on first use, as `log_strength` does
+        with Session(writer(engine)) as session, session.begin():
+            _writable_athlete(session, actor, athlete_name(athlete))
     plan = strength_programme(engine, athlete, today=day, actor=actor, before=day)
     entries = [
         StrengthEntry(
@@ -633,7 +651,7 @@ def log_self_test(
     day = on_date or today
     check_day(day, today, "self-test date")
     with Session(writer(engine)) as session, session.begin():
-        row = auth.athlete_for(session, actor, athlete, write=True)
+        row = _writable_athlete(session, actor, athlete)
         auth.record(session, actor, "strength-test", row.name, f"{day} {leg} {result}")
         stored = session.scalar(
             select(StrengthTest).where(
