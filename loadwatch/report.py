@@ -27,6 +27,7 @@ from loadwatch.rules.cross_training import headline_cap_m, weekly_plan
 from loadwatch.rules.injury import InjuryState, injury_state
 from loadwatch.rules.mileage import four_weeks_to_date_mean_m, week_to_date
 from loadwatch.rules.pain import PainStatus, pain_status
+from loadwatch.rules.strength import StrengthCount, strength_count
 from loadwatch.rules.thresholds import Thresholds
 from loadwatch.units import DistanceUnit
 
@@ -108,6 +109,7 @@ class Report:
     acwr: float | None
     headline: Headline
     injury: InjuryState | None = None  # an ongoing period or the return ladder (issue #14)
+    strength: StrengthCount | None = None  # sessions against the programme (issue #22)
 
     @property
     def next_run_cap_m(self) -> float | None:
@@ -151,6 +153,7 @@ def build_report(athlete: str, ctx: RuleContext) -> Report:
         acwr=acwr(ctx.daily),
         headline=headline(ctx, plan, pain),
         injury=injury_state(ctx),
+        strength=strength_count(ctx),
     )
 
 
@@ -188,7 +191,7 @@ def report_json(report: Report) -> dict[str, Any]:
     this_week = _num(weekly[RUN_DISTANCE_M].iloc[-1]) if not weekly.empty else None
     mean4 = _num(weekly["four_week_mean_m"].iloc[-1]) if not weekly.empty else None
     mean_to_date = report.headline.four_week_mean_to_date_m
-    data = {
+    data: dict[str, Any] = {
         "athlete": report.athlete,
         "as_of": report.as_of.isoformat(),
         "units": report.units.value,
@@ -274,6 +277,7 @@ def report_json(report: Report) -> dict[str, Any]:
         },
     }
     data["injury"] = injury_json(report.injury)
+    data["strength"] = strength_json(report.strength)
     # Fail here, not in a caller, if anything is not strict JSON (NaN and Infinity are not).
     json.dumps(data, allow_nan=False)
     return data
@@ -282,6 +286,23 @@ def report_json(report: Report) -> dict[str, Any]:
 def recent_history_start(as_of: date) -> date:
     """How far back a squad row needs data: 30-day spike windows, 3 weeks of growth, EWMA."""
     return as_of - timedelta(days=120)
+
+
+def strength_json(count: StrengthCount | None) -> dict[str, Any] | None:
+    """The report's `strength` object (docs/report.md, issue #22): logged sessions and strength
+    activities from files, this local week against the programme's target, and the share of
+    the target done in the last 28 days."""
+    if count is None:
+        return None
+    return {
+        "sessions_this_week": count.sessions_this_week,
+        "target_per_week": count.target_per_week,
+        "last_session_date": count.last_session_date.isoformat()
+        if count.last_session_date
+        else None,
+        "sessions_4_weeks": count.sessions_4_weeks,
+        "adherence_4_weeks": count.adherence_4_weeks,
+    }
 
 
 def injury_json(state: InjuryState | None) -> dict[str, Any]:

@@ -93,6 +93,8 @@ def report_for(
     week_start: int = 0,
     thresholds: Thresholds | None = None,
     injuries: Sequence[InjuryPeriod] = (),
+    strength_dates: Sequence[date] = (),
+    strength_target_per_week: int | None = None,
 ) -> Report:
     ctx = rule_context(
         make_runs(runs),
@@ -103,6 +105,8 @@ def report_for(
         week_start,
         thresholds,
         injuries=injuries,
+        strength_dates=strength_dates,
+        strength_target_per_week=strength_target_per_week,
     )
     return build_report("test", ctx)
 

@@ -70,6 +70,17 @@ def injury() -> Report:
     return report_for(runs, MON + timedelta(days=46), pain=pain, injuries=[period])
 
 
+def strength() -> Report:
+    """8 km every other day for three weeks; knee-front pain after two of the runs in the last
+    14 days; no strength session logged (issue #22)."""
+    runs = [(at(MON - timedelta(days=d)), 8) for d in range(0, 21, 2)]
+    entries = [
+        {"entry_date": MON - timedelta(days=6), "after": 3, "location": "knee front"},
+        {"entry_date": MON - timedelta(days=2), "during": 2, "after": 4, "location": "knee front"},
+    ]
+    return report_for(runs, MON, pain=entries)
+
+
 EXAMPLES: dict[str, Callable[[], Report]] = {
     "injury": injury,
     "weekly-growth": weekly_growth,
@@ -80,4 +91,5 @@ EXAMPLES: dict[str, Callable[[], Report]] = {
     "shoe-rotation": shoe_rotation,
     "monotony": monotony,
     "acwr": acwr,
+    "strength": strength,
 }

@@ -16,6 +16,7 @@ from loadwatch.cli import (  # noqa: F401 - registers
     pain,
     reports,
     shoes,
+    strength,
     watch,
 )
 from loadwatch.cli._group import cli

@@ -25,6 +25,10 @@ from loadwatch.db.models import (
     Setting,
     Shoe,
     SquadMember,
+    StrengthProgramme,
+    StrengthSession,
+    StrengthSet,
+    StrengthTest,
 )
 from loadwatch.errors import InputError, NotFoundError
 
@@ -144,6 +148,11 @@ def delete_athlete(session: Session, athlete: Athlete) -> DeletedCounts:
     athlete_id = athlete.id
     session.execute(delete(Injury).where(Injury.athlete_id == athlete_id))
     session.execute(delete(PainEntry).where(PainEntry.athlete_id == athlete_id))
+    strength = select(StrengthSession.id).where(StrengthSession.athlete_id == athlete_id)
+    session.execute(delete(StrengthSet).where(StrengthSet.session_id.in_(strength)))
+    session.execute(delete(StrengthSession).where(StrengthSession.athlete_id == athlete_id))
+    session.execute(delete(StrengthProgramme).where(StrengthProgramme.athlete_id == athlete_id))
+    session.execute(delete(StrengthTest).where(StrengthTest.athlete_id == athlete_id))
     theirs = select(Activity.id).where(Activity.athlete_id == athlete_id)
     session.execute(delete(ActivitySource).where(ActivitySource.activity_id.in_(theirs)))
     session.execute(delete(Activity).where(Activity.athlete_id == athlete_id))

@@ -405,3 +405,67 @@ class Injury(Base):
         ForeignKey("pain_entries.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class StrengthSession(Base):
+    """A strength session on a local day (issue #22): every exercise logged on that day is in
+    it (`strength_sets`); one session per athlete and day."""
+
+    __tablename__ = "strength_sessions"
+    __table_args__ = (UniqueConstraint("athlete_id", "session_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    session_date: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class StrengthSet(Base):
+    """One exercise in a session: `sets` of `reps` (or holds of `hold_s` seconds), with load in
+    kg or a band, and pain during it (0-10, NULL: not given). One row per exercise a session."""
+
+    __tablename__ = "strength_sets"
+    __table_args__ = (UniqueConstraint("session_id", "exercise"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("strength_sessions.id", ondelete="CASCADE"), index=True
+    )
+    exercise: Mapped[str] = mapped_column(String(64))  # a slug of rules/exercises.py
+    sets: Mapped[int] = mapped_column(Integer)
+    reps: Mapped[int | None] = mapped_column(Integer)
+    hold_s: Mapped[int | None] = mapped_column(Integer)
+    load_kg: Mapped[float | None] = mapped_column(Float)
+    band: Mapped[str | None] = mapped_column(String(32))
+    pain: Mapped[int | None] = mapped_column(Integer)
+
+
+class StrengthProgramme(Base):
+    """An athlete's strength programme (issue #22): sessions a week and the exercises with
+    their starting targets (JSON), and who set it: the runner, or a coach in club mode."""
+
+    __tablename__ = "strength_programmes"
+
+    athlete_id: Mapped[int] = mapped_column(
+        ForeignKey("athletes.id", ondelete="CASCADE"), primary_key=True
+    )
+    sessions_per_week: Mapped[int] = mapped_column(Integer)
+    exercises_json: Mapped[str] = mapped_column(Text)
+    set_by: Mapped[str] = mapped_column(String(120))
+    set_by_role: Mapped[str] = mapped_column(String(16))  # runner | coach | admin | local
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class StrengthTest(Base):
+    """The single-leg half-squat self-test (issue #22): per leg, the knee stays over the foot
+    (centred), wobbles, or moves inward. Informs; never a diagnosis. One per leg and day."""
+
+    __tablename__ = "strength_tests"
+    __table_args__ = (UniqueConstraint("athlete_id", "test_date", "leg"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    test_date: Mapped[date] = mapped_column(Date)
+    leg: Mapped[str] = mapped_column(String(8))  # left | right
+    result: Mapped[str] = mapped_column(String(16))  # centred | wobbles | inward
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from loadwatch.domain import SEVERITY_RANK, Alert
-from loadwatch.rules import injury, mileage, monotony, pain, shoes
+from loadwatch.rules import injury, mileage, monotony, pain, shoes, strength
 from loadwatch.rules.context import RuleContext
 from loadwatch.rules.thresholds import THRESHOLDS
 
@@ -31,7 +31,8 @@ class RuleSpec:
         return tuple(t.name for t in THRESHOLDS if t.rule_id == self.rule_id)
 
 
-# RULES.md "Order of warnings": pain, spikes, weekly growth, shoes, monotony; ACWR as context.
+# RULES.md "Order of warnings": pain, spikes, weekly growth, shoes, monotony; ACWR as context;
+# strength (R9) last.
 # An injury period (issue #14) comes first: while injured or returning it frames everything else.
 RULE_SPECS: tuple[RuleSpec, ...] = (
     RuleSpec("injury", "Injury and return", injury.injury),
@@ -43,6 +44,8 @@ RULE_SPECS: tuple[RuleSpec, ...] = (
     RuleSpec("shoe-rotation", "Shoe rotation", shoes.shoe_rotation),
     RuleSpec("monotony", "Monotony", monotony.monotony),
     RuleSpec("acwr", "Acute:chronic ratio (contested)", monotony.acwr),
+    # R9 (issue #22): strength shapes the plan, never the order of warnings: last.
+    RuleSpec("strength", "Strength work (knee pain)", strength.strength),
 )
 RULES: tuple[Rule, ...] = tuple(spec.check for spec in RULE_SPECS)
 RULE_IDS: tuple[str, ...] = tuple(spec.rule_id for spec in RULE_SPECS)

@@ -33,8 +33,27 @@ _ALL = (
     Citation("thomee1997", "Thomee 1997, Phys Ther 77(12):1690-1703"),
     Citation("silbernagel2007", "Silbernagel et al. 2007, Am J Sports Med 35(6):897-906"),
     Citation("esculier2018", "Esculier et al. 2018, Br J Sports Med 52(10):659-666"),
-    Citation("crossley2016", "Crossley et al. 2016, Br J Sports Med 50:844-852"),
-    Citation("collins2018", "Collins et al. 2018, Br J Sports Med 52(18):1170-1178"),
+    Citation(
+        "crossley2016",
+        "Crossley et al. 2016, Br J Sports Med 50:844-852",
+        "10.1136/bjsports-2016-096268",
+    ),
+    Citation(
+        "collins2018",
+        "Collins et al. 2018, Br J Sports Med 52(18):1170-1178",
+        "10.1136/bjsports-2018-099397",
+    ),
+    Citation(
+        "barton2015",
+        "Barton et al. 2015, Br J Sports Med 49:923-934 (patellofemoral pain: hip and knee "
+        "exercise)",
+        "10.1136/bjsports-2014-093637",
+    ),
+    Citation(
+        "osteras2013",
+        "Osteras et al. 2013, Physiotherapy 99:126-131 (a higher exercise dose did better over "
+        "12 weeks in patellofemoral pain)",
+    ),
     Citation("willson2014", "Willson et al. 2014, Clin Biomech 29:243"),
     Citation("malisoux2015", "Malisoux et al. 2015, Scand J Med Sci Sports 25:110-115"),
     Citation("foster1998", "Foster 1998, Med Sci Sports Exerc 30(7):1164-1168"),

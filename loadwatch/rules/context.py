@@ -43,6 +43,8 @@ class RuleContext:
     pain: pd.DataFrame
     daily: pd.Series
     injuries: tuple[InjuryPeriod, ...] = ()
+    strength_dates: tuple[date, ...] = ()  # local days with a logged strength session (issue #22)
+    strength_target_per_week: int | None = None  # the athlete's programme; None: thresholds default
 
     @cached_property
     def run_log(self) -> RunLog:
@@ -63,6 +65,8 @@ def rule_context(
     week_start: int = 0,
     thresholds: Thresholds | None = None,
     injuries: Sequence[InjuryPeriod] = (),
+    strength_dates: Sequence[date] = (),
+    strength_target_per_week: int | None = None,
 ) -> RuleContext:
     """The frames every rule reads, for one athlete as of a local day.
 
@@ -72,6 +76,8 @@ def rule_context(
         as_of: the local day evaluated; later activities, entries and injuries are ignored
             (an injury that ends after as_of is still ongoing on as_of).
         injuries: the athlete's injury periods (issue #14).
+        strength_dates: local days with a logged strength session; later days are ignored.
+        strength_target_per_week: the athlete's programme's sessions a week (issue #22).
     """
     thresholds = thresholds or Thresholds()
     local = with_local_time(activities)
@@ -114,4 +120,6 @@ def rule_context(
         pain,
         daily,
         periods,
+        tuple(sorted({d for d in strength_dates if d <= as_of})),
+        strength_target_per_week,
     )

@@ -243,7 +243,8 @@ class _Planner:
                 sport=cross[0],
                 done=True,
             )
-        elif Sport.STRENGTH.value in sports:
+        elif Sport.STRENGTH.value in sports or day in ctx.strength_dates:
+            # a watch file's strength activity, or a session logged (issue #22)
             plan[day] = PlanDay(day, PlanKind.STRENGTH, "strength session recorded", done=True)
         elif day in set(ctx.spikes[LOCAL_DATE]):
             plan[day] = PlanDay(day, PlanKind.RUN, "run recorded", done=True)
@@ -382,7 +383,9 @@ class _Planner:
     def place_strength(self) -> None:
         """The default count, recorded sessions included, never on consecutive days: on rest
         days first, else with easy runs (each placed counts for the spacing of the next)."""
-        needed = self.ctx.thresholds.strength_sessions - self.done_strength
+        target = self.ctx.strength_target_per_week  # the programme's (issue #22)
+        target = self.ctx.thresholds.strength_sessions if target is None else target
+        needed = target - self.done_strength
         chosen: list[date] = []
 
         def spaced(day: date) -> bool:

@@ -17,6 +17,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import pandas as pd
+
 from loadwatch.domain import CROSS_TRAINING_SPORTS, Alert, InjuryPeriod, Severity, Sport
 from loadwatch.load.frames import (
     ACTIVITY_ID,
@@ -514,13 +516,21 @@ def _window(ctx: RuleContext, start: date, days: int, pains: Sequence[PainDay]) 
         avg_cadence_spm=sum(cadences) / len(cadences) if cadences else None,
         cross_training_sessions=len(cross),
         cross_training_s=float(cross[DURATION_S].fillna(0).sum()),
-        strength_sessions=int((sports == Sport.STRENGTH.value).sum()),
+        strength_sessions=_strength_sessions(ctx, in_window, first, start),
         pain=tuple(
             LeadUpPain(p.entry_date, p.score, p.zone, p.location, p.next_morning) for p in entries
         ),
         mean_morning=sum(mornings.values()) / len(mornings) if mornings else None,
         morning_trend=_trend(early, late),
     )
+
+
+def _strength_sessions(ctx: RuleContext, in_window: pd.DataFrame, first: date, last: date) -> int:
+    """Strength activities from files, plus days with a logged session and no such activity
+    (issue #22: logged sessions count as done)."""
+    recorded = in_window[in_window[SPORT] == Sport.STRENGTH.value]
+    logged = {d for d in ctx.strength_dates if first <= d <= last} - set(recorded[LOCAL_DATE])
+    return len(recorded) + len(logged)
 
 
 def lead_up(ctx: RuleContext, period: InjuryPeriod) -> LeadUp:
@@ -652,7 +662,17 @@ def _occurrences(ctx: RuleContext) -> list[tuple[str, list[tuple[date, date]]]]:
             weeks,
         ),
         ("a run in a shoe past its replacement window", worn),
+        ("a strength session (logged or from a watch file)", _strength_spans(ctx)),
     ]
+
+
+def _strength_spans(ctx: RuleContext) -> list[tuple[date, date]]:
+    """Days with strength work done (issue #22): logged sessions and strength activities."""
+    acts = ctx.activities
+    recorded = (
+        set(acts[acts[SPORT] == Sport.STRENGTH.value][LOCAL_DATE]) if not acts.empty else set()
+    )
+    return [(d, d) for d in sorted(recorded | set(ctx.strength_dates))]
 
 
 def own_pattern(ctx: RuleContext) -> OwnPattern:

@@ -238,6 +238,69 @@ THRESHOLDS: tuple[ThresholdSpec, ...] = (
         "shoe-mileage",
         "convention (podiatry and coaching advice), not a trial result: 500 miles",
     ),
+    # R9 strength (issue #22): progression and pain limits during exercise are loadwatch
+    # defaults (RULES.md R9: no checked source sets them).
+    ThresholdSpec(
+        "strength_pain_up_max",
+        2,
+        "score",
+        "strength",
+        f"{LOADWATCH_DEFAULT}: pain during an exercise at or under this (0-2) lets its target "
+        "step up",
+    ),
+    ThresholdSpec(
+        "strength_pain_hold_max",
+        5,
+        "score",
+        "strength",
+        f"{LOADWATCH_DEFAULT}: pain during an exercise up to this (3-5) holds its target; above "
+        "it the target steps back",
+    ),
+    ThresholdSpec(
+        "strength_step_up_sessions",
+        2,
+        "count",
+        "strength",
+        f"{LOADWATCH_DEFAULT}: sessions in a row at the target with pain 0-2 before it steps up",
+    ),
+    ThresholdSpec(
+        "strength_reps_step",
+        2,
+        "count",
+        "strength",
+        f"{LOADWATCH_DEFAULT}: reps added (or taken off) when a target steps",
+    ),
+    ThresholdSpec(
+        "strength_hold_step_s",
+        10.0,
+        "s",
+        "strength",
+        f"{LOADWATCH_DEFAULT}: seconds added (or taken off) a hold when its target steps",
+    ),
+    ThresholdSpec(
+        "strength_load_step_kg",
+        2.5,
+        "kg",
+        "strength",
+        f"{LOADWATCH_DEFAULT}: load added at the top of the range (the seeds: add load once "
+        "comfortable)",
+    ),
+    ThresholdSpec(
+        "strength_gap_days",
+        14,
+        "count",
+        "strength",
+        f"{LOADWATCH_DEFAULT}: knee pain logged and no strength session for this many days "
+        "flags the runner",
+    ),
+    ThresholdSpec(
+        "strength_self_test_days",
+        14,
+        "count",
+        "strength",
+        f"{LOADWATCH_DEFAULT}: the single-leg squat self-test is suggested this long after the "
+        "last one while knee pain is logged (the seeds: every 2-4 weeks)",
+    ),
 )
 
 SPECS: dict[str, ThresholdSpec] = {spec.name: spec for spec in THRESHOLDS}
@@ -282,6 +345,14 @@ class Thresholds:
     injury_pattern_min_episodes: int = _default("injury_pattern_min_episodes")
     shoe_window_start_m: float = _default("shoe_window_start_m")
     shoe_window_end_m: float = _default("shoe_window_end_m")
+    strength_pain_up_max: int = _default("strength_pain_up_max")
+    strength_pain_hold_max: int = _default("strength_pain_hold_max")
+    strength_step_up_sessions: int = _default("strength_step_up_sessions")
+    strength_reps_step: int = _default("strength_reps_step")
+    strength_hold_step_s: float = _default("strength_hold_step_s")
+    strength_load_step_kg: float = _default("strength_load_step_kg")
+    strength_gap_days: int = _default("strength_gap_days")
+    strength_self_test_days: int = _default("strength_self_test_days")
 
     def to_dict(self) -> dict[str, float]:
         return {k: float(v) for k, v in asdict(self).items()}
@@ -316,6 +387,8 @@ class Thresholds:
             raise InputError("spike thresholds must increase: small < moderate < large")
         if not result.pain_safe_max < result.pain_acceptable_max < result.pain_stop_score <= 10:
             raise InputError("pain thresholds must increase: safe < acceptable < stop <= 10")
+        if not result.strength_pain_up_max < result.strength_pain_hold_max <= 10:
+            raise InputError("strength pain limits must increase: step up < hold <= 10")
         if not result.shoe_window_start_m < result.shoe_window_end_m:
             raise InputError("the shoe window must start before it ends")
         for key in (

@@ -45,8 +45,10 @@ from loadwatch.db.models import (
     PainEntry,
     Shoe,
     SquadMember,
+    StrengthTest,
     User,
 )
+from loadwatch.db.strength import sessions as strength_sessions
 from loadwatch.errors import AuthError, InputError, NotFoundError
 from loadwatch.services._checks import athlete_name, clean_text
 from loadwatch.services.imports import stored_name
@@ -593,6 +595,8 @@ def export_data(engine: Engine, athlete: str, *, actor: Actor = LOCAL) -> bytes:
             archive.writestr("shoes.csv", _csv(session, Shoe, row.id, None))
             archive.writestr("injuries.csv", _csv(session, Injury, row.id, None))
             archive.writestr("squads.csv", _squads_csv(session, row.id))
+            archive.writestr("strength.csv", _strength_csv(session, row.id))
+            archive.writestr("strength_tests.csv", _csv(session, StrengthTest, row.id, None))
             originals = session.scalars(
                 select(OriginalFile).where(OriginalFile.athlete_id == row.id)
             )
@@ -631,7 +635,7 @@ _ACTIVITY_COLUMNS = (
 
 def _csv(
     session: Session,
-    model: type[Activity | PainEntry | Shoe | Injury],
+    model: type[Activity | PainEntry | Shoe | Injury | StrengthTest],
     athlete_id: int,
     columns: tuple[str, ...] | None,
 ) -> str:
@@ -657,6 +661,31 @@ def _cell(value: object) -> object:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         return "'" + value  # no formula injection when the CSV is opened in a spreadsheet
     return "" if value is None else value
+
+
+def _strength_csv(session: Session, athlete_id: int) -> str:
+    """One row per exercise of each strength session (issue #22)."""
+    out = io.StringIO()
+    writer_ = csv.writer(out)
+    names = ("session_id", "session_date", "exercise", "sets", "reps", "hold_s", "load_kg")
+    writer_.writerow((*names, "band", "pain"))
+    for stored, items in strength_sessions(session, athlete_id):
+        for item in items:
+            writer_.writerow(
+                _cell(v)
+                for v in (
+                    stored.id,
+                    stored.session_date,
+                    item.exercise,
+                    item.sets,
+                    item.reps,
+                    item.hold_s,
+                    item.load_kg,
+                    item.band,
+                    item.pain,
+                )
+            )
+    return out.getvalue()
 
 
 def _squads_csv(session: Session, athlete_id: int) -> str:

@@ -13,6 +13,7 @@ from loadwatch import auth
 from loadwatch.auth import LOCAL, Actor
 from loadwatch.db import repository
 from loadwatch.db.models import Setting
+from loadwatch.db.strength import strength_inputs_for
 from loadwatch.domain import PlanDay, Sport
 from loadwatch.report import build_report
 from loadwatch.rules.context import RuleContext, rule_context
@@ -97,9 +98,18 @@ def calendar_month(
         shoes = repository.shoes_frame(session, row.id)
         pain = repository.pain_frame(session, row.id)
         rows = repository.activity_rows(session, row.id)
+        strength = strength_inputs_for(session, [row.id])[row.id]
     auth.audit(engine, actor, "calendar-view", [row.name], is_read=True)
     ctx = rule_context(
-        activities, shoes, pain, today, settings.units, settings.week_start, settings.thresholds
+        activities,
+        shoes,
+        pain,
+        today,
+        settings.units,
+        settings.week_start,
+        settings.thresholds,
+        strength_dates=strength[0],
+        strength_target_per_week=strength[1],
     )
     plan = {p.date: p for p in build_report(row.name, ctx).plan if p.date >= today}
     start = first - timedelta(days=(first.weekday() - settings.week_start) % 7)

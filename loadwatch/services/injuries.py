@@ -20,6 +20,7 @@ from loadwatch.db import repository
 from loadwatch.db.engine import writer
 from loadwatch.db.injuries import injury_periods, injury_rows, period
 from loadwatch.db.models import Athlete, Injury, PainEntry, Setting
+from loadwatch.db.strength import strength_inputs_for
 from loadwatch.domain import InjuryPeriod, InjurySide
 from loadwatch.errors import InputError, NotFoundError
 from loadwatch.rules.context import RuleContext, rule_context
@@ -145,6 +146,7 @@ def _view(row: Injury, ctx: RuleContext) -> InjuryView:
 def _context(session: Session, athlete: Athlete, as_of: date) -> RuleContext:
     """The rule context of `athlete` on `as_of`, with their injury periods."""
     settings = _settings_view(athlete, session.get(Setting, athlete.id))
+    strength = strength_inputs_for(session, [athlete.id])[athlete.id]
     return rule_context(
         repository.activities_frame(session, athlete.id),
         repository.shoes_frame(session, athlete.id),
@@ -154,6 +156,8 @@ def _context(session: Session, athlete: Athlete, as_of: date) -> RuleContext:
         settings.week_start,
         settings.thresholds,
         injuries=injury_periods(session, athlete.id),
+        strength_dates=strength[0],
+        strength_target_per_week=strength[1],
     )
 
 

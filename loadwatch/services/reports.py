@@ -13,6 +13,7 @@ from loadwatch.auth import LOCAL, Actor
 from loadwatch.db import repository
 from loadwatch.db.injuries import injury_periods
 from loadwatch.db.models import Setting
+from loadwatch.db.strength import strength_inputs_for
 from loadwatch.report import Report, build_report
 from loadwatch.rules import RULE_TITLES
 from loadwatch.rules.citations import CITATIONS, Citation
@@ -63,6 +64,7 @@ def report(
         shoes = repository.shoes_frame(session, row.id)
         pain = repository.pain_frame(session, row.id)
         injuries = injury_periods(session, row.id)
+        strength = strength_inputs_for(session, [row.id])[row.id]
     auth.audit(engine, actor, "report", [row.name], is_read=True)
     ctx = rule_context(
         activities,
@@ -73,5 +75,7 @@ def report(
         settings.week_start,
         settings.thresholds,
         injuries=injuries,
+        strength_dates=strength[0],
+        strength_target_per_week=strength[1],
     )
     return build_report(row.name, ctx)  # as stored: "Ana", however it was typed (#24)

@@ -18,6 +18,7 @@ from loadwatch.db import repository
 from loadwatch.db.engine import writer
 from loadwatch.db.injuries import injury_periods_for
 from loadwatch.db.models import Coach, Setting, SquadMember, User
+from loadwatch.db.strength import strength_inputs_for
 from loadwatch.domain import SEVERITY_RANK, Alert
 from loadwatch.errors import InputError, NotAllowedError, NotFoundError
 from loadwatch.report import SquadStatus, squad_status
@@ -97,6 +98,7 @@ def squad_overview(
         shoes = repository.shoes_frames_for(session, ids)
         pains = repository.pain_frames_for(session, ids)
         injuries = injury_periods_for(session, ids)
+        strength = strength_inputs_for(session, ids)
         settings = {a.id: _settings_view(a, session.get(Setting, a.id)) for a in rows}
     auth.audit(engine, actor, "squad-view", [a.name for a in rows], is_read=True)
     squad = []
@@ -111,6 +113,8 @@ def squad_overview(
             s.week_start,
             s.thresholds,
             injuries=injuries.get(athlete.id, ()),
+            strength_dates=strength[athlete.id][0],
+            strength_target_per_week=strength[athlete.id][1],
         )
         status = squad_status(athlete.name, ctx)
         squad.append(_squad_row(status))

@@ -26,6 +26,12 @@ def pages() -> list[st.Page]:
         ),
         st.Page(page("pain_page.py"), title="Log pain", icon=":material/healing:", url_path="pain"),
         st.Page(
+            page("strength_page.py"),
+            title="Strength",
+            icon=":material/fitness_center:",
+            url_path="strength",
+        ),
+        st.Page(
             page("injuries_page.py"),
             title="Injuries",
             icon=":material/personal_injury:",

@@ -64,6 +64,10 @@ def club(engine: Engine) -> Club:
         services.add_injury(
             engine, athlete, start=TODAY - timedelta(days=3), location="shin", today=TODAY
         )
+    for athlete in ("ben", "ana"):  # a strength session each (issue #22): ben's is id 1
+        services.log_strength(
+            engine, athlete, services.StrengthEntry("squat", 3, reps=10), today=TODAY
+        )
     squad = services.create_squad(engine, "Tuesday group", "kim")
     assert squad.invite_code
     services.join_squad(engine, squad.invite_code, "ana")
@@ -147,6 +151,18 @@ READS: dict[str, Call] = {
     "injury_pattern": lambda c, a, who, act, pain: _f("injury_pattern")(
         c.engine, who, today=TODAY, actor=a
     ),
+    # Strength (issue #22): a coach may also prescribe a squad member's programme.
+    "list_strength": lambda c, a, who, act, pain: _f("list_strength")(c.engine, who, actor=a),
+    "list_self_tests": lambda c, a, who, act, pain: _f("list_self_tests")(c.engine, who, actor=a),
+    "strength_programme": lambda c, a, who, act, pain: _f("strength_programme")(
+        c.engine, who, today=TODAY, actor=a
+    ),
+    "strength_overview": lambda c, a, who, act, pain: _f("strength_overview")(
+        c.engine, who, today=TODAY, actor=a
+    ),
+    "set_strength_programme": lambda c, a, who, act, pain: _f("set_strength_programme")(
+        c.engine, who, ["bridge", "lunge"], sessions_per_week=3, today=TODAY, actor=a
+    ),
 }
 
 WRITES: dict[str, Call] = {
@@ -211,6 +227,24 @@ WRITES: dict[str, Call] = {
     ),
     "injury_from_pain": lambda c, a, who, act, pain: _f("injury_from_pain")(
         c.engine, who, pain, today=TODAY, actor=a
+    ),
+    "log_strength": lambda c, a, who, act, pain: _f("log_strength")(
+        c.engine, who, services.StrengthEntry("squat", 3, reps=10), today=TODAY, actor=a
+    ),
+    "log_strength_session": lambda c, a, who, act, pain: _f("log_strength_session")(
+        c.engine, who, [services.StrengthEntry("bridge", 3, reps=10)], today=TODAY, actor=a
+    ),
+    "log_strength_as_planned": lambda c, a, who, act, pain: _f("log_strength_as_planned")(
+        c.engine, who, today=TODAY, actor=a
+    ),
+    "delete_strength_session": lambda c, a, who, act, pain: _f("delete_strength_session")(
+        c.engine, who, 1, actor=a
+    ),
+    "delete_strength_exercise": lambda c, a, who, act, pain: _f("delete_strength_exercise")(
+        c.engine, who, 1, "squat", actor=a
+    ),
+    "log_self_test": lambda c, a, who, act, pain: _f("log_self_test")(
+        c.engine, who, "left", "inward", today=TODAY, actor=a
     ),
 }
 
@@ -293,6 +327,8 @@ NO_ATHLETE_DATA = {
     "utc_offset_s",
     "report_json",
     "lead_up_html",  # formats a LeadUpView that injury_lead_up checked
+    "strength_exercises",  # the exercise library (issue #22)
+    "strength_exercise",
 }
 
 
@@ -456,9 +492,12 @@ def test_a_runner_exports_everything_of_theirs(club: Club) -> None:
         names = archive.namelist()
         activities = archive.read("activities.csv").decode()
         pain = archive.read("pain.csv").decode()
+        strength = archive.read("strength.csv").decode()
         originals = [n for n in names if n.startswith("originals/")]
         assert archive.read(originals[0]) == RUN_FILE.read_bytes()
     assert {"activities.csv", "pain.csv", "shoes.csv", "injuries.csv", "squads.csv"} <= set(names)
+    assert {"strength.csv", "strength_tests.csv"} <= set(names)  # issue #22
+    assert strength.splitlines()[1].split(",")[2:6] == ["squat", "3", "10", ""]
     assert len(activities.splitlines()) == 2 and len(pain.splitlines()) == 2
     assert all(".." not in n and not n.startswith("/") for n in names)
 

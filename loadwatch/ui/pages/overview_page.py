@@ -14,6 +14,7 @@ from loadwatch.ui.components import (
     date_range,
     plan_calendar,
     plan_file,
+    strength_card,
     week_picker,
 )
 from loadwatch.ui.state import current_actor, get_engine, today
@@ -142,6 +143,7 @@ alert_list.show(view.alerts, units)
 st.subheader("Next 7 days")
 plan_calendar.show(view.plan, units)
 plan_file.download(view.athlete, view.plan, units)
+strength_card.show(athlete, view.plan, view.as_of, now)
 
 st.subheader("History")
 # "All" starts every chart on the first day of the log's first week, so the charts agree.
