@@ -25,11 +25,11 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _console() -> Console:
+def make_console() -> Console:
     return Console(highlight=False, soft_wrap=False, width=160)
 
 
-def _plain(text: object) -> str:
+def plain_text(text: object) -> str:
     """User text (a name, note, file name or message) escaped so rich prints it as written.
 
     Rich reads `[...]` as markup: unescaped, an athlete named `[/]` crashes a command and a note
@@ -38,12 +38,12 @@ def _plain(text: object) -> str:
     return escape(str(text))
 
 
-def _add_plain_row(table: Table, *cells: str | Text) -> None:
+def add_plain_row(table: Table, *cells: str | Text) -> None:
     """Add a row whose strings are printed literally; style a cell by passing a `Text`."""
-    table.add_row(*(cell if isinstance(cell, Text) else _plain(cell) for cell in cells))
+    table.add_row(*(cell if isinstance(cell, Text) else plain_text(cell) for cell in cells))
 
 
-def _engine(ctx: click.Context) -> Engine:
+def db_engine(ctx: click.Context) -> Engine:
     """The database for this invocation, migrated to head on first use."""
     obj = ctx.find_root().obj
     if "engine" not in obj:
@@ -51,7 +51,7 @@ def _engine(ctx: click.Context) -> Engine:
     return obj["engine"]  # type: ignore[no-any-return]
 
 
-def _errors_as_click(function: F) -> F:
+def errors_as_click(function: F) -> F:
     """sqlite-utils pattern: a LoadwatchError becomes `Error: ...` and exit code 1.
 
     So does a fault of the disk or the database that no service foresaw (issue #23: a full
@@ -166,7 +166,7 @@ def local_today() -> date:
     return services.today()
 
 
-def _date(value: datetime | None) -> date | None:
+def day_of(value: datetime | None) -> date | None:
     """A `click.DateTime` option's day. Its range is the services' to check: they refuse a day
     before 1990-01-01 or in the future with an InputError, so `--date 0001-01-01` is one
     `Error: ...` line, not an `OverflowError` from date arithmetic (issue #15)."""
@@ -179,8 +179,8 @@ def _date(value: datetime | None) -> date | None:
 ID = click.IntRange(1, 2**63 - 1)
 
 
-def _units(ctx: click.Context, athlete: str) -> DistanceUnit:
-    return services.athlete_settings(_engine(ctx), athlete).units
+def athlete_units(ctx: click.Context, athlete: str) -> DistanceUnit:
+    return services.athlete_settings(db_engine(ctx), athlete).units
 
 
 class LazyHelpOption(click.Option):

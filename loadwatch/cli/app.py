@@ -17,11 +17,11 @@ import click
 from loadwatch import services
 from loadwatch.cli._group import (
     LazyHelpOption,
-    _engine,
-    _errors_as_click,
     athlete_option,
     cli,
+    db_engine,
     echo_json,
+    errors_as_click,
     json_option,
     local_today,
 )
@@ -37,7 +37,7 @@ UPLOAD_MB_CEILING = 10 * 1024  # 10 GB: past this, `loadwatch import` at the ser
 
 @cli.command("init-db")
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def init_db(ctx: click.Context) -> None:
     """Create or upgrade the database to the latest schema (other commands do this too), then
     check a SQLite file's integrity (`PRAGMA quick_check`).
@@ -46,7 +46,7 @@ def init_db(ctx: click.Context) -> None:
     Example:
         loadwatch --db sqlite:///club.db init-db
     """
-    engine = _engine(ctx)
+    engine = db_engine(ctx)
     services.check_database(engine)
     click.echo(f"Database ready: {engine.url.render_as_string(hide_password=True)}")
 
@@ -59,7 +59,7 @@ def init_db(ctx: click.Context) -> None:
     help="Print only the demo database's location (for LOADWATCH_DB_URL=...).",
 )
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def demo(ctx: click.Context, path_only: bool) -> None:
     """Load the demo squad (seeded FIT, GPX and TCX files) into the demo database.
 
@@ -77,7 +77,7 @@ def demo(ctx: click.Context, path_only: bool) -> None:
     root = ctx.find_root().obj
     if root.get("db_url") is None:
         root["db_url"] = services.demo_database_url()
-    engine = _engine(ctx)
+    engine = db_engine(ctx)
     results = services.load_demo(engine, today=local_today())
     where = services.database_path(engine)
     if path_only:
@@ -153,7 +153,7 @@ def demo(ctx: click.Context, path_only: bool) -> None:
     "idle_minutes, oidc); options given here win. Env LOADWATCH_CONFIG.",
 )
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def dashboard(
     ctx: click.Context,
     with_demo: bool,
@@ -188,7 +188,7 @@ def dashboard(
         own = services.open_database(root.get("db_url") or services.own_database_url())
         extra["LOADWATCH_OWN_DB_URL"] = own.url.render_as_string(hide_password=False)
         root["db_url"] = services.demo_database_url()
-    engine = _engine(ctx)
+    engine = db_engine(ctx)
     if with_demo:
         if not services.list_athletes(engine):
             click.echo("Loading the demo squad (first start only)...")
@@ -412,7 +412,7 @@ def _lan_address() -> str:
 )
 @json_option()
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def settings(
     ctx: click.Context,
     athlete: str,
@@ -444,7 +444,7 @@ def settings(
                 f"threshold {key.strip()} must be a finite number, got {value.strip()!r}"
             )
         overrides[key.strip()] = number
-    engine = _engine(ctx)
+    engine = db_engine(ctx)
     if units or week_start or home_tz or default_sport or overrides:
         result = services.update_settings(
             engine,

@@ -12,7 +12,7 @@ import click
 
 from loadwatch import services
 from loadwatch.cli import imports
-from loadwatch.cli._group import _engine, _errors_as_click, cli, json_option
+from loadwatch.cli._group import cli, db_engine, errors_as_click, json_option
 
 _list_athletes = imports.athletes
 
@@ -39,7 +39,7 @@ def athletes(ctx: click.Context, as_json: bool) -> None:
 @click.argument("old")
 @click.argument("new")
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def rename(ctx: click.Context, old: str, new: str) -> None:
     """Rename athlete OLD to NEW; refused when another athlete is called NEW, ignoring case.
 
@@ -47,7 +47,7 @@ def rename(ctx: click.Context, old: str, new: str) -> None:
     Example:
         loadwatch athletes rename ana "Ana Lima"
     """
-    before, after = services.rename_athlete(_engine(ctx), old, new)
+    before, after = services.rename_athlete(db_engine(ctx), old, new)
     click.echo(f"Renamed athlete {before!r} to {after!r}.")
 
 
@@ -55,7 +55,7 @@ def rename(ctx: click.Context, old: str, new: str) -> None:
 @click.argument("name")
 @click.option("--yes", is_flag=True, help="Delete without asking for confirmation.")
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def delete(ctx: click.Context, name: str, yes: bool) -> None:
     """Delete athlete NAME with all their data: activities, original files, pain entries,
     shoes, settings and squad memberships. Asks first unless --yes is given.
@@ -64,7 +64,7 @@ def delete(ctx: click.Context, name: str, yes: bool) -> None:
     Example:
         loadwatch athletes delete ana --yes
     """
-    engine = _engine(ctx)
+    engine = db_engine(ctx)
     stored, counts = services.athlete_data(engine, name)
     if not yes:
         click.confirm(

@@ -13,13 +13,13 @@ from rich.table import Table
 
 from loadwatch import services
 from loadwatch.cli._group import (
-    _add_plain_row,
-    _console,
-    _engine,
-    _errors_as_click,
+    add_plain_row,
     cli,
+    db_engine,
     echo_json,
+    errors_as_click,
     json_option,
+    make_console,
 )
 from loadwatch.cli.reports import squad
 
@@ -63,7 +63,7 @@ def user() -> None:
 )
 @click.option("--email", default=None, help="The address the coach's digest goes to.")
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def user_add(
     ctx: click.Context,
     name: str,
@@ -83,9 +83,9 @@ def user_add(
     if email is not None:
         services.email_address(email)  # a bad address refuses the account before it is made
     password = _password(password_stdin, generate_password)
-    view = services.add_user(_engine(ctx), name, role, password, must_change_password=True)
+    view = services.add_user(db_engine(ctx), name, role, password, must_change_password=True)
     if email is not None:
-        services.set_email(_engine(ctx), view.name, email)
+        services.set_email(db_engine(ctx), view.name, email)
     owns = f", owns athlete {view.athlete}" if view.athlete else ""
     click.echo(f"Added {view.role.value} {view.name}{owns}.")
     if generate_password:
@@ -95,7 +95,7 @@ def user_add(
 @user.command("list")
 @json_option()
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def user_list(ctx: click.Context, as_json: bool) -> None:
     """Every account with its role and state (never a password or its hash).
 
@@ -103,7 +103,7 @@ def user_list(ctx: click.Context, as_json: bool) -> None:
     Example:
         loadwatch user list --json
     """
-    users = services.list_users(_engine(ctx))
+    users = services.list_users(db_engine(ctx))
     if as_json:
         echo_json(
             [
@@ -125,15 +125,15 @@ def user_list(ctx: click.Context, as_json: bool) -> None:
     table = Table("user", "role", "athlete", "state", "since")
     for u in users:
         state = "disabled" if u.is_disabled else ("locked" if u.locked_until else "active")
-        _add_plain_row(table, u.name, u.role.value, u.athlete or "", state, _when(u.created_at))
-    _console().print(table)
+        add_plain_row(table, u.name, u.role.value, u.athlete or "", state, _when(u.created_at))
+    make_console().print(table)
 
 
 @user.command("reset-password")
 @click.argument("name")
 @click.option("--password-stdin", is_flag=True, help="Read the password from stdin (one line).")
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def user_reset_password(ctx: click.Context, name: str, password_stdin: bool) -> None:
     """Set a new password; unlocks the account and logs it out everywhere.
 
@@ -141,14 +141,14 @@ def user_reset_password(ctx: click.Context, name: str, password_stdin: bool) -> 
     Example:
         printf '%s\\n' "$PASSWORD" | loadwatch user reset-password ana --password-stdin
     """
-    services.reset_password(_engine(ctx), name, _password(password_stdin))
+    services.reset_password(db_engine(ctx), name, _password(password_stdin))
     click.echo(f"Password of {name} changed; its sessions have ended.")
 
 
 @user.command("disable")
 @click.argument("name")
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def user_disable(ctx: click.Context, name: str) -> None:
     """Disable an account: it cannot log in and its open sessions end at once.
 
@@ -156,7 +156,7 @@ def user_disable(ctx: click.Context, name: str) -> None:
     Example:
         loadwatch user disable ana
     """
-    services.disable_user(_engine(ctx), name)
+    services.disable_user(db_engine(ctx), name)
     click.echo(f"{name} is disabled; its sessions have ended.")
 
 
@@ -164,7 +164,7 @@ def user_disable(ctx: click.Context, name: str) -> None:
 @click.argument("name")
 @click.option("--coach", required=True, help="The coach account that coaches it.")
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def squad_create(ctx: click.Context, name: str, coach: str) -> None:
     """Create a club squad coached by a coach account; prints its invite code.
 
@@ -172,7 +172,7 @@ def squad_create(ctx: click.Context, name: str, coach: str) -> None:
     Example:
         loadwatch squad create "Tuesday group" --coach kim
     """
-    view = services.create_squad(_engine(ctx), name, coach)
+    view = services.create_squad(db_engine(ctx), name, coach)
     click.echo(f"Squad {view.name} (coach {view.coach}); invite code: {view.invite_code}")
 
 
@@ -180,7 +180,7 @@ def squad_create(ctx: click.Context, name: str, coach: str) -> None:
 @click.argument("name")
 @click.option("--renew", is_flag=True, help="A new code; the old one stops working.")
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def squad_invite(ctx: click.Context, name: str, renew: bool) -> None:
     """Print the squad's invite code, which runners join with.
 
@@ -188,14 +188,14 @@ def squad_invite(ctx: click.Context, name: str, renew: bool) -> None:
     Example:
         loadwatch squad invite "Tuesday group"
     """
-    click.echo(services.squad_invite(_engine(ctx), name, renew=renew))
+    click.echo(services.squad_invite(db_engine(ctx), name, renew=renew))
 
 
 @squad.command("join")
 @click.argument("code")
 @click.option("--user", "user_name", required=True, help="The runner account that joins.")
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def squad_join(ctx: click.Context, code: str, user_name: str) -> None:
     """A runner joins a squad with its invite code: its coach then sees their data.
 
@@ -203,7 +203,7 @@ def squad_join(ctx: click.Context, code: str, user_name: str) -> None:
     Example:
         loadwatch squad join K7QF-M2XD --user ana
     """
-    view = services.join_squad(_engine(ctx), code, user_name)
+    view = services.join_squad(db_engine(ctx), code, user_name)
     click.echo(f"{user_name} joined {view.name} (coach {view.coach or 'none'}).")
 
 
@@ -211,7 +211,7 @@ def squad_join(ctx: click.Context, code: str, user_name: str) -> None:
 @click.argument("name")
 @click.option("--user", "user_name", required=True, help="The runner account that leaves.")
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def squad_leave(ctx: click.Context, name: str, user_name: str) -> None:
     """A runner leaves a squad: its coach's access to their data ends at once.
 
@@ -219,14 +219,14 @@ def squad_leave(ctx: click.Context, name: str, user_name: str) -> None:
     Example:
         loadwatch squad leave "Tuesday group" --user ana
     """
-    services.leave_squad(_engine(ctx), name, user_name)
+    services.leave_squad(db_engine(ctx), name, user_name)
     click.echo(f"{user_name} left {name}.")
 
 
 @squad.command("list")
 @json_option()
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def squad_list(ctx: click.Context, as_json: bool) -> None:
     """Every squad with its coach, invite code and members.
 
@@ -234,7 +234,7 @@ def squad_list(ctx: click.Context, as_json: bool) -> None:
     Example:
         loadwatch squad list --json
     """
-    squads = services.list_squads(_engine(ctx))
+    squads = services.list_squads(db_engine(ctx))
     if as_json:
         echo_json(
             [
@@ -250,8 +250,8 @@ def squad_list(ctx: click.Context, as_json: bool) -> None:
         return
     table = Table("squad", "coach", "invite code", "members")
     for s in squads:
-        _add_plain_row(table, s.name, s.coach or "", s.invite_code or "", ", ".join(s.members))
-    _console().print(table)
+        add_plain_row(table, s.name, s.coach or "", s.invite_code or "", ", ".join(s.members))
+    make_console().print(table)
 
 
 @cli.command()
@@ -260,7 +260,7 @@ def squad_list(ctx: click.Context, as_json: bool) -> None:
 @click.option("--limit", type=click.IntRange(1, 100_000), default=200, show_default=True)
 @json_option()
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def audit(
     ctx: click.Context,
     athlete: str | None,
@@ -275,7 +275,7 @@ def audit(
         loadwatch audit --athlete ana --limit 50
     """
     entries = services.audit_entries(
-        _engine(ctx), athlete=athlete, actor_name=actor_name, limit=limit
+        db_engine(ctx), athlete=athlete, actor_name=actor_name, limit=limit
     )
     if as_json:
         echo_json(
@@ -297,7 +297,7 @@ def audit(
         return
     table = Table("when", "who", "action", "athlete", "detail", "from")
     for e in entries:
-        _add_plain_row(
+        add_plain_row(
             table, _when(e.at), e.actor, e.action, e.athlete or "", e.detail or "", e.source or ""
         )
-    _console().print(table)
+    make_console().print(table)

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from loadwatch import services
-from loadwatch.cli._group import _date, _engine, _errors_as_click, as_of_option, cli, local_today
+from loadwatch.cli._group import as_of_option, cli, day_of, db_engine, errors_as_click, local_today
 from loadwatch.cli.club import user
 from loadwatch.errors import InputError
 
@@ -48,7 +48,7 @@ def _config(path: Path | None) -> dict[str, Any]:
     help="A TOML file with [smtp] (and [digest] base_url). Env LOADWATCH_CONFIG.",
 )
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def digest(
     ctx: click.Context,
     coach: str | None,
@@ -74,11 +74,11 @@ def digest(
     config = _config(config_path)
     section = config.get("digest", {})
     base_url = section.get("base_url") if isinstance(section, dict) else None
-    engine = _engine(ctx)
+    engine = db_engine(ctx)
     names = [coach] if coach else services.digest_recipients(engine)
     if not names:
         raise click.ClickException("there is no coach account or squad to write a digest for")
-    day = _date(as_of)
+    day = day_of(as_of)
     today = local_today()
     built = []
     failures = 0
@@ -137,7 +137,7 @@ def _joined(digests: list[services.Digest]) -> str:
 @click.option("--email", default=None, help="The address the coach's digest goes to.")
 @click.option("--no-email", is_flag=True, help="Remove the account's address.")
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def user_set(ctx: click.Context, name: str, email: str | None, no_email: bool) -> None:
     """Change an account's details: its email address for the digest.
 
@@ -147,5 +147,5 @@ def user_set(ctx: click.Context, name: str, email: str | None, no_email: bool) -
     """
     if (email is None) == (not no_email):
         raise click.UsageError("give --email ADDRESS or --no-email")
-    services.set_email(_engine(ctx), name, None if no_email else email)
+    services.set_email(db_engine(ctx), name, None if no_email else email)
     click.echo(f"{name}: email {'removed' if no_email else 'set to ' + str(email)}.")

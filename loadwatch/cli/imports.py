@@ -17,18 +17,18 @@ from rich.text import Text
 from loadwatch import services
 from loadwatch.cli._group import (
     ID,
-    _add_plain_row,
-    _console,
-    _date,
-    _engine,
-    _errors_as_click,
-    _plain,
-    _units,
+    add_plain_row,
     athlete_option,
+    athlete_units,
     cli,
+    day_of,
+    db_engine,
     echo_json,
+    errors_as_click,
     json_option,
     local_today,
+    make_console,
+    plain_text,
 )
 from loadwatch.domain import ActivityRow, ImportResult, ImportStatus, SportSource
 from loadwatch.units import DistanceUnit, count_noun, to_unit
@@ -47,7 +47,7 @@ MAX_TABLE_ROWS = 200
 @athlete_option(help_text="Whose runs.")
 @json_option(help_text="Print the per-file results as JSON.")
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def import_command(
     ctx: click.Context, paths: tuple[Path, ...], athlete: str, as_json: bool
 ) -> None:
@@ -61,8 +61,8 @@ def import_command(
         loadwatch import run.fit ride.gpx.gz ~/strava_export.zip --athlete ana
     """
     _refuse_special_files(paths)
-    engine = _engine(ctx)
-    console = _console()
+    engine = db_engine(ctx)
+    console = make_console()
     counts = dict.fromkeys(ImportStatus, 0)
     with Progress(
         SpinnerColumn(),
@@ -154,7 +154,7 @@ def _print_results(console: Console, results: list[ImportResult], paths: Sequenc
                 f"#{result.activity_id} {result.sport.value if result.sport else ''} "
                 f"{result.started_at:%Y-%m-%d %H:%M} UTC, {(result.distance_m or 0) / 1000:.2f} km"
             )
-        _add_plain_row(
+        add_plain_row(
             table,
             _display_name(result.filename, paths),
             Text(result.status.value, style=STATUS_STYLE[result.status]),
@@ -176,7 +176,7 @@ def _print_results(console: Console, results: list[ImportResult], paths: Sequenc
                 line += (
                     f" (`loadwatch activities --id {result.activity_id}` shows what each file gave)"
                 )
-            console.print(_plain(line), soft_wrap=True)
+            console.print(plain_text(line), soft_wrap=True)
     counts = services.count_summary(results)
     console.print(
         "Total: "
@@ -207,7 +207,7 @@ def _display_name(filename: str, paths: Sequence[Path]) -> str:
 )
 @json_option(help_text="Machine-readable output (docs/cli.md).")
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def activities(
     ctx: click.Context,
     athlete: str | None,
@@ -229,12 +229,12 @@ def activities(
     if activity_id is not None:
         _show_activity(ctx, activity_id, as_json)
         return
-    rows = services.list_activities(_engine(ctx), athlete, _date(since))
+    rows = services.list_activities(db_engine(ctx), athlete, day_of(since))
     if as_json:
         echo_json([activity_json(r) for r in rows])
         return
     table = Table(title=count_noun(len(rows), "activity", "activities"))
-    unit = _units(ctx, athlete) if athlete else DistanceUnit.KM
+    unit = athlete_units(ctx, athlete) if athlete else DistanceUnit.KM
     for column in (
         "id",
         "athlete",
@@ -248,7 +248,7 @@ def activities(
     ):
         table.add_column(column)
     for row in rows:
-        _add_plain_row(
+        add_plain_row(
             table,
             str(row.id),
             row.athlete,
@@ -261,7 +261,7 @@ def activities(
             "" if row.ascent_m is None else f"{row.ascent_m:.0f}",
             Path(row.source_file).name,
         )
-    _console().print(table)
+    make_console().print(table)
 
 
 def _sport_text(row: ActivityRow) -> str:
@@ -296,12 +296,12 @@ def _source_json(source: services.SourceView) -> dict[str, Any]:
 
 
 def _show_activity(ctx: click.Context, activity_id: int, as_json: bool) -> None:
-    detail = services.activity_detail(_engine(ctx), activity_id)
+    detail = services.activity_detail(db_engine(ctx), activity_id)
     row = detail.activity
     if as_json:
         echo_json({**activity_json(row), "sources": [_source_json(s) for s in detail.sources]})
         return
-    console = _console()
+    console = make_console()
     local = row.started_at + timedelta(seconds=row.utc_offset_s)
     lines = [
         f"Activity #{row.id}: {row.name or row.sport.value} ({row.athlete})",
@@ -313,13 +313,13 @@ def _show_activity(ctx: click.Context, activity_id: int, as_json: bool) -> None:
         f"  device: {row.device or '-'}; shoe: {row.shoe or '-'}",
     ]
     for line in lines:
-        console.print(_plain(line), soft_wrap=True)
+        console.print(plain_text(line), soft_wrap=True)
     table = Table(title=f"{len(detail.sources)} source(s)")
     for column in ("file", "sha256", "format", "device", "sport", "km", "elapsed", "gave"):
         table.add_column(column, overflow="fold")
     for source in detail.sources:
         kind = "device file" if source.is_device_file else "export"
-        _add_plain_row(
+        add_plain_row(
             table,
             f"{Path(source.file).name}"
             + (f" #{source.session_index}" if source.session_index else ""),
@@ -348,7 +348,7 @@ def _offset_text(offset_s: int) -> str:
     help="The source to move out: its file name or sha256 (`activities --id N` lists them).",
 )
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def activities_split(ctx: click.Context, activity_id: int, source: str) -> None:
     """Undo a merge: move one source of activity ACTIVITY_ID out into an activity of its own.
 
@@ -356,7 +356,7 @@ def activities_split(ctx: click.Context, activity_id: int, source: str) -> None:
     Example:
         loadwatch activities split 12 --source ride.gpx
     """
-    kept, new = services.split_source(_engine(ctx), activity_id, source)
+    kept, new = services.split_source(db_engine(ctx), activity_id, source)
     click.echo(f"Moved {source!r} out of activity #{kept} into activity #{new}.")
 
 
@@ -364,7 +364,7 @@ def activities_split(ctx: click.Context, activity_id: int, source: str) -> None:
 @click.argument("activity_id", type=ID)
 @click.argument("sport")
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def activities_set_sport(ctx: click.Context, activity_id: int, sport: str) -> None:
     """Correct the sport of activity ACTIVITY_ID; the correction beats every file and survives
     `loadwatch reimport`.
@@ -373,7 +373,7 @@ def activities_set_sport(ctx: click.Context, activity_id: int, sport: str) -> No
     Example:
         loadwatch activities set-sport 12 ride
     """
-    row = services.set_sport(_engine(ctx), activity_id, sport)
+    row = services.set_sport(db_engine(ctx), activity_id, sport)
     click.echo(f"Activity #{row.id} is now a {row.sport.value} (set by you).")
 
 
@@ -381,7 +381,7 @@ def activities_set_sport(ctx: click.Context, activity_id: int, sport: str) -> No
 @click.argument("activity_id", type=ID)
 @click.option("--yes", is_flag=True, help="Delete without asking for confirmation.")
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def activities_delete(ctx: click.Context, activity_id: int, yes: bool) -> None:
     """Delete activity ACTIVITY_ID and its sources; its pain entries stay, unlinked. Asks first
     unless --yes is given.
@@ -390,11 +390,11 @@ def activities_delete(ctx: click.Context, activity_id: int, yes: bool) -> None:
     Example:
         loadwatch activities delete 12 --yes
     """
-    engine = _engine(ctx)
+    engine = db_engine(ctx)
     if not yes:
         row = services.activity_detail(engine, activity_id).activity
         click.confirm(
-            _plain(
+            plain_text(
                 f"Delete activity #{row.id} ({row.name or row.sport.value}, {row.athlete}, "
                 f"{row.started_at:%Y-%m-%d}, {row.distance_m / 1000:.2f} km)?"
             ),
@@ -408,7 +408,7 @@ def activities_delete(ctx: click.Context, activity_id: int, yes: bool) -> None:
 @click.argument("activity_id", type=ID)
 @click.option("--athlete", required=True, help="The athlete the activity belongs to.")
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def activities_move(ctx: click.Context, activity_id: int, athlete: str) -> None:
     """Move activity ACTIVITY_ID, its files and its pain entries to another athlete (its shoe
     is unassigned).
@@ -417,7 +417,7 @@ def activities_move(ctx: click.Context, activity_id: int, athlete: str) -> None:
     Example:
         loadwatch activities move 12 --athlete bo
     """
-    row = services.move_activity(_engine(ctx), activity_id, athlete)
+    row = services.move_activity(db_engine(ctx), activity_id, athlete)
     joined = f" (joined with activity #{row.id})" if row.id != activity_id else ""
     click.echo(f"Moved activity #{activity_id} to {row.athlete}{joined}.")
 
@@ -430,7 +430,7 @@ def _hms(seconds: float) -> str:
 @cli.command()
 @json_option(help_text="Machine-readable output.")
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def athletes(ctx: click.Context, as_json: bool) -> None:
     """List athletes with their activity count and total distance.
 
@@ -438,7 +438,7 @@ def athletes(ctx: click.Context, as_json: bool) -> None:
     Example:
         loadwatch athletes
     """
-    rows = services.list_athletes(_engine(ctx))
+    rows = services.list_athletes(db_engine(ctx))
     if as_json:
         echo_json(
             [
@@ -457,13 +457,13 @@ def athletes(ctx: click.Context, as_json: bool) -> None:
         table.add_column(column)
     for r in rows:
         last = f"{r.last_started_at:%Y-%m-%d}" if r.last_started_at else "-"
-        _add_plain_row(table, r.name, str(r.activities), f"{r.distance_m / 1000:.1f}", last)
-    _console().print(table)
+        add_plain_row(table, r.name, str(r.activities), f"{r.distance_m / 1000:.1f}", last)
+    make_console().print(table)
 
 
 @cli.command()
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def reimport(ctx: click.Context) -> None:
     """Re-derive every activity from its stored original file (after an importer fix).
 
@@ -473,7 +473,7 @@ def reimport(ctx: click.Context) -> None:
     Example:
         loadwatch reimport
     """
-    summary = services.reimport(_engine(ctx), today=local_today())
+    summary = services.reimport(db_engine(ctx), today=local_today())
     click.echo(f"Re-read {summary.files} stored files; updated {summary.updated} activities.")
     for failure in summary.failed:
         click.echo(f"  failed: {failure}")

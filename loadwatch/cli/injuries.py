@@ -14,18 +14,18 @@ from rich.table import Table
 from loadwatch import services
 from loadwatch.cli._group import (
     ID,
-    _add_plain_row,
-    _console,
-    _date,
-    _engine,
-    _errors_as_click,
-    _plain,
+    add_plain_row,
     as_of_option,
     athlete_option,
     cli,
+    day_of,
+    db_engine,
     echo_json,
+    errors_as_click,
     json_option,
     local_today,
+    make_console,
+    plain_text,
 )
 from loadwatch.domain import PAIN_LOCATION_SLUGS, PAIN_LOCATIONS, InjurySide
 from loadwatch.units import format_distance
@@ -86,7 +86,7 @@ def injury() -> None:
 @click.option("--side", type=click.Choice(SIDES), default=None)
 @click.option("--note", default=None, help="For example what a physiotherapist said.")
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def injury_add(
     ctx: click.Context,
     athlete: str,
@@ -104,10 +104,10 @@ def injury_add(
             --note "physio: patellofemoral pain, 2 weeks off running"
     """
     view = services.add_injury(
-        _engine(ctx),
+        db_engine(ctx),
         athlete,
         start=start.date(),
-        end=_date(end),
+        end=day_of(end),
         location=location,
         side=side,
         note=note,
@@ -115,13 +115,13 @@ def injury_add(
     )
     if view.is_ongoing:
         click.echo(
-            f"Added injury {view.id}: {_plain(view.site)} from {view.start_date} (ongoing, day "
+            f"Added injury {view.id}: {plain_text(view.site)} from {view.start_date} (ongoing, day "
             f"{view.days}, {view.days_without_running} without running). The 7-day plan holds "
             f"no runs until you end it: `loadwatch injury end {view.id}`."
         )
     else:
         click.echo(
-            f"Added injury {view.id}: {_plain(view.site)} from {view.start_date} to "
+            f"Added injury {view.id}: {plain_text(view.site)} from {view.start_date} to "
             f"{view.end_date} ({view.days} days, {view.days_without_running} without running)."
         )
 
@@ -131,7 +131,7 @@ def injury_add(
 @athlete_option()
 @click.option("--date", "end", type=DAY, default=None, help="First day back (default today).")
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def injury_end(ctx: click.Context, injury_id: int, athlete: str, end: datetime | None) -> None:
     """End an injury period on your first day back; the return ladder starts that day.
 
@@ -140,15 +140,15 @@ def injury_end(ctx: click.Context, injury_id: int, athlete: str, end: datetime |
         loadwatch injury end 1 --date 2026-11-21
     """
     view = services.end_injury(
-        _engine(ctx), athlete, injury_id, end=_date(end), today=local_today()
+        db_engine(ctx), athlete, injury_id, end=day_of(end), today=local_today()
     )
     click.echo(
-        f"Ended injury {view.id} ({_plain(view.site)}) on {view.end_date}: {view.days} days, "
+        f"Ended injury {view.id} ({plain_text(view.site)}) on {view.end_date}: {view.days} days, "
         f"{view.days_without_running} without running."
     )
-    state = services.injury_status(_engine(ctx), athlete, today=local_today())
+    state = services.injury_status(db_engine(ctx), athlete, today=local_today())
     if state.ladder is not None and not state.ladder.is_complete:
-        units = services.athlete_settings(_engine(ctx), athlete).units
+        units = services.athlete_settings(db_engine(ctx), athlete).units
         step = state.ladder.step
         click.echo(
             f"Return ladder: step {step.number} of {len(state.ladder.steps)}, {step.pattern}, "
@@ -161,7 +161,7 @@ def injury_end(ctx: click.Context, injury_id: int, athlete: str, end: datetime |
 @click.argument("injury_id", type=ID)
 @athlete_option()
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def injury_delete(ctx: click.Context, injury_id: int, athlete: str) -> None:
     """Delete an injury period (runs and pain entries stay).
 
@@ -169,7 +169,7 @@ def injury_delete(ctx: click.Context, injury_id: int, athlete: str) -> None:
     Example:
         loadwatch injury delete 1
     """
-    services.delete_injury(_engine(ctx), athlete, injury_id)
+    services.delete_injury(db_engine(ctx), athlete, injury_id)
     click.echo(f"Deleted injury {injury_id}.")
 
 
@@ -177,7 +177,7 @@ def injury_delete(ctx: click.Context, injury_id: int, athlete: str) -> None:
 @athlete_option()
 @json_option()
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def injury_list(ctx: click.Context, athlete: str, as_json: bool) -> None:
     """List injury periods, oldest first, with their days (so far) without running.
 
@@ -185,15 +185,15 @@ def injury_list(ctx: click.Context, athlete: str, as_json: bool) -> None:
     Example:
         loadwatch injury list --athlete ana --json
     """
-    views = services.list_injuries(_engine(ctx), athlete, today=local_today())
+    views = services.list_injuries(db_engine(ctx), athlete, today=local_today())
     if as_json:
         echo_json([injury_json(v) for v in views])
         return
-    table = Table(title=f"Injuries: {_plain(athlete)}")
+    table = Table(title=f"Injuries: {plain_text(athlete)}")
     for column in ("id", "start", "end", "where", "days", "without running", "note"):
         table.add_column(column)
     for v in views:
-        _add_plain_row(
+        add_plain_row(
             table,
             str(v.id),
             str(v.start_date),
@@ -203,7 +203,7 @@ def injury_list(ctx: click.Context, athlete: str, as_json: bool) -> None:
             str(v.days_without_running),
             v.note or "",
         )
-    _console().print(table)
+    make_console().print(table)
 
 
 @injury.command("status")
@@ -211,7 +211,7 @@ def injury_list(ctx: click.Context, athlete: str, as_json: bool) -> None:
 @as_of_option()
 @json_option()
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def injury_status(ctx: click.Context, athlete: str, as_of: datetime | None, as_json: bool) -> None:
     """The ongoing injury, or where you are on the return ladder and each run back.
 
@@ -219,7 +219,9 @@ def injury_status(ctx: click.Context, athlete: str, as_of: datetime | None, as_j
     Example:
         loadwatch injury status --athlete ana
     """
-    state = services.injury_status(_engine(ctx), athlete, as_of=_date(as_of), today=local_today())
+    state = services.injury_status(
+        db_engine(ctx), athlete, as_of=day_of(as_of), today=local_today()
+    )
     if as_json:
         ladder = state.ladder
         echo_json(
@@ -240,10 +242,10 @@ def injury_status(ctx: click.Context, athlete: str, as_of: datetime | None, as_j
             }
         )
         return
-    units = services.athlete_settings(_engine(ctx), athlete).units
+    units = services.athlete_settings(db_engine(ctx), athlete).units
     if state.ongoing is not None:
         click.echo(
-            f"Injured since {state.ongoing.start_date} ({_plain(state.ongoing.location)}): day "
+            f"Injured since {state.ongoing.start_date} ({plain_text(state.ongoing.location)}): day "
             f"{state.days_so_far}, {state.days_without_running} without running. The plan holds "
             "no runs."
         )
@@ -280,7 +282,7 @@ def injury_status(ctx: click.Context, athlete: str, as_of: datetime | None, as_j
     help="Write the printable page (HTML) to this file.",
 )
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def injury_lead_up(
     ctx: click.Context, injury_id: int, athlete: str, as_json: bool, html_path: Path | None
 ) -> None:
@@ -291,7 +293,7 @@ def injury_lead_up(
     Example:
         loadwatch injury lead-up 1 --html lead-up.html
     """
-    view = services.injury_lead_up(_engine(ctx), athlete, injury_id, today=local_today())
+    view = services.injury_lead_up(db_engine(ctx), athlete, injury_id, today=local_today())
     if html_path is not None:
         html_path.write_text(services.lead_up_html(view), encoding="utf-8")
         click.echo(f"Wrote {html_path} (open it in a browser and print, or save as PDF).")
@@ -301,7 +303,7 @@ def injury_lead_up(
         return
     units = view.units
     lead = view.lead_up
-    click.echo(f"What came before injury {injury_id} ({_plain(lead.injury.location)}):")
+    click.echo(f"What came before injury {injury_id} ({plain_text(lead.injury.location)}):")
     for window in lead.windows:
         click.echo(
             f"  {window.days} days: {window.runs} runs, "
@@ -317,7 +319,7 @@ def injury_lead_up(
         )
     for shoe in lead.shoes:
         click.echo(
-            f"  shoe {_plain(shoe.name)}: {format_distance(shoe.distance_m, units, 0)} "
+            f"  shoe {plain_text(shoe.name)}: {format_distance(shoe.distance_m, units, 0)} "
             f"({shoe.status})"
         )
 
@@ -326,7 +328,7 @@ def injury_lead_up(
 @athlete_option()
 @json_option()
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def injury_pattern(ctx: click.Context, athlete: str, as_json: bool) -> None:
     """Your own pattern: what came within 14 days before your injuries and red pain days,
     against how often it happened at all. Counts in your log, never a risk score.
@@ -335,7 +337,7 @@ def injury_pattern(ctx: click.Context, athlete: str, as_json: bool) -> None:
     Example:
         loadwatch injury pattern --athlete ana
     """
-    pattern = services.injury_pattern(_engine(ctx), athlete, today=local_today())
+    pattern = services.injury_pattern(db_engine(ctx), athlete, today=local_today())
     if as_json:
         echo_json({**_jsonable(pattern), "is_shown": pattern.is_shown})
         return

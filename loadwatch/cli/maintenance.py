@@ -7,13 +7,20 @@ from pathlib import Path
 import click
 
 from loadwatch import services
-from loadwatch.cli._group import _console, _errors_as_click, _plain, cli, echo_json, json_option
+from loadwatch.cli._group import (
+    cli,
+    echo_json,
+    errors_as_click,
+    json_option,
+    make_console,
+    plain_text,
+)
 
 
 @cli.command()
 @json_option(help_text="Print the checks as JSON.")
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def doctor(ctx: click.Context, as_json: bool) -> None:
     """Check the database (it opens, SQLite's integrity check, its migrations), the free space
     beside it and in the temporary folder, and the log folder. Changes nothing, so it also
@@ -28,11 +35,13 @@ def doctor(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         echo_json([{"check": c.name, "ok": c.ok, "detail": c.detail, "fix": c.fix} for c in checks])
     else:
-        out = _console()
+        out = make_console()
         for check in checks:
             mark = "[green]ok[/]     " if check.ok else "[red]problem[/]"
             fix = f" -> {check.fix}" if check.fix else ""
-            out.print(f"{mark} {_plain(check.name)}: {_plain(check.detail + fix)}", soft_wrap=True)
+            out.print(
+                f"{mark} {plain_text(check.name)}: {plain_text(check.detail + fix)}", soft_wrap=True
+            )
     failed = [c.name for c in checks if not c.ok]
     if failed:
         raise click.ClickException(f"{len(failed)} check(s) failed: {', '.join(failed)}")
@@ -41,7 +50,7 @@ def doctor(ctx: click.Context, as_json: bool) -> None:
 @cli.command()
 @click.argument("destination", type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def backup(ctx: click.Context, destination: Path) -> None:
     """Copy the SQLite database to DESTINATION (a new file) with SQLite's online backup API:
     a consistent copy even while other commands write. To restore, stop loadwatch and copy

@@ -11,17 +11,17 @@ from rich.table import Table
 from loadwatch import services
 from loadwatch.cli._group import (
     ID,
-    _add_plain_row,
-    _console,
-    _date,
-    _engine,
-    _errors_as_click,
-    _plain,
+    add_plain_row,
     athlete_option,
     cli,
+    day_of,
+    db_engine,
     echo_json,
+    errors_as_click,
     json_option,
     local_today,
+    make_console,
+    plain_text,
 )
 
 
@@ -56,7 +56,7 @@ def pain() -> None:
 )
 @click.option("--date", "on_date", type=click.DateTime(["%Y-%m-%d"]), default=None)
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def pain_log(
     ctx: click.Context,
     athlete: str,
@@ -75,18 +75,18 @@ def pain_log(
         loadwatch pain log --during 2 --after 4 --location "knee front" --note "stairs"
     """
     entry = services.log_pain(
-        _engine(ctx),
+        db_engine(ctx),
         athlete,
         during=during,
         after=after,
         location=location,
         note=note,
         run_id=run_id,
-        on_date=_date(on_date),
+        on_date=day_of(on_date),
         today=local_today(),
     )
     # Feedback as of the day the pain belongs to (today, for a runner logging after a run).
-    result = services.report(_engine(ctx), athlete, entry.entry_date, today=local_today())
+    result = services.report(db_engine(ctx), athlete, entry.entry_date, today=local_today())
     run = f" (run #{entry.activity_id})" if entry.activity_id else ""
     verb = "Updated" if entry.is_update else "Logged"
     click.echo(
@@ -105,7 +105,7 @@ def pain_log(
 @athlete_option()
 @click.option("--date", "on_date", type=click.DateTime(["%Y-%m-%d"]), default=None)
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def pain_morning(ctx: click.Context, score: int, athlete: str, on_date: datetime | None) -> None:
     """Log this morning's pain (0-10): has yesterday's run's pain settled?
 
@@ -114,7 +114,7 @@ def pain_morning(ctx: click.Context, score: int, athlete: str, on_date: datetime
         loadwatch pain morning 1
     """
     entry = services.log_morning_pain(
-        _engine(ctx), athlete, score, _date(on_date), today=local_today()
+        db_engine(ctx), athlete, score, day_of(on_date), today=local_today()
     )
     verb = "Updated" if entry.is_update else "Logged"
     click.echo(f"{verb} morning pain {entry.morning}/10 for {entry.entry_date}.")
@@ -133,7 +133,7 @@ def pain_morning(ctx: click.Context, score: int, athlete: str, on_date: datetime
 )
 @click.option("--note", default=None)
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def pain_edit(
     ctx: click.Context,
     entry_id: int,
@@ -151,7 +151,7 @@ def pain_edit(
         loadwatch pain edit 12 --after 3
     """
     entry = services.edit_pain(
-        _engine(ctx),
+        db_engine(ctx),
         athlete,
         entry_id,
         during=during,
@@ -167,7 +167,7 @@ def pain_edit(
 @click.argument("entry_id", type=ID)
 @athlete_option()
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def pain_delete(ctx: click.Context, entry_id: int, athlete: str) -> None:
     """Delete a pain entry (ids from `loadwatch pain list`).
 
@@ -175,7 +175,7 @@ def pain_delete(ctx: click.Context, entry_id: int, athlete: str) -> None:
     Example:
         loadwatch pain delete 12
     """
-    services.delete_pain(_engine(ctx), athlete, entry_id)
+    services.delete_pain(db_engine(ctx), athlete, entry_id)
     click.echo(f"Deleted pain entry {entry_id}.")
 
 
@@ -183,7 +183,7 @@ def pain_delete(ctx: click.Context, entry_id: int, athlete: str) -> None:
 @athlete_option()
 @json_option()
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def pain_list(ctx: click.Context, athlete: str, as_json: bool) -> None:
     """List pain entries, oldest first.
 
@@ -191,16 +191,16 @@ def pain_list(ctx: click.Context, athlete: str, as_json: bool) -> None:
     Example:
         loadwatch pain list --athlete ana
     """
-    entries = services.list_pain(_engine(ctx), athlete)
+    entries = services.list_pain(db_engine(ctx), athlete)
     if as_json:
         echo_json([{**asdict(e), "entry_date": e.entry_date.isoformat()} for e in entries])
         return
-    shown = services.athlete_settings(_engine(ctx), athlete).athlete  # "Ana", as stored (#24)
-    table = Table(title=f"Pain log: {_plain(shown)}")
+    shown = services.athlete_settings(db_engine(ctx), athlete).athlete  # "Ana", as stored (#24)
+    table = Table(title=f"Pain log: {plain_text(shown)}")
     for column in ("id", "date", "during", "after", "morning", "location", "run", "note"):
         table.add_column(column)
     for e in entries:
-        _add_plain_row(
+        add_plain_row(
             table,
             str(e.id),
             str(e.entry_date),
@@ -211,7 +211,7 @@ def pain_list(ctx: click.Context, athlete: str, as_json: bool) -> None:
             _dash(e.activity_id),
             e.note or "",
         )
-    _console().print(table)
+    make_console().print(table)
 
 
 def _dash(value: object) -> str:

@@ -10,18 +10,18 @@ from rich.table import Table
 
 from loadwatch import services
 from loadwatch.cli._group import (
-    _add_plain_row,
-    _console,
-    _date,
-    _engine,
-    _errors_as_click,
-    _plain,
+    add_plain_row,
     as_of_option,
     athlete_option,
     cli,
+    day_of,
+    db_engine,
     echo_json,
+    errors_as_click,
     json_option,
     local_today,
+    make_console,
+    plain_text,
 )
 from loadwatch.units import count_noun, format_distance
 
@@ -31,7 +31,7 @@ from loadwatch.units import count_noun, format_distance
 @as_of_option()
 @json_option(help_text="The stable JSON contract (docs/report.md).")
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def report(ctx: click.Context, athlete: str, as_of: datetime | None, as_json: bool) -> None:
     """Status: this week, warnings in order (with their sources), shoes, and the 7-day plan.
 
@@ -40,7 +40,7 @@ def report(ctx: click.Context, athlete: str, as_of: datetime | None, as_json: bo
         loadwatch report --athlete ana --as-of 2026-11-21
         loadwatch report --athlete ana --json
     """
-    result = services.report(_engine(ctx), athlete, _date(as_of), today=local_today())
+    result = services.report(db_engine(ctx), athlete, day_of(as_of), today=local_today())
     if as_json:
         echo_json(services.report_json(result))
         return
@@ -48,9 +48,9 @@ def report(ctx: click.Context, athlete: str, as_of: datetime | None, as_json: bo
 
 
 def _print_report(result: services.Report) -> None:
-    console = _console()
+    console = make_console()
     unit = result.units
-    console.print(f"[bold]{_plain(result.athlete)}[/bold], as of {result.as_of:%a %d %b %Y}")
+    console.print(f"[bold]{plain_text(result.athlete)}[/bold], as of {result.as_of:%a %d %b %Y}")
     data = services.report_json(result)
     context = data["context"]
     head = result.headline
@@ -78,22 +78,22 @@ def _print_report(result: services.Report) -> None:
     else:
         console.print("No runs yet: import a .fit, .gpx or .tcx file with `loadwatch import`.")
     note = head.next_run_note
-    console.print(_plain(note[:1].upper() + note[1:]))
+    console.print(plain_text(note[:1].upper() + note[1:]))
     console.print("\n[bold]Warnings[/bold]" if result.alerts else "\nNo warnings.")
     style = {"warning": "red", "caution": "yellow", "info": "cyan"}
     for alert in result.alerts:
         cites = "; ".join(services.citation(c).text for c in alert.citations)
         label = f"{alert.severity.value.upper():8}"
-        console.print(f"[{style[alert.severity.value]}]{label}[/] {_plain(alert.message)}")
+        console.print(f"[{style[alert.severity.value]}]{label}[/] {plain_text(alert.message)}")
         for line in alert.advice:
-            console.print(f"         - {_plain(line)}")
-        console.print(f"         [dim]source: {_plain(cites)}[/dim]")
+            console.print(f"         - {plain_text(line)}")
+        console.print(f"         [dim]source: {plain_text(cites)}[/dim]")
     if data["shoes"]:
         console.print("\n[bold]Shoes[/bold]")
         for shoe in data["shoes"]:
             default = " (default)" if shoe["is_default"] else ""
             console.print(
-                _plain(
+                plain_text(
                     f"  {shoe['name']}{default}: {format_distance(shoe['distance_m'], unit, 0)} "
                     f"[{shoe['status']}]"
                 )
@@ -109,7 +109,7 @@ def _print_report(result: services.Report) -> None:
         cap = f" (max {format_distance(day.max_distance_m, unit)})" if day.max_distance_m else ""
         done = " [done]" if day.done else ""
         line = f"  {day.date:%a %d %b}  {day.kind.value:14} {day.reason}{cap}{done}"
-        console.print(_plain(line))
+        console.print(plain_text(line))
     console.print("\n[dim]loadwatch informs; it is not medical advice.[/dim]")
 
 
@@ -129,7 +129,7 @@ def squad() -> None:
 @as_of_option()
 @json_option()
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def squad_show(
     ctx: click.Context, coach: str | None, as_of: datetime | None, as_json: bool
 ) -> None:
@@ -139,7 +139,7 @@ def squad_show(
     Example:
         loadwatch squad show --coach "Coach Kim" --json
     """
-    rows = services.squad_overview(_engine(ctx), _date(as_of), today=local_today(), coach=coach)
+    rows = services.squad_overview(db_engine(ctx), day_of(as_of), today=local_today(), coach=coach)
     if as_json:
         data = [
             {
@@ -153,7 +153,7 @@ def squad_show(
         ]
         echo_json(data)
         return
-    table = Table(title=f"Squad{' of ' + _plain(coach) if coach else ''}: riskiest first")
+    table = Table(title=f"Squad{' of ' + plain_text(coach) if coach else ''}: riskiest first")
     for column in (
         "athlete",
         "status",
@@ -166,7 +166,7 @@ def squad_show(
     ):
         table.add_column(column)
     for r in rows:
-        _add_plain_row(
+        add_plain_row(
             table,
             r.athlete,
             r.top_severity or "ok",
@@ -177,14 +177,14 @@ def squad_show(
             r.shoe_status or "-",
             ", ".join(r.flags),
         )
-    _console().print(table)
+    make_console().print(table)
 
 
 @squad.command("add")
 @click.argument("coach")
 @click.argument("athletes", nargs=-1, required=True)
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def squad_add(ctx: click.Context, coach: str, athletes: tuple[str, ...]) -> None:
     """Add athletes to a coach's squad (the coach is created on first use).
 
@@ -192,5 +192,5 @@ def squad_add(ctx: click.Context, coach: str, athletes: tuple[str, ...]) -> None
     Example:
         loadwatch squad add "Coach Kim" ana ben chloe
     """
-    members = services.add_to_squad(_engine(ctx), coach, athletes)
+    members = services.add_to_squad(db_engine(ctx), coach, athletes)
     click.echo(f"{coach}'s squad: {', '.join(members)}")

@@ -11,17 +11,17 @@ from rich.table import Table
 from loadwatch import services
 from loadwatch.cli._group import (
     ID,
-    _add_plain_row,
-    _console,
-    _engine,
-    _errors_as_click,
-    _plain,
-    _units,
+    add_plain_row,
     athlete_option,
+    athlete_units,
     cli,
+    db_engine,
     echo_json,
+    errors_as_click,
     json_option,
     local_today,
+    make_console,
+    plain_text,
 )
 from loadwatch.errors import LoadwatchError
 from loadwatch.units import (
@@ -59,7 +59,7 @@ def shoes() -> None:
     "takes imported runs from that day on, not older ones.",
 )
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def shoes_add(
     ctx: click.Context,
     name: str,
@@ -78,7 +78,7 @@ def shoes_add(
     """
     unit = _units_or_km(ctx, athlete)
     shoe = services.add_shoe(
-        _engine(ctx),
+        db_engine(ctx),
         athlete,
         name,
         brand_model=brand_model,
@@ -96,7 +96,7 @@ def shoes_add(
 
 def _units_or_km(ctx: click.Context, athlete: str) -> DistanceUnit:
     try:
-        return _units(ctx, athlete)
+        return athlete_units(ctx, athlete)
     except LoadwatchError:
         return DistanceUnit.KM
 
@@ -105,7 +105,7 @@ def _units_or_km(ctx: click.Context, athlete: str) -> DistanceUnit:
 @athlete_option()
 @json_option()
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def shoes_list(ctx: click.Context, athlete: str, as_json: bool) -> None:
     """List pairs with distance (start + runs) and status: ok, window, caution, replace, retired.
 
@@ -113,7 +113,7 @@ def shoes_list(ctx: click.Context, athlete: str, as_json: bool) -> None:
     Example:
         loadwatch shoes list --athlete ana
     """
-    views = services.list_shoes(_engine(ctx), athlete)
+    views = services.list_shoes(db_engine(ctx), athlete)
     if as_json:
         echo_json(
             [
@@ -126,15 +126,15 @@ def shoes_list(ctx: click.Context, athlete: str, as_json: bool) -> None:
             ]
         )
         return
-    unit = _units(ctx, athlete)
-    shown = services.athlete_settings(_engine(ctx), athlete).athlete  # "Ana", as stored (#24)
-    table = Table(title=f"Shoes: {_plain(shown)}")
+    unit = athlete_units(ctx, athlete)
+    shown = services.athlete_settings(db_engine(ctx), athlete).athlete  # "Ana", as stored (#24)
+    table = Table(title=f"Shoes: {plain_text(shown)}")
     for column in ("name", "model", "distance", "runs", "window", "status", "default"):
         table.add_column(column)
     for v in views:
         low, high = to_unit(v.window_start_m, unit), to_unit(v.window_end_m, unit)
         window = f"{low:.0f}-{high:.0f} {unit.value}"
-        _add_plain_row(
+        add_plain_row(
             table,
             v.name,
             v.brand_model or "",
@@ -144,14 +144,14 @@ def shoes_list(ctx: click.Context, athlete: str, as_json: bool) -> None:
             v.status,
             "yes" if v.is_default else "",
         )
-    _console().print(table)
+    make_console().print(table)
 
 
 @shoes.command("retire")
 @click.argument("name")
 @athlete_option()
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def shoes_retire(ctx: click.Context, name: str, athlete: str) -> None:
     """Retire a pair: it keeps its history but gets no new runs.
 
@@ -159,17 +159,16 @@ def shoes_retire(ctx: click.Context, name: str, athlete: str) -> None:
     Example:
         loadwatch shoes retire "Pegasus 40"
     """
-    shoe = services.retire_shoe(_engine(ctx), athlete, name, today=local_today())
-    click.echo(
-        f"Retired {shoe.name!r} at {format_distance(shoe.distance_m, _units(ctx, athlete), 0)}."
-    )
+    shoe = services.retire_shoe(db_engine(ctx), athlete, name, today=local_today())
+    distance = format_distance(shoe.distance_m, athlete_units(ctx, athlete), 0)
+    click.echo(f"Retired {shoe.name!r} at {distance}.")
 
 
 @shoes.command("default")
 @click.argument("name")
 @athlete_option()
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def shoes_default(ctx: click.Context, name: str, athlete: str) -> None:
     """Make a pair the default: newly imported runs go on it.
 
@@ -177,7 +176,7 @@ def shoes_default(ctx: click.Context, name: str, athlete: str) -> None:
     Example:
         loadwatch shoes default "Clifton 9"
     """
-    shoe = services.set_default_shoe(_engine(ctx), athlete, name)
+    shoe = services.set_default_shoe(db_engine(ctx), athlete, name)
     click.echo(f"New runs now go on {shoe.name!r}.")
 
 
@@ -185,7 +184,7 @@ def shoes_default(ctx: click.Context, name: str, athlete: str) -> None:
 @click.argument("activity_id", type=ID)
 @click.argument("name")
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def shoes_assign(ctx: click.Context, activity_id: int, name: str) -> None:
     """Put a run (by activity id, see `loadwatch activities`) on a pair.
 
@@ -193,5 +192,5 @@ def shoes_assign(ctx: click.Context, activity_id: int, name: str) -> None:
     Example:
         loadwatch shoes assign 42 "Clifton 9"
     """
-    services.assign_shoe(_engine(ctx), activity_id, name)
+    services.assign_shoe(db_engine(ctx), activity_id, name)
     click.echo(f"Run #{activity_id} is now on {name!r}.")

@@ -11,17 +11,17 @@ from rich.table import Table
 
 from loadwatch import services
 from loadwatch.cli._group import (
-    _add_plain_row,
-    _console,
-    _date,
-    _engine,
-    _errors_as_click,
-    _plain,
+    add_plain_row,
     athlete_option,
     cli,
+    day_of,
+    db_engine,
     echo_json,
+    errors_as_click,
     json_option,
     local_today,
+    make_console,
+    plain_text,
 )
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def strength() -> None:
 
 @strength.command("exercises")
 @json_option()
-@_errors_as_click
+@errors_as_click
 def strength_exercises(as_json: bool) -> None:
     """The exercise library: slug, area, how it is measured, default dose, variants, source.
 
@@ -83,7 +83,7 @@ def strength_exercises(as_json: bool) -> None:
         table.add_column(column)
     for e in exercises:
         optional = " (optional)" if e.is_optional else ""
-        _add_plain_row(
+        add_plain_row(
             table,
             e.slug,
             e.area.value,
@@ -92,7 +92,7 @@ def strength_exercises(as_json: bool) -> None:
             e.harder or "-",
             ", ".join(e.citations) or e.source,
         )
-    _console().print(table)
+    make_console().print(table)
 
 
 @strength.command("log")
@@ -110,7 +110,7 @@ def strength_exercises(as_json: bool) -> None:
     help="Every programme exercise at its next target (instead of --exercise).",
 )
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def strength_log(
     ctx: click.Context,
     athlete: str,
@@ -132,7 +132,7 @@ def strength_log(
         loadwatch strength log --exercise single-leg-stand --sets 3 --hold-s 30
         loadwatch strength log --as-planned --date 2026-03-02
     """
-    engine, day = _engine(ctx), _date(on_date)
+    engine, day = db_engine(ctx), day_of(on_date)
     if as_planned:
         given = [n for n, v in (("--exercise", slug), ("--sets", sets), ("--reps", reps)) if v]
         if given or hold_s is not None or load_kg is not None or pain is not None:
@@ -192,7 +192,7 @@ def _session_json(view: StrengthSessionView) -> dict[str, Any]:
 @click.option("--since", type=DATE, default=None, help="First local day (default all).")
 @json_option()
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def strength_list(ctx: click.Context, athlete: str, since: datetime | None, as_json: bool) -> None:
     """List strength sessions, oldest first: logged ones and strength activities from files.
 
@@ -200,22 +200,22 @@ def strength_list(ctx: click.Context, athlete: str, since: datetime | None, as_j
     Example:
         loadwatch strength list --since 2026-03-01 --json
     """
-    sessions = services.list_strength(_engine(ctx), athlete, _date(since))
+    sessions = services.list_strength(db_engine(ctx), athlete, day_of(since))
     if as_json:
         echo_json([_session_json(s) for s in sessions])
         return
-    table = Table(title=f"Strength sessions: {_plain(athlete)}")
+    table = Table(title=f"Strength sessions: {plain_text(athlete)}")
     for column in ("id", "date", "source", "exercises"):
         table.add_column(column)
     for s in sessions:
-        _add_plain_row(
+        add_plain_row(
             table,
             "-" if s.id is None else str(s.id),
             str(s.session_date),
             s.source if s.activity_id is None else f"{s.source} (activity {s.activity_id})",
             "; ".join(_plain_set(x) for x in s.sets) or "-",
         )
-    _console().print(table)
+    make_console().print(table)
 
 
 def _programme_json(plan: Programme) -> dict[str, Any]:
@@ -264,7 +264,7 @@ def _programme_json(plan: Programme) -> dict[str, Any]:
 )
 @json_option()
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def strength_programme(
     ctx: click.Context,
     athlete: str,
@@ -280,7 +280,7 @@ def strength_programme(
         loadwatch strength programme --json
         loadwatch strength programme --set clamshell,bridge,squat,step-up --sessions-per-week 3
     """
-    engine = _engine(ctx)
+    engine = db_engine(ctx)
     if exercises is not None or sessions_per_week is not None:
         current = services.strength_programme(engine, athlete, today=local_today())
         slugs = (
@@ -297,12 +297,12 @@ def strength_programme(
         echo_json(_programme_json(plan))
         return
     who = "loadwatch default" if plan.is_default else f"set by {plan.set_by} ({plan.set_by_role})"
-    table = Table(title=f"Strength programme: {plan.sessions_per_week} a week, {_plain(who)}")
+    table = Table(title=f"Strength programme: {plan.sessions_per_week} a week, {plain_text(who)}")
     for column in ("exercise", "next target", "why"):
         table.add_column(column)
     for i in plan.items:
-        _add_plain_row(table, i.slug, i.next.text(), i.reason)
-    _console().print(table)
+        add_plain_row(table, i.slug, i.next.text(), i.reason)
+    make_console().print(table)
 
 
 @strength.command("test")
@@ -311,7 +311,7 @@ def strength_programme(
 @click.option("--result", type=click.Choice(["centred", "wobbles", "inward"]), required=True)
 @click.option("--date", "on_date", type=DATE, default=None, help="Local day (default today).")
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def strength_test(
     ctx: click.Context, athlete: str, leg: str, result: str, on_date: datetime | None
 ) -> None:
@@ -323,7 +323,7 @@ def strength_test(
         loadwatch strength test --leg left --result wobbles
     """
     view = services.log_self_test(
-        _engine(ctx), athlete, leg, result, on_date=_date(on_date), today=local_today()
+        db_engine(ctx), athlete, leg, result, on_date=day_of(on_date), today=local_today()
     )
     verb = "Updated" if view.is_update else "Logged"
     click.echo(f"{verb} self-test {view.test_date} {view.leg} leg: {view.meaning}.")

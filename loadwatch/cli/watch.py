@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from loadwatch import services
-from loadwatch.cli._group import _engine, _errors_as_click, athlete_option, cli
+from loadwatch.cli._group import athlete_option, cli, db_engine, errors_as_click
 from loadwatch.domain import ImportResult, ImportStatus
 from loadwatch.units import format_distance
 
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     "copied is waited for (default 2).",
 )
 @click.pass_context
-@_errors_as_click
+@errors_as_click
 def watch(
     ctx: click.Context, folder: Path, athlete: str, new_only: bool, settle: float | None
 ) -> None:
@@ -51,7 +51,7 @@ def watch(
     Example:
         loadwatch watch /media/$USER/GARMIN/Garmin/Activity --athlete ana
     """
-    engine = _engine(ctx)
+    engine = db_engine(ctx)
     units = services.athlete_settings(engine, athlete).units if _known(engine, athlete) else None
     counts = dict.fromkeys(ImportStatus, 0)
 
