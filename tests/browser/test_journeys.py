@@ -39,6 +39,7 @@ def test_runner_uploads_a_fit_and_a_gpx_and_sees_the_week_and_its_warning(
     wait_idle(page)
     page.get_by_role("button", name="Import").click()
     page.get_by_text("2 imported").wait_for(timeout=60_000)
+    wait_idle(page)  # the result table and the links render after the summary line
     page.screenshot(path=str(screenshot_dir(tmp_path) / "import.png"))
     page.get_by_role("link", name=re.compile("Open the week of")).click()
     wait_idle(page)
