@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from loadwatch.db import admin
+from loadwatch.db.changes import data_version as data_version
 from loadwatch.db.models import (
     Activity,
     Athlete,
@@ -278,63 +279,88 @@ def _split(
     return {a: parts.get(a, empty) for a in athlete_ids}
 
 
-def shoes_frames_for(session: Session, athlete_ids: list[int]) -> dict[int, pd.DataFrame]:
-    """load/frames.py SHOE_COLUMNS per athlete, in one query."""
+def shoes_frame_for_all(session: Session, athlete_ids: list[int]) -> pd.DataFrame:
+    """load/frames.py SHOE_COLUMNS plus `athlete_id` for many athletes, in one query (columns,
+    not ORM objects: a squad holds hundreds of pairs)."""
     import pandas as pd  # here, not at the top: `loadwatch athletes` needs no pandas (#13)
 
-    query = select(Shoe).where(Shoe.athlete_id.in_(athlete_ids)).order_by(Shoe.created_at, Shoe.id)
-    rows = [
-        (
-            s.athlete_id,
-            s.id,
-            s.name,
-            s.starting_distance_m,
-            s.window_start_m,
-            s.window_end_m,
-            s.retired_on is not None,
-            s.is_default,
+    query = (
+        select(
+            Shoe.athlete_id,
+            Shoe.id,
+            Shoe.name,
+            Shoe.starting_distance_m,
+            Shoe.window_start_m,
+            Shoe.window_end_m,
+            Shoe.retired_on.is_not(None),
+            Shoe.is_default,
         )
-        for s in session.scalars(query)
-    ]
+        .where(Shoe.athlete_id.in_(athlete_ids))
+        .order_by(Shoe.created_at, Shoe.id)
+    )
+    rows = [tuple(r) for r in session.execute(query)]
     frame = pd.DataFrame(rows, columns=["athlete_id", *list(SHOE_COLUMNS)])
+    if rows:  # booleans as Python bools, as the ORM gave them (SQLite returns 0/1)
+        frame["retired"] = [bool(v) for v in frame["retired"]]
+        frame["is_default"] = [bool(v) for v in frame["is_default"]]
     floats = {
         "starting_distance_m": "float64",
         "window_start_m": "float64",
         "window_end_m": "float64",
     }
-    return _split(frame.astype(floats), athlete_ids, list(SHOE_COLUMNS))
+    return frame.astype(floats)
+
+
+def shoes_frames_for(session: Session, athlete_ids: list[int]) -> dict[int, pd.DataFrame]:
+    """load/frames.py SHOE_COLUMNS per athlete, in one query."""
+    return _split(shoes_frame_for_all(session, athlete_ids), athlete_ids, list(SHOE_COLUMNS))
 
 
 def shoes_frame(session: Session, athlete_id: int) -> pd.DataFrame:
     return shoes_frames_for(session, [athlete_id])[athlete_id]
 
 
-def pain_frames_for(session: Session, athlete_ids: list[int]) -> dict[int, pd.DataFrame]:
-    """load/frames.py PAIN_COLUMNS per athlete, oldest first, in one query."""
+def pain_frame_for_all(session: Session, athlete_ids: list[int]) -> pd.DataFrame:
+    """load/frames.py PAIN_COLUMNS plus `athlete_id` for many athletes, oldest first, in one
+    query."""
     import pandas as pd  # here, not at the top: `loadwatch athletes` needs no pandas (#13)
 
     query = (
-        select(PainEntry)
+        select(
+            PainEntry.athlete_id,
+            PainEntry.entry_date,
+            PainEntry.during,
+            PainEntry.after,
+            PainEntry.morning,
+            PainEntry.location,
+            PainEntry.activity_id,
+        )
         .where(PainEntry.athlete_id.in_(athlete_ids))
         .order_by(PainEntry.entry_date, PainEntry.id)
     )
-    rows = [
-        (p.athlete_id, p.entry_date, p.during, p.after, p.morning, p.location, p.activity_id)
-        for p in session.scalars(query)
-    ]
+    rows = [tuple(r) for r in session.execute(query)]
     frame = pd.DataFrame(rows, columns=["athlete_id", *list(PAIN_COLUMNS)])
-    frame = frame.astype({"during": "float64", "after": "float64", "morning": "float64"})
-    return _split(frame, athlete_ids, list(PAIN_COLUMNS))
+    return frame.astype({"during": "float64", "after": "float64", "morning": "float64"})
+
+
+def pain_frames_for(session: Session, athlete_ids: list[int]) -> dict[int, pd.DataFrame]:
+    """load/frames.py PAIN_COLUMNS per athlete, oldest first, in one query."""
+    return _split(pain_frame_for_all(session, athlete_ids), athlete_ids, list(PAIN_COLUMNS))
 
 
 def pain_frame(session: Session, athlete_id: int) -> pd.DataFrame:
     return pain_frames_for(session, [athlete_id])[athlete_id]
 
 
-def activities_frames_for(
-    session: Session, athlete_ids: list[int], since: datetime | None
-) -> dict[int, pd.DataFrame]:
-    """activities_frame for many athletes in one query (the squad view)."""
+def activities_frame_for_all(
+    session: Session,
+    athlete_ids: list[int],
+    since: datetime | None,
+    until: datetime | None = None,
+) -> pd.DataFrame:
+    """ACTIVITY_COLUMNS plus `athlete_id` for many athletes in one query, each athlete's
+    oldest first; `since`/`until` bound the UTC start (`until` excluded) through the
+    (athlete_id, started_at) index."""
     import pandas as pd  # here, not at the top: `loadwatch athletes` needs no pandas (#13)
 
     columns = list(ACTIVITY_COLUMNS)
@@ -345,12 +371,28 @@ def activities_frames_for(
     ).where(Activity.athlete_id.in_(athlete_ids))
     if since is not None:
         query = query.where(Activity.started_at >= since)
+    if until is not None:
+        query = query.where(Activity.started_at < until)
     rows = session.execute(query.order_by(Activity.started_at, Activity.id)).all()
     frame = pd.DataFrame(rows, columns=["athlete_id", *columns])
     frame["started_at"] = pd.to_datetime(frame["started_at"], utc=True)
     floats = [c for c in columns if c not in (ACTIVITY_ID, SPORT, STARTED_AT)]
-    frame = frame.astype(dict.fromkeys(floats, "float64"))
-    return _split(frame, athlete_ids, columns)
+    return frame.astype(dict.fromkeys(floats, "float64"))
+
+
+def activities_frames_for(
+    session: Session, athlete_ids: list[int], since: datetime | None
+) -> dict[int, pd.DataFrame]:
+    """activities_frame for many athletes in one query (the squad view)."""
+    frame = activities_frame_for_all(session, athlete_ids, since)
+    return _split(frame, athlete_ids, list(ACTIVITY_COLUMNS))
+
+
+def settings_for(session: Session, athlete_ids: list[int]) -> dict[int, Setting]:
+    """The stored settings rows of many athletes in one query (athletes without one are left
+    out: callers use the defaults)."""
+    query = select(Setting).where(Setting.athlete_id.in_(athlete_ids))
+    return {s.athlete_id: s for s in session.scalars(query)}
 
 
 def coaches(session: Session) -> Sequence[Coach]:
