@@ -142,6 +142,61 @@ def activity_rows(
     return [_row(a, name, shoe) for a, name, shoe in session.execute(query)]
 
 
+def activity_rows_between(
+    session: Session, athlete_id: int, since: datetime, until: datetime
+) -> list[tuple[int, str, str | None, float, float, datetime, int]]:
+    """(id, sport, name, distance_m, duration_s, started_at, utc_offset_s) of the athlete's
+    activities starting (UTC) from `since` up to `until` (excluded), oldest first, through the
+    (athlete_id, started_at) index."""
+    query = (
+        select(
+            Activity.id,
+            Activity.sport,
+            Activity.name,
+            Activity.distance_m,
+            Activity.duration_s,
+            Activity.started_at,
+            Activity.utc_offset_s,
+        )
+        .where(
+            Activity.athlete_id == athlete_id,
+            Activity.started_at >= since,
+            Activity.started_at < until,
+        )
+        .order_by(Activity.started_at, Activity.id)
+    )
+    return [
+        (int(i), str(sport), name, float(m), float(s), at, int(offset))
+        for i, sport, name, m, s, at, offset in session.execute(query)
+    ]
+
+
+def activity_table_rows(session: Session, athlete_id: int) -> list[tuple[object, ...]]:
+    """The activity log's columns for one athlete, newest first, as plain tuples: (id,
+    started_at, utc_offset_s, name, sport, sport_source, distance_m, duration_s, moving_s,
+    ascent_m, avg_hr_bpm, shoe name). One indexed query of columns, no ORM objects."""
+    query = (
+        select(
+            Activity.id,
+            Activity.started_at,
+            Activity.utc_offset_s,
+            Activity.name,
+            Activity.sport,
+            Activity.sport_source,
+            Activity.distance_m,
+            Activity.duration_s,
+            Activity.moving_s,
+            Activity.ascent_m,
+            Activity.avg_hr_bpm,
+            Shoe.name,
+        )
+        .outerjoin(Shoe, Shoe.id == Activity.shoe_id)
+        .where(Activity.athlete_id == athlete_id)
+        .order_by(Activity.started_at.desc(), Activity.id.desc())
+    )
+    return [tuple(r) for r in session.execute(query)]
+
+
 def _row(activity: Activity, athlete: str, shoe: str | None) -> ActivityRow:
     return ActivityRow(
         id=activity.id,
@@ -320,9 +375,11 @@ def shoes_frame(session: Session, athlete_id: int) -> pd.DataFrame:
     return shoes_frames_for(session, [athlete_id])[athlete_id]
 
 
-def pain_frame_for_all(session: Session, athlete_ids: list[int]) -> pd.DataFrame:
+def pain_frame_for_all(
+    session: Session, athlete_ids: list[int], first: date | None = None, last: date | None = None
+) -> pd.DataFrame:
     """load/frames.py PAIN_COLUMNS plus `athlete_id` for many athletes, oldest first, in one
-    query."""
+    query; `first`/`last` bound the entry dates (both included) through the index."""
     import pandas as pd  # here, not at the top: `loadwatch athletes` needs no pandas (#13)
 
     query = (
@@ -338,6 +395,10 @@ def pain_frame_for_all(session: Session, athlete_ids: list[int]) -> pd.DataFrame
         .where(PainEntry.athlete_id.in_(athlete_ids))
         .order_by(PainEntry.entry_date, PainEntry.id)
     )
+    if first is not None:
+        query = query.where(PainEntry.entry_date >= first)
+    if last is not None:
+        query = query.where(PainEntry.entry_date <= last)
     rows = [tuple(r) for r in session.execute(query)]
     frame = pd.DataFrame(rows, columns=["athlete_id", *list(PAIN_COLUMNS)])
     return frame.astype({"during": "float64", "after": "float64", "morning": "float64"})
@@ -348,8 +409,12 @@ def pain_frames_for(session: Session, athlete_ids: list[int]) -> dict[int, pd.Da
     return _split(pain_frame_for_all(session, athlete_ids), athlete_ids, list(PAIN_COLUMNS))
 
 
-def pain_frame(session: Session, athlete_id: int) -> pd.DataFrame:
-    return pain_frames_for(session, [athlete_id])[athlete_id]
+def pain_frame(
+    session: Session, athlete_id: int, first: date | None = None, last: date | None = None
+) -> pd.DataFrame:
+    """load/frames.py PAIN_COLUMNS for one athlete, entry dates from `first` to `last`."""
+    frame = pain_frame_for_all(session, [athlete_id], first, last)
+    return _split(frame, [athlete_id], list(PAIN_COLUMNS))[athlete_id]
 
 
 def activities_frame_for_all(

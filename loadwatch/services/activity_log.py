@@ -77,7 +77,7 @@ def activity_table(engine: Engine, athlete: str, *, actor: Actor = LOCAL) -> pd.
     athlete = athlete_name(athlete)
     with Session(engine) as session:
         row = auth.athlete_for(session, actor, athlete)
-        rows = repository.activity_rows(session, row.id)
+        rows = repository.activity_table_rows(session, row.id)
         pain = session.execute(
             select(PainEntry.activity_id, PainEntry.during, PainEntry.after).where(
                 PainEntry.athlete_id == row.id, PainEntry.activity_id.is_not(None)
@@ -89,10 +89,37 @@ def activity_table(engine: Engine, athlete: str, *, actor: Actor = LOCAL) -> pd.
         scores = [s for s in (during, after) if s is not None]
         if activity_id is not None and scores:
             worst[activity_id] = max(worst.get(activity_id, 0), *scores)
-    frame = pd.DataFrame(
-        [_table_row(r, worst.get(r.id)) for r in reversed(rows)], columns=list(TABLE_COLUMNS)
+    # Whole columns at once (issue #27): ten years of activities are one query of columns and
+    # a few array operations, not one ORM object and one Python row each.
+    columns = list(zip(*rows, strict=True)) if rows else [()] * 12
+    (ids, started, offsets, name, sport, source, distance, duration, moving, ascent, hr, shoe) = (
+        columns
     )
-    return frame
+    utc = pd.to_datetime(pd.Series(started, dtype=object), utc=True)
+    local = (utc + pd.to_timedelta(np.asarray(offsets, dtype=float), unit="s")).dt.tz_localize(None)
+    metres = np.asarray(distance, dtype=float)
+    seconds = np.asarray(moving, dtype=float)
+    seconds = np.where(seconds > 0, seconds, np.asarray(duration, dtype=float))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pace = np.where((metres > 0) & (seconds > 0), seconds / (metres / 1000), math.nan)
+    return pd.DataFrame(
+        {
+            "activity_id": pd.Series(ids, dtype="int64"),
+            "local_start": local.to_numpy(dtype="datetime64[ns]"),
+            "name": [n or "" for n in name],
+            "sport": pd.Series(sport, dtype=object),
+            "sport_source": pd.Series(source, dtype=object),
+            "distance_m": metres,
+            "duration_s": np.asarray(duration, dtype=float),
+            "moving_s": np.asarray(moving, dtype=float),
+            "pace_s_per_km": pace,
+            "ascent_m": np.asarray([math.nan if v is None else v for v in ascent], dtype=float),
+            "avg_hr_bpm": np.asarray([math.nan if v is None else v for v in hr], dtype=float),
+            "shoe": pd.Series(shoe, dtype=object),
+            "pain_max": np.asarray([float(worst.get(i, math.nan)) for i in ids], dtype=float),
+        },
+        columns=list(TABLE_COLUMNS),
+    )
 
 
 def _table_row(row: ActivityRow, pain_max: int | None) -> tuple[object, ...]:
