@@ -79,6 +79,7 @@ if TYPE_CHECKING:
         update_settings,
     )
     from loadwatch.services.calendar import CalendarDay, CalendarMonth, calendar_month
+    from loadwatch.services.changes import data_version
     from loadwatch.services.demo import (
         database_path,
         demo_database_url,
@@ -214,6 +215,7 @@ __all__ = [
     "configure_logging",
     "count_summary",
     "create_squad",
+    "data_version",
     "database_path",
     "default_home_tz",
     "delete_account",

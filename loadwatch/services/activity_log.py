@@ -163,13 +163,18 @@ class ActivityTrack:
     note: str
 
 
-def activity_track(engine: Engine, activity_id: int, *, actor: Actor = LOCAL) -> ActivityTrack:
+def activity_track(
+    engine: Engine, activity_id: int, *, actor: Actor = LOCAL, max_points: int | None = None
+) -> ActivityTrack:
     """The points of an activity over time, read from the richest of its stored files (the
     primary source, or the first source with positions when the primary has none).
 
     Pace is over `PACE_WINDOW_S` around each point (NaN when stopped: slower than 0.5 m/s);
     distance is the file's own cumulative distance, else the length of the GPS track so far.
     A file that cannot be read again gives an empty frame and says why in `note`.
+    `max_points` keeps at most that many points, evenly spread over the activity (first and
+    last kept), after pace is computed on every point: a one-hour 1 s file is 3,600 points per
+    curve, more than a chart can show (issue #27); None keeps them all.
 
     Raises:
         NotFoundError: unknown activity. NotAllowedError: `actor` may not read it.
@@ -212,6 +217,9 @@ def activity_track(engine: Engine, activity_id: int, *, actor: Actor = LOCAL) ->
     located = [c for c in candidates if bool(np.isfinite(c[1].lat).sum() >= 2)]
     name, samples, start_s = (located or candidates)[0]
     frame = _track_frame(samples, start_s, offset_s, 2.0 if sport in ON_FOOT else 1.0)
+    if max_points is not None and len(frame) > max_points:
+        keep = np.unique(np.linspace(0, len(frame) - 1, max(max_points, 2)).round().astype(int))
+        frame = frame.iloc[keep].reset_index(drop=True)
     return ActivityTrack(frame, unit, bool(located), name, f"Drawn from {name}")
 
 

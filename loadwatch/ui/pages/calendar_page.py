@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from loadwatch import services
 from loadwatch.domain import WEEKDAYS, PlanKind, Sport
+from loadwatch.ui import cached
 from loadwatch.ui.components import athlete_picker
 from loadwatch.ui.state import current_actor, get_engine, today
 from loadwatch.units import format_distance, to_unit
@@ -62,7 +62,7 @@ if not isinstance(st.session_state.get(MONTH), date):
     except ValueError:
         st.session_state[MONTH] = now.replace(day=1)
 month: date = st.session_state[MONTH]
-view = services.calendar_month(get_engine(), athlete, month, today=now, actor=current_actor())
+view = cached.calendar_month(get_engine(), athlete, month, today=now, actor=current_actor())
 st.query_params["month"] = f"{month:%Y-%m}"
 
 back, label, forward, this_month = st.columns([1, 3, 1, 1], vertical_alignment="center")
