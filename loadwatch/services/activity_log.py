@@ -106,7 +106,7 @@ def activity_table(engine: Engine, athlete: str, *, actor: Actor = LOCAL) -> pd.
         {
             "activity_id": pd.Series(ids, dtype="int64"),
             "local_start": local.to_numpy(dtype="datetime64[ns]"),
-            "name": [n or "" for n in name],
+            "name": pd.Series([n or "" for n in name], dtype=object),
             "sport": pd.Series(sport, dtype=object),
             "sport_source": pd.Series(source, dtype=object),
             "distance_m": metres,
