@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -469,3 +470,14 @@ class StrengthTest(Base):
     leg: Mapped[str] = mapped_column(String(8))  # left | right
     result: Mapped[str] = mapped_column(String(16))  # centred | wobbles | inward
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DataVersion(Base):
+    """The database's change counter (issue #27): one row whose `version` every committed
+    change of the data the views read raises (db/changes.py), so a cache keyed by it is never
+    stale. Audit entries, login sessions and the coach's last visit do not count."""
+
+    __tablename__ = "data_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -6,7 +6,7 @@ here, so services keep writing `repository.apply_parsed(...)`."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select, text
@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from loadwatch.db import admin
+from loadwatch.db.changes import data_version as data_version
 from loadwatch.db.models import (
     Activity,
     Athlete,
@@ -139,6 +140,75 @@ def activity_rows(
     if activity_id is not None:
         query = query.where(Activity.id == activity_id)
     return [_row(a, name, shoe) for a, name, shoe in session.execute(query)]
+
+
+def last_activity_day(session: Session, athlete_id: int) -> date | None:
+    """The local day of the athlete's latest activity (by start), or None without any: one row
+    through the (athlete_id, started_at) index (issue #24: the Calendar opens on it)."""
+    row = session.execute(
+        select(Activity.started_at, Activity.utc_offset_s)
+        .where(Activity.athlete_id == athlete_id)
+        .order_by(Activity.started_at.desc(), Activity.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    return (row[0] + timedelta(seconds=int(row[1]))).date()
+
+
+def activity_rows_between(
+    session: Session, athlete_id: int, since: datetime, until: datetime
+) -> list[tuple[int, str, str | None, float, float, datetime, int]]:
+    """(id, sport, name, distance_m, duration_s, started_at, utc_offset_s) of the athlete's
+    activities starting (UTC) from `since` up to `until` (excluded), oldest first, through the
+    (athlete_id, started_at) index."""
+    query = (
+        select(
+            Activity.id,
+            Activity.sport,
+            Activity.name,
+            Activity.distance_m,
+            Activity.duration_s,
+            Activity.started_at,
+            Activity.utc_offset_s,
+        )
+        .where(
+            Activity.athlete_id == athlete_id,
+            Activity.started_at >= since,
+            Activity.started_at < until,
+        )
+        .order_by(Activity.started_at, Activity.id)
+    )
+    return [
+        (int(i), str(sport), name, float(m), float(s), at, int(offset))
+        for i, sport, name, m, s, at, offset in session.execute(query)
+    ]
+
+
+def activity_table_rows(session: Session, athlete_id: int) -> list[tuple[object, ...]]:
+    """The activity log's columns for one athlete, newest first, as plain tuples: (id,
+    started_at, utc_offset_s, name, sport, sport_source, distance_m, duration_s, moving_s,
+    ascent_m, avg_hr_bpm, shoe name). One indexed query of columns, no ORM objects."""
+    query = (
+        select(
+            Activity.id,
+            Activity.started_at,
+            Activity.utc_offset_s,
+            Activity.name,
+            Activity.sport,
+            Activity.sport_source,
+            Activity.distance_m,
+            Activity.duration_s,
+            Activity.moving_s,
+            Activity.ascent_m,
+            Activity.avg_hr_bpm,
+            Shoe.name,
+        )
+        .outerjoin(Shoe, Shoe.id == Activity.shoe_id)
+        .where(Activity.athlete_id == athlete_id)
+        .order_by(Activity.started_at.desc(), Activity.id.desc())
+    )
+    return [tuple(r) for r in session.execute(query)]
 
 
 def _row(activity: Activity, athlete: str, shoe: str | None) -> ActivityRow:
@@ -280,63 +350,98 @@ def _split(
     return {a: parts.get(a, empty) for a in athlete_ids}
 
 
-def shoes_frames_for(session: Session, athlete_ids: list[int]) -> dict[int, pd.DataFrame]:
-    """load/frames.py SHOE_COLUMNS per athlete, in one query."""
+def shoes_frame_for_all(session: Session, athlete_ids: list[int]) -> pd.DataFrame:
+    """load/frames.py SHOE_COLUMNS plus `athlete_id` for many athletes, in one query (columns,
+    not ORM objects: a squad holds hundreds of pairs)."""
     import pandas as pd  # here, not at the top: `loadwatch athletes` needs no pandas (#13)
 
-    query = select(Shoe).where(Shoe.athlete_id.in_(athlete_ids)).order_by(Shoe.created_at, Shoe.id)
-    rows = [
-        (
-            s.athlete_id,
-            s.id,
-            s.name,
-            s.starting_distance_m,
-            s.window_start_m,
-            s.window_end_m,
-            s.retired_on is not None,
-            s.is_default,
+    query = (
+        select(
+            Shoe.athlete_id,
+            Shoe.id,
+            Shoe.name,
+            Shoe.starting_distance_m,
+            Shoe.window_start_m,
+            Shoe.window_end_m,
+            Shoe.retired_on.is_not(None),
+            Shoe.is_default,
         )
-        for s in session.scalars(query)
-    ]
+        .where(Shoe.athlete_id.in_(athlete_ids))
+        .order_by(Shoe.created_at, Shoe.id)
+    )
+    rows = [tuple(r) for r in session.execute(query)]
     frame = pd.DataFrame(rows, columns=["athlete_id", *list(SHOE_COLUMNS)])
+    if rows:  # booleans as Python bools, as the ORM gave them (SQLite returns 0/1)
+        frame["retired"] = [bool(v) for v in frame["retired"]]
+        frame["is_default"] = [bool(v) for v in frame["is_default"]]
     floats = {
         "starting_distance_m": "float64",
         "window_start_m": "float64",
         "window_end_m": "float64",
     }
-    return _split(frame.astype(floats), athlete_ids, list(SHOE_COLUMNS))
+    return frame.astype(floats)
+
+
+def shoes_frames_for(session: Session, athlete_ids: list[int]) -> dict[int, pd.DataFrame]:
+    """load/frames.py SHOE_COLUMNS per athlete, in one query."""
+    return _split(shoes_frame_for_all(session, athlete_ids), athlete_ids, list(SHOE_COLUMNS))
 
 
 def shoes_frame(session: Session, athlete_id: int) -> pd.DataFrame:
     return shoes_frames_for(session, [athlete_id])[athlete_id]
 
 
-def pain_frames_for(session: Session, athlete_ids: list[int]) -> dict[int, pd.DataFrame]:
-    """load/frames.py PAIN_COLUMNS per athlete, oldest first, in one query."""
+def pain_frame_for_all(
+    session: Session, athlete_ids: list[int], first: date | None = None, last: date | None = None
+) -> pd.DataFrame:
+    """load/frames.py PAIN_COLUMNS plus `athlete_id` for many athletes, oldest first, in one
+    query; `first`/`last` bound the entry dates (both included) through the index."""
     import pandas as pd  # here, not at the top: `loadwatch athletes` needs no pandas (#13)
 
     query = (
-        select(PainEntry)
+        select(
+            PainEntry.athlete_id,
+            PainEntry.entry_date,
+            PainEntry.during,
+            PainEntry.after,
+            PainEntry.morning,
+            PainEntry.location,
+            PainEntry.activity_id,
+        )
         .where(PainEntry.athlete_id.in_(athlete_ids))
         .order_by(PainEntry.entry_date, PainEntry.id)
     )
-    rows = [
-        (p.athlete_id, p.entry_date, p.during, p.after, p.morning, p.location, p.activity_id)
-        for p in session.scalars(query)
-    ]
+    if first is not None:
+        query = query.where(PainEntry.entry_date >= first)
+    if last is not None:
+        query = query.where(PainEntry.entry_date <= last)
+    rows = [tuple(r) for r in session.execute(query)]
     frame = pd.DataFrame(rows, columns=["athlete_id", *list(PAIN_COLUMNS)])
-    frame = frame.astype({"during": "float64", "after": "float64", "morning": "float64"})
-    return _split(frame, athlete_ids, list(PAIN_COLUMNS))
+    return frame.astype({"during": "float64", "after": "float64", "morning": "float64"})
 
 
-def pain_frame(session: Session, athlete_id: int) -> pd.DataFrame:
-    return pain_frames_for(session, [athlete_id])[athlete_id]
+def pain_frames_for(session: Session, athlete_ids: list[int]) -> dict[int, pd.DataFrame]:
+    """load/frames.py PAIN_COLUMNS per athlete, oldest first, in one query."""
+    return _split(pain_frame_for_all(session, athlete_ids), athlete_ids, list(PAIN_COLUMNS))
 
 
-def activities_frames_for(
-    session: Session, athlete_ids: list[int], since: datetime | None
-) -> dict[int, pd.DataFrame]:
-    """activities_frame for many athletes in one query (the squad view)."""
+def pain_frame(
+    session: Session, athlete_id: int, first: date | None = None, last: date | None = None
+) -> pd.DataFrame:
+    """load/frames.py PAIN_COLUMNS for one athlete, entry dates from `first` to `last`."""
+    frame = pain_frame_for_all(session, [athlete_id], first, last)
+    return _split(frame, [athlete_id], list(PAIN_COLUMNS))[athlete_id]
+
+
+def activities_frame_for_all(
+    session: Session,
+    athlete_ids: list[int],
+    since: datetime | None,
+    until: datetime | None = None,
+) -> pd.DataFrame:
+    """ACTIVITY_COLUMNS plus `athlete_id` for many athletes in one query, each athlete's
+    oldest first; `since`/`until` bound the UTC start (`until` excluded) through the
+    (athlete_id, started_at) index."""
     import pandas as pd  # here, not at the top: `loadwatch athletes` needs no pandas (#13)
 
     columns = list(ACTIVITY_COLUMNS)
@@ -347,12 +452,28 @@ def activities_frames_for(
     ).where(Activity.athlete_id.in_(athlete_ids))
     if since is not None:
         query = query.where(Activity.started_at >= since)
+    if until is not None:
+        query = query.where(Activity.started_at < until)
     rows = session.execute(query.order_by(Activity.started_at, Activity.id)).all()
     frame = pd.DataFrame(rows, columns=["athlete_id", *columns])
     frame["started_at"] = pd.to_datetime(frame["started_at"], utc=True)
     floats = [c for c in columns if c not in (ACTIVITY_ID, SPORT, STARTED_AT)]
-    frame = frame.astype(dict.fromkeys(floats, "float64"))
-    return _split(frame, athlete_ids, columns)
+    return frame.astype(dict.fromkeys(floats, "float64"))
+
+
+def activities_frames_for(
+    session: Session, athlete_ids: list[int], since: datetime | None
+) -> dict[int, pd.DataFrame]:
+    """activities_frame for many athletes in one query (the squad view)."""
+    frame = activities_frame_for_all(session, athlete_ids, since)
+    return _split(frame, athlete_ids, list(ACTIVITY_COLUMNS))
+
+
+def settings_for(session: Session, athlete_ids: list[int]) -> dict[int, Setting]:
+    """The stored settings rows of many athletes in one query (athletes without one are left
+    out: callers use the defaults)."""
+    query = select(Setting).where(Setting.athlete_id.in_(athlete_ids))
+    return {s.athlete_id: s for s in session.scalars(query)}
 
 
 def coaches(session: Session) -> Sequence[Coach]:

@@ -76,13 +76,15 @@ def _int(value: object) -> int | None:
 def _latest_per_run(pain: pd.DataFrame) -> list[dict[str, Any]]:
     """Post-run entries, the latest one per run (per day when it names no run), by date."""
     latest: dict[tuple[str, object], dict[str, Any]] = {}
-    for row in pain.to_dict("records"):
+    names = [str(c) for c in pain.columns]
+    # Column lists, not `to_dict("records")`: the squad view runs this for every athlete, and
+    # pandas' per-row boxing was most of its cost (issue #27). `tolist` gives the same values.
+    for values in zip(*(pain[c].tolist() for c in pain.columns), strict=True):
+        row = dict(zip(names, values, strict=True))
         if _int(row["during"]) is None and _int(row["after"]) is None:
             continue
         run = _int(row["activity_id"])
-        latest[("run", run) if run is not None else ("day", row["entry_date"])] = {
-            str(k): v for k, v in row.items()
-        }
+        latest[("run", run) if run is not None else ("day", row["entry_date"])] = row
     return sorted(latest.values(), key=lambda r: r["entry_date"])
 
 

@@ -84,6 +84,7 @@ if TYPE_CHECKING:
         CalendarMonth,
         calendar_month,
     )
+    from loadwatch.services.changes import data_version
     from loadwatch.services.demo import (
         database_path,
         demo_database_url,
@@ -298,6 +299,7 @@ __all__ = [
     "configure_logging",
     "count_summary",
     "create_squad",
+    "data_version",
     "database_path",
     "default_home_tz",
     "delete_account",

@@ -77,7 +77,7 @@ def activity_table(engine: Engine, athlete: str, *, actor: Actor = LOCAL) -> pd.
     athlete = athlete_name(athlete)
     with Session(engine) as session:
         row = auth.athlete_for(session, actor, athlete)
-        rows = repository.activity_rows(session, row.id)
+        rows = repository.activity_table_rows(session, row.id)
         pain = session.execute(
             select(PainEntry.activity_id, PainEntry.during, PainEntry.after).where(
                 PainEntry.athlete_id == row.id, PainEntry.activity_id.is_not(None)
@@ -89,10 +89,37 @@ def activity_table(engine: Engine, athlete: str, *, actor: Actor = LOCAL) -> pd.
         scores = [s for s in (during, after) if s is not None]
         if activity_id is not None and scores:
             worst[activity_id] = max(worst.get(activity_id, 0), *scores)
-    frame = pd.DataFrame(
-        [_table_row(r, worst.get(r.id)) for r in reversed(rows)], columns=list(TABLE_COLUMNS)
+    # Whole columns at once (issue #27): ten years of activities are one query of columns and
+    # a few array operations, not one ORM object and one Python row each.
+    columns = list(zip(*rows, strict=True)) if rows else [()] * 12
+    (ids, started, offsets, name, sport, source, distance, duration, moving, ascent, hr, shoe) = (
+        columns
     )
-    return frame
+    utc = pd.to_datetime(pd.Series(started, dtype=object), utc=True)
+    local = (utc + pd.to_timedelta(np.asarray(offsets, dtype=float), unit="s")).dt.tz_localize(None)
+    metres = np.asarray(distance, dtype=float)
+    seconds = np.asarray(moving, dtype=float)
+    seconds = np.where(seconds > 0, seconds, np.asarray(duration, dtype=float))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pace = np.where((metres > 0) & (seconds > 0), seconds / (metres / 1000), math.nan)
+    return pd.DataFrame(
+        {
+            "activity_id": pd.Series(ids, dtype="int64"),
+            "local_start": local.to_numpy(dtype="datetime64[ns]"),
+            "name": pd.Series([n or "" for n in name], dtype=object),
+            "sport": pd.Series(sport, dtype=object),
+            "sport_source": pd.Series(source, dtype=object),
+            "distance_m": metres,
+            "duration_s": np.asarray(duration, dtype=float),
+            "moving_s": np.asarray(moving, dtype=float),
+            "pace_s_per_km": pace,
+            "ascent_m": np.asarray([math.nan if v is None else v for v in ascent], dtype=float),
+            "avg_hr_bpm": np.asarray([math.nan if v is None else v for v in hr], dtype=float),
+            "shoe": pd.Series(shoe, dtype=object),
+            "pain_max": np.asarray([float(worst.get(i, math.nan)) for i in ids], dtype=float),
+        },
+        columns=list(TABLE_COLUMNS),
+    )
 
 
 def _table_row(row: ActivityRow, pain_max: int | None) -> tuple[object, ...]:
@@ -145,13 +172,18 @@ class ActivityTrack:
         return float(moving.mean()) if not moving.empty else None
 
 
-def activity_track(engine: Engine, activity_id: int, *, actor: Actor = LOCAL) -> ActivityTrack:
+def activity_track(
+    engine: Engine, activity_id: int, *, actor: Actor = LOCAL, max_points: int | None = None
+) -> ActivityTrack:
     """The points of an activity over time, read from the richest of its stored files (the
     primary source, or the first source with positions when the primary has none).
 
     Pace is over `PACE_WINDOW_S` around each point (NaN when stopped: slower than 0.5 m/s);
     distance is the file's own cumulative distance, else the length of the GPS track so far.
     A file that cannot be read again gives an empty frame and says why in `note`.
+    `max_points` keeps at most that many points, evenly spread over the activity (first and
+    last kept), after pace is computed on every point: a one-hour 1 s file is 3,600 points per
+    curve, more than a chart can show (issue #27); None keeps them all.
 
     Raises:
         NotFoundError: unknown activity. NotAllowedError: `actor` may not read it.
@@ -194,6 +226,9 @@ def activity_track(engine: Engine, activity_id: int, *, actor: Actor = LOCAL) ->
     located = [c for c in candidates if bool(np.isfinite(c[1].lat).sum() >= 2)]
     name, samples, start_s = (located or candidates)[0]
     frame = _track_frame(samples, start_s, offset_s, 2.0 if sport in ON_FOOT else 1.0)
+    if max_points is not None and len(frame) > max_points:
+        keep = np.unique(np.linspace(0, len(frame) - 1, max(max_points, 2)).round().astype(int))
+        frame = frame.iloc[keep].reset_index(drop=True)
     return ActivityTrack(frame, unit, bool(located), name, f"Drawn from {name}")
 
 

@@ -4,7 +4,7 @@ its pain zone, and the 7-day plan's days ahead."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -94,11 +94,27 @@ def calendar_month(
     with Session(engine) as session:
         row = auth.athlete_for(session, actor, athlete)
         settings = _settings_view(row, session.get(Setting, row.id))
-        activities = repository.activities_frame(session, row.id)
+        start = first - timedelta(days=(first.weekday() - settings.week_start) % 7)
+        next_month = (first + timedelta(days=32)).replace(day=1)
+        days = (next_month - start).days
+        end = start + timedelta(days=days + (-days) % 7)
+        # Only what the month shows (issue #27): its activities through the (athlete,
+        # started_at) index, a day either side for local offsets, and its pain entries up to
+        # the morning after its last day (a verdict needs the next morning). The whole log is
+        # read only when the month holds days from today on, for the plan.
+        utc_from = datetime.combine(start - timedelta(days=1), time(), tzinfo=UTC)
+        utc_to = datetime.combine(end + timedelta(days=1), time(), tzinfo=UTC)
+        shows_plan = end > today
+        activities = repository.activities_frame_for_all(
+            session, [row.id], None if shows_plan else utc_from, None if shows_plan else utc_to
+        ).drop(columns=["athlete_id"])
         shoes = repository.shoes_frame(session, row.id)
-        pain = repository.pain_frame(session, row.id)
-        rows = repository.activity_rows(session, row.id)
+        pain = repository.pain_frame(
+            session, row.id, *((None, None) if shows_plan else (start, end))
+        )
+        month_rows = repository.activity_rows_between(session, row.id, utc_from, utc_to)
         strength = strength_inputs_for(session, [row.id])[row.id]
+        last_day = repository.last_activity_day(session, row.id)
     auth.audit(engine, actor, "calendar-view", [row.name], is_read=True)
     ctx = rule_context(
         activities,
@@ -111,19 +127,17 @@ def calendar_month(
         strength_dates=strength[0],
         strength_target_per_week=strength[1],
     )
-    plan = {p.date: p for p in build_report(row.name, ctx).plan if p.date >= today}
-    start = first - timedelta(days=(first.weekday() - settings.week_start) % 7)
-    next_month = (first + timedelta(days=32)).replace(day=1)
-    days = (next_month - start).days
-    end = start + timedelta(days=days + (-days) % 7)
+    plan = (
+        {p.date: p for p in build_report(row.name, ctx).plan if p.date >= today}
+        if shows_plan
+        else {}
+    )
     by_day: dict[date, list[CalendarActivity]] = {}
-    last_day: date | None = None
-    for r in rows:
-        day = (r.started_at + timedelta(seconds=r.utc_offset_s)).date()
-        last_day = day if last_day is None or day > last_day else last_day
+    for activity_id, sport, name, distance_m, duration_s, started_at, offset_s in month_rows:
+        day = (started_at + timedelta(seconds=offset_s)).date()
         if start <= day < end:
             by_day.setdefault(day, []).append(
-                CalendarActivity(r.id, r.sport, r.name or "", r.distance_m, r.duration_s)
+                CalendarActivity(activity_id, Sport(sport), name or "", distance_m, duration_s)
             )
     zones = _pain_zones(ctx)
     run_pain_days = {d.entry_date for d in pain_days(ctx.pain, ctx)}

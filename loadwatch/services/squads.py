@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import math
 import secrets
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -17,12 +20,13 @@ from loadwatch.auth import LOCAL, Actor, Role
 from loadwatch.db import repository
 from loadwatch.db.engine import writer
 from loadwatch.db.injuries import injury_periods_for
-from loadwatch.db.models import Coach, Setting, SquadMember, User
+from loadwatch.db.models import Coach, SquadMember, User
 from loadwatch.db.strength import strength_inputs_for
 from loadwatch.domain import SEVERITY_RANK, Alert
 from loadwatch.errors import InputError, NotAllowedError, NotFoundError
 from loadwatch.report import SquadStatus, squad_status
-from loadwatch.rules.context import RuleContext, rule_context
+from loadwatch.rules.batch import AthleteView, squad_contexts
+from loadwatch.rules.context import RuleContext
 from loadwatch.rules.injury import injury_state, site_name
 from loadwatch.services._checks import athlete_name, check_day, coach_name
 from loadwatch.services._common import _today
@@ -80,6 +84,7 @@ def squad_overview(
     coach = coach_name(coach) if coach else None
     since = datetime.combine(recent_history_start(as_of), time(), tzinfo=UTC)
     with Session(engine) as session:
+        version = repository.data_version(session)  # first: the data read below is as new
         members = (
             repository.squad_athlete_ids(session, repository.get_coach(session, coach).id)
             if coach
@@ -94,31 +99,55 @@ def squad_overview(
             and (readable is None or a.id in readable)
         ]
         ids = [a.id for a in rows]
-        frames = repository.activities_frames_for(session, ids, since)
-        shoes = repository.shoes_frames_for(session, ids)
-        pains = repository.pain_frames_for(session, ids)
-        injuries = injury_periods_for(session, ids)
-        strength = strength_inputs_for(session, ids)
-        settings = {a.id: _settings_view(a, session.get(Setting, a.id)) for a in rows}
+        key = (version, as_of, tuple(ids), units)
+        squad = _cached_rows(engine, key) if version is not None else None
+        if squad is None:
+            activities = repository.activities_frame_for_all(session, ids, since)
+            shoes = repository.shoes_frame_for_all(session, ids)
+            pains = repository.pain_frame_for_all(session, ids)
+            injuries = injury_periods_for(session, ids)
+            strength = strength_inputs_for(session, ids)
+            stored = repository.settings_for(session, ids)
+            settings = {a.id: _settings_view(a, stored.get(a.id)) for a in rows}
     auth.audit(engine, actor, "squad-view", [a.name for a in rows], is_read=True)
-    squad = []
-    for athlete in rows:
-        s = settings[athlete.id]
-        ctx = rule_context(
-            frames[athlete.id],
-            shoes[athlete.id],
-            pains[athlete.id],
-            as_of,
-            units or s.units,
-            s.week_start,
-            s.thresholds,
-            injuries=injuries.get(athlete.id, ()),
-            strength_dates=strength[athlete.id][0],
-            strength_target_per_week=strength[athlete.id][1],
-        )
-        status = squad_status(athlete.name, ctx)
-        squad.append(_squad_row(status))
+    if squad is None:
+        views = {
+            a.id: AthleteView(
+                units or settings[a.id].units, settings[a.id].week_start, settings[a.id].thresholds
+            )
+            for a in rows
+        }
+        contexts = squad_contexts(activities, shoes, pains, as_of, views, injuries, strength)
+        squad = [_squad_row(squad_status(a.name, contexts[a.id])) for a in rows]
+        if version is not None:
+            _remember_rows(engine, key, squad)
     return sorted(squad, key=lambda r: (-r.risk, r.athlete))
+
+
+# The squad's rows per engine, keyed by the database's change counter (issue #27): any import,
+# pain entry or other change raises it, so a hit is the answer the database gives now. A plain
+# in-process memo (the CLI's one call never hits it); the dashboard's reruns and other
+# coaches' visits of an unchanged squad do.
+_ROWS_KEPT = 8
+_rows_cache: WeakKeyDictionary[Engine, OrderedDict[Hashable, list[SquadRow]]] = WeakKeyDictionary()
+_rows_lock = threading.Lock()
+
+
+def _cached_rows(engine: Engine, key: Hashable) -> list[SquadRow] | None:
+    with _rows_lock:
+        kept = _rows_cache.get(engine)
+        if kept is None or key not in kept:
+            return None
+        kept.move_to_end(key)
+        return list(kept[key])
+
+
+def _remember_rows(engine: Engine, key: Hashable, rows: list[SquadRow]) -> None:
+    with _rows_lock:
+        kept = _rows_cache.setdefault(engine, OrderedDict())
+        kept[key] = list(rows)
+        while len(kept) > _ROWS_KEPT:
+            kept.popitem(last=False)
 
 
 _SEVERITY_POINTS = {"warning": 100, "caution": 10, "info": 1}

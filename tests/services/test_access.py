@@ -307,6 +307,7 @@ OWN_ACCOUNT = {
     "session_actor",
 }
 NO_ATHLETE_DATA = {
+    "data_version",  # the change counter: a number, no athlete's data
     "database_path",  # where the engine's database is (the demo banner, `loadwatch demo`)
     "demo_database_url",
     "own_database_url",

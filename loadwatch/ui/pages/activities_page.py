@@ -12,7 +12,7 @@ import streamlit as st
 from loadwatch import services
 from loadwatch.domain import Sport
 from loadwatch.errors import InputError, NotFoundError
-from loadwatch.ui import charts
+from loadwatch.ui import cached, charts
 from loadwatch.ui.components import athlete_picker
 from loadwatch.ui.state import current_actor, get_engine
 from loadwatch.ui.text import markdown_text
@@ -49,7 +49,9 @@ def _track(
     """Parsing a stored file takes a moment: cached per database, activity, its files (a split
     or a merge changes them) and reader (access is checked on the first call)."""
     del engine_url, sources  # cache key only
-    return services.activity_track(get_engine(), activity_id, actor=actor)
+    return services.activity_track(
+        get_engine(), activity_id, actor=actor, max_points=cached.TRACK_POINTS
+    )
 
 
 def _clock(seconds: float) -> str:
@@ -71,7 +73,7 @@ if athlete is None:
 engine = get_engine()
 actor = current_actor()
 units = services.athlete_settings(engine, athlete, actor=actor).units
-table = services.activity_table(engine, athlete, actor=actor)
+table = cached.activity_table(engine, athlete, actor=actor)
 if table.empty:
     st.info("No activities yet: import a .fit, .gpx or .tcx file on the Import page.")
     st.stop()

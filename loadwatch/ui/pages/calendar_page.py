@@ -9,6 +9,7 @@ import streamlit as st
 
 from loadwatch import services
 from loadwatch.domain import WEEKDAYS, PlanDay, PlanKind, Sport
+from loadwatch.ui import cached
 from loadwatch.ui.components import athlete_picker
 from loadwatch.ui.state import current_actor, get_engine, today
 from loadwatch.units import format_distance, to_unit
@@ -64,11 +65,11 @@ if not isinstance(st.session_state.get(MONTH), date):
         st.session_state[MONTH] = now.replace(day=1)
         is_auto = True
 month: date = st.session_state[MONTH]
-view = services.calendar_month(get_engine(), athlete, month, today=now, actor=current_actor())
+view = cached.calendar_month(get_engine(), athlete, month, today=now, actor=current_actor())
 last = view.last_activity_day
 if is_auto and last is not None and last < month:
     month = st.session_state[MONTH] = last.replace(day=1)
-    view = services.calendar_month(get_engine(), athlete, month, today=now, actor=current_actor())
+    view = cached.calendar_month(get_engine(), athlete, month, today=now, actor=current_actor())
     st.info(
         f"Your last activity was on {last:%a %d %b %Y}: this is its month. "
         '"This month" shows the current one.',

@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from loadwatch import services
-from loadwatch.ui import charts
+from loadwatch.ui import cached, charts
 from loadwatch.ui.components import (
     alert_list,
     athlete_picker,
@@ -39,7 +39,7 @@ if athlete is None:
 actor = current_actor()
 now = today()
 as_of = week_picker.pick(now)
-view = services.report(get_engine(), athlete, as_of=as_of, today=now, actor=actor)
+view = cached.report(get_engine(), athlete, as_of, today=now, actor=actor)
 data = services.report_json(view)
 units = view.units
 context = data["context"]
