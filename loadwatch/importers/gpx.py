@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 import re
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -37,16 +36,22 @@ from loadwatch.importers._sport import (
 )
 from loadwatch.importers._totals import (
     ascent_descent_m,
+    glitch_note,
+    glitches,
     moving_s,
     reconciled_s,
     step_distances_m,
 )
 from loadwatch.importers._xml import (
+    XmlElement,
+    float_column,
     is_blank,
     namespace,
     parse_float,
     parse_time,
     parse_xml,
+    xpath_count,
+    xpath_texts,
 )
 from loadwatch.importers.samples import Row, TrackSamples, from_rows
 
@@ -104,13 +109,11 @@ def parse(data: bytes, filename: str) -> tuple[ParsedActivity, ...]:
     tracks: list[_TrackData] = []
     for trk in root.iter(f"{ns}trk"):
         segments = [
-            _points(points, ns)
-            for seg in trk.iter(f"{ns}trkseg")
-            if (points := seg.findall(f"{ns}trkpt"))
+            points for seg in trk.iter(f"{ns}trkseg") if (points := _segment(seg, ns)) is not None
         ]
         if segments:
             type_text = (trk.findtext(f"{ns}type") or "").strip() or None
-            tracks.append(_TrackData(segments, type_text))
+            tracks.append(_without_glitches(_TrackData(segments, type_text)))
     if not tracks:
         if root.find(f"{ns}rte/{ns}rtept") is not None:
             raise UnsupportedFileError(
@@ -154,6 +157,7 @@ HISTORY_MIN_UNTIMED = 100  # or holds many points without a time among timed one
 class _TrackData:
     segments: list[_Points]
     type_text: str | None
+    repairs: tuple[str, ...] = ()
 
     @property
     def timed(self) -> int:
@@ -165,6 +169,21 @@ class _TrackData:
         if not timed:
             return None
         return float(min(t.min() for t in timed)), float(max(t.max() for t in timed))
+
+
+def _without_glitches(track: _TrackData) -> _TrackData:
+    """The track without a few points whose clock jumped years away (`_totals.glitches`)."""
+    times = np.concatenate([s.time_s for s in track.segments])
+    glitched = glitches(times)
+    if not glitched.any():
+        return track
+    segments, start = [], 0
+    for segment in track.segments:
+        end = start + segment.time_s.size
+        segments.append(segment.keep(~glitched[start:end]))
+        start = end
+    note = glitch_note(times[glitched], times[~glitched & ~np.isnan(times)], "point")
+    return _TrackData(segments, track.type_text, (note,))
 
 
 def _refuse_location_history(tracks: list[_TrackData], filename: str) -> None:
@@ -220,8 +239,8 @@ def _groups(tracks: list[_TrackData]) -> list[list[_TrackData]]:
 def _activity(group: list[_TrackData], creator: str | None, filename: str) -> ParsedActivity:
     distance_m = moving = 0.0
     elevations: list[float] = []
-    heart_rates: list[float] = []
-    cadences: list[float] = []
+    heart_rates: list[np.ndarray] = []
+    cadences: list[np.ndarray] = []
     first = last = math.nan
     start: tuple[float, float] | None = None
     for track in group:
@@ -236,11 +255,13 @@ def _activity(group: list[_TrackData], creator: str | None, filename: str) -> Pa
                 last = float(np.fmax(last, seconds.max()))
                 steps = step_distances_m(points.lat[timed], points.lon[timed])
                 moving += moving_s(steps, seconds)
-            elevations.extend(float(e) for e in points.elevations if not math.isnan(e))
-            heart_rates.extend(points.heart_rates)
-            cadences.extend(points.cadences)
+            elevations.extend(points.elevations[~np.isnan(points.elevations)].tolist())
+            heart_rates.append(points.heart_rates[~np.isnan(points.heart_rates)])
+            cadences.append(points.cadences[~np.isnan(points.cadences)])
+    rates = np.concatenate(heart_rates) if heart_rates else np.empty(0)
+    steps = np.concatenate(cadences) if cadences else np.empty(0)
     duration = last - first
-    moving, duration = reconciled_s(filename, moving, duration)
+    moving, duration, _ = reconciled_s(moving, duration)
     type_text = next((t.type_text for t in group if t.type_text), None)
     declared = gpx_sport(type_text)
     sport, source = declared_or_inferred(
@@ -258,18 +279,17 @@ def _activity(group: list[_TrackData], creator: str | None, filename: str) -> Pa
         moving_s=moving,
         ascent_m=ascent,
         descent_m=descent,
-        avg_hr_bpm=sum(heart_rates) / len(heart_rates) if heart_rates else None,
-        avg_cadence_spm=(
-            2.0 * sum(cadences) / len(cadences) if cadences and sport in _ON_FOOT else None
-        ),
+        avg_hr_bpm=float(rates.mean()) if rates.size else None,
+        avg_cadence_spm=(2.0 * float(steps.mean()) if steps.size and sport in _ON_FOOT else None),
         device=creator,
         source_format=SourceFormat.GPX,
         start_lat=start[0] if start and not virtual else None,
         start_lon=start[1] if start and not virtual else None,
         sport_source=source,
         is_device_file=False,
-        has_samples=bool(heart_rates or cadences),
+        has_samples=bool(rates.size or steps.size),
         is_virtual=virtual,
+        repairs=tuple(note for t in group for note in t.repairs),
     )
 
 
@@ -291,27 +311,105 @@ def _sorted(points: _Points) -> _Points:
         points.lat, points.lon
     ):
         return points
-    return replace(
-        points,
-        lat=points.lat[order],
-        lon=points.lon[order],
-        time_s=times[order],
-        elevations=points.elevations[order],
-    )
+    return points.keep(order)
 
 
 @dataclass(frozen=True, slots=True)
 class _Points:
+    """One segment's usable points, one entry per point in every array."""
+
     lat: np.ndarray
     lon: np.ndarray
     time_s: np.ndarray  # POSIX seconds, NaN where a point has no time
     elevations: np.ndarray  # metres, NaN where a point has none
-    heart_rates: list[float]
-    cadences: list[float]
+    heart_rates: np.ndarray  # bpm, NaN where a point has none
+    cadences: np.ndarray  # strides per minute, NaN where a point has none
     skipped: int
 
+    def keep(self, mask: np.ndarray) -> _Points:
+        return _Points(
+            self.lat[mask],
+            self.lon[mask],
+            self.time_s[mask],
+            self.elevations[mask],
+            self.heart_rates[mask],
+            self.cadences[mask],
+            self.skipped,
+        )
 
-def _points(elements: list[ET.Element], ns: str) -> _Points:
+
+# Points whose children are not one of each (a second <time>, two heart rates) are read one by
+# one; every other segment is read a column at a time (issue #26).
+_IRREGULAR = (
+    "g:trkpt[not(@lat) or not(@lon) or count(g:time) > 1 or count(g:ele) > 1"
+    " or count(g:extensions) > 1"
+    " or count(g:extensions//*[local-name() = 'hr']) > 1"
+    " or count(g:extensions//*[local-name() = 'cad']) > 1]"
+)
+_COLUMNS = {
+    "time": "g:trkpt/g:time",
+    "ele": "g:trkpt/g:ele",
+    "hr": "g:trkpt/g:extensions//*[local-name() = 'hr']",
+    "cad": "g:trkpt/g:extensions//*[local-name() = 'cad']",
+}
+
+
+def _segment(seg: XmlElement, ns: str) -> _Points | None:
+    """A <trkseg>'s points (None without any): a column at a time when every point carries
+    each value once or no point does, else point by point (`_points`); the same result."""
+    count = xpath_count(seg, "g:trkpt", ns)
+    if count == 0:
+        return None
+    columns = _columns(seg, ns, count)
+    if columns is None:
+        return _points(seg.findall(f"{ns}trkpt"), ns)
+    lat, bad_lat = float_column(xpath_texts(seg, "g:trkpt/@lat", ns))
+    lon, bad_lon = float_column(xpath_texts(seg, "g:trkpt/@lon", ns))
+    texts = columns["time"]
+    times: list[str | None] = (
+        [t.strip() or None for t in texts] if texts is not None else [None] * count
+    )
+    time_s = _posix_seconds(times)
+    ele, bad_ele = _column(columns["ele"], count)
+    hr, bad_hr = _column(columns["hr"], count)
+    cad, bad_cad = _column(columns["cad"], count)
+    usable = (
+        ~(bad_lat | bad_lon | bad_ele | bad_hr | bad_cad)
+        & (np.abs(lat) <= 90)
+        & (np.abs(lon) <= 180)
+        & (np.array([t is None for t in times], dtype=bool) | ~np.isnan(time_s))
+    )
+    hr[~(hr > 0)] = np.nan
+    cad[~(cad > 0)] = np.nan
+    points = _Points(lat, lon, time_s, ele, hr, cad, skipped=0)
+    return replace(points.keep(usable), skipped=int(count - np.count_nonzero(usable)))
+
+
+def _columns(seg: XmlElement, ns: str, count: int) -> dict[str, list[str] | None] | None:
+    """Each column's texts, one per point (None: no point has it), or None when a column is
+    not one text per point (the segment is then read point by point)."""
+    if xpath_count(seg, _IRREGULAR, ns):
+        return None
+    columns: dict[str, list[str] | None] = {}
+    for name, path in _COLUMNS.items():
+        present = xpath_count(seg, path, ns)
+        if present == 0:
+            columns[name] = None
+            continue
+        texts = xpath_texts(seg, f"{path}/text()", ns) if present == count else []
+        if len(texts) != count:
+            return None
+        columns[name] = texts
+    return columns
+
+
+def _column(texts: list[str] | None, count: int) -> tuple[np.ndarray, np.ndarray]:
+    if texts is None:
+        return np.full(count, np.nan), np.zeros(count, dtype=bool)
+    return float_column(texts)
+
+
+def _points(elements: list[XmlElement], ns: str) -> _Points:
     """One pass over a segment's <trkpt> elements, keeping only points that can be right.
 
     A point is dropped (and counted in `skipped`) when its latitude or longitude is missing,
@@ -324,8 +422,8 @@ def _points(elements: list[ET.Element], ns: str) -> _Points:
     lons: list[float] = []
     times: list[str | None] = []
     elevations: list[float | None] = []
-    heart_rates: list[list[float]] = []
-    cadences: list[list[float]] = []
+    heart_rates: list[float] = []
+    cadences: list[float] = []
     skipped = 0
     for point in elements:
         lat, lon = parse_float(point.get("lat")), parse_float(point.get("lon"))
@@ -350,20 +448,21 @@ def _points(elements: list[ET.Element], ns: str) -> _Points:
         lons.append(lon)
         times.append(time_text.strip() if time_text and time_text.strip() else None)
         elevations.append(elevation)
-        heart_rates.append(samples[0])
-        cadences.append(samples[1])
+        heart_rates.append(sum(samples[0]) / len(samples[0]) if samples[0] else math.nan)
+        cadences.append(sum(samples[1]) / len(samples[1]) if samples[1] else math.nan)
     time_s = _posix_seconds(times)
     keep = np.array([t is None for t in times], dtype=bool) | ~np.isnan(time_s)
     skipped += int((~keep).sum())
-    return _Points(
-        lat=np.array(lats, dtype=float)[keep],
-        lon=np.array(lons, dtype=float)[keep],
-        time_s=time_s[keep],
-        elevations=np.array([math.nan if e is None else e for e in elevations], dtype=float)[keep],
-        heart_rates=[r for rs, k in zip(heart_rates, keep, strict=True) if k for r in rs],
-        cadences=[c for cs, k in zip(cadences, keep, strict=True) if k for c in cs],
-        skipped=skipped,
+    points = _Points(
+        lat=np.array(lats, dtype=float),
+        lon=np.array(lons, dtype=float),
+        time_s=time_s,
+        elevations=np.array([math.nan if e is None else e for e in elevations], dtype=float),
+        heart_rates=np.array(heart_rates, dtype=float),
+        cadences=np.array(cadences, dtype=float),
+        skipped=0,
     )
+    return replace(points.keep(keep), skipped=skipped)
 
 
 # POSIX seconds of the first and last moments a `datetime` can hold: NumPy parses beyond them.
@@ -404,7 +503,7 @@ def _utc(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, tz=UTC)
 
 
-def _extension_values(extensions: ET.Element) -> tuple[list[float], list[float]] | None:
+def _extension_values(extensions: XmlElement) -> tuple[list[float], list[float]] | None:
     """Heart rate and cadence from Garmin's TrackPointExtension (`gpxtpx:hr`, `gpxtpx:cad`).
 
     Any namespace prefix. Cadence is per foot (strides per minute), as Garmin writes it. None
@@ -457,7 +556,7 @@ def samples(data: bytes, filename: str) -> TrackSamples:
 
 
 def _sample_row(
-    point: ET.Element, ns: str
+    point: XmlElement, ns: str
 ) -> tuple[float, float, float, float, float, float] | None:
     """(time_s, lat, lon, elevation_m, heart_rate_bpm, cadence) of one <trkpt>, NaN where
     absent; None without a usable time and position."""
