@@ -20,7 +20,6 @@ import math
 import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any, TypeAlias
 
 import numpy as np
@@ -215,22 +214,40 @@ def parse_xml(data: bytes, filename: str, kind: str) -> XmlElement:
         raise CorruptFileError(f"{filename!r} is not well-formed {kind} XML: {exc}") from exc
 
 
-@lru_cache(maxsize=256)
-def _xpath(path: str, ns: str) -> Any:
-    """`path` compiled, its `g:` prefix bound to `ns` (or dropped when the document has none)."""
-    if not ns:
-        return etree.XPath(path.replace("g:", ""))
-    return etree.XPath(path, namespaces={"g": ns.strip("{}")})
+def point_texts(
+    container: XmlElement, points: list[XmlElement], tag: str, depth: int | None = 1
+) -> list[str | None] | None:
+    """The text of each point's `tag` element (None where a point has none; "" for an empty
+    one), in one pass over the elements of that tag (issue #26: lxml's XPath merges node sets
+    in quadratic time on `//` paths, and a loop over every child is the slow path).
 
-
-def xpath_count(element: XmlElement, path: str, ns: str) -> int:
-    """`count(path)` from `element`; `path` names the document's namespace as `g:`."""
-    return int(_xpath(f"count({path})", ns)(element))
-
-
-def xpath_texts(element: XmlElement, path: str, ns: str) -> list[str]:
-    """The strings `path` (ending in `/text()` or `/@attribute`) selects, in document order."""
-    return [str(text) for text in _xpath(path, ns)(element)]
+    `points` are elements below `container` (a segment's track points, an activity's
+    trackpoints); `depth` is how many levels below its point the element lies (Time: 1,
+    Position/Latitude: 2); None: anywhere below it (an extension's heart rate). Elements
+    of the tag that belong to no point (a lap's DistanceMeters) are ignored. None when a point
+    holds the tag twice: the caller then reads the points one by one.
+    """
+    if not points:
+        return []
+    index = {point: i for i, point in enumerate(points)}
+    point_tag = points[0].tag
+    texts: list[str | None] = [None] * len(points)
+    seen = [False] * len(points)
+    for element in container.iter(tag):
+        if depth is None:
+            owner = next(element.iterancestors(point_tag), None)
+        else:
+            owner = element
+            for _ in range(depth):
+                owner = owner.getparent() if owner is not None else None
+        i = index.get(owner) if owner is not None else None
+        if i is None:
+            continue
+        if seen[i]:
+            return None
+        seen[i] = True
+        texts[i] = element.text or ""
+    return texts
 
 
 def float_column(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -309,3 +326,37 @@ def is_number_text(text: str | None) -> bool:
 def is_blank(text: str | None) -> bool:
     """True when `text` is absent or only whitespace (a value not given, not a bad value)."""
     return text is None or not text.strip()
+
+
+# POSIX seconds of the first and last moments a `datetime` can hold: NumPy parses beyond them.
+_MIN_POSIX_S = datetime(1, 1, 1, tzinfo=UTC).timestamp()
+_MAX_POSIX_S = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC).timestamp()
+
+
+# What NumPy reads exactly as written: anything else (an offset, a negative or five-digit year,
+# a stray character) makes it warn or misread, so it goes through `parse_time`.
+_PLAIN_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,9})?)?Z")
+
+
+def posix_seconds(texts: list[str | None]) -> np.ndarray:
+    """ISO 8601 times to POSIX seconds (NaN where missing or unreadable); naive means UTC.
+
+    NumPy reads `NaT`, year 12345 and negative years, none of which is a moment a run happened;
+    those become NaN, like any other unreadable time.
+    """
+    if texts and all(t is not None and _PLAIN_UTC.fullmatch(t) for t in texts):
+        # The common case (every exporter writes UTC with a Z): NumPy parses in C.
+        try:
+            stamps = np.array([t[:-1] for t in texts if t is not None], dtype="datetime64[ms]")
+        except ValueError:
+            pass
+        else:
+            seconds = stamps.astype("int64") / 1000.0
+            bad = np.isnat(stamps) | (seconds < _MIN_POSIX_S) | (seconds > _MAX_POSIX_S)
+            return np.where(bad, np.nan, seconds)
+    result = np.full(len(texts), np.nan)
+    for i, text in enumerate(texts):
+        parsed = parse_time(text)
+        if parsed is not None:
+            result[i] = parsed.timestamp()
+    return result

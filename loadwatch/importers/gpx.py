@@ -18,7 +18,6 @@ Tracks, pauses and noise (moving time and ascent are defined once for every form
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -50,8 +49,8 @@ from loadwatch.importers._xml import (
     parse_float,
     parse_time,
     parse_xml,
-    xpath_count,
-    xpath_texts,
+    point_texts,
+    posix_seconds,
 )
 from loadwatch.importers.samples import Row, TrackSamples, from_rows
 
@@ -338,41 +337,31 @@ class _Points:
         )
 
 
-# Points whose children are not one of each (a second <time>, two heart rates) are read one by
-# one; every other segment is read a column at a time (issue #26).
-_IRREGULAR = (
-    "g:trkpt[not(@lat) or not(@lon) or count(g:time) > 1 or count(g:ele) > 1"
-    " or count(g:extensions) > 1"
-    " or count(g:extensions//*[local-name() = 'hr']) > 1"
-    " or count(g:extensions//*[local-name() = 'cad']) > 1]"
-)
-_COLUMNS = {
-    "time": "g:trkpt/g:time",
-    "ele": "g:trkpt/g:ele",
-    "hr": "g:trkpt/g:extensions//*[local-name() = 'hr']",
-    "cad": "g:trkpt/g:extensions//*[local-name() = 'cad']",
-}
-
-
 def _segment(seg: XmlElement, ns: str) -> _Points | None:
-    """A <trkseg>'s points (None without any): a column at a time when every point carries
-    each value once or no point does, else point by point (`_points`); the same result."""
-    count = xpath_count(seg, "g:trkpt", ns)
-    if count == 0:
+    """A <trkseg>'s points (None without any), read a column at a time (issue #26); a segment
+    where a point carries a value twice is read point by point (`_points`), as before."""
+    elements = seg.findall(f"{ns}trkpt")
+    if not elements:
         return None
-    columns = _columns(seg, ns, count)
-    if columns is None:
-        return _points(seg.findall(f"{ns}trkpt"), ns)
-    lat, bad_lat = float_column(xpath_texts(seg, "g:trkpt/@lat", ns))
-    lon, bad_lon = float_column(xpath_texts(seg, "g:trkpt/@lon", ns))
-    texts = columns["time"]
-    times: list[str | None] = (
-        [t.strip() or None for t in texts] if texts is not None else [None] * count
-    )
-    time_s = _posix_seconds(times)
-    ele, bad_ele = _column(columns["ele"], count)
-    hr, bad_hr = _column(columns["hr"], count)
-    cad, bad_cad = _column(columns["cad"], count)
+    lat_texts = [p.get("lat") for p in elements]
+    lon_texts = [p.get("lon") for p in elements]
+    columns = [
+        point_texts(seg, elements, f"{ns}time"),
+        point_texts(seg, elements, f"{ns}ele"),
+        point_texts(seg, elements, "{*}hr", depth=None),
+        point_texts(seg, elements, "{*}cad", depth=None),
+    ]
+    if None in lat_texts or None in lon_texts or any(c is None for c in columns):
+        return _points(elements, ns)
+    time_texts, ele_texts, hr_texts, cad_texts = (c or [] for c in columns)
+    count = len(elements)
+    lat, bad_lat = float_column([t or "" for t in lat_texts])
+    lon, bad_lon = float_column([t or "" for t in lon_texts])
+    times: list[str | None] = [(t.strip() or None) if t else None for t in time_texts]
+    time_s = posix_seconds(times)
+    ele, bad_ele = float_column([t or "" for t in ele_texts])
+    hr, bad_hr = float_column([t or "" for t in hr_texts])
+    cad, bad_cad = float_column([t or "" for t in cad_texts])
     usable = (
         ~(bad_lat | bad_lon | bad_ele | bad_hr | bad_cad)
         & (np.abs(lat) <= 90)
@@ -383,30 +372,6 @@ def _segment(seg: XmlElement, ns: str) -> _Points | None:
     cad[~(cad > 0)] = np.nan
     points = _Points(lat, lon, time_s, ele, hr, cad, skipped=0)
     return replace(points.keep(usable), skipped=int(count - np.count_nonzero(usable)))
-
-
-def _columns(seg: XmlElement, ns: str, count: int) -> dict[str, list[str] | None] | None:
-    """Each column's texts, one per point (None: no point has it), or None when a column is
-    not one text per point (the segment is then read point by point)."""
-    if xpath_count(seg, _IRREGULAR, ns):
-        return None
-    columns: dict[str, list[str] | None] = {}
-    for name, path in _COLUMNS.items():
-        present = xpath_count(seg, path, ns)
-        if present == 0:
-            columns[name] = None
-            continue
-        texts = xpath_texts(seg, f"{path}/text()", ns) if present == count else []
-        if len(texts) != count:
-            return None
-        columns[name] = texts
-    return columns
-
-
-def _column(texts: list[str] | None, count: int) -> tuple[np.ndarray, np.ndarray]:
-    if texts is None:
-        return np.full(count, np.nan), np.zeros(count, dtype=bool)
-    return float_column(texts)
 
 
 def _points(elements: list[XmlElement], ns: str) -> _Points:
@@ -450,7 +415,7 @@ def _points(elements: list[XmlElement], ns: str) -> _Points:
         elevations.append(elevation)
         heart_rates.append(sum(samples[0]) / len(samples[0]) if samples[0] else math.nan)
         cadences.append(sum(samples[1]) / len(samples[1]) if samples[1] else math.nan)
-    time_s = _posix_seconds(times)
+    time_s = posix_seconds(times)
     keep = np.array([t is None for t in times], dtype=bool) | ~np.isnan(time_s)
     skipped += int((~keep).sum())
     points = _Points(
@@ -463,40 +428,6 @@ def _points(elements: list[XmlElement], ns: str) -> _Points:
         skipped=0,
     )
     return replace(points.keep(keep), skipped=skipped)
-
-
-# POSIX seconds of the first and last moments a `datetime` can hold: NumPy parses beyond them.
-_MIN_POSIX_S = datetime(1, 1, 1, tzinfo=UTC).timestamp()
-_MAX_POSIX_S = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC).timestamp()
-
-
-# What NumPy reads exactly as written: anything else (an offset, a negative or five-digit year,
-# a stray character) makes it warn or misread, so it goes through `parse_time`.
-_PLAIN_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,9})?)?Z")
-
-
-def _posix_seconds(texts: list[str | None]) -> np.ndarray:
-    """ISO 8601 times to POSIX seconds (NaN where missing or unreadable); naive means UTC.
-
-    NumPy reads `NaT`, year 12345 and negative years, none of which is a moment a run happened;
-    those become NaN, like any other unreadable time.
-    """
-    if texts and all(t is not None and _PLAIN_UTC.fullmatch(t) for t in texts):
-        # The common case (every exporter writes UTC with a Z): NumPy parses in C.
-        try:
-            stamps = np.array([t[:-1] for t in texts if t is not None], dtype="datetime64[ms]")
-        except ValueError:
-            pass
-        else:
-            seconds = stamps.astype("int64") / 1000.0
-            bad = np.isnat(stamps) | (seconds < _MIN_POSIX_S) | (seconds > _MAX_POSIX_S)
-            return np.where(bad, np.nan, seconds)
-    result = np.full(len(texts), np.nan)
-    for i, text in enumerate(texts):
-        parsed = parse_time(text)
-        if parsed is not None:
-            result[i] = parsed.timestamp()
-    return result
 
 
 def _utc(seconds: float) -> datetime:

@@ -40,8 +40,8 @@ from loadwatch.importers._xml import (
     parse_float,
     parse_time,
     parse_xml,
-    xpath_count,
-    xpath_texts,
+    point_texts,
+    posix_seconds,
 )
 from loadwatch.importers.samples import Row, TrackSamples, from_rows
 
@@ -289,17 +289,25 @@ class _Track:
         return float(rates.mean()) if rates.size else None
 
 
-# Trackpoint values: name -> path from a <Trackpoint> (`g:` is the TCX namespace).
+# Trackpoint values: name -> (tag, levels below the <Trackpoint>).
 _VALUES = {
-    "time": "g:Time",
-    "lat": "g:Position/g:LatitudeDegrees",
-    "lon": "g:Position/g:LongitudeDegrees",
-    "altitude": "g:AltitudeMeters",
-    "distance": "g:DistanceMeters",
-    "heart_rate": "g:HeartRateBpm/g:Value",
-    "cadence": "g:Cadence",
+    "time": ("Time", 1),
+    "lat": ("LatitudeDegrees", 2),
+    "lon": ("LongitudeDegrees", 2),
+    "altitude": ("AltitudeMeters", 1),
+    "distance": ("DistanceMeters", 1),
+    "heart_rate": ("Value", 2),  # HeartRateBpm/Value
+    "cadence": ("Cadence", 1),
 }
-_IRREGULAR = ".//g:Trackpoint[" + " or ".join(f"count({p}) > 1" for p in _VALUES.values()) + "]"
+_PATHS = {
+    "time": "Time",
+    "lat": "Position/LatitudeDegrees",
+    "lon": "Position/LongitudeDegrees",
+    "altitude": "AltitudeMeters",
+    "distance": "DistanceMeters",
+    "heart_rate": "HeartRateBpm/Value",
+    "cadence": "Cadence",
+}
 
 
 def _trackpoints(activity: XmlElement, ns: str) -> _Track:
@@ -312,12 +320,12 @@ def _trackpoints(activity: XmlElement, ns: str) -> _Track:
     finite number (a negative distance included). Absent values are fine. A few trackpoints
     dated years away from the rest are dropped too, and the activity says so (`glitches`).
     """
-    columns = _value_columns(activity, ns)
-    texts = columns if columns is not None else _point_rows(activity, ns)
+    points = list(activity.iter(f"{ns}Trackpoint"))
+    columns = _value_columns(activity, ns, points)
+    texts = columns if columns is not None else _point_rows(points, ns)
     count = len(texts["time"])
     time_text = [(t or "").strip() or None for t in texts["time"]]
-    times = [parse_time(t) for t in time_text]
-    time_s = np.array([math.nan if t is None else t.timestamp() for t in times], dtype=float)
+    time_s = posix_seconds(time_text)
     lat, bad_lat = float_column([t or "" for t in texts["lat"]])
     lon, bad_lon = float_column([t or "" for t in texts["lon"]])
     altitude, bad_altitude = float_column([t or "" for t in texts["altitude"]])
@@ -363,32 +371,25 @@ def _trackpoints(activity: XmlElement, ns: str) -> _Track:
     return track
 
 
-def _value_columns(activity: XmlElement, ns: str) -> dict[str, list[str | None]] | None:
+def _value_columns(
+    activity: XmlElement, ns: str, points: list[XmlElement]
+) -> dict[str, list[str | None]] | None:
     """Every trackpoint value as a column of texts (None where absent), or None when some
-    trackpoint carries a value twice or only some carry it with no text to read."""
-    count = xpath_count(activity, ".//g:Trackpoint", ns)
-    if xpath_count(activity, _IRREGULAR, ns):
-        return None
+    trackpoint carries a value twice."""
     columns: dict[str, list[str | None]] = {}
-    for name, path in _VALUES.items():
-        present = xpath_count(activity, f".//g:Trackpoint/{path}", ns)
-        if present == 0:
-            columns[name] = [None] * count
-            continue
-        if present != count:
+    for name, (tag, depth) in _VALUES.items():
+        texts = point_texts(activity, points, f"{ns}{tag}", depth)
+        if texts is None:
             return None
-        texts = xpath_texts(activity, f".//g:Trackpoint/{path}/text()", ns)
-        if len(texts) != count:
-            return None
-        columns[name] = list(texts)
+        columns[name] = texts
     return columns
 
 
-def _point_rows(activity: XmlElement, ns: str) -> dict[str, list[str | None]]:
+def _point_rows(points: list[XmlElement], ns: str) -> dict[str, list[str | None]]:
     """`_value_columns` one trackpoint at a time: the first value of each, None where absent."""
-    columns: dict[str, list[str | None]] = {name: [] for name in _VALUES}
-    paths = {name: path.replace("g:", ns) for name, path in _VALUES.items()}
-    for point in activity.iter(f"{ns}Trackpoint"):
+    columns: dict[str, list[str | None]] = {name: [] for name in _PATHS}
+    paths = {name: ns + path.replace("/", "/" + ns) for name, path in _PATHS.items()}
+    for point in points:
         for name, path in paths.items():
             element = point.find(path)
             columns[name].append(None if element is None else (element.text or ""))
@@ -409,12 +410,7 @@ def _average_hr(laps: list[XmlElement], ns: str) -> float | None:
 
 def _run_cadence_spm(laps: list[XmlElement]) -> float | None:
     """Garmin's LX extension AvgRunCadence is strides (one foot) per minute; steps = 2x."""
-    values = [
-        parse_float(e.text)
-        for lap in laps
-        for e in lap.iter()
-        if local_name(e.tag) == "AvgRunCadence"
-    ]
+    values = [parse_float(e.text) for lap in laps for e in lap.iter("{*}AvgRunCadence")]
     numbers = [v for v in values if v and v > 0]
     return 2.0 * sum(numbers) / len(numbers) if numbers else None
 
