@@ -131,7 +131,8 @@ class ImportStatus(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ImportResult:
-    """Outcome of importing one file; `message` says why for anything but IMPORTED."""
+    """Outcome of importing one file; `message` says why for anything but IMPORTED, and for an
+    IMPORTED file what the importer repaired (issue #26), if anything."""
 
     filename: str
     status: ImportStatus

@@ -145,6 +145,8 @@ def _print_results(console: Console, results: list[ImportResult], paths: Sequenc
                 f"#{result.activity_id} {result.sport.value if result.sport else ''} "
                 f"{result.started_at:%Y-%m-%d %H:%M} UTC, {(result.distance_m or 0) / 1000:.2f} km"
             )
+            if result.message:  # what the importer repaired (issue #26)
+                detail += f"; {result.message}"
         _add_plain_row(
             table,
             _display_name(result.filename, paths),

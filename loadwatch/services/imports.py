@@ -393,6 +393,9 @@ def _store_file(
                     f"{activity.source_file!r}), which has as much data or more; kept that one "
                     f"as its primary source and merged the files field by field ({how})"
                 )
+        if parsed.repairs:  # issue #26: imported as repaired, and the result says how
+            repaired = f"repaired {parsed_file.name!r}: " + "; ".join(parsed.repairs)
+            message = f"{message}; {repaired}" if message else repaired
         results.append(
             ImportResult(
                 parsed_file.name,

@@ -183,8 +183,8 @@ def main() -> None:
         b'<?xml version="1.0"?><gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1">'
         b'<rte><rtept lat="47.1" lon="8.5"/><rtept lat="47.2" lon="8.6"/></rte></gpx>'
     )
-    far = make_track(START, 400_000, 330, seed=10, interval_s=600)
-    (invalid / "implausible-400km-run.fit").write_bytes(fit_bytes([far]))
+    far = make_track(START, 1_200_000, 330, seed=10, interval_s=600)  # over every real race
+    (invalid / "implausible-1200km-run.fit").write_bytes(fit_bytes([far]))
     buffer = io.BytesIO()
     with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as gz:  # no clock in the bytes
         gz.write(good)
