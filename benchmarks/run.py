@@ -1,7 +1,9 @@
 """Speed and memory of loadwatch against plain fitparse and gpxpy, in one run (issue #5).
 
     uv run python benchmarks/generate.py --runs 2000   # once
+    uv run python benchmarks/ten_year.py --activities 3000   # once (issue #26)
     uv run python benchmarks/run.py
+    uv run python benchmarks/run.py --parsers --ten-year   # only issue #26's figures
     pg_virtualenv sh -c 'uv run python benchmarks/run.py --pg \
         "postgresql+psycopg://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$PGDATABASE"'
 
@@ -35,6 +37,10 @@ from fitparse import FitFile
 from sqlalchemy import create_engine, insert, make_url, text
 from sqlalchemy.orm import Session
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.parsers import parsers
+from benchmarks.tree import run_tree
 from loadwatch import services
 from loadwatch.db.models import Activity, Athlete, OriginalFile
 from loadwatch.importers import fit, gpx
@@ -234,10 +240,45 @@ def _pg_database(url: str, name: str) -> str:
     return server.set(database=f"bench_{name}").render_as_string(hide_password=False)
 
 
+def ten_year(tmp: Path) -> None:
+    """`loadwatch import` of the ten-year export (issue #26): a new process, as a user runs it;
+    wall time, the CPU time and peak memory of its whole process tree (the CLI, the forkserver
+    and the import workers, sampled from /proc)."""
+    archive = OUT / "ten-year-export.zip"
+    if not archive.exists():
+        print("ten-year export: run `uv run python benchmarks/ten_year.py` first")
+        return
+    command = [str(Path(sys.executable).with_name("loadwatch")), "--db"]
+    command += [f"sqlite:///{tmp / 'ten-year.db'}", "import", str(archive), "--athlete", "ten"]
+    load = _load()
+    result = run_tree([*command, "--json"])
+    statuses = Counter(r["status"] for r in json.loads(result.stdout))
+    files = sum(statuses.values())
+    print(
+        f"Ten-year export ({archive.stat().st_size / 1e6:.0f} MB zip, {files} files: "
+        f"{dict(statuses)}): `loadwatch import`, new process, {result.wall_s:.1f} s wall "
+        f"({result.wall_s / files * 1000:.1f} ms per file), CPU of the process tree "
+        f"{result.cpu_s:.1f} s ({result.cpu_s / files * 1000:.1f} ms per file: "
+        f"{result.cpu_s / (os.cpu_count() or 1):.1f} s on {os.cpu_count()} idle cores), peak "
+        f"memory of the tree {result.peak_rss_mb:.0f} MB (PSS) ({load} before; "
+        f"{_load()} after)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pg", metavar="URL", help="an empty PostgreSQL database")
+    parser.add_argument("--parsers", action="store_true", help="only the parser comparison")
+    parser.add_argument("--ten-year", action="store_true", help="only the ten-year export")
     args = parser.parse_args()
+    if args.parsers or args.ten_year:
+        print(f"Machine: {platform.platform()}, {os.cpu_count()} CPUs, {_load()}")
+        if args.parsers:
+            parsers()
+        if args.ten_year:
+            with tempfile.TemporaryDirectory() as folder:
+                ten_year(Path(folder))
+        return
     if not (OUT / "sdk-fit-archive.zip").exists():
         raise SystemExit("run `uv run python benchmarks/generate.py` first")
     print(
@@ -255,7 +296,9 @@ def main() -> None:
         cli_import(sqlite("cli-ours"), OUT / "fit-archive.zip", "Our generator")
         fit_import(tmp, sqlite)
         gpx_parse()
+        parsers()
         strava_import(tmp)
+        ten_year(tmp)
         squad(tmp, sqlite)
     print(
         f"Peak memory: main process {_rss_mb(resource.RUSAGE_SELF):.0f} MB, "

@@ -101,6 +101,9 @@ class ParsedActivity:
     has_samples: bool = False  # per-second records behind HR/cadence, not only a summary
     is_virtual: bool = False  # a virtual ride/run (Zwift...): its coordinates are not on Earth
     effort_rpe: float | None = None  # the watch's or the export's own effort rating, 0-10
+    # issue #26: what the importer repaired rather than refused, one sentence each
+    # ("kept: the lap's 1,800 s; its points cover 1,782 s"); shown with the import's result
+    repairs: tuple[str, ...] = ()
 
     @property
     def has_sport(self) -> bool:
@@ -136,7 +139,8 @@ class ImportStatus(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ImportResult:
-    """Outcome of importing one file; `message` says why for anything but IMPORTED."""
+    """Outcome of importing one file; `message` says why for anything but IMPORTED, and for an
+    IMPORTED file what the importer repaired (issue #26), if anything."""
 
     filename: str
     status: ImportStatus

@@ -18,7 +18,8 @@ from loadwatch.db.engine import make_engine, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
-CORPUS = ROOT.parent / "shared" / "corpus"
+# A worktree beside the main checkout finds the corpus through LOADWATCH_TEST_CORPUS.
+CORPUS = Path(os.environ.get("LOADWATCH_TEST_CORPUS") or ROOT.parent / "shared" / "corpus")
 PG_URL_ENV = "LOADWATCH_TEST_PG_URL"
 # The suite hashes hundreds of passwords: argon2-cffi's CHEAPEST Argon2id profile keeps that
 # fast (set before loadwatch.services.accounts is imported; the app's default is RFC 9106's

@@ -51,7 +51,7 @@ ALLOWED: dict[str, Layer] = {
     "loadwatch.rules": Layer((*_PURE, "loadwatch.load", "loadwatch.rules"), ("pandas", "numpy")),
     "loadwatch.importers": Layer(
         (*_PURE, "loadwatch.importers"),
-        ("fitparse", "crcmod", "gpxpy", "defusedxml", "numpy"),
+        ("fitparse", "crcmod", "gpxpy", "defusedxml", "lxml", "numpy"),
     ),
     "loadwatch.db": Layer(
         ("loadwatch.domain", "loadwatch.errors", "loadwatch.load.frames", "loadwatch.db"),
@@ -99,6 +99,7 @@ ONLY_IN = {
     "crcmod": "loadwatch.importers.fit",
     "gpxpy": "loadwatch.importers.gpx",
     "defusedxml": "loadwatch.importers._xml",
+    "lxml": "loadwatch.importers._xml",
     "timezonefinder": "loadwatch.services._localtime",
     "watchdog": "loadwatch.services.watch",
     "streamlit": "loadwatch.ui",

@@ -16,7 +16,7 @@ from loadwatch.domain import ParsedActivity, SourceFormat
 
 SAME_START_TOLERANCE_S = 60
 MAX_TZ_SHIFT_H = 14
-MAX_ELAPSED_S = 7 * 24 * 3600  # services/_worker.MAX_DURATION_S: how far back an overlap can start
+MAX_ELAPSED_S = 12 * 24 * 3600  # services/_worker.MAX_DURATION_S: how far back an overlap can start
 SAME_ACTIVITY_OVERLAP = 0.5  # of the shorter recording's elapsed span (issue #10)
 
 

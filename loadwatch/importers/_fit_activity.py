@@ -27,7 +27,10 @@ from loadwatch.importers._sport import (
     names_virtual_world,
 )
 from loadwatch.importers._totals import (
+    ROUNDING_S,
     ascent_descent_m,
+    glitch_note,
+    glitches,
     moving_s,
     reconciled_s,
     step_distances_m,
@@ -162,6 +165,9 @@ class _Records:
         keep = self.seconds >= start - 1
         if end is not None:
             keep &= self.seconds <= end + 1
+        return self.keep(keep)
+
+    def keep(self, keep: np.ndarray) -> _Records:
         return _Records(
             self.seconds[keep],
             self.lat[keep],
@@ -199,7 +205,7 @@ class _Records:
 
 
 def _from_session(session: dict[str, Any], context: _Context, skipped: int) -> ParsedActivity:
-    started_at, duration, timer_s = _session_times(session, context.filename)
+    started_at, duration, timer_s, repair = _session_times(session, context)
     names = _sport_names(session)
     if names == (None, None):
         names = context.file_sport
@@ -246,11 +252,21 @@ def _from_session(session: dict[str, Any], context: _Context, skipped: int) -> P
         has_samples=context.has_samples,
         is_virtual=virtual,
         effort_rpe=_effort_rpe(session),
+        repairs=(repair,) if repair else (),
     )
 
 
-def _session_times(session: dict[str, Any], filename: str) -> tuple[datetime, float, float]:
-    """A session's start (UTC), elapsed and timer seconds (the timer reconciled with elapsed)."""
+def _session_times(
+    session: dict[str, Any], context: _Context
+) -> tuple[datetime, float, float, str | None]:
+    """A session's start (UTC), elapsed and timer seconds, and what was repaired.
+
+    A timer above the elapsed time (issue #26: a Garmin Edge's virtual ride said 2,760 s of
+    timer in 1,632 s) is repaired, not refused: when the file's records span no more than the
+    elapsed time, they confirm it and the timer is cut to it; otherwise the elapsed time is
+    raised to the timer's.
+    """
+    filename = context.filename
     started_at = _as_utc(session.get("start_time")) or _as_utc(session.get("timestamp"))
     if started_at is None:
         raise EmptyActivityError(
@@ -260,10 +276,24 @@ def _session_times(session: dict[str, Any], filename: str) -> tuple[datetime, fl
     elapsed = _duration(session.get("total_elapsed_time"))
     timer = _duration(session.get("total_timer_time"))
     duration = elapsed if elapsed is not None else (timer or 0.0)
-    timer_s, duration = reconciled_s(
-        filename, timer if timer is not None else duration, duration, what="timer"
+    timer = timer if timer is not None else duration
+    timer_s, lifted, repair = reconciled_s(
+        timer, duration, kept="the timer's", covered="the session's elapsed time says"
     )
-    return started_at, duration, timer_s
+    if repair is None:
+        return started_at, lifted, timer_s, None
+    start = started_at.timestamp()
+    seconds = context.records().window(start, start + timer).seconds
+    span = float(seconds[-1] - seconds[0]) if seconds.size > 1 else None
+    if span is not None and span <= duration + ROUNDING_S:
+        return (
+            started_at,
+            duration,
+            duration,
+            f"kept: the elapsed {duration:,.0f} s its records cover; the session's timer says "
+            f"{timer:,.0f} s",
+        )
+    return started_at, lifted, timer_s, repair
 
 
 def _duration(value: Any) -> float | None:
@@ -333,6 +363,11 @@ def _from_records(context: _Context) -> ParsedActivity:
     """Derive totals from record messages when a file has no session summary."""
     records = context.records()
     filename = context.filename
+    repairs: tuple[str, ...] = ()
+    glitched = glitches(records.seconds)
+    if glitched.any():
+        repairs = (glitch_note(records.seconds[glitched], records.seconds[~glitched], "record"),)
+        records = records.keep(~glitched)
     if records.seconds.size < 2:
         raise EmptyActivityError(
             f"{filename!r} has no session summary and fewer than two timed records; "
@@ -341,7 +376,7 @@ def _from_records(context: _Context) -> ParsedActivity:
     started_at = datetime.fromtimestamp(float(records.seconds[0]), tz=UTC)
     duration = float(records.seconds[-1] - records.seconds[0])
     distance = records.distance_m(from_zero=True)
-    moving, duration = reconciled_s(filename, records.moving_s(), duration)
+    moving, duration, _ = reconciled_s(records.moving_s(), duration)
     virtual = context.file_sport[1] in FIT_VIRTUAL_SUB_SPORTS or context.virtual_device
     start = None if virtual else records.first_fix()
     sport, source = _resolve_sport(
@@ -376,4 +411,5 @@ def _from_records(context: _Context) -> ParsedActivity:
         is_device_file=context.is_device_file,
         has_samples=records.has_streams,
         is_virtual=virtual,
+        repairs=repairs,
     )

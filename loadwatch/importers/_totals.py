@@ -7,18 +7,20 @@
   spikes (more than `SPIKE_M` from the median of their five neighbours), then apply gpxpy's
   3-point smoothing (0.3, 0.4, 0.3). An ascent still above `MAX_ASCENT_M` is not believed: None.
 - **moving <= elapsed**: a moving (timer) time above the elapsed time by a rounding margin is
-  clamped (`reconciled_s`); by more, the file contradicts itself and is refused with the two
-  numbers.
+  clamped (`reconciled_s`); by more, the elapsed time is raised to it and the activity says so
+  (issue #26: devices write this, from a lap that started before its first point to a virtual
+  ride's session; refusing cost users real activities).
+- **Glitched clocks**: a few points dated years away from the rest (1970, 2099) are dropped and
+  the activity says so (`glitches`), rather than the file refused for lasting decades.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import numpy as np
-
-from loadwatch.errors import CorruptFileError
 
 STOPPED_SPEED_M_PER_S = 0.5  # below 1.8 km/h an athlete is standing; GPS drift is about this size
 MIN_ALTITUDE_M = -500.0  # the Dead Sea shore is -430 m
@@ -87,27 +89,72 @@ def moving_s(steps_m: np.ndarray, seconds: np.ndarray) -> float:
 
 
 def reconciled_s(
-    filename: str,
     moving: float,
     elapsed: float,
     *,
-    what: str = "moving",
+    kept: str = "moving time",
+    covered: str = "the elapsed time is",
     lift_elapsed: bool = False,
-) -> tuple[float, float]:
-    """(moving, elapsed) with moving <= elapsed, a rounding margin clamped.
+) -> tuple[float, float, str | None]:
+    """(moving, elapsed, what was repaired) with moving <= elapsed.
 
     Within `ROUNDING_S` or `ROUNDING_FRACTION` of the elapsed time, the moving time is cut to
-    the elapsed time, or, with `lift_elapsed` (an elapsed time measured to the last point,
-    which may come a moment before the clock stopped), the elapsed time raised to it.
-
-    Raises:
-        CorruptFileError: moving (or timer) time above the elapsed time by more than that.
+    the elapsed time (clocks in whole seconds), or, with `lift_elapsed` (an elapsed time
+    measured to the last point, which may come a moment before the clock stopped), the elapsed
+    time raised to it. Beyond it, the elapsed time is raised to the
+    moving time: the moving (timer) time is what the device counted, and the elapsed time is
+    the one that falls short (a lap that started before its first point, points that stop
+    before the lap does). The note says so, as `f"kept: {kept} ({moving} s); {covered} ..."`.
     """
     if moving <= elapsed:
-        return moving, elapsed
+        return moving, elapsed, None
     if moving - elapsed <= max(ROUNDING_S, ROUNDING_FRACTION * elapsed):
-        return (moving, moving) if lift_elapsed else (elapsed, elapsed)
-    raise CorruptFileError(
-        f"{filename!r} contradicts itself: its {what} time ({moving:,.0f} s) is longer than "
-        f"its elapsed time ({elapsed:,.0f} s); export the activity again from the device"
+        return (moving, moving, None) if lift_elapsed else (elapsed, elapsed, None)
+    return moving, moving, f"kept: {kept} {moving:,.0f} s; {covered} {elapsed:,.0f} s"
+
+
+GLITCH_GAP_S = 2 * 86400.0  # no pause inside one recording lasts two days ...
+GLITCH_MAX_POINTS = 5  # ... so a handful of points that far from the rest have a wrong clock
+GLITCH_MAX_FRACTION = 0.01  # (or up to 1 % of a long recording's points)
+
+
+def glitches(seconds: np.ndarray) -> np.ndarray:
+    """Mask of the points whose time lies more than `GLITCH_GAP_S` from the main body of the
+    recording (its largest run of points without such a gap), when they are few: at most
+    `GLITCH_MAX_POINTS` or `GLITCH_MAX_FRACTION` of the timed points. NaN times are never
+    glitches. All False when there is nothing to drop, or too much to call a glitch."""
+    mask = np.zeros(seconds.size, dtype=bool)
+    timed = np.flatnonzero(~np.isnan(seconds))
+    if timed.size < 3:
+        return mask
+    order = timed[np.argsort(seconds[timed], kind="stable")]
+    ordered = seconds[order]
+    breaks = np.flatnonzero(np.diff(ordered) > GLITCH_GAP_S) + 1
+    if not breaks.size:
+        return mask
+    bounds = np.concatenate(([0], breaks, [ordered.size]))
+    sizes = np.diff(bounds)
+    main = int(np.argmax(sizes))
+    outside = ordered.size - int(sizes[main])
+    if outside > max(GLITCH_MAX_POINTS, GLITCH_MAX_FRACTION * ordered.size):
+        return mask
+    mask[order] = True
+    mask[order[bounds[main] : bounds[main + 1]]] = False
+    return mask
+
+
+def glitch_note(dropped_s: np.ndarray, kept_s: np.ndarray, what: str) -> str:
+    """The sentence for points dropped by `glitches`: how many, their dates, the recording's."""
+    days = sorted({_day(float(s)) for s in dropped_s})
+    count = dropped_s.size
+    return (
+        f"dropped {count} {what}{'s' if count != 1 else ''} dated {', '.join(days)}, away from "
+        f"the rest of the recording ({_day(float(np.min(kept_s)))}): a glitch of the device clock"
     )
+
+
+def _day(seconds: float) -> str:
+    try:
+        return datetime.fromtimestamp(seconds, tz=UTC).strftime("%Y-%m-%d")
+    except (OverflowError, OSError, ValueError):
+        return "an impossible date"

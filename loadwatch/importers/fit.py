@@ -150,6 +150,9 @@ class _SummaryFitFile(FitFile):  # type: ignore[misc]
         self.stream_records = 0  # record messages carrying heart rate or cadence
         self._data = data
         self._plans: dict[int, tuple[Any, _Skip]] = {}
+        # The record messages skipped, for `raw_records` (issue #26): per record layout, the
+        # byte offsets of its messages' starts and their compressed timestamps (-1: none).
+        self._record_runs: dict[int, tuple[_Skip, list[np.ndarray], list[np.ndarray]]] = {}
         super().__init__(io.BytesIO(data), check_crc=False)
 
     def _parse_message(self) -> Any:
@@ -177,14 +180,22 @@ class _SummaryFitFile(FitFile):  # type: ignore[misc]
             if skip is None or pos + 1 + skip.size > end:
                 break  # a summary message, an undefined type, or a truncation fitparse reports
             if byte & 0x80:
+                if skip.timestamp is not None:  # fitparse reads the field, then the header
+                    (value,) = skip.timestamp.unpack_from(data, pos + 1 + skip.timestamp_offset)
+                    if value != 0xFFFFFFFF:
+                        accumulator = value
                 accumulator = self._apply_compressed_accumulation(byte & 0x1F, accumulator, 5)
                 count = 1
+                if skip.record is not None:
+                    self._note_records(skip, pos, 1, 0, accumulator)
             else:
                 # A run of messages with this same normal header (records, mostly) lies at a
                 # fixed stride: count it by stripping its header bytes in C, not one by one.
                 stride = 1 + skip.size
                 headers = data[pos : end - skip.size : stride]
                 count = len(headers) - len(headers.lstrip(headers[:1]))
+                if skip.record is not None:
+                    self._note_records(skip, pos, count, stride, -1)
                 if skip.timestamp is not None:
                     # fitparse's compressed-timestamp accumulator holds the last valid timestamp.
                     for k in range(count - 1, -1, -1):
@@ -202,6 +213,49 @@ class _SummaryFitFile(FitFile):  # type: ignore[misc]
         self.skipped_messages += skipped
         self.stream_records += streams
         return super()._parse_message()
+
+    def _note_records(self, skip: _Skip, pos: int, count: int, stride: int, stamp: int) -> None:
+        runs = self._record_runs.setdefault(id(skip), (skip, [], []))
+        runs[1].append(np.arange(count, dtype=np.int64) * stride + pos)
+        runs[2].append(np.full(count, stamp, dtype=np.int64))
+
+    def raw_records(self) -> _Records | None:
+        """The timed records this file's messages skipped, read from their bytes (issue #26).
+
+        The values a full fitparse decode gives `_read_records`, without decoding: timestamp,
+        position, distance, altitude and heart rate read at their offsets for every record
+        layout, in NumPy. None when a record layout holds something only fitparse reads right
+        (a field of another size or base type, compressed speed and distance, a developer field
+        named like one of ours): the caller then decodes the file in full.
+        """
+        layouts = [skip.record for skip, _, _ in self._record_runs.values()]
+        if any(layout is None or not layout.readable for layout in layouts):
+            return None
+        buffer = np.frombuffer(self._data, dtype=np.uint8)
+        columns: list[tuple[np.ndarray, ...]] = [tuple(np.empty(0) for _ in range(7))]
+        streams = 0
+        for skip, starts, stamps in self._record_runs.values():
+            layout = skip.record
+            if layout is None:  # pragma: no cover - checked above, for mypy
+                return None
+            at = np.concatenate(starts)
+            table, stream_count = layout.read(buffer, at, np.concatenate(stamps))
+            columns.append((*table, at.astype(float)))
+            streams += stream_count
+        table = tuple(np.concatenate([c[k] for c in columns]) for k in range(7))
+        timed = ~np.isnan(table[0])
+        # Time order, ties in file order: what `_read_records`' stable sort of the file gives.
+        order = np.lexsort((table[6][timed], table[0][timed]))
+        seconds, lat, lon, distance, altitude, heart_rate = (c[timed][order] for c in table[:6])
+        return _Records(
+            seconds=seconds,
+            lat=lat,
+            lon=lon,
+            distance=distance,
+            altitude=altitude,
+            heart_rate=heart_rate,
+            has_streams=streams >= 2,
+        )
 
     def _skip(self, def_mesg: Any) -> _Skip | None:
         """How to skip a data message of `def_mesg` (None: a summary message, or no definition).
@@ -225,6 +279,7 @@ class _Skip:
     timestamp: struct.Struct | None
     timestamp_offset: int
     is_stream: bool
+    record: _RecordLayout | None = None  # how to read a record message's values (issue #26)
 
 
 def _skip_plan(def_mesg: Any) -> _Skip:
@@ -241,7 +296,113 @@ def _skip_plan(def_mesg: Any) -> _Skip:
         timestamp=None if timestamp_offset is None else struct.Struct(def_mesg.endian + "I"),
         timestamp_offset=timestamp_offset or 0,
         is_stream=is_stream,
+        record=_record_layout(def_mesg) if def_mesg.mesg_num == _RECORD else None,
     )
+
+
+# Record fields the raw reader reads: FIT profile number -> (name, base type, size in bytes).
+_RECORD_FIELDS = {
+    253: ("timestamp", "uint32", 4),
+    0: ("position_lat", "sint32", 4),
+    1: ("position_long", "sint32", 4),
+    2: ("altitude", "uint16", 2),
+    3: ("heart_rate", "uint8", 1),
+    4: ("cadence", "uint8", 1),
+    5: ("distance", "uint32", 4),
+    78: ("enhanced_altitude", "uint32", 4),
+}
+_INVALID = {"uint8": 0xFF, "uint16": 0xFFFF, "uint32": 0xFFFFFFFF, "sint32": 0x7FFFFFFF}
+_NUMPY_TYPES = {"uint8": "u1", "uint16": "u2", "uint32": "u4", "sint32": "i4"}
+_COMPRESSED_SPEED_DISTANCE = 8  # a component field: distance accumulates across records
+_FIT_EPOCH_POSIX_S = 631065600  # 1989-12-31T00:00:00Z
+_MIN_DATE_TIME = 0x10000000  # below it a FIT date_time is relative: fitparse leaves it a number
+_DEGREES_PER_SEMICIRCLE = 180.0 / 2**31
+
+
+@dataclass(frozen=True, slots=True)
+class _RecordLayout:
+    """Where a record layout holds the fields `_Records` needs: (offset, NumPy type) by field
+    number (the last field of a number wins, as in fitparse's `get_values`), or unreadable."""
+
+    readable: bool
+    fields: dict[int, tuple[int, str]]
+    altitude: int | None  # 2 or 78: the one fitparse's `enhanced_altitude` ends up with
+
+    def read(
+        self, buffer: np.ndarray, starts: np.ndarray, stamps: np.ndarray
+    ) -> tuple[tuple[np.ndarray, ...], int]:
+        """(seconds, lat, lon, distance, altitude, heart rate) of the messages at `starts`
+        (NaN where absent; seconds NaN for an untimed record) and how many carry heart rate
+        or cadence. `stamps` holds each message's compressed timestamp, or -1."""
+        seconds = self._column(buffer, starts, 253)
+        compressed = stamps >= 0
+        seconds[compressed] = stamps[compressed]
+        seconds[seconds < _MIN_DATE_TIME] = np.nan  # fitparse gives no datetime: dropped
+        seconds += _FIT_EPOCH_POSIX_S
+        lat = self._column(buffer, starts, 0) * _DEGREES_PER_SEMICIRCLE
+        lon = self._column(buffer, starts, 1) * _DEGREES_PER_SEMICIRCLE
+        absent = (
+            np.isnan(lat)
+            | np.isnan(lon)
+            | (np.abs(lat) > 90)
+            | (np.abs(lon) > 180)
+            | ((lat == 0) & (lon == 0))
+        )
+        lat[absent] = np.nan
+        lon[absent] = np.nan
+        distance = self._column(buffer, starts, 5) / 100.0
+        if self.altitude is None:
+            altitude = np.full(starts.size, np.nan)
+        else:
+            altitude = self._column(buffer, starts, self.altitude) / 5.0 - 500.0
+        heart_rate = self._column(buffer, starts, 3)
+        cadence = self._column(buffer, starts, 4)
+        heart_rate[heart_rate == 0] = np.nan
+        has_stream = ~np.isnan(heart_rate) | (np.nan_to_num(cadence) > 0)
+        timed = ~np.isnan(seconds)
+        return (seconds, lat, lon, distance, altitude, heart_rate), int(
+            np.count_nonzero(has_stream & timed)
+        )
+
+    def _column(self, buffer: np.ndarray, starts: np.ndarray, number: int) -> np.ndarray:
+        """One field of every message as floats, NaN where absent or invalid."""
+        where = self.fields.get(number)
+        if where is None:
+            return np.full(starts.size, np.nan)
+        offset, kind = where
+        width = int(kind[-1])
+        raw = buffer[(starts + 1 + offset)[:, None] + np.arange(width)]
+        values = np.ascontiguousarray(raw).view(kind).reshape(-1).astype(float)
+        values[values == float(_INVALID[_BASE_NAMES[kind]])] = np.nan
+        return values
+
+
+_BASE_NAMES = {endian + code: name for name, code in _NUMPY_TYPES.items() for endian in "<>"}
+
+
+def _record_layout(def_mesg: Any) -> _RecordLayout:
+    """Where the fields `_Records` needs lie in a record message (see `_RecordLayout`)."""
+    fields: dict[int, tuple[int, str]] = {}
+    altitude: int | None = None
+    readable = True
+    offset = 0
+    for field_def in def_mesg.field_defs:
+        number = field_def.def_num
+        if number == _COMPRESSED_SPEED_DISTANCE:
+            readable = False
+        expected = _RECORD_FIELDS.get(number)
+        if expected is not None:
+            _, base, size = expected
+            if field_def.base_type.name != base or field_def.size != size:
+                readable = False
+            fields[number] = (offset, def_mesg.endian + _NUMPY_TYPES[base])
+            if number in (2, 78):
+                altitude = number
+        offset += field_def.size
+    names = {name for name, _, _ in _RECORD_FIELDS.values()}
+    if any(d.name in names for d in def_mesg.dev_field_defs):
+        readable = False  # fitparse's get_values would give the developer field's value
+    return _RecordLayout(readable=readable, fields=fields, altitude=altitude)
 
 
 def _messages(fit: Any) -> Iterator[Any]:
@@ -256,9 +417,11 @@ def parse(data: bytes, filename: str) -> tuple[ParsedActivity, ...]:
     totals derived from their records (`_totals`). Times are UTC; `utc_offset_s` is what the
     activity message's local timestamp says, to 15 minutes (the service checks it).
 
-    The records are read (a full decode) only when the summary is not enough: no session, a
-    session with no distance (a watch stopped without a final lap) or no start position (the
-    first GPS fix of the records is the start, unless the activity is virtual).
+    The records are read only when the summary is not enough: no session, a session with no
+    distance (a watch stopped without a final lap) or no start position (the first GPS fix of
+    the records is the start, unless the activity is virtual). They are read from their bytes
+    (`_SummaryFitFile.raw_records`, issue #26), with a full fitparse decode only for a record
+    layout the raw reader does not know.
 
     Args:
         data: the whole file's bytes (fitparse would treat a `str` as a path).
@@ -273,6 +436,16 @@ def parse(data: bytes, filename: str) -> tuple[ParsedActivity, ...]:
         UnsupportedFileError: a FIT file that is not an activity (a course, settings, ...).
         EmptyActivityError: an activity with no usable session or record data.
     """
+    return _parse(data, filename, raw_records=True)
+
+
+def parse_reference(data: bytes, filename: str) -> tuple[ParsedActivity, ...]:
+    """`parse` with the records, when they are needed, from a full fitparse decode instead of
+    the raw reader: the reference the fast path is tested against (tests, benchmarks)."""
+    return _parse(data, filename, raw_records=False)
+
+
+def _parse(data: bytes, filename: str, *, raw_records: bool) -> tuple[ParsedActivity, ...]:
     _check_crcs(data, filename)
     with _decoding(filename):
         fit = _SummaryFitFile(data)
@@ -290,6 +463,7 @@ def parse(data: bytes, filename: str) -> tuple[ParsedActivity, ...]:
             has_samples=fit.stream_records >= 2,
             file_sport=_sport_names(summary.file_sport),
             several=sum(str(s.get("sport")) != "transition" for s in summary.sessions) > 1,
+            fit_file=fit if raw_records else None,
         )
         if not summary.sessions:
             return (_from_records(context),)
@@ -360,11 +534,15 @@ class _Context:
     has_samples: bool
     file_sport: tuple[str | None, str | None]
     several: bool
+    fit_file: _SummaryFitFile | None = None  # read the records from its bytes when it can
     _records: _Records | None = None
 
     def records(self) -> _Records:
         if self._records is None:
-            self._records = _read_records(self.data, self.filename)
+            if self.fit_file is not None:
+                self._records = self.fit_file.raw_records()
+            if self._records is None:
+                self._records = _read_records(self.data, self.filename)
         return self._records
 
 

@@ -18,8 +18,6 @@ Tracks, pauses and noise (moving time and ascent are defined once for every form
 from __future__ import annotations
 
 import math
-import re
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -37,16 +35,22 @@ from loadwatch.importers._sport import (
 )
 from loadwatch.importers._totals import (
     ascent_descent_m,
+    glitch_note,
+    glitches,
     moving_s,
     reconciled_s,
     step_distances_m,
 )
 from loadwatch.importers._xml import (
+    XmlElement,
+    float_column,
     is_blank,
     namespace,
     parse_float,
     parse_time,
     parse_xml,
+    point_texts,
+    posix_seconds,
 )
 from loadwatch.importers.samples import Row, TrackSamples, from_rows
 
@@ -104,13 +108,11 @@ def parse(data: bytes, filename: str) -> tuple[ParsedActivity, ...]:
     tracks: list[_TrackData] = []
     for trk in root.iter(f"{ns}trk"):
         segments = [
-            _points(points, ns)
-            for seg in trk.iter(f"{ns}trkseg")
-            if (points := seg.findall(f"{ns}trkpt"))
+            points for seg in trk.iter(f"{ns}trkseg") if (points := _segment(seg, ns)) is not None
         ]
         if segments:
             type_text = (trk.findtext(f"{ns}type") or "").strip() or None
-            tracks.append(_TrackData(segments, type_text))
+            tracks.append(_without_glitches(_TrackData(segments, type_text)))
     if not tracks:
         if root.find(f"{ns}rte/{ns}rtept") is not None:
             raise UnsupportedFileError(
@@ -154,6 +156,7 @@ HISTORY_MIN_UNTIMED = 100  # or holds many points without a time among timed one
 class _TrackData:
     segments: list[_Points]
     type_text: str | None
+    repairs: tuple[str, ...] = ()
 
     @property
     def timed(self) -> int:
@@ -165,6 +168,21 @@ class _TrackData:
         if not timed:
             return None
         return float(min(t.min() for t in timed)), float(max(t.max() for t in timed))
+
+
+def _without_glitches(track: _TrackData) -> _TrackData:
+    """The track without a few points whose clock jumped years away (`_totals.glitches`)."""
+    times = np.concatenate([s.time_s for s in track.segments])
+    glitched = glitches(times)
+    if not glitched.any():
+        return track
+    segments, start = [], 0
+    for segment in track.segments:
+        end = start + segment.time_s.size
+        segments.append(segment.keep(~glitched[start:end]))
+        start = end
+    note = glitch_note(times[glitched], times[~glitched & ~np.isnan(times)], "point")
+    return _TrackData(segments, track.type_text, (note,))
 
 
 def _refuse_location_history(tracks: list[_TrackData], filename: str) -> None:
@@ -220,8 +238,8 @@ def _groups(tracks: list[_TrackData]) -> list[list[_TrackData]]:
 def _activity(group: list[_TrackData], creator: str | None, filename: str) -> ParsedActivity:
     distance_m = moving = 0.0
     elevations: list[float] = []
-    heart_rates: list[float] = []
-    cadences: list[float] = []
+    heart_rates: list[np.ndarray] = []
+    cadences: list[np.ndarray] = []
     first = last = math.nan
     start: tuple[float, float] | None = None
     for track in group:
@@ -236,11 +254,13 @@ def _activity(group: list[_TrackData], creator: str | None, filename: str) -> Pa
                 last = float(np.fmax(last, seconds.max()))
                 steps = step_distances_m(points.lat[timed], points.lon[timed])
                 moving += moving_s(steps, seconds)
-            elevations.extend(float(e) for e in points.elevations if not math.isnan(e))
-            heart_rates.extend(points.heart_rates)
-            cadences.extend(points.cadences)
+            elevations.extend(points.elevations[~np.isnan(points.elevations)].tolist())
+            heart_rates.append(points.heart_rates[~np.isnan(points.heart_rates)])
+            cadences.append(points.cadences[~np.isnan(points.cadences)])
+    rates = np.concatenate(heart_rates) if heart_rates else np.empty(0)
+    steps = np.concatenate(cadences) if cadences else np.empty(0)
     duration = last - first
-    moving, duration = reconciled_s(filename, moving, duration)
+    moving, duration, _ = reconciled_s(moving, duration)
     type_text = next((t.type_text for t in group if t.type_text), None)
     declared = gpx_sport(type_text)
     sport, source = declared_or_inferred(
@@ -258,18 +278,17 @@ def _activity(group: list[_TrackData], creator: str | None, filename: str) -> Pa
         moving_s=moving,
         ascent_m=ascent,
         descent_m=descent,
-        avg_hr_bpm=sum(heart_rates) / len(heart_rates) if heart_rates else None,
-        avg_cadence_spm=(
-            2.0 * sum(cadences) / len(cadences) if cadences and sport in _ON_FOOT else None
-        ),
+        avg_hr_bpm=float(rates.mean()) if rates.size else None,
+        avg_cadence_spm=(2.0 * float(steps.mean()) if steps.size and sport in _ON_FOOT else None),
         device=creator,
         source_format=SourceFormat.GPX,
         start_lat=start[0] if start and not virtual else None,
         start_lon=start[1] if start and not virtual else None,
         sport_source=source,
         is_device_file=False,
-        has_samples=bool(heart_rates or cadences),
+        has_samples=bool(rates.size or steps.size),
         is_virtual=virtual,
+        repairs=tuple(note for t in group for note in t.repairs),
     )
 
 
@@ -291,27 +310,71 @@ def _sorted(points: _Points) -> _Points:
         points.lat, points.lon
     ):
         return points
-    return replace(
-        points,
-        lat=points.lat[order],
-        lon=points.lon[order],
-        time_s=times[order],
-        elevations=points.elevations[order],
-    )
+    return points.keep(order)
 
 
 @dataclass(frozen=True, slots=True)
 class _Points:
+    """One segment's usable points, one entry per point in every array."""
+
     lat: np.ndarray
     lon: np.ndarray
     time_s: np.ndarray  # POSIX seconds, NaN where a point has no time
     elevations: np.ndarray  # metres, NaN where a point has none
-    heart_rates: list[float]
-    cadences: list[float]
+    heart_rates: np.ndarray  # bpm, NaN where a point has none
+    cadences: np.ndarray  # strides per minute, NaN where a point has none
     skipped: int
 
+    def keep(self, mask: np.ndarray) -> _Points:
+        return _Points(
+            self.lat[mask],
+            self.lon[mask],
+            self.time_s[mask],
+            self.elevations[mask],
+            self.heart_rates[mask],
+            self.cadences[mask],
+            self.skipped,
+        )
 
-def _points(elements: list[ET.Element], ns: str) -> _Points:
+
+def _segment(seg: XmlElement, ns: str) -> _Points | None:
+    """A <trkseg>'s points (None without any), read a column at a time (issue #26); a segment
+    where a point carries a value twice is read point by point (`_points`), as before."""
+    elements = seg.findall(f"{ns}trkpt")
+    if not elements:
+        return None
+    lat_texts = [p.get("lat") for p in elements]
+    lon_texts = [p.get("lon") for p in elements]
+    columns = [
+        point_texts(seg, elements, f"{ns}time"),
+        point_texts(seg, elements, f"{ns}ele"),
+        point_texts(seg, elements, "{*}hr", depth=None),
+        point_texts(seg, elements, "{*}cad", depth=None),
+    ]
+    if None in lat_texts or None in lon_texts or any(c is None for c in columns):
+        return _points(elements, ns)
+    time_texts, ele_texts, hr_texts, cad_texts = (c or [] for c in columns)
+    count = len(elements)
+    lat, bad_lat = float_column([t or "" for t in lat_texts])
+    lon, bad_lon = float_column([t or "" for t in lon_texts])
+    times: list[str | None] = [(t.strip() or None) if t else None for t in time_texts]
+    time_s = posix_seconds(times)
+    ele, bad_ele = float_column([t or "" for t in ele_texts])
+    hr, bad_hr = float_column([t or "" for t in hr_texts])
+    cad, bad_cad = float_column([t or "" for t in cad_texts])
+    usable = (
+        ~(bad_lat | bad_lon | bad_ele | bad_hr | bad_cad)
+        & (np.abs(lat) <= 90)
+        & (np.abs(lon) <= 180)
+        & (np.array([t is None for t in times], dtype=bool) | ~np.isnan(time_s))
+    )
+    hr[~(hr > 0)] = np.nan
+    cad[~(cad > 0)] = np.nan
+    points = _Points(lat, lon, time_s, ele, hr, cad, skipped=0)
+    return replace(points.keep(usable), skipped=int(count - np.count_nonzero(usable)))
+
+
+def _points(elements: list[XmlElement], ns: str) -> _Points:
     """One pass over a segment's <trkpt> elements, keeping only points that can be right.
 
     A point is dropped (and counted in `skipped`) when its latitude or longitude is missing,
@@ -324,8 +387,8 @@ def _points(elements: list[ET.Element], ns: str) -> _Points:
     lons: list[float] = []
     times: list[str | None] = []
     elevations: list[float | None] = []
-    heart_rates: list[list[float]] = []
-    cadences: list[list[float]] = []
+    heart_rates: list[float] = []
+    cadences: list[float] = []
     skipped = 0
     for point in elements:
         lat, lon = parse_float(point.get("lat")), parse_float(point.get("lon"))
@@ -350,61 +413,28 @@ def _points(elements: list[ET.Element], ns: str) -> _Points:
         lons.append(lon)
         times.append(time_text.strip() if time_text and time_text.strip() else None)
         elevations.append(elevation)
-        heart_rates.append(samples[0])
-        cadences.append(samples[1])
-    time_s = _posix_seconds(times)
+        heart_rates.append(sum(samples[0]) / len(samples[0]) if samples[0] else math.nan)
+        cadences.append(sum(samples[1]) / len(samples[1]) if samples[1] else math.nan)
+    time_s = posix_seconds(times)
     keep = np.array([t is None for t in times], dtype=bool) | ~np.isnan(time_s)
     skipped += int((~keep).sum())
-    return _Points(
-        lat=np.array(lats, dtype=float)[keep],
-        lon=np.array(lons, dtype=float)[keep],
-        time_s=time_s[keep],
-        elevations=np.array([math.nan if e is None else e for e in elevations], dtype=float)[keep],
-        heart_rates=[r for rs, k in zip(heart_rates, keep, strict=True) if k for r in rs],
-        cadences=[c for cs, k in zip(cadences, keep, strict=True) if k for c in cs],
-        skipped=skipped,
+    points = _Points(
+        lat=np.array(lats, dtype=float),
+        lon=np.array(lons, dtype=float),
+        time_s=time_s,
+        elevations=np.array([math.nan if e is None else e for e in elevations], dtype=float),
+        heart_rates=np.array(heart_rates, dtype=float),
+        cadences=np.array(cadences, dtype=float),
+        skipped=0,
     )
-
-
-# POSIX seconds of the first and last moments a `datetime` can hold: NumPy parses beyond them.
-_MIN_POSIX_S = datetime(1, 1, 1, tzinfo=UTC).timestamp()
-_MAX_POSIX_S = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC).timestamp()
-
-
-# What NumPy reads exactly as written: anything else (an offset, a negative or five-digit year,
-# a stray character) makes it warn or misread, so it goes through `parse_time`.
-_PLAIN_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,9})?)?Z")
-
-
-def _posix_seconds(texts: list[str | None]) -> np.ndarray:
-    """ISO 8601 times to POSIX seconds (NaN where missing or unreadable); naive means UTC.
-
-    NumPy reads `NaT`, year 12345 and negative years, none of which is a moment a run happened;
-    those become NaN, like any other unreadable time.
-    """
-    if texts and all(t is not None and _PLAIN_UTC.fullmatch(t) for t in texts):
-        # The common case (every exporter writes UTC with a Z): NumPy parses in C.
-        try:
-            stamps = np.array([t[:-1] for t in texts if t is not None], dtype="datetime64[ms]")
-        except ValueError:
-            pass
-        else:
-            seconds = stamps.astype("int64") / 1000.0
-            bad = np.isnat(stamps) | (seconds < _MIN_POSIX_S) | (seconds > _MAX_POSIX_S)
-            return np.where(bad, np.nan, seconds)
-    result = np.full(len(texts), np.nan)
-    for i, text in enumerate(texts):
-        parsed = parse_time(text)
-        if parsed is not None:
-            result[i] = parsed.timestamp()
-    return result
+    return replace(points.keep(keep), skipped=skipped)
 
 
 def _utc(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, tz=UTC)
 
 
-def _extension_values(extensions: ET.Element) -> tuple[list[float], list[float]] | None:
+def _extension_values(extensions: XmlElement) -> tuple[list[float], list[float]] | None:
     """Heart rate and cadence from Garmin's TrackPointExtension (`gpxtpx:hr`, `gpxtpx:cad`).
 
     Any namespace prefix. Cadence is per foot (strides per minute), as Garmin writes it. None
@@ -457,7 +487,7 @@ def samples(data: bytes, filename: str) -> TrackSamples:
 
 
 def _sample_row(
-    point: ET.Element, ns: str
+    point: XmlElement, ns: str
 ) -> tuple[float, float, float, float, float, float] | None:
     """(time_s, lat, lon, elevation_m, heart_rate_bpm, cadence) of one <trkpt>, NaN where
     absent; None without a usable time and position."""

@@ -11,8 +11,7 @@ is a planned route and is refused. Moving time and ascent are defined in `_total
 from __future__ import annotations
 
 import math
-import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import numpy as np
@@ -27,17 +26,22 @@ from loadwatch.importers._sport import (
 )
 from loadwatch.importers._totals import (
     ascent_descent_m,
+    glitch_note,
+    glitches,
     moving_s,
     reconciled_s,
     step_distances_m,
 )
 from loadwatch.importers._xml import (
-    is_number_text,
+    XmlElement,
+    float_column,
     local_name,
     namespace,
     parse_float,
     parse_time,
     parse_xml,
+    point_texts,
+    posix_seconds,
 )
 from loadwatch.importers.samples import Row, TrackSamples, from_rows
 
@@ -67,7 +71,7 @@ def parse(data: bytes, filename: str) -> tuple[ParsedActivity, ...]:
     if local_name(root.tag) != "TrainingCenterDatabase":
         raise UnsupportedFileError(f"{filename!r} is XML but not TCX (root element {root.tag!r})")
     ns = namespace(root)
-    activities: list[ET.Element] = []
+    activities: list[XmlElement] = []
     for container in root.findall(f"{ns}Activities"):
         for child in container:
             if child.tag == f"{ns}Activity":
@@ -92,7 +96,7 @@ def parse(data: bytes, filename: str) -> tuple[ParsedActivity, ...]:
     return tuple(_activity(a, ns, root, filename) for a in activities)
 
 
-def _activity(activity: ET.Element, ns: str, root: ET.Element, filename: str) -> ParsedActivity:
+def _activity(activity: XmlElement, ns: str, root: XmlElement, filename: str) -> ParsedActivity:
     laps = activity.findall(f"{ns}Lap")
     if not laps:
         raise EmptyActivityError(f"{filename!r} has an activity without laps; nothing to import")
@@ -103,7 +107,7 @@ def _activity(activity: ET.Element, ns: str, root: ET.Element, filename: str) ->
     lap_distance_m = sum(lap_distances)
     points = _trackpoints(activity, ns)
     _check_enough_points(points, filename)
-    seconds = np.array(sorted(points.times), dtype=float)
+    seconds = np.sort(points.times)
     started = _started(lap_start, seconds, filename)
     elapsed_s = max(float(seconds[-1]) - started.timestamp(), 0.0) if seconds.size else lap_time_s
     computed_moving = points.moving_s()
@@ -111,10 +115,16 @@ def _activity(activity: ET.Element, ns: str, root: ET.Element, filename: str) ->
         lap_time_s = computed_moving if seconds.size > 1 else elapsed_s
     if seconds.size < 2:
         elapsed_s = max(elapsed_s, lap_time_s)  # a summary without a track: the laps' clock
-    moving, elapsed_s = reconciled_s(
-        filename, lap_time_s, elapsed_s, what="lap timer", lift_elapsed=True
+    # Laps that outlast their points (a lap started before its first point, a pool swim's or a
+    # converted file's few points): the laps' time is kept and the activity says so (#26).
+    moving, elapsed_s, repair = reconciled_s(
+        lap_time_s,
+        elapsed_s,
+        kept="the lap's" if len(laps) == 1 else "the laps'",
+        covered="its points cover",
+        lift_elapsed=True,
     )
-    distance_m = lap_distance_m if lap_distance_m > 0 else points.distance()
+    distance_m = lap_distance_m if lap_distance_m > 0 else points.distance_m()
     device = activity.findtext(f"{ns}Creator/{ns}Name") or root.findtext(f"{ns}Author/{ns}Name")
     sport, source = _sport(
         activity.get("Sport"),
@@ -149,6 +159,7 @@ def _activity(activity: ET.Element, ns: str, root: ET.Element, filename: str) ->
         is_device_file=False,
         has_samples=points.has_samples,
         is_virtual=virtual,
+        repairs=(*points.repairs, *((repair,) if repair else ())),
     )
 
 
@@ -194,127 +205,198 @@ def _lap_value(text: str | None) -> float | None:
 
 
 @dataclass(slots=True)
-class _Sample:
-    time_s: float | None
-    lat: float | None
-    lon: float | None
-    altitude: float | None
-    distance: float | None
-    heart_rate: float | None
-
-
-@dataclass(slots=True)
 class _Track:
-    samples: list[_Sample] = field(default_factory=list)
-    first_position: tuple[float, float] | None = None
-    kept: int = 0
+    """An activity's usable trackpoints in file order, one entry per point in every array
+    (NaN where a point has no such value)."""
+
+    time_s: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    altitude: np.ndarray
+    distance: np.ndarray
+    heart_rate: np.ndarray  # bpm, NaN where absent or not above 0
     dropped: int = 0
     has_samples: bool = False
+    repairs: tuple[str, ...] = ()
 
     @property
-    def times(self) -> list[float]:
-        return [s.time_s for s in self.samples if s.time_s is not None]
+    def kept(self) -> int:
+        return int(self.time_s.size)
 
-    def ordered(self) -> list[_Sample]:
-        """Timed samples in time order (stable), then the untimed in file order."""
-        timed = sorted((s for s in self.samples if s.time_s is not None), key=_time_key)
-        return timed + [s for s in self.samples if s.time_s is None]
+    @property
+    def first_position(self) -> tuple[float, float] | None:
+        located = np.flatnonzero(~np.isnan(self.lat) & ~np.isnan(self.lon))
+        if not located.size:
+            return None
+        return float(self.lat[located[0]]), float(self.lon[located[0]])
+
+    @property
+    def times(self) -> np.ndarray:
+        return np.asarray(self.time_s[~np.isnan(self.time_s)])
+
+    def keep(self, mask: np.ndarray) -> _Track:
+        return replace(
+            self,
+            time_s=self.time_s[mask],
+            lat=self.lat[mask],
+            lon=self.lon[mask],
+            altitude=self.altitude[mask],
+            distance=self.distance[mask],
+            heart_rate=self.heart_rate[mask],
+        )
+
+    def ordered(self) -> _Track:
+        """Timed points in time order (stable), then the untimed in file order."""
+        timed = ~np.isnan(self.time_s)
+        order = np.concatenate(
+            (
+                np.flatnonzero(timed)[np.argsort(self.time_s[timed], kind="stable")],
+                np.flatnonzero(~timed),
+            )
+        )
+        return self.keep(order)
 
     def altitudes(self) -> list[float]:
-        return [s.altitude for s in self.ordered() if s.altitude is not None]
+        altitude = self.ordered().altitude
+        return [float(a) for a in altitude[~np.isnan(altitude)]]
 
-    def distance(self) -> float:
+    def distance_m(self) -> float:
         """The largest cumulative distance, else the length of the positions (metres)."""
-        distances = [s.distance for s in self.samples if s.distance is not None]
-        if distances:
-            return max(distances)
-        lat, lon = self._positions(self.ordered())
-        return float(step_distances_m(lat, lon).sum()) if lat.size > 1 else 0.0
+        distances = self.distance[~np.isnan(self.distance)]
+        if distances.size:
+            return float(distances.max())
+        ordered = self.ordered()
+        located = ~np.isnan(ordered.lat) & ~np.isnan(ordered.lon)
+        if np.count_nonzero(located) < 2:
+            return 0.0
+        return float(step_distances_m(ordered.lat[located], ordered.lon[located]).sum())
 
     def moving_s(self) -> float:
         """Moving time from the timed trackpoints (positions, else cumulative distances)."""
-        timed = [s for s in self.ordered() if s.time_s is not None]
-        seconds = np.array([s.time_s for s in timed], dtype=float)
+        ordered = self.ordered()
+        timed = ordered.keep(~np.isnan(ordered.time_s))
+        seconds = timed.time_s
         if seconds.size < 2:
             return 0.0
-        if all(s.lat is not None for s in timed):
-            lat, lon = self._positions(timed)
-            return moving_s(step_distances_m(lat, lon), seconds)
-        if all(s.distance is not None for s in timed):
-            cumulative = np.array([s.distance for s in timed], dtype=float)
-            return moving_s(np.abs(np.diff(cumulative)), seconds)
+        if not np.isnan(timed.lat).any():
+            return moving_s(step_distances_m(timed.lat, timed.lon), seconds)
+        if not np.isnan(timed.distance).any():
+            return moving_s(np.abs(np.diff(timed.distance)), seconds)
         return float(seconds[-1] - seconds[0])
 
     def average_hr(self) -> float | None:
-        rates = [s.heart_rate for s in self.samples if s.heart_rate]
-        return sum(r for r in rates if r) / len(rates) if rates else None
-
-    @staticmethod
-    def _positions(samples: list[_Sample]) -> tuple[np.ndarray, np.ndarray]:
-        located = [s for s in samples if s.lat is not None and s.lon is not None]
-        return (
-            np.array([s.lat for s in located], dtype=float),
-            np.array([s.lon for s in located], dtype=float),
-        )
+        rates = self.heart_rate[~np.isnan(self.heart_rate)]
+        return float(rates.mean()) if rates.size else None
 
 
-def _time_key(sample: _Sample) -> float:
-    return sample.time_s if sample.time_s is not None else 0.0
+# Trackpoint values: name -> (tag, levels below the <Trackpoint>).
+_VALUES = {
+    "time": ("Time", 1),
+    "lat": ("LatitudeDegrees", 2),
+    "lon": ("LongitudeDegrees", 2),
+    "altitude": ("AltitudeMeters", 1),
+    "distance": ("DistanceMeters", 1),
+    "heart_rate": ("Value", 2),  # HeartRateBpm/Value
+    "cadence": ("Cadence", 1),
+}
+_PATHS = {
+    "time": "Time",
+    "lat": "Position/LatitudeDegrees",
+    "lon": "Position/LongitudeDegrees",
+    "altitude": "AltitudeMeters",
+    "distance": "DistanceMeters",
+    "heart_rate": "HeartRateBpm/Value",
+    "cadence": "Cadence",
+}
 
 
-def _trackpoints(activity: ET.Element, ns: str) -> _Track:
-    """The usable trackpoints of an activity.
+def _trackpoints(activity: XmlElement, ns: str) -> _Track:
+    """The usable trackpoints of an activity, a column at a time (issue #26) when every
+    trackpoint carries each value once or none does, else point by point (`_point_rows`).
 
     A trackpoint is dropped (counted in `dropped`) when a value it carries cannot be right: a
     <Time> that is not a real moment, a latitude outside [-90, 90] or longitude outside
     [-180, 180] (or only one of the two), or an altitude, distance or heart rate that is not a
-    finite number (a negative distance included). Absent values are fine.
+    finite number (a negative distance included). Absent values are fine. A few trackpoints
+    dated years away from the rest are dropped too, and the activity says so (`glitches`).
     """
-    track = _Track()
-    for point in activity.iter(f"{ns}Trackpoint"):
-        time_text = point.findtext(f"{ns}Time")
-        time = parse_time(time_text)
-        lat_text = point.findtext(f"{ns}Position/{ns}LatitudeDegrees")
-        lon_text = point.findtext(f"{ns}Position/{ns}LongitudeDegrees")
-        lat, lon = parse_float(lat_text), parse_float(lon_text)
-        altitude_text = point.findtext(f"{ns}AltitudeMeters")
-        distance_text = point.findtext(f"{ns}DistanceMeters")
-        distance = parse_float(distance_text)
-        hr_text = point.findtext(f"{ns}HeartRateBpm/{ns}Value")
-        usable = (
-            (time is not None or not (time_text or "").strip())
-            and (lat_text is None) == (lon_text is None)
-            and (lat_text is None or (lat is not None and lon is not None))
-            and (lat is None or -90 <= lat <= 90)
-            and (lon is None or -180 <= lon <= 180)
-            and is_number_text(altitude_text)
-            and is_number_text(distance_text)
-            and (distance is None or distance >= 0)
-            and is_number_text(hr_text)
-        )
-        if not usable:
-            track.dropped += 1
-            continue
-        track.kept += 1
-        heart_rate = parse_float(hr_text)
-        track.samples.append(
-            _Sample(
-                time_s=time.timestamp() if time is not None else None,
-                lat=lat,
-                lon=lon,
-                altitude=parse_float(altitude_text),
-                distance=distance,
-                heart_rate=heart_rate if heart_rate and heart_rate > 0 else None,
-            )
-        )
-        if heart_rate or parse_float(point.findtext(f"{ns}Cadence")):
-            track.has_samples = True
-        if track.first_position is None and lat is not None and lon is not None:
-            track.first_position = (lat, lon)
+    points = list(activity.iter(f"{ns}Trackpoint"))
+    columns = _value_columns(activity, ns, points)
+    texts = columns if columns is not None else _point_rows(points, ns)
+    count = len(texts["time"])
+    time_text = [(t or "").strip() or None for t in texts["time"]]
+    time_s = posix_seconds(time_text)
+    lat, bad_lat = float_column([t or "" for t in texts["lat"]])
+    lon, bad_lon = float_column([t or "" for t in texts["lon"]])
+    altitude, bad_altitude = float_column([t or "" for t in texts["altitude"]])
+    distance, bad_distance = float_column([t or "" for t in texts["distance"]])
+    heart_rate, bad_heart_rate = float_column([t or "" for t in texts["heart_rate"]])
+    cadence, _ = float_column([t or "" for t in texts["cadence"]])
+    has_lat = np.array([t is not None for t in texts["lat"]], dtype=bool)
+    has_lon = np.array([t is not None for t in texts["lon"]], dtype=bool)
+    bad_lat |= has_lat & np.isnan(lat)  # a position must hold both numbers
+    bad_lon |= has_lon & np.isnan(lon)
+    untimed_ok = np.array([t is None for t in time_text], dtype=bool)
+    usable = (
+        (~np.isnan(time_s) | untimed_ok)
+        & (has_lat == has_lon)
+        & ~bad_lat
+        & ~bad_lon
+        & (np.isnan(lat) | (np.abs(lat) <= 90))
+        & (np.isnan(lon) | (np.abs(lon) <= 180))
+        & ~bad_altitude
+        & ~bad_distance
+        & ~(distance < 0)
+        & ~bad_heart_rate
+    )
+    has_samples = bool(
+        np.any(usable & ((np.nan_to_num(heart_rate) != 0) | (np.nan_to_num(cadence) != 0)))
+    )
+    heart_rate[~(heart_rate > 0)] = np.nan
+    track = _Track(
+        time_s=time_s,
+        lat=lat,
+        lon=lon,
+        altitude=altitude,
+        distance=distance,
+        heart_rate=heart_rate,
+        dropped=count - int(np.count_nonzero(usable)),
+        has_samples=has_samples,
+    ).keep(usable)
+    glitched = glitches(track.time_s)
+    if glitched.any():
+        kept_s = track.time_s[~glitched & ~np.isnan(track.time_s)]
+        note = glitch_note(track.time_s[glitched], kept_s, "trackpoint")
+        track = replace(track.keep(~glitched), repairs=(note,))
     return track
 
 
-def _average_hr(laps: list[ET.Element], ns: str) -> float | None:
+def _value_columns(
+    activity: XmlElement, ns: str, points: list[XmlElement]
+) -> dict[str, list[str | None]] | None:
+    """Every trackpoint value as a column of texts (None where absent), or None when some
+    trackpoint carries a value twice."""
+    columns: dict[str, list[str | None]] = {}
+    for name, (tag, depth) in _VALUES.items():
+        texts = point_texts(activity, points, f"{ns}{tag}", depth)
+        if texts is None:
+            return None
+        columns[name] = texts
+    return columns
+
+
+def _point_rows(points: list[XmlElement], ns: str) -> dict[str, list[str | None]]:
+    """`_value_columns` one trackpoint at a time: the first value of each, None where absent."""
+    columns: dict[str, list[str | None]] = {name: [] for name in _PATHS}
+    paths = {name: ns + path.replace("/", "/" + ns) for name, path in _PATHS.items()}
+    for point in points:
+        for name, path in paths.items():
+            element = point.find(path)
+            columns[name].append(None if element is None else (element.text or ""))
+    return columns
+
+
+def _average_hr(laps: list[XmlElement], ns: str) -> float | None:
     """Lap average heart rates weighted by lap time (bpm)."""
     total = weight = 0.0
     for lap in laps:
@@ -326,14 +408,9 @@ def _average_hr(laps: list[ET.Element], ns: str) -> float | None:
     return total / weight if weight else None
 
 
-def _run_cadence_spm(laps: list[ET.Element]) -> float | None:
+def _run_cadence_spm(laps: list[XmlElement]) -> float | None:
     """Garmin's LX extension AvgRunCadence is strides (one foot) per minute; steps = 2x."""
-    values = [
-        parse_float(e.text)
-        for lap in laps
-        for e in lap.iter()
-        if local_name(e.tag) == "AvgRunCadence"
-    ]
+    values = [parse_float(e.text) for lap in laps for e in lap.iter("{*}AvgRunCadence")]
     numbers = [v for v in values if v and v > 0]
     return 2.0 * sum(numbers) / len(numbers) if numbers else None
 

@@ -25,22 +25,56 @@ from loadwatch.services._checks import file_text
 from loadwatch.services._localtime import local_offset_s
 
 PARENT_POLL_S = 1.0  # how often an import worker checks that its importer still runs
-MAX_DURATION_S = 7 * 24 * 3600.0
 EARLIEST_START = datetime(1990, 1, 1, tzinfo=UTC)  # FIT's epoch is 1989-12-31
 MAX_RUN_SPEED_M_PER_S = 12.5  # faster than the 100 m world record pace, sustained: a bad file
-# Sanity limits per sport (FitTrackee-style): (fastest plausible average speed in m/s, longest
-# plausible distance in m). Beyond them a file is damaged (GPS hops, a clock reset), not a
-# record. Generous on purpose: they catch absurd values, they do not judge performances.
-SANITY: dict[Sport, tuple[float, float]] = {
-    Sport.RUN: (MAX_RUN_SPEED_M_PER_S, 300_000.0),  # longer than any single-stage ultra
-    Sport.WALK: (5.0, 200_000.0),  # race walking is under 4.5 m/s
-    Sport.HIKE: (5.0, 200_000.0),
-    Sport.RIDE: (30.0, 1_500_000.0),  # 108 km/h average over a whole ride
-    Sport.SWIM: (3.0, 100_000.0),  # faster than any swimmer over distance
-    Sport.STRENGTH: (30.0, 1_500_000.0),
-    Sport.CROSS_TRAINING: (30.0, 1_500_000.0),
-    Sport.OTHER: (70.0, 5_000_000.0),  # anything on wheels or water, not an aeroplane
+_DAY_S = 86400.0
+
+
+@dataclass(frozen=True, slots=True)
+class SportLimits:
+    """What one recorded activity of a sport cannot exceed (FitTrackee-style sanity limits):
+    beyond them a file is damaged (GPS hops, a clock reset), not a record. They sit above the
+    longest real events on purpose (issue #26: a 318 km ultra was refused at 300 km, and real
+    races pass 330 km): they catch absurd values, they do not judge performances. `reason`
+    says what real event each limit clears (loadwatch defaults; check before quoting)."""
+
+    max_speed_m_per_s: float  # average over the moving (else elapsed) time
+    max_distance_m: float
+    max_duration_s: float  # elapsed
+    reason: str
+
+
+# The registry of sanity limits per sport; a sport not listed takes OTHER's.
+SANITY: dict[Sport, SportLimits] = {
+    Sport.RUN: SportLimits(
+        MAX_RUN_SPEED_M_PER_S,
+        1_100_000.0,
+        8 * _DAY_S,
+        "six-day races pass 1,000 km; Tor des Glaciers (450 km) allows 190 hours",
+    ),
+    Sport.WALK: SportLimits(
+        5.0, 1_100_000.0, 8 * _DAY_S, "race walking is under 4.5 m/s; six-day races on foot"
+    ),
+    Sport.HIKE: SportLimits(
+        5.0, 1_100_000.0, 8 * _DAY_S, "multi-day mountain races recorded in one file"
+    ),
+    Sport.RIDE: SportLimits(
+        30.0,
+        5_000_000.0,
+        12 * _DAY_S,
+        "Race Across America: about 4,800 km within a 12-day limit; 108 km/h on average is not "
+        "a ride",
+    ),
+    Sport.SWIM: SportLimits(
+        3.0, 250_000.0, 4 * _DAY_S, "the longest open-water swims: about 225 km in two days"
+    ),
+    Sport.STRENGTH: SportLimits(30.0, 1_500_000.0, 7 * _DAY_S, "no session lasts a week"),
+    Sport.CROSS_TRAINING: SportLimits(30.0, 1_500_000.0, 7 * _DAY_S, "no session lasts a week"),
+    Sport.OTHER: SportLimits(
+        70.0, 5_000_000.0, 12 * _DAY_S, "anything on wheels or water, not an aeroplane"
+    ),
 }
+MAX_DURATION_S = max(limit.max_duration_s for limit in SANITY.values())
 MIN_SPEED_CHECK_M = 1_000.0  # below a kilometre, an average speed says little
 HEART_RATE_BPM = (20.0, 250.0)  # outside: a sensor fault, dropped
 MAX_CADENCE_SPM = 300.0
@@ -103,9 +137,9 @@ def check_plausible(parsed: ParsedActivity, filename: str, today: date) -> None:
     """Reject totals no real recording has, for every sport (FitTrackee-style limits).
 
     Checks, in this order (the first failure is reported): finite numbers; distance and
-    durations not negative; elapsed under 7 days; moving <= elapsed; a duration when there is a
-    distance; distance and average speed within the sport's `SANITY` limits; a start from 1990
-    up to tomorrow.
+    durations not negative; elapsed within the sport's `SANITY` limit; moving <= elapsed; a
+    duration when there is a distance; distance and average speed within the sport's `SANITY`
+    limits; a start from 1990 up to tomorrow.
 
     Raises:
         ImplausibleValueError: with the field, the value, the limit and a sentence naming the file.
@@ -136,9 +170,18 @@ def _check_numbers(parsed: ParsedActivity, filename: str) -> None:
 
 
 def _check_times(parsed: ParsedActivity, filename: str) -> None:
-    """Elapsed under 7 days, moving within elapsed, and some time when there is a distance."""
-    if parsed.duration_s > MAX_DURATION_S:
-        _fail(filename, "duration_s", parsed.duration_s, MAX_DURATION_S, "lasts more than 7 days")
+    """Elapsed within the sport's limit, moving within elapsed, and some time when there is a
+    distance."""
+    limit = SANITY.get(parsed.sport, SANITY[Sport.OTHER]).max_duration_s
+    if parsed.duration_s > limit:
+        _fail(
+            filename,
+            "duration_s",
+            parsed.duration_s,
+            limit,
+            f"lasts {parsed.duration_s / _DAY_S:,.1f} days, more than the {limit / _DAY_S:.0f} "
+            f"days any {parsed.sport.value} recording lasts; the file is probably damaged",
+        )
     if parsed.moving_s > parsed.duration_s + TIME_TOLERANCE_S:
         _fail(
             filename,
@@ -160,15 +203,17 @@ def _check_times(parsed: ParsedActivity, filename: str) -> None:
 
 def _check_sport_limits(parsed: ParsedActivity, filename: str) -> None:
     """Distance and average speed within the sport's `SANITY` limits."""
-    max_speed, max_distance = SANITY.get(parsed.sport, SANITY[Sport.OTHER])
+    limits = SANITY.get(parsed.sport, SANITY[Sport.OTHER])
+    max_speed, max_distance = limits.max_speed_m_per_s, limits.max_distance_m
     if parsed.distance_m > max_distance:
         _fail(
             filename,
             "distance_m",
             parsed.distance_m,
             max_distance,
-            f"is a {parsed.distance_m / 1000:.0f} km {parsed.sport.value}, over the "
-            f"{max_distance / 1000:.0f} km sanity limit; the file is probably damaged",
+            f"is a {parsed.distance_m / 1000:,.0f} km {parsed.sport.value}, over the "
+            f"{max_distance / 1000:,.0f} km sanity limit ({limits.reason}); the file is "
+            "probably damaged",
         )
     moving = parsed.moving_s if parsed.moving_s > 0 else parsed.duration_s
     if parsed.distance_m > MIN_SPEED_CHECK_M and moving > 0:

@@ -451,6 +451,9 @@ def _store_file(
                 )
         if parsed.sport is Sport.UNKNOWN and activity.sport == Sport.UNKNOWN.value:
             message = message or unknown_sport_note(parsed_file.name, parsed)
+        if parsed.repairs:  # issue #26: imported as repaired, and the result says how
+            repaired = f"repaired {parsed_file.name!r}: " + "; ".join(parsed.repairs)
+            message = f"{message}; {repaired}" if message else repaired
         results.append(
             ImportResult(
                 parsed_file.name,

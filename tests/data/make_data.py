@@ -183,8 +183,8 @@ def main() -> None:
         b'<?xml version="1.0"?><gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1">'
         b'<rte><rtept lat="47.1" lon="8.5"/><rtept lat="47.2" lon="8.6"/></rte></gpx>'
     )
-    far = make_track(START, 400_000, 330, seed=10, interval_s=600)
-    (invalid / "implausible-400km-run.fit").write_bytes(fit_bytes([far]))
+    far = make_track(START, 1_200_000, 330, seed=10, interval_s=600)  # over every real race
+    (invalid / "implausible-1200km-run.fit").write_bytes(fit_bytes([far]))
     buffer = io.BytesIO()
     with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as gz:  # no clock in the bytes
         gz.write(good)
@@ -616,8 +616,8 @@ def garmin_sdk_files(write: Callable[..., None]) -> None:
 
 
 def issue_10_invalid(invalid: Path) -> None:
-    """Files refused for what they are (issue #10): a course, a location history, a timer
-    longer than the elapsed time."""
+    """Files refused for what they are (issue #10): a course, a location history. A timer
+    longer than the elapsed time is repaired since issue #26 (it lives in cases/)."""
     route = make_track(START, 12000, 330, seed=30, interval_s=10)
     (invalid / "course.tcx").write_bytes(tcx_course_bytes(route))
     history = make_track(START, 60000, 59000, seed=31, interval_s=2400)  # 41 days, sparse
@@ -625,7 +625,7 @@ def issue_10_invalid(invalid: Path) -> None:
         gpx_bytes(history, activity_type=None, creator="Location history export")
     )
     run = make_track(START, 5000, 330, seed=32, interval_s=10)
-    (invalid / "timer-above-elapsed.fit").write_bytes(
+    (invalid.parent / "cases" / "timer-above-elapsed.fit").write_bytes(
         fit_bytes([run], session={"total_timer_time": int(run.duration_s * 1000) * 3})
     )
 

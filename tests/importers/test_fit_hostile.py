@@ -208,9 +208,10 @@ def test_a_failure_in_the_records_path_is_our_error_too(monkeypatch: pytest.Monk
         def __init__(self, *args: object, **kwargs: object) -> None:
             raise struct.error("unpack requires a buffer of 2 bytes")
 
+    # The full decode of the records (the raw reader's fallback, issue #26).
     monkeypatch.setattr(fit, "FitFile", _Broken)
     with pytest.raises(CorruptFileError, match=r"'records\.fit' is not a readable FIT file"):
-        fit.parse(RECORDS_ONLY, "records.fit")
+        fit.parse_reference(RECORDS_ONLY, "records.fit")
 
 
 def _session_fit(lat_semicircles: int, lon_semicircles: int) -> bytes:

@@ -99,7 +99,6 @@ def test_gpx_without_type_at_running_speed_is_unknown_so_the_service_decides() -
             UnsupportedFileError,
             r"looks like a location history \(1,476 points over 41 days\), not a workout",
         ),
-        ("timer-above-elapsed.fit", CorruptFileError, r"timer time \(4,950 s\) is longer than"),
     ],
 )
 def test_broken_file_is_rejected_with_its_name_and_the_problem(

@@ -118,7 +118,7 @@ def test_a_value_the_database_refuses_rejects_only_that_file(
         (
             {
                 "sport": Sport.RIDE,
-                "distance_m": 2_684_000.0,
+                "distance_m": 6_684_000.0,  # over Race Across America's ~4,800 km (issue #26)
                 "duration_s": 140.0,
                 "moving_s": 140.0,
             },

@@ -124,7 +124,7 @@ def test_bulk_import_goes_on_past_bad_files_and_names_them(engine: Engine) -> No
     assert len(rejected) == len(files) - 1
     for result in rejected:
         assert result.filename.split("/")[0] in result.message
-    assert "over the 300 km sanity limit" in by_name["implausible-400km-run.fit"].message
+    assert "over the 1,100 km sanity limit" in by_name["implausible-1200km-run.fit"].message
     assert _count(engine, Activity) == 1
     assert _count(engine, OriginalFile) == 1
 
