@@ -11,10 +11,11 @@ import re
 
 # The characters that start a Markdown construct anywhere in a line (CommonMark, GitHub's
 # tables and strikethrough, Streamlit's :colour[...] directives, $math$, entities); a
-# backslash before ASCII punctuation makes it literal. Parentheses need none once brackets are
+# backslash before ASCII punctuation makes it literal. ">" needs one only at the start (a
+# quote; a tag or autolink needs "<"). Parentheses need none once brackets are
 # escaped (no link can form), and a colon only where it would start an autolink ("https://")
 # or a :shortcode: (emoji, :material/icon:), so ordinary text keeps its plain source.
-_SPECIAL = re.compile(r"([\\`*_{}\[\]<>!|~$&])")
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<!|~$&])")
 _COLON = re.compile(r":(?=//|[\w/+\-]+:)")
 _LINE_START = re.compile(r"^(\s*)([#+\-=>]|\d+(?=[.)]))")  # headings, lists, quotes
 _WWW = re.compile(r"(?i)(?<=www)\.")  # "www.example.org" autolinks without a scheme
