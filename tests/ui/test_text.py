@@ -44,3 +44,16 @@ def test_a_query_parameter_with_a_link_is_shown_as_text(club_db: Engine) -> None
     rendered = RENDER.render(errors[0])
     assert "<a" not in rendered and "<img" not in rendered
     assert "evil.example/login" in rendered
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("see https://evil.example/x", "see https\\://evil.example/x"),
+        ("visit www.evil.example", "visit www\\.evil.example"),
+        ("a :smile: and :material/home:", "a \\:smile: and \\:material/home:"),
+        ("me: 2 imported (1 rejected)", "me: 2 imported (1 rejected)"),  # plain text stays
+    ],
+)
+def test_autolinks_and_shortcodes_are_broken_and_plain_text_kept(text: str, escaped: str) -> None:
+    assert markdown_text(text) == escaped
