@@ -84,8 +84,8 @@ def show(athlete: str, plan: Sequence[PlanDay], as_of: date, today: date) -> Non
             icon=":material/fitness_center:",
         )
         if overview.is_self_test_due:
-            st.info(
-                "Knee pain is logged: the single-leg squat self-test is due (every 2-4 weeks, "
-                "the seeds). It informs; it does not diagnose.",
-                icon=":material/accessibility_new:",
+            # A caption, not a callout: the page's callouts are its warnings, one per alert.
+            st.caption(
+                ":material/accessibility_new: Knee pain is logged: the single-leg squat "
+                "self-test is due (every 2-4 weeks, the seeds). It informs; it does not diagnose."
             )
