@@ -123,3 +123,29 @@ def test_one_address_holds_a_bounded_number_of_websockets() -> None:
 
     closed = asyncio.run(scenario())
     assert closed == [{"type": "websocket.close", "code": 1008}] * 3
+
+
+def test_the_streamlit_interfaces_the_guard_relies_on_are_there() -> None:
+    """Fails when a Streamlit upgrade moves what the guard uses (streamlit is pinned): st.App
+    discovery of club_app.py, the Runtime's file managers, and the upload route's path."""
+    from pathlib import Path
+
+    from streamlit.runtime.media_file_manager import MediaFileManager
+    from streamlit.runtime.runtime import Runtime
+    from streamlit.runtime.uploaded_file_manager import UploadedFileManager
+    from streamlit.web.server.app_discovery import discover_asgi_app
+    from streamlit.web.server.server import UPLOAD_FILE_ENDPOINT
+
+    import loadwatch.ui.club_app as club_app
+
+    assert discover_asgi_app(Path(club_app.__file__)).is_asgi_app
+    assert UPLOAD_FILE_ENDPOINT == "/_stcore/upload_file"
+    for owner, name in (
+        (Runtime, "is_active_session"),
+        (Runtime, "uploaded_file_mgr"),
+        (Runtime, "media_file_mgr"),
+        (UploadedFileManager, "remove_session_files"),
+        (MediaFileManager, "clear_session_refs"),
+        (MediaFileManager, "remove_orphaned_files"),
+    ):
+        assert hasattr(owner, name), f"streamlit moved {owner.__name__}.{name}"
