@@ -23,10 +23,10 @@ from loadwatch.load.weekly import (
 )
 from loadwatch.rules import evaluate
 from loadwatch.rules.context import RuleContext
-from loadwatch.rules.cross_training import headline_cap_m, weekly_plan
 from loadwatch.rules.injury import InjuryState, injury_state
 from loadwatch.rules.mileage import week_to_date
 from loadwatch.rules.pain import PainStatus, pain_status
+from loadwatch.rules.plan import headline_cap_m, weekly_plan
 from loadwatch.rules.thresholds import Thresholds
 from loadwatch.units import DistanceUnit
 

@@ -38,8 +38,8 @@ from loadwatch.load.runlog import RunLog
 from loadwatch.load.weekly import week_start_of
 from loadwatch.rules.context import RuleContext
 from loadwatch.rules.injury import InjuryState, injury_state, site_name, sparing
+from loadwatch.rules.measures import SPIKE_WINDOW_DAYS
 from loadwatch.rules.mileage import (
-    SPIKE_WINDOW_DAYS,
     progression_limit_m,
     return_cap_m,
     spike_cap_m,
