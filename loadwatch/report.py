@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from loadwatch.domain import WEEKDAYS, Alert, PlanDay
-from loadwatch.load.daily import acwr, monotony_and_strain
+from loadwatch.load.daily import acwr, monotony_and_strain, with_logged_strength
 from loadwatch.load.frames import LOCAL_DATE, RUN_DISTANCE_M
 from loadwatch.load.weekly import (
     four_week_mean,
@@ -27,6 +27,7 @@ from loadwatch.rules.injury import InjuryState, injury_state
 from loadwatch.rules.mileage import week_to_date
 from loadwatch.rules.pain import PainStatus, pain_status
 from loadwatch.rules.plan import headline_cap_m, weekly_plan
+from loadwatch.rules.season import SEASON_WEEKS, Season, season
 from loadwatch.rules.thresholds import Thresholds
 from loadwatch.units import DistanceUnit
 
@@ -101,6 +102,7 @@ class Report:
     acwr: float | None
     headline: Headline
     injury: InjuryState | None = None  # an ongoing period or the return ladder (issue #14)
+    season: Season | None = None  # the weeks ahead (issue #20)
 
     @property
     def next_run_cap_m(self) -> float | None:
@@ -108,8 +110,9 @@ class Report:
         return self.headline.next_run_cap_m
 
 
-def build_report(athlete: str, ctx: RuleContext) -> Report:
-    """Evaluate every rule for one athlete and add the plan and context (see `rule_context`)."""
+def build_report(athlete: str, ctx: RuleContext, weeks: int = SEASON_WEEKS) -> Report:
+    """Evaluate every rule for one athlete and add the plan, the season (`weeks` weeks, the
+    current one included) and context (see `rule_context`)."""
     weekly = ctx.weekly
     if not weekly.empty:
         weekly = pd.concat(
@@ -121,8 +124,11 @@ def build_report(athlete: str, ctx: RuleContext) -> Report:
             axis=1,
         )
     alerts = evaluate(ctx)
-    monotony, strain = monotony_and_strain(ctx.daily)
-    plan = weekly_plan(ctx, alerts)
+    monotony, strain = monotony_and_strain(
+        with_logged_strength(ctx.daily, ctx.activities, ctx.strength_dates)
+    )
+    the_season = season(ctx, weeks)
+    plan = weekly_plan(ctx, alerts, the_season)
     pain = pain_status(ctx)
     return Report(
         athlete=athlete,
@@ -144,6 +150,7 @@ def build_report(athlete: str, ctx: RuleContext) -> Report:
         acwr=acwr(ctx.daily),
         headline=headline(ctx, plan, pain),
         injury=injury_state(ctx),
+        season=the_season,
     )
 
 
@@ -180,7 +187,7 @@ def report_json(report: Report) -> dict[str, Any]:
     weekly = report.weekly
     this_week = _num(weekly[RUN_DISTANCE_M].iloc[-1]) if not weekly.empty else None
     mean4 = _num(weekly["four_week_mean_m"].iloc[-1]) if not weekly.empty else None
-    data = {
+    data: dict[str, Any] = {
         "athlete": report.athlete,
         "as_of": report.as_of.isoformat(),
         "units": report.units.value,
@@ -261,6 +268,7 @@ def report_json(report: Report) -> dict[str, Any]:
         },
     }
     data["injury"] = injury_json(report.injury)
+    data["season"] = season_json(report.season)
     # Fail here, not in a caller, if anything is not strict JSON (NaN and Infinity are not).
     json.dumps(data, allow_nan=False)
     return data
@@ -269,6 +277,42 @@ def report_json(report: Report) -> dict[str, Any]:
 def recent_history_start(as_of: date) -> date:
     """How far back a squad row needs data: 30-day spike windows, 3 weeks of growth, EWMA."""
     return as_of - timedelta(days=120)
+
+
+def season_json(the_season: Season | None) -> dict[str, Any] | None:
+    """The report's `season` object (docs/report.md): run days, goal, level and the weeks ahead."""
+    if the_season is None:
+        return None
+    goal = the_season.goal
+    return {
+        "run_weekdays": [WEEKDAYS[w] for w in the_season.habit.weekdays],
+        "run_days_from": the_season.habit.source,
+        "long_run_weekday": None
+        if the_season.habit.long_weekday is None
+        else WEEKDAYS[the_season.habit.long_weekday],
+        "long_run_share": _num(the_season.long_share),
+        "goal": None
+        if goal is None
+        else {
+            "kind": goal.kind.value,
+            "weekly_m": goal.weekly_m,
+            "race_date": goal.race_date.isoformat() if goal.race_date else None,
+            "race_m": goal.race_m,
+        },
+        "level_m": _num(the_season.level_m),
+        "level_note": the_season.level_note,
+        "returning_week": the_season.returning_week,
+        "weeks": [
+            {
+                "week_start": w.week_start.isoformat(),
+                "target_m": _num(w.target_m),
+                "kind": w.kind,
+                "reason": w.reason,
+                "done_m": _num(w.done_m),
+            }
+            for w in the_season.weeks
+        ],
+    }
 
 
 def injury_json(state: InjuryState | None) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from loadwatch.cli import (  # noqa: F401 - registers
     injuries,
     pain,
     reports,
+    season,
     shoes,
     watch,
 )

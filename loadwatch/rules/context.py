@@ -9,7 +9,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from loadwatch.domain import InjuryPeriod
+from loadwatch.domain import InjuryPeriod, PlanSettings
 from loadwatch.load.daily import daily_load
 from loadwatch.load.frames import DISTANCE_M, LOCAL_DATE, SHOE_ID
 from loadwatch.load.runlog import RunLog
@@ -18,6 +18,8 @@ from loadwatch.load.spikes import run_spikes
 from loadwatch.load.weekly import runs_only, weekly_distance, with_local_time
 from loadwatch.rules.thresholds import Thresholds
 from loadwatch.units import DistanceUnit, format_distance
+
+NO_PLAN_SETTINGS = PlanSettings()  # the habit, no goal
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,8 @@ class RuleContext:
     shoes: `shoe_mileage` output. pain: pain entries (load/frames.py PAIN_COLUMNS).
     daily: daily session load indexed by date, ending at as_of.
     injuries: the athlete's injury periods that started by as_of, oldest first (issue #14).
+    plan_settings: the runner's run days and goal (issue #20).
+    strength_dates, strength_target_per_week: the logged strength programme (issue #22).
     """
 
     as_of: date
@@ -43,6 +47,11 @@ class RuleContext:
     pain: pd.DataFrame
     daily: pd.Series
     injuries: tuple[InjuryPeriod, ...] = ()
+    plan_settings: PlanSettings = NO_PLAN_SETTINGS  # run days and goal (issue #20)
+    # local days with a logged strength session (issue #22)
+    strength_dates: tuple[date, ...] = ()
+    # the athlete's programme; None: thresholds default
+    strength_target_per_week: int | None = None
 
     @cached_property
     def run_log(self) -> RunLog:
@@ -63,6 +72,7 @@ def rule_context(
     week_start: int = 0,
     thresholds: Thresholds | None = None,
     injuries: Sequence[InjuryPeriod] = (),
+    plan_settings: PlanSettings | None = None,
 ) -> RuleContext:
     """The frames every rule reads, for one athlete as of a local day.
 
@@ -72,6 +82,7 @@ def rule_context(
         as_of: the local day evaluated; later activities, entries and injuries are ignored
             (an injury that ends after as_of is still ongoing on as_of).
         injuries: the athlete's injury periods (issue #14).
+        plan_settings: the runner's run days and goal (issue #20); None: the habit, no goal.
     """
     thresholds = thresholds or Thresholds()
     local = with_local_time(activities)
@@ -114,4 +125,5 @@ def rule_context(
         pain,
         daily,
         periods,
+        plan_settings or PlanSettings(),
     )

@@ -63,13 +63,14 @@ _SPARING = {
 _ANY_SITE = ("swimming or cycling, if it does not hurt", "strength work away from the injury")
 
 # Outcomes of a run on the ladder
-PASSED, HELD, WAITING, NO_MORNING, NO_PAIN, STEPPED_BACK = (
+PASSED, HELD, WAITING, NO_MORNING, NO_PAIN, STEPPED_BACK, SHORT = (
     "passed",
     "held",
     "waiting for the next morning",
     "no morning score",
     "no pain logged",
     "stepped back",
+    "short of the step",
 )
 
 
@@ -210,7 +211,8 @@ def return_ladder(ctx: RuleContext, injury: InjuryPeriod) -> ReturnLadder:
     """Where the runner is on the ladder after `injury` (which must have ended by ctx.as_of).
 
     Each run from the end date on is judged by its post-run pain entry (by run, else by day):
-    0-2 and settled by the next morning unlocks the next step; 3-5 holds; red steps back one
+    0-2 and settled by the next morning unlocks the next step if the run reached the step
+    (`injury_step_reached_fraction` of it; a shorter run holds); 3-5 holds; red steps back one
     (pain that must stop running: back to the first step); no score holds.
     """
     t = ctx.thresholds
@@ -230,6 +232,9 @@ def return_ladder(ctx: RuleContext, injury: InjuryPeriod) -> ReturnLadder:
         day = by_run.get(int(activity_id)) or by_day.get(run_date)
         step = steps[current].number
         outcome, current = _outcome(day, current, ctx)
+        reached = steps[current].distance_m * t.injury_step_reached_fraction - EPSILON
+        if outcome == PASSED and float(distance) < reached:
+            outcome = SHORT  # a step unlocks only on a run that reached it (issue #20)
         if outcome == PASSED:
             if current == len(steps) - 1 and step == steps[-1].number:
                 complete = True

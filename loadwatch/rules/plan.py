@@ -1,28 +1,31 @@
-"""R7 the 7-day plan: run caps that the other rules allow, cross-training and strength days.
+"""R7 and R8 the 7-day plan: the season's week spread over the runner's run days, run caps that
+the other rules allow, a rest day, cross-training and strength days (issues #9, #14, #20).
 
-The plan is a rule like the others (issue #9): each planned run's cap is the smallest of
+Each planned run's cap is the smallest of
+- the season's target for its week (`rules/season.py`), spread over the week's run days by
+  their usual share, so the long run grows no faster than the week;
 - R1: 1.1x the longest recorded run of the 30 days before THAT day (`mileage.spike_cap_m`);
 - the return ladder after more than 30 days off (`mileage.return_cap_m`);
 - R2: what keeps this week to date within the weekly-growth limit and the 7 days up to that day
   within the progression limit, counting the plan's own earlier runs (`mileage.*_limit_m`);
-- pain: amber pain holds caps at the run that hurt, red pain keeps them under a fraction of it
-  and makes the next day no run; pain that must stop running removes every run (R3);
-- the runner's own habit: each weekday's usual distance plus the weekly growth allowance.
-So running every planned day at its cap fires neither R1 nor R2 (a hypothesis property test).
-While an injury period is ongoing the plan holds no run: its habitual run days become
-cross-training that spares the injured site, labelled as suggestions to clear with a
-professional; during the return each run is capped at the ladder's current step, with a day
-between runs (issue #14; rules/injury.py).
-Counts of non-impact and strength days are labelled loadwatch defaults (no trial prescribes
-them); recorded rides, swims and strength sessions count as done.
+- pain: amber pain holds caps at the run that hurt, a red episode keeps them under a fraction of
+  it (and makes the next day no run) until a settled morning or a pain-free run; pain that must
+  stop running removes every run (R3).
+While an injury period is ongoing the plan holds no run; during the return each run is capped
+at the ladder's current step, with a day between runs (rules/injury.py).
+Every calendar week keeps a rest day (no run, no cross-training) and 2-3 cross-training days
+where the week has room; strength sessions are the runner's programme count (or the default).
+Sessions done count for their whole week. The plan's own sessions are checked against R5: a
+cross-training day becomes rest where the projected monotony would reach the caution level.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
+
+import pandas as pd
 
 from loadwatch.domain import (
     CROSS_TRAINING_SPORTS,
@@ -33,87 +36,89 @@ from loadwatch.domain import (
     Severity,
     Sport,
 )
-from loadwatch.load.frames import ACTIVITY_ID, DISTANCE_M, LOCAL_DATE, SPORT
+from loadwatch.load.daily import (
+    CROSS_TRAINING_SESSION_S,
+    DEFAULT_EFFORT,
+    DEFAULT_RUN_PACE_S_PER_M,
+    STRENGTH_SESSION_S,
+    monotony_and_strain,
+    with_logged_strength,
+)
+from loadwatch.load.frames import ACTIVITY_ID, DISTANCE_M, LOCAL_DATE, MOVING_S, SPORT
 from loadwatch.load.runlog import RunLog
 from loadwatch.load.weekly import week_start_of
 from loadwatch.rules.context import RuleContext
 from loadwatch.rules.injury import InjuryState, injury_state, site_name, sparing
-from loadwatch.rules.measures import SPIKE_WINDOW_DAYS
+from loadwatch.rules.measures import REFERENCE_PERIODS, SPIKE_WINDOW_DAYS
 from loadwatch.rules.mileage import (
     progression_limit_m,
     return_cap_m,
     spike_cap_m,
     weekly_limit_m,
 )
-from loadwatch.rules.pain import AMBER, KNEE_FRONT, RED, PainDay, must_stop, pain_days
+from loadwatch.rules.pain import (
+    AMBER,
+    KNEE_FRONT,
+    RED,
+    PainDay,
+    must_stop,
+    pain_days,
+    red_episode,
+)
+from loadwatch.rules.season import SPACED_WEEKS, Season, season, week_totals
 
 PLAN_DAYS = 7
-HABIT_DAYS = 28
-DEFAULT_RUN_WEEKDAYS = (1, 3, 5, 6)  # Tue, Thu, Sat, Sun when there is no history to follow
-TRIGGERS = {"pain", "run-spike", "weekly-growth", "two-week-growth", "monotony"}
+MAX_CROSS_TRAINING_DAYS = 3  # the seeds say 2-3 a week
+TRIGGERS = {"run-spike", "weekly-growth", "two-week-growth", "monotony"}
 LOW_IMPACT = "cycling, elliptical or swimming"
 KNEE_FRIENDLY = "swimming or pool running"
 WARNING_CROSS_TRAINING_DAYS = 2  # while a warning is active (the seeds say 2-3)
+MONOTONY_MARGIN = 0.95  # the plan keeps its projected monotony under 95 % of the caution level
+PACE_DAYS = 56  # the runner's pace for planned load: the runs of the last 8 weeks
 STRENGTH = (
-    "strength session (loadwatch default, two a week): strength training cut sports injuries "
-    "to about a third across sports (Lauersen 2014), though a trial in marathon runners found "
-    "no effect (Toresdahl 2020)"
+    "strength session (hip and knee work, about 30 min, loadwatch default): strength training "
+    "cut sports injuries to about a third across sports (Lauersen 2014), though a trial in "
+    "marathon runners found no effect (Toresdahl 2020)"
 )
 
 
 def _trigger(alerts: Sequence[Alert]) -> Alert | None:
-    """The first alert (in rule order) that should change the plan: caution or worse, or R5."""
+    """The first load or monotony alert (in rule order) at caution or worse: it swaps the next
+    run for cross-training (R7). Pain acts through `_pain`; info never changes the plan."""
     for alert in alerts:
-        if alert.rule_id not in TRIGGERS:
-            continue
-        if alert.severity is not Severity.INFO or alert.rule_id == "monotony":
+        if alert.rule_id in TRIGGERS and alert.severity is not Severity.INFO:
             return alert
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class _Habit:
-    """Weekdays the runner runs on and each weekday's usual distance (metres), last 28 days."""
-
-    weekdays: tuple[int, ...]
-    usual_m: dict[int, float]
-    long_weekday: int | None
-
-
-def _habit(ctx: RuleContext) -> _Habit:
-    runs = ctx.spikes[ctx.spikes[LOCAL_DATE] > ctx.as_of - timedelta(days=HABIT_DAYS)]
-    runs = runs[runs[LOCAL_DATE] <= ctx.as_of]
-    if runs.empty:
-        return _Habit(DEFAULT_RUN_WEEKDAYS, {}, None)
-    per_day: dict[date, float] = {}
-    for day, distance in zip(runs[LOCAL_DATE], runs[DISTANCE_M], strict=True):
-        per_day[day] = per_day.get(day, 0.0) + float(distance)
-    counts = Counter(d.weekday() for d in per_day)
-    weekdays = sorted(d for d, n in counts.items() if n >= 2) or sorted(counts)
-    totals: dict[int, list[float]] = {}
-    for day, distance in per_day.items():
-        totals.setdefault(day.weekday(), []).append(distance)
-    usual = {w: sum(v) / len(v) for w, v in totals.items()}
-    long_weekday = max(weekdays, key=lambda w: usual.get(w, 0.0))
-    return _Habit(tuple(weekdays), usual, long_weekday)
+def _pain(ctx: RuleContext) -> _Pain:
+    """Pain that must stop running (the latest entry of 7 days), else a red episode in force
+    (it ends with a settled morning or a pain-free run, R3), else amber as the latest entry."""
+    days = pain_days(ctx.pain, ctx)
+    recent = [d for d in days if d.entry_date > ctx.as_of - timedelta(days=7)]
+    if recent and must_stop(recent[-1], ctx):
+        return _Pain(RED, True, recent[-1].entry_date, _hurt_m(ctx, recent[-1]))
+    episode = red_episode(ctx, days)
+    if episode is not None and not episode.is_rising:
+        entry = next(d for d in reversed(days) if d.entry_date == episode.start and d.zone == RED)
+        return _Pain(RED, False, entry.entry_date, _hurt_m(ctx, entry))
+    if episode is not None:
+        runs = ctx.spikes[ctx.spikes[LOCAL_DATE] <= ctx.as_of]
+        hurt = float(runs[DISTANCE_M].iloc[-1]) if not runs.empty else None
+        return _Pain(RED, False, None, hurt)
+    if recent and recent[-1].zone == AMBER:
+        return _Pain(AMBER, False, recent[-1].entry_date, _hurt_m(ctx, recent[-1]))
+    return _Pain(None, False, None, None)
 
 
 @dataclass(frozen=True, slots=True)
 class _Pain:
     """What recent pain does to the plan."""
 
-    zone: str | None
+    zone: str | None  # RED while a red episode is in force, AMBER while amber pain is latest
     is_stop: bool
-    day: date | None
+    day: date | None  # the red or amber entry's day (None for pain rising week to week)
     hurt_m: float | None  # the run that hurt (metres)
-
-
-def _pain(ctx: RuleContext) -> _Pain:
-    days = [d for d in pain_days(ctx.pain, ctx) if d.entry_date > ctx.as_of - timedelta(days=7)]
-    if not days:
-        return _Pain(None, False, None, None)
-    latest: PainDay = days[-1]
-    return _Pain(latest.zone, must_stop(latest, ctx), latest.entry_date, _hurt_m(ctx, latest))
 
 
 def _hurt_m(ctx: RuleContext, day: PainDay) -> float | None:
@@ -186,32 +191,50 @@ def headline_cap_m(ctx: RuleContext, plan: Sequence[PlanDay]) -> float | None:
     return next((p.max_distance_m for p in plan if p.kind is PlanKind.RUN and not p.done), None)
 
 
-def weekly_plan(ctx: RuleContext, alerts: Sequence[Alert]) -> list[PlanDay]:
+def weekly_plan(
+    ctx: RuleContext, alerts: Sequence[Alert], the_season: Season | None = None
+) -> list[PlanDay]:
     """Seven days from `ctx.as_of`: run (with a distance cap), cross-training, strength or rest.
 
-    The steps run in the order RULES.md gives (recorded days, pain, warnings, load caps,
-    non-impact days, strength); each reads the days the previous one placed.
+    The steps run in the order RULES.md gives (recorded days, pain and injury, warnings, the
+    season's week and the load caps, the rest day, cross-training, strength, monotony); each
+    reads the days the previous one placed.
 
     Args:
-        ctx: the rule context (its `spikes`, `activities` and `pain` frames).
+        ctx: the rule context (its `spikes`, `activities`, `pain`, settings and strength log).
         alerts: `evaluate(ctx)` output, in rule order; the first trigger shapes the plan.
+        the_season: `season(ctx)` when the caller has it already.
 
     Returns:
         Seven `PlanDay`s; each non-default choice names the rule id that caused it.
     """
-    planner = _Planner(ctx, alerts)
+    planner = _Planner(ctx, alerts, the_season or season(ctx))
     planner.place_runs(planner.runnable_days())
+    planner.place_rest_days()
     planner.place_non_impact_days()
     planner.place_strength()
+    planner.keep_monotony()
     return planner.days()
+
+
+def _pace_s_per_m(ctx: RuleContext) -> float:
+    """The runner's median pace over the last 8 weeks (seconds a metre), else the default."""
+    runs = ctx.activities[
+        (ctx.activities[SPORT] == Sport.RUN.value)
+        & (ctx.activities[LOCAL_DATE] > ctx.as_of - timedelta(days=PACE_DAYS))
+        & (ctx.activities[DISTANCE_M] > 0)
+    ]
+    paces = (runs[MOVING_S] / runs[DISTANCE_M]).dropna()
+    return float(paces.median()) if not paces.empty else DEFAULT_RUN_PACE_S_PER_M
 
 
 class _Planner:
     """The plan being built: one PlanDay per date, and what the steps share."""
 
-    def __init__(self, ctx: RuleContext, alerts: Sequence[Alert]) -> None:
+    def __init__(self, ctx: RuleContext, alerts: Sequence[Alert], the_season: Season) -> None:
         self.ctx = ctx
-        self.habit = _habit(ctx)
+        self.season = the_season
+        self.habit = the_season.habit
         self.pain = _pain(ctx)
         self.trigger = _trigger(alerts)
         knee = self.pain.zone in (AMBER, RED) and any(
@@ -219,43 +242,75 @@ class _Planner:
         )
         self.low_impact = KNEE_FRIENDLY if knee else LOW_IMPACT
         self.has_runs = not ctx.spikes.empty
+        self.strength_days = self._strength_days()
         self.plan = self._recorded()
         self.open_days = [d for d, p in self.plan.items() if not p.done]
-        self.long_day: date | None = None
-        self.done_strength = sum(p.kind is PlanKind.STRENGTH and p.done for p in self.plan.values())
+        self.long_days: set[date] = set()
+        self.rest_days: set[date] = set()
         self.injury: InjuryState = injury_state(ctx)
+        self.history = week_totals(ctx)
+
+    def _strength_days(self) -> set[date]:
+        """Days up to as_of with a strength session: from a file or logged (issue #22)."""
+        acts = self.ctx.activities
+        recorded = set(acts.loc[acts[SPORT] == Sport.STRENGTH.value, LOCAL_DATE])
+        return recorded | {d for d in self.ctx.strength_dates if d <= self.ctx.as_of}
+
+    def _cross_days(self) -> set[date]:
+        acts = self.ctx.activities
+        sports = {c.value for c in CROSS_TRAINING_SPORTS}
+        return set(acts.loc[acts[SPORT].isin(sports), LOCAL_DATE])
 
     def _recorded(self) -> dict[date, PlanDay]:
-        """Today's recorded activities count as done; every other day starts as rest."""
+        """Today's recorded sessions count as done; every other day starts as rest."""
         ctx = self.ctx
         today = ctx.activities[ctx.activities[LOCAL_DATE] == ctx.as_of]
         sports = set(today[SPORT])
         cross = sorted(sports & {c.value for c in CROSS_TRAINING_SPORTS})
+        strength = ctx.as_of in self.strength_days
         plan = {}
         for day in (ctx.as_of + timedelta(days=i) for i in range(PLAN_DAYS)):
             plan[day] = PlanDay(day, PlanKind.REST, "rest day")
         day = ctx.as_of
-        if cross:
+        if day in set(ctx.spikes[LOCAL_DATE]):
+            plan[day] = PlanDay(day, PlanKind.RUN, "run recorded", done=True, strength=strength)
+        elif cross:
             plan[day] = PlanDay(
                 day,
                 PlanKind.CROSS_TRAINING,
                 f"{cross[0]} recorded: cross-training already done",
                 sport=cross[0],
                 done=True,
+                strength=strength,
             )
-        elif Sport.STRENGTH.value in sports:
-            plan[day] = PlanDay(day, PlanKind.STRENGTH, "strength session recorded", done=True)
-        elif day in set(ctx.spikes[LOCAL_DATE]):
-            plan[day] = PlanDay(day, PlanKind.RUN, "run recorded", done=True)
+        elif strength:
+            plan[day] = PlanDay(
+                day, PlanKind.STRENGTH, "strength session recorded", done=True, strength=True
+            )
         return plan
+
+    def _week(self, day: date) -> date:
+        return week_start_of(day, self.ctx.week_start)
 
     def cross(self, day: date, reason: str, caused_by: str | None) -> None:
         self.plan[day] = PlanDay(
-            day, PlanKind.CROSS_TRAINING, reason, sport=self.low_impact, caused_by=caused_by
+            day,
+            PlanKind.CROSS_TRAINING,
+            reason,
+            sport=self.low_impact,
+            caused_by=caused_by,
+            duration_s=CROSS_TRAINING_SESSION_S,
         )
 
+    def _returning_week(self, day: date) -> int | None:
+        """1 for the first week back after a break (the current week counts from the season)."""
+        current = self.season.returning_week
+        if current is None:
+            return None
+        return current + (self._week(day) - self._week(self.ctx.as_of)).days // 7
+
     def runnable_days(self) -> list[date]:
-        """Habitual run days that pain and warnings leave as runs; the others become
+        """The runner's run days that pain and warnings leave as runs; the others become
         cross-training with the reason (RULES.md R3 and R7)."""
         pain, low_impact = self.pain, self.low_impact
         if self.injury.ongoing is not None:
@@ -281,11 +336,16 @@ class _Planner:
                 and pain.day is not None
                 and (day <= pain.day + timedelta(days=1) or day == first_open)
             ):
-                self.cross(day, f"no run the day after red-zone pain: {low_impact} instead", "pain")
+                self.cross(
+                    day,
+                    f"no run while red-zone pain has not settled (R3): {low_impact} instead; "
+                    "runs come back after a settled morning or a pain-free run",
+                    "pain",
+                )
             else:
                 runnable.append(day)
         trigger = self.trigger
-        if trigger is not None and runnable and trigger.rule_id != "pain":
+        if trigger is not None and runnable:
             self.cross(
                 runnable[0],
                 f"replaces your next run with {low_impact} of similar duration "
@@ -296,8 +356,8 @@ class _Planner:
         return runnable
 
     def _injured(self, period: InjuryPeriod) -> None:
-        """An ongoing injury period: every habitual run day becomes cross-training that spares
-        the injured site, as a suggestion to clear with a professional (issue #14)."""
+        """An ongoing injury period: every run day becomes cross-training that spares the
+        injured site, as a suggestion to clear with a professional (issue #14)."""
         cross, _ = sparing(period.location)
         self.low_impact = cross
         for day in (d for d in self.open_days if d.weekday() in self.habit.weekdays):
@@ -308,122 +368,332 @@ class _Planner:
                 "injury",
             )
 
-    def _return_days(self, runnable: list[date]) -> list[date]:
-        """During the return ladder: a day between runs (walk-run programmes run on alternate
-        days); the days left out stay rest days."""
+    def _spaced(self, runnable: list[date], ladder: bool) -> list[date]:
+        """No back-to-back run days during the return ladder or the first weeks back after a
+        break (walk-run programmes and return tables run on alternate days); the days left out
+        stay rest days and say why."""
         ran = [d for d in self.ctx.spikes[LOCAL_DATE] if d <= self.ctx.as_of]
         last = max(ran) if ran else None
         kept = []
         for day in runnable:
-            if last is None or (day - last).days > 1:
-                kept.append(day)
-                last = day
+            week = self._returning_week(day)
+            spaced = ladder or (week is not None and week <= SPACED_WEEKS)
+            if spaced and last is not None and (day - last).days <= 1:
+                self.plan[day] = PlanDay(
+                    day,
+                    PlanKind.REST,
+                    "rest day: no back-to-back run days on the way back (loadwatch default)",
+                )
+                continue
+            kept.append(day)
+            last = day
         return kept
 
+    def _target_m(self, day: date) -> float | None:
+        """The season's target for the week of `day`; amber pain holds it (caps do not grow)."""
+        week = self.season.week(day, self.ctx.week_start)
+        if week is None:
+            return None
+        target = week.target_m
+        if self.pain.zone == AMBER:
+            target = min(target, max(self.history[-REFERENCE_PERIODS:], default=target))
+        return target
+
     def place_runs(self, runnable: list[date]) -> None:
-        """Caps day by day, counting the plan's own earlier runs (`run_cap_m`)."""
-        ctx, habit, t = self.ctx, self.habit, self.ctx.thresholds
+        """Caps day by day, counting the plan's own earlier runs (`run_cap_m`), each at most
+        its share of what is left of the week's target."""
+        ctx, t = self.ctx, self.ctx.thresholds
         ladder = self.injury.ladder if self.injury.is_returning else None
-        if ladder is not None:
-            runnable = self._return_days(runnable)
-        self.long_day = max(
-            runnable, key=lambda d: habit.usual_m.get(d.weekday(), 0.0), default=None
-        )
-        after_long = self._after_long()
-        # The day after the longest run is non-impact while a warning is active, or when the
-        # runner would otherwise have no day off at all; a back-to-back weekend stays as it is.
-        no_day_off = all(d in runnable or p.kind is PlanKind.RUN for d, p in self.plan.items())
-        if after_long in runnable and (self.trigger is not None or no_day_off):
-            self.cross(after_long, "non-impact day after the week's longest run", None)
-            runnable = [d for d in runnable if d != after_long]
+        runnable = self._spaced(runnable, ladder is not None)
+        weights = self.habit.weights
+        by_week: dict[date, list[date]] = {}
+        for day in runnable:
+            by_week.setdefault(self._week(day), []).append(day)
+        for days in by_week.values():
+            longest = max(days, key=lambda d: (weights.get(d.weekday(), 0.0), d))
+            if longest.weekday() == self.habit.long_weekday:
+                self.long_days.add(longest)
+        goal = self.season.goal
+        race_day = goal.race_date if goal is not None else None
         log = ctx.run_log
         for day in runnable:
+            if day == race_day and goal is not None and goal.race_m is not None:
+                self.plan[day] = PlanDay(
+                    day,
+                    PlanKind.RUN,
+                    f"race day: {ctx.distance(goal.race_m)}, the goal the season tapered for",
+                    goal.race_m,
+                )
+                log = log.with_run(day, goal.race_m)
+                continue
             cap = run_cap_m(ctx, day, log, self.pain)
-            usual = habit.usual_m.get(day.weekday())
-            if usual is not None:
-                cap = min(cap, usual * (1 + _growth(self.pain, ctx)[1]))
+            why = "the week's longest run" if day in self.long_days else "easy run"
+            target = self._target_m(day)
+            if target is not None and ladder is None:
+                start = self._week(day)
+                last_planned = self.ctx.as_of + timedelta(days=PLAN_DAYS - 1)
+                # the week's run days from this one on, beyond the 7 days too
+                left = [
+                    d
+                    for d in (start + timedelta(days=i) for i in range(7))
+                    if d >= day
+                    and d.weekday() in self.habit.weekdays
+                    and (d > last_planned or d in by_week[start])
+                ]
+                share = sum(weights.get(d.weekday(), 1.0) for d in left)
+                remaining = target - log.total(start, day - timedelta(days=1))
+                part = max(0.0, remaining) * weights.get(day.weekday(), 1.0) / share
+                if part < cap:
+                    cap = part
+                    week = self.season.week(day, ctx.week_start)
+                    why += f" (this week: {ctx.distance(target)}, {week.kind if week else ''})"
             if ladder is not None:
                 cap = min(cap, ladder.step.distance_m)
             if cap < t.min_planned_run_m:
                 least = ctx.distance(t.min_planned_run_m)
-                self.cross(day, f"no run: the load and pain caps leave less than {least}", None)
+                self.plan[day] = PlanDay(
+                    day,
+                    PlanKind.REST,
+                    f"no run: the week's target and the load and pain caps leave less than {least}",
+                )
                 continue
             log = log.with_run(day, cap)
-            why = "easy run" if day != self.long_day else "the week's longest run"
             if ladder is not None:
                 step = ladder.step
                 why = (
                     f"return ladder step {step.number} of {len(ladder.steps)} ({step.pattern}); "
-                    f"the next step unlocks after pain 0-{t.pain_safe_max} that settles by the "
-                    "next morning"
+                    "the next step unlocks after a run that reaches "
+                    f"{ctx.distance(step.distance_m)} at pain 0-{t.pain_safe_max} that settles by "
+                    "the next morning"
                 )
             self.plan[day] = PlanDay(
                 day, PlanKind.RUN, f"{why}; keep it under {ctx.distance(cap)}", cap
             )
 
-    def _after_long(self) -> date | None:
-        return self.long_day + timedelta(days=1) if self.long_day is not None else None
+    def _rest_weekday(self) -> int:
+        """The week's rest day: the day before the long run when it is free, else the first
+        weekday without a run, else the day after the long run."""
+        weekdays = self.habit.weekdays
+        free = [w for w in range(7) if w not in weekdays]
+        long = self.habit.long_weekday
+        if long is not None and (long - 1) % 7 in free:
+            return (long - 1) % 7
+        if free:
+            return free[0]
+        return ((long or 0) + 1) % 7
+
+    def place_rest_days(self) -> None:
+        """One rest day in every 7 (R8): no run and no cross-training."""
+        rest = self._rest_weekday()
+        for day in self.open_days:
+            if day.weekday() == rest:
+                self.plan[day] = PlanDay(
+                    day,
+                    PlanKind.REST,
+                    "rest day: no run and no cross-training (R8: one in every 7 days)",
+                )
+                self.rest_days.add(day)
 
     def place_non_impact_days(self) -> None:
-        """Two while a warning is active, else the default; recorded ones count."""
+        """2-3 cross-training days a week where the week has room (the plan's swapped runs and
+        recorded rides, swims and sessions of the week count); the rest day says why fewer."""
         t = self.ctx.thresholds
-        wanted = WARNING_CROSS_TRAINING_DAYS if self.trigger is not None else t.cross_training_days
-        after_long = self._after_long()
-        while sum(p.kind is PlanKind.CROSS_TRAINING for p in self.plan.values()) < wanted:
-            rest = [d for d in self.open_days if self.plan[d].kind is PlanKind.REST]
-            if not rest:
-                break
-            self.cross(
-                after_long if after_long in rest else rest[0],
-                "non-impact day (loadwatch default: one a week, two while a warning is active)",
-                self.trigger.rule_id if self.trigger is not None else None,
+        wanted = min(
+            MAX_CROSS_TRAINING_DAYS,
+            max(t.cross_training_days, WARNING_CROSS_TRAINING_DAYS if self.trigger else 0),
+        )
+        recorded = self._cross_days()
+        after_long = {d + timedelta(days=1) for d in self.long_days}
+        weeks = sorted({self._week(d) for d in self.plan})
+        for start in weeks:
+            days = [d for d in self.plan if self._week(d) == start]
+            done = sum(
+                1
+                for i in range(7)
+                if (d := start + timedelta(days=i)) < self.ctx.as_of and d in recorded
             )
+            have = done + sum(self.plan[d].kind is PlanKind.CROSS_TRAINING for d in days)
+            free = sorted(
+                (
+                    d
+                    for d in days
+                    if d in self.open_days
+                    and self.plan[d].kind is PlanKind.REST
+                    and d not in self.rest_days
+                ),
+                key=lambda d: (d not in after_long, d),
+            )
+            while have < wanted and free:
+                day = free.pop(0)
+                self.cross(
+                    day,
+                    f"cross-training day: {self.low_impact}, about "
+                    f"{CROSS_TRAINING_SESSION_S / 60:.0f} min easy (loadwatch default: "
+                    f"{t.cross_training_days} a week where the week has room; the seeds say 2-3)",
+                    self.trigger.rule_id if self.trigger is not None else None,
+                )
+                have += 1
+            if have < wanted:
+                rest = next((d for d in days if d in self.rest_days), None)
+                if rest is not None:
+                    runs = len(self.habit.weekdays)
+                    self.plan[rest] = replace(
+                        self.plan[rest],
+                        reason=self.plan[rest].reason
+                        + f"; this week has room for {have} cross-training day(s), not "
+                        f"{wanted}: {runs} run days and this rest day fill it",
+                    )
 
     def place_strength(self) -> None:
-        """The default count, recorded sessions included, never on consecutive days: on rest
-        days first, else with easy runs (each placed counts for the spacing of the next)."""
-        needed = self.ctx.thresholds.strength_sessions - self.done_strength
-        chosen: list[date] = []
-
-        def spaced(day: date) -> bool:
-            return len(chosen) < needed and all(abs((day - s).days) > 1 for s in chosen)
-
+        """The runner's programme count a week (else the default), done sessions included,
+        never on consecutive days nor on the rest day: with cross-training first, then on a
+        free day, then with an easy run."""
+        ctx = self.ctx
+        per_week = ctx.strength_target_per_week or ctx.thresholds.strength_sessions
         text = STRENGTH
         if self.injury.ongoing is not None:
             text = (
                 f"strength session: {sparing(self.injury.ongoing.location)[1]}, sparing the "
                 f"{site_name(self.injury.ongoing)}; a suggestion to clear with your "
-                "physiotherapist or doctor (loadwatch default, two a week)"
+                "physiotherapist or doctor (loadwatch default)"
             )
-        for day in [d for d in self.open_days if self.plan[d].kind is PlanKind.REST]:
-            if spaced(day):
-                chosen.append(day)
-                self.plan[day] = PlanDay(day, PlanKind.STRENGTH, text)
-        for day in self.open_days:
-            run = self.plan[day]
-            if run.kind is PlanKind.RUN and day != self.long_day and spaced(day):
-                chosen.append(day)
-                self.plan[day] = PlanDay(
-                    day,
-                    PlanKind.RUN,
-                    run.reason + "; add a strength session",
-                    run.max_distance_m,
-                    strength=True,
+        chosen = set(self.strength_days)
+        for start in sorted({self._week(d) for d in self.plan}):
+            days = [d for d in self.open_days if self._week(d) == start]
+            done = sum(1 for d in chosen if self._week(d) == start)
+            needed = per_week - done
+
+            def kind_order(day: date) -> tuple[int, date]:
+                p = self.plan[day]
+                if p.kind is PlanKind.CROSS_TRAINING:
+                    return 0, day
+                if p.kind is PlanKind.REST:
+                    return 1, day
+                return 2, day
+
+            # a week that goes on beyond the 7 days keeps its run days free: its later
+            # cross-training days will hold its strength sessions
+            is_partial = start + timedelta(days=6) > self.ctx.as_of + timedelta(days=PLAN_DAYS - 1)
+            candidates = [
+                d
+                for d in days
+                if d not in self.rest_days
+                and d not in self.long_days
+                and not (
+                    self.plan[d].kind is PlanKind.RUN and (self.injury.is_returning or is_partial)
                 )
+            ]
+            for day in sorted(candidates, key=kind_order):
+                if needed <= 0:
+                    break
+                if any(abs((day - s).days) <= 1 for s in chosen):
+                    continue
+                chosen.add(day)
+                needed -= 1
+                p = self.plan[day]
+                if p.kind is PlanKind.REST:
+                    self.plan[day] = PlanDay(day, PlanKind.STRENGTH, text, strength=True)
+                else:
+                    self.plan[day] = replace(p, reason=p.reason + "; add a " + text, strength=True)
+
+    def _load(self, day: date, pace: float) -> float:
+        """Projected session-RPE load of a planned day (effort x minutes; loadwatch defaults)."""
+        p = self.plan[day]
+        load = 0.0
+        if p.kind is PlanKind.RUN and p.max_distance_m:
+            load += DEFAULT_EFFORT["run"] * p.max_distance_m * pace / 60
+        if p.kind is PlanKind.CROSS_TRAINING:
+            load += DEFAULT_EFFORT["ride"] * (p.duration_s or CROSS_TRAINING_SESSION_S) / 60
+        if p.strength:
+            load += DEFAULT_EFFORT["strength"] * STRENGTH_SESSION_S / 60
+        return load
+
+    def _worst_monotony(self, pace: float, past: pd.Series) -> tuple[float, date | None]:
+        """The highest projected 7-day monotony over the plan's days, and its first day."""
+        ctx = self.ctx
+        loads = {d: self._load(d, pace) for d in self.open_days}
+        if ctx.as_of not in loads and ctx.as_of in past.index:
+            loads[ctx.as_of] = float(past[ctx.as_of])
+        history = past[past.index < ctx.as_of]
+        series: dict[date, float] = dict(
+            zip(history.index, history.to_numpy(dtype=float).tolist(), strict=True)
+        )
+        series.update(loads)
+        worst, worst_day = 0.0, None
+        for day in sorted(self.plan):
+            week = pd.Series([series.get(day - timedelta(days=i), 0.0) for i in range(6, -1, -1)])
+            value = monotony_and_strain(week)[0]
+            if value > worst:
+                worst, worst_day = value, day
+        return worst, worst_day
+
+    def _lighter(self, day: date, what: str) -> PlanDay:
+        p = self.plan[day]
+        reason = (
+            f"rest instead of {what}: keeps the week's monotony (R5) under "
+            f"{self.ctx.thresholds.monotony_caution:g} when you follow the whole plan"
+        )
+        if p.strength and p.kind is not PlanKind.RUN:
+            return PlanDay(day, PlanKind.STRENGTH, reason + "; " + STRENGTH, strength=True)
+        return PlanDay(day, PlanKind.REST, reason)
+
+    def keep_monotony(self) -> None:
+        """Following the whole plan must not reach the monotony caution (R5, R8): where the
+        projected 7-day monotony would come near it, the cross-training day (else the easy run)
+        whose rest lowers it most becomes rest (a strength session stays), and says why."""
+        ctx = self.ctx
+        limit = ctx.thresholds.monotony_caution * MONOTONY_MARGIN
+        pace = _pace_s_per_m(ctx)
+        past = with_logged_strength(ctx.daily, ctx.activities, ctx.strength_dates)
+        for _ in range(PLAN_DAYS):
+            worst, day = self._worst_monotony(pace, past)
+            if day is None or worst < limit:
+                return
+            near = [d for d in self.open_days if day - timedelta(days=7) < d <= day]
+            cross = [
+                d
+                for d in near
+                if self.plan[d].kind is PlanKind.CROSS_TRAINING and self.plan[d].caused_by is None
+            ]
+            runs = [
+                d for d in near if self.plan[d].kind is PlanKind.RUN and d not in self.long_days
+            ]
+            what = "cross-training" if cross else "a run"
+            options = []
+            for candidate in cross or runs:
+                kept = self.plan[candidate]
+                self.plan[candidate] = self._lighter(candidate, what)
+                options.append((self._worst_monotony(pace, past)[0], candidate))
+                self.plan[candidate] = kept
+            if not options:
+                return
+            best = min(options)[1]
+            self.plan[best] = self._lighter(best, what)
 
     def days(self) -> list[PlanDay]:
         """The seven days; a log without runs says once why no run is planned."""
         plan = [self.plan[d] for d in sorted(self.plan)]
+        if not any(p.kind is PlanKind.REST for p in plan):
+            spare = next(
+                (
+                    p
+                    for p in reversed(plan)
+                    if p.kind is PlanKind.CROSS_TRAINING and not p.done and p.caused_by is None
+                ),
+                None,
+            )
+            if spare is not None:
+                plan[plan.index(spare)] = PlanDay(
+                    spare.date,
+                    PlanKind.REST,
+                    "rest day: no run and no cross-training (R8: one in every 7 days)",
+                )
         if not self.has_runs and self.open_days and self.injury.ongoing is None:
             first = self.open_days[0]
             day = self.plan[first]
-            plan[plan.index(day)] = PlanDay(
-                first,
-                day.kind,
-                "no runs in your log: loadwatch plans runs from your running history; "
+            plan[plan.index(day)] = replace(
+                day,
+                reason="no runs in your log: loadwatch plans runs from your running history; "
                 + day.reason,
-                day.max_distance_m,
-                day.sport,
-                day.caused_by,
             )
         return plan

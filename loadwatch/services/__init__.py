@@ -121,6 +121,14 @@ if TYPE_CHECKING:
         pain_location,
     )
     from loadwatch.services.reports import citation, report, rule_title, threshold_specs
+    from loadwatch.services.season import (
+        GoalView,
+        clear_goal,
+        run_weekdays,
+        set_goal,
+        set_run_days,
+        show_goal,
+    )
     from loadwatch.services.shoes import (
         ShoeView,
         add_shoe,
@@ -174,6 +182,7 @@ __all__ = [
     "CalendarMonth",
     "DeletedCounts",
     "FlagNote",
+    "GoalView",
     "Headline",
     "ImportLimits",
     "InjuryView",
@@ -211,6 +220,7 @@ __all__ = [
     "change_password",
     "check_plausible",
     "citation",
+    "clear_goal",
     "configure_logging",
     "count_summary",
     "create_squad",
@@ -267,11 +277,15 @@ __all__ = [
     "reset_password",
     "retire_shoe",
     "rule_title",
+    "run_weekdays",
     "session_actor",
     "set_activity_shoe",
     "set_default_shoe",
+    "set_goal",
+    "set_run_days",
     "set_sport",
     "set_squad_units",
+    "show_goal",
     "split_source",
     "squad_invite",
     "squad_overview",

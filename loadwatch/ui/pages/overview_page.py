@@ -110,6 +110,28 @@ alert_list.show(view.alerts, units)
 st.subheader("Next 7 days")
 plan_calendar.show(view.plan, units)
 
+st.subheader("The season")
+season = services.report_json(view)["season"]
+if season is not None:
+    st.caption(
+        f"Run days: {', '.join(d.title() for d in season['run_weekdays'])} "
+        f"({season['run_days_from']}). {season['level_note'][:1].upper()}"
+        f"{season['level_note'][1:]}."
+    )
+    st.dataframe(
+        [
+            {
+                "week of": w["week_start"],
+                "planned": format_distance(w["target_m"] or 0.0, units),
+                "week": w["kind"],
+                "why": w["reason"],
+            }
+            for w in season["weeks"]
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+
 st.subheader("History")
 # "All" starts every chart on the first day of the log's first week, so the charts agree.
 log_days = [*view.weekly["week_start"][:1], *view.pain_entries["entry_date"][:1]]
