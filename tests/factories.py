@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 
-from loadwatch.domain import InjuryPeriod, ParsedActivity, SourceFormat, Sport
+from loadwatch.domain import InjuryPeriod, ParsedActivity, PlanSettings, SourceFormat, Sport
 from loadwatch.load.frames import ACTIVITY_COLUMNS, PAIN_COLUMNS, SHOE_COLUMNS
 from loadwatch.report import Report, build_report
 from loadwatch.rules.context import rule_context
@@ -93,6 +93,7 @@ def report_for(
     week_start: int = 0,
     thresholds: Thresholds | None = None,
     injuries: Sequence[InjuryPeriod] = (),
+    plan_settings: PlanSettings | None = None,
 ) -> Report:
     ctx = rule_context(
         make_runs(runs),
@@ -103,6 +104,7 @@ def report_for(
         week_start,
         thresholds,
         injuries=injuries,
+        plan_settings=plan_settings,
     )
     return build_report("test", ctx)
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import click
 
-from loadwatch import services
+from loadwatch import services, units
 from loadwatch.cli._group import (
     _console,
     _engine,
@@ -53,7 +53,7 @@ def plan(ctx: click.Context, athlete: str, weeks: int, as_json: bool) -> None:
     for week in season["weeks"]:
         done = f", {format_distance(week['done_m'], unit)} so far" if week["done_m"] else ""
         console.print(
-            f"  week of {week['week_start']}: {format_distance(week['target_m'], unit)} "
+            f"  week of {week['week_start']}: {_target(week['target_m'], unit)} "
             f"[{week['kind']}]{done}: {week['reason']}",
             markup=False,
         )
@@ -61,6 +61,10 @@ def plan(ctx: click.Context, athlete: str, weeks: int, as_json: bool) -> None:
     for day in result.plan:
         cap = f" (under {format_distance(day.max_distance_m, unit)})" if day.max_distance_m else ""
         console.print(f"  {day.date:%a %d %b}: {day.kind.value}{cap}: {day.reason}", markup=False)
+
+
+def _target(metres: float | None, unit: units.DistanceUnit) -> str:
+    return "no target yet" if metres is None else format_distance(metres, unit)
 
 
 @cli.group()

@@ -322,7 +322,7 @@ class _Planner:
             else []
         )
         runnable = []
-        first_open = self.open_days[0] if self.open_days else None
+        first_run = candidates[0] if candidates else None  # R3 red: swap the next run
         for day in candidates:
             if pain.is_stop:
                 self.cross(
@@ -334,7 +334,7 @@ class _Planner:
             elif (
                 pain.zone == RED
                 and pain.day is not None
-                and (day <= pain.day + timedelta(days=1) or day == first_open)
+                and (day <= pain.day + timedelta(days=1) or day == first_run)
             ):
                 self.cross(
                     day,
@@ -571,9 +571,13 @@ class _Planner:
                     return 1, day
                 return 2, day
 
-            # a week that goes on beyond the 7 days keeps its run days free: its later
-            # cross-training days will hold its strength sessions
-            is_partial = start + timedelta(days=6) > self.ctx.as_of + timedelta(days=PLAN_DAYS - 1)
+            # a week that goes on beyond the 7 days keeps its run days free when it has
+            # days besides its rest day: its later cross-training days hold its strength
+            free = [w for w in range(7) if w not in self.habit.weekdays]
+            is_partial = (
+                start + timedelta(days=6) > self.ctx.as_of + timedelta(days=PLAN_DAYS - 1)
+                and len(free) > 1
+            )
             candidates = [
                 d
                 for d in days
@@ -633,42 +637,104 @@ class _Planner:
             f"rest instead of {what}: keeps the week's monotony (R5) under "
             f"{self.ctx.thresholds.monotony_caution:g} when you follow the whole plan"
         )
-        if p.strength and p.kind is not PlanKind.RUN:
+        if p.strength:
             return PlanDay(day, PlanKind.STRENGTH, reason + "; " + STRENGTH, strength=True)
         return PlanDay(day, PlanKind.REST, reason)
 
+    def _strength_to_run(self, day: date) -> date | None:
+        """An easy run day of `day`'s week that could take its strength session instead (no
+        strength on it, none the day before or after), or None."""
+        others = {d for d, p in self.plan.items() if p.strength and d != day}
+        others |= {d for d in self.strength_days if d != day}
+        week = self._week(day)
+        for d in self.open_days:
+            p = self.plan[d]
+            if (
+                self._week(d) == week
+                and p.kind is PlanKind.RUN
+                and not p.strength
+                and d not in self.long_days
+                and all(abs((d - o).days) > 1 for o in others)
+            ):
+                return d
+        return None
+
+    def _options(self, near: list[date]) -> list[list[tuple[date, PlanDay]]]:
+        """Ways to vary the week, gentlest first: a cross-training or strength-only day becomes
+        rest (its strength moves to an easy run when one can take it)."""
+        options = []
+        for d in near:
+            p = self.plan[d]
+            lighter = p.kind is PlanKind.STRENGTH or (
+                p.kind is PlanKind.CROSS_TRAINING and p.caused_by is None
+            )
+            if not lighter:
+                continue
+            what = "cross-training" if p.kind is PlanKind.CROSS_TRAINING else "a separate day"
+            reason = (
+                f"rest instead of {what}: keeps the week's monotony (R5) under "
+                f"{self.ctx.thresholds.monotony_caution:g} when you follow the whole plan"
+            )
+            change = [(d, PlanDay(d, PlanKind.REST, reason))]
+            if p.strength:
+                target = self._strength_to_run(d)
+                if target is None:
+                    change = [
+                        (d, PlanDay(d, PlanKind.STRENGTH, reason + "; " + STRENGTH, strength=True))
+                    ]
+                else:
+                    run = self.plan[target]
+                    change.append(
+                        (
+                            target,
+                            replace(run, reason=run.reason + "; add a " + STRENGTH, strength=True),
+                        )
+                    )
+            options.append(change)
+        return options
+
     def keep_monotony(self) -> None:
         """Following the whole plan must not reach the monotony caution (R5, R8): where the
-        projected 7-day monotony would come near it, the cross-training day (else the easy run)
-        whose rest lowers it most becomes rest (a strength session stays), and says why."""
+        projected 7-day monotony would come near it, the change that lowers it most is made (a
+        cross-training day becomes rest, a strength session joins an easy run; else an easy run
+        becomes rest), and the day says why."""
         ctx = self.ctx
         limit = ctx.thresholds.monotony_caution * MONOTONY_MARGIN
         pace = _pace_s_per_m(ctx)
         past = with_logged_strength(ctx.daily, ctx.activities, ctx.strength_dates)
-        for _ in range(PLAN_DAYS):
+        for _ in range(2 * PLAN_DAYS):
             worst, day = self._worst_monotony(pace, past)
             if day is None or worst < limit:
                 return
             near = [d for d in self.open_days if day - timedelta(days=7) < d <= day]
-            cross = [
-                d
-                for d in near
-                if self.plan[d].kind is PlanKind.CROSS_TRAINING and self.plan[d].caused_by is None
-            ]
-            runs = [
-                d for d in near if self.plan[d].kind is PlanKind.RUN and d not in self.long_days
-            ]
-            what = "cross-training" if cross else "a run"
-            options = []
-            for candidate in cross or runs:
-                kept = self.plan[candidate]
-                self.plan[candidate] = self._lighter(candidate, what)
-                options.append((self._worst_monotony(pace, past)[0], candidate))
-                self.plan[candidate] = kept
+            options = self._options(near)
             if not options:
+                options = [
+                    [(d, self._lighter(d, "a run"))]
+                    for d in near
+                    if self.plan[d].kind is PlanKind.RUN and d not in self.long_days
+                ]
+            scored = []
+            for change in options:
+                kept = {d: self.plan[d] for d, _ in change}
+                self.plan.update(dict(change))
+                scored.append((self._worst_monotony(pace, past)[0], change[0][0], change))
+                self.plan.update(kept)
+            if not scored:
                 return
-            best = min(options)[1]
-            self.plan[best] = self._lighter(best, what)
+            best = min(scored, key=lambda x: (x[0], x[1]))
+            if best[0] >= worst and options and self.plan[best[1]].kind is not PlanKind.RUN:
+                # varying the other days does not help: an easy run gives way
+                runs = [
+                    [(d, self._lighter(d, "a run"))]
+                    for d in near
+                    if self.plan[d].kind is PlanKind.RUN and d not in self.long_days
+                ]
+                if not runs:
+                    return
+                self.plan.update(dict(runs[-1]))
+                continue
+            self.plan.update(dict(best[2]))
 
     def days(self) -> list[PlanDay]:
         """The seven days; a log without runs says once why no run is planned."""

@@ -9,6 +9,7 @@ does not change while the week runs: the 7-day plan spreads it over the run days
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -30,15 +31,14 @@ HISTORY_WEEKS = 16  # complete weeks read before the current one
 GROWTH_NOISE = 0.01  # a week within 1 % of the highest before is not a week of growth (noise)
 RETURN_MEMORY_WEEKS = 26  # a break is remembered (its week before) this long after the return
 
-BUILD, HOLD, LIGHTER, TAPER, RACE, RETURN, INJURED, LADDER = (
+BUILD, HOLD, LIGHTER, TAPER, RACE, RETURN, START = (
     "build",
     "hold",
     "lighter",
     "taper",
     "race",
     "return",
-    "injured",
-    "ladder",
+    "start",
 )
 
 
@@ -54,11 +54,12 @@ class Habit:
 
 @dataclass(frozen=True, slots=True)
 class SeasonWeek:
-    """One week of the season: its target (metres) and why."""
+    """One week of the season: its target (metres; infinite before a complete week of running,
+    when the load rules alone cap the runs) and why."""
 
     week_start: date
     target_m: float
-    kind: str  # build | hold | lighter | taper | race | return | injured | ladder
+    kind: str  # build | hold | lighter | taper | race | return | start
     reason: str
     done_m: float  # recorded so far (the current week) or 0 (weeks ahead)
 
@@ -320,6 +321,12 @@ def season(ctx: RuleContext, weeks: int = SEASON_WEEKS) -> Season:
             elif start == race_week - timedelta(days=7):
                 target = peak * (1 - t.taper_cut)
                 kind, reason = TAPER, f"taper: {t.taper_cut:.0%} below your peak week (convention)"
+        if level <= 0 and gap is None:
+            target, kind, reason = (
+                math.inf,
+                START,
+                "no complete week of running yet: the load rules alone cap the runs",
+            )
         done = ctx.run_log.total(start, ctx.as_of) if k == 0 else 0.0
         out.append(SeasonWeek(start, target, kind, reason, done))
         projected.append(target)

@@ -122,7 +122,9 @@ if season is not None:
         [
             {
                 "week of": w["week_start"],
-                "planned": format_distance(w["target_m"] or 0.0, units),
+                "planned": "no target yet"
+                if w["target_m"] is None
+                else format_distance(w["target_m"], units),
                 "week": w["kind"],
                 "why": w["reason"],
             }
