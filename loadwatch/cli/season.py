@@ -69,7 +69,13 @@ def _target(metres: float | None, unit: units.DistanceUnit) -> str:
 
 @cli.group()
 def goal() -> None:
-    """The season's goal: a weekly distance, or a race with a taper before it."""
+    """The season's goal: a weekly distance, or a race with a taper before it.
+
+    \b
+    Example:
+        loadwatch goal set --athlete ana --weekly-km 40
+        loadwatch goal show --athlete ana
+    """
 
 
 def _print_goal(view: services.GoalView) -> None:
