@@ -571,12 +571,14 @@ class _Planner:
                     return 1, day
                 return 2, day
 
-            # a week that goes on beyond the 7 days keeps its run days free when it has
-            # days besides its rest day: its later cross-training days hold its strength
-            free = [w for w in range(7) if w not in self.habit.weekdays]
-            is_partial = (
-                start + timedelta(days=6) > self.ctx.as_of + timedelta(days=PLAN_DAYS - 1)
-                and len(free) > 1
+            # a week that goes on beyond the 7 days keeps its run days free when its later
+            # days hold cross-training days: they take its strength sessions
+            last = self.ctx.as_of + timedelta(days=PLAN_DAYS - 1)
+            rest = self._rest_weekday()
+            hidden = [start + timedelta(days=i) for i in range(7)]
+            is_partial = any(
+                d > last and d.weekday() not in self.habit.weekdays and d.weekday() != rest
+                for d in hidden
             )
             candidates = [
                 d
