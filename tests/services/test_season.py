@@ -164,6 +164,15 @@ def assert_rest_every_plan(diary: Diary) -> None:
         assert any(p.kind in (PlanKind.REST, PlanKind.STRENGTH) for p in plan), day
 
 
+def assert_promises_kept(diary: Diary) -> None:
+    """Item 7: a run promised for tomorrow is still a run tomorrow when nothing new happened
+    (every session done as planned, no pain logged)."""
+    for day, plan in diary.plans.items():
+        tomorrow = diary.plans.get(day + timedelta(days=1))
+        if tomorrow is not None and plan[1].kind is PlanKind.RUN:
+            assert tomorrow[0].kind is PlanKind.RUN, (day, plan[1], tomorrow[0])
+
+
 def assert_growth_then_lighter(weeks: list[float]) -> None:
     """Item 4: never four weeks of growth in a row."""
     streak = 0
@@ -183,6 +192,7 @@ def test_a_steady_builder_with_a_goal_builds_with_lighter_weeks_and_stops_at_the
     weeks = weeks_of(diary)
     assert_follows_fire_nothing(diary)
     assert_rest_every_plan(diary)
+    assert_promises_kept(diary)
     assert_growth_then_lighter(weeks)
     assert max(weeks) <= 35.0 * 1.01  # the files' own distances vary by a few metres
     assert max(weeks) >= 30.0, weeks  # it did build towards the goal
@@ -197,6 +207,7 @@ def test_a_runner_who_does_every_session_keeps_running_and_trips_no_rule(
     weeks = weeks_of(diary)
     assert_follows_fire_nothing(diary)
     assert_rest_every_plan(diary)
+    assert_promises_kept(diary)
     # without a goal the season holds the usual week: it neither collapses nor grows forever
     assert min(weeks) >= 0.75 * 25.0, weeks
     assert max(weeks) <= 25.0 * 1.01, weeks  # the files' own distances vary by a few metres
