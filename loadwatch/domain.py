@@ -224,6 +224,32 @@ class PlanDay:
     caused_by: str | None = None
     done: bool = False
     strength: bool = False  # a strength session on this day (a STRENGTH day, or with a run)
+    duration_s: float | None = None  # a cross-training session's suggested length (issue #20)
+
+
+class GoalKind(StrEnum):
+    WEEKLY = "weekly"  # a weekly distance to build to and hold
+    RACE = "race"  # a race: date and distance, with a taper before it
+
+
+@dataclass(frozen=True, slots=True)
+class Goal:
+    """The runner's season goal (issue #20): a weekly distance, or a race (metres, local day)."""
+
+    kind: GoalKind
+    weekly_m: float | None = None
+    race_date: date | None = None
+    race_m: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlanSettings:
+    """What the runner chose for the plan (issue #20): run weekdays (0 = Monday; empty: the
+    habit), runs a week (None: as many as the weekdays, else the habit) and the goal."""
+
+    run_weekdays: tuple[int, ...] = ()
+    runs_per_week: int | None = None
+    goal: Goal | None = None
 
 
 class PainLocation(StrEnum):

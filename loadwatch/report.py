@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from loadwatch.domain import WEEKDAYS, Alert, PlanDay
-from loadwatch.load.daily import acwr, monotony_and_strain
+from loadwatch.load.daily import acwr, monotony_and_strain, with_logged_strength
 from loadwatch.load.frames import LOCAL_DATE, RUN_DISTANCE_M
 from loadwatch.load.weekly import (
     four_week_mean,
@@ -23,10 +23,11 @@ from loadwatch.load.weekly import (
 )
 from loadwatch.rules import evaluate
 from loadwatch.rules.context import RuleContext
-from loadwatch.rules.cross_training import headline_cap_m, weekly_plan
 from loadwatch.rules.injury import InjuryState, injury_state
 from loadwatch.rules.mileage import four_weeks_to_date_mean_m, week_to_date
 from loadwatch.rules.pain import PainStatus, pain_status
+from loadwatch.rules.plan import headline_cap_m, weekly_plan
+from loadwatch.rules.season import SEASON_WEEKS, Season, season
 from loadwatch.rules.strength import StrengthCount, strength_count
 from loadwatch.rules.thresholds import Thresholds
 from loadwatch.units import DistanceUnit
@@ -110,6 +111,7 @@ class Report:
     headline: Headline
     injury: InjuryState | None = None  # an ongoing period or the return ladder (issue #14)
     strength: StrengthCount | None = None  # sessions against the programme (issue #22)
+    season: Season | None = None  # the weeks ahead (issue #20)
 
     @property
     def next_run_cap_m(self) -> float | None:
@@ -117,8 +119,9 @@ class Report:
         return self.headline.next_run_cap_m
 
 
-def build_report(athlete: str, ctx: RuleContext) -> Report:
-    """Evaluate every rule for one athlete and add the plan and context (see `rule_context`)."""
+def build_report(athlete: str, ctx: RuleContext, weeks: int = SEASON_WEEKS) -> Report:
+    """Evaluate every rule for one athlete and add the plan, the season (`weeks` weeks, the
+    current one included) and context (see `rule_context`)."""
     weekly = ctx.weekly
     if not weekly.empty:
         weekly = pd.concat(
@@ -130,8 +133,11 @@ def build_report(athlete: str, ctx: RuleContext) -> Report:
             axis=1,
         )
     alerts = evaluate(ctx)
-    monotony, strain = monotony_and_strain(ctx.daily)
-    plan = weekly_plan(ctx, alerts)
+    monotony, strain = monotony_and_strain(
+        with_logged_strength(ctx.daily, ctx.activities, ctx.strength_dates)
+    )
+    the_season = season(ctx, weeks)
+    plan = weekly_plan(ctx, alerts, the_season)
     pain = pain_status(ctx)
     return Report(
         athlete=athlete,
@@ -154,6 +160,7 @@ def build_report(athlete: str, ctx: RuleContext) -> Report:
         headline=headline(ctx, plan, pain),
         injury=injury_state(ctx),
         strength=strength_count(ctx),
+        season=the_season,
     )
 
 
@@ -278,6 +285,7 @@ def report_json(report: Report) -> dict[str, Any]:
     }
     data["injury"] = injury_json(report.injury)
     data["strength"] = strength_json(report.strength)
+    data["season"] = season_json(report.season)
     # Fail here, not in a caller, if anything is not strict JSON (NaN and Infinity are not).
     json.dumps(data, allow_nan=False)
     return data
@@ -302,6 +310,42 @@ def strength_json(count: StrengthCount | None) -> dict[str, Any] | None:
         else None,
         "sessions_4_weeks": count.sessions_4_weeks,
         "adherence_4_weeks": count.adherence_4_weeks,
+    }
+
+
+def season_json(the_season: Season | None) -> dict[str, Any] | None:
+    """The report's `season` object (docs/report.md): run days, goal, level and the weeks ahead."""
+    if the_season is None:
+        return None
+    goal = the_season.goal
+    return {
+        "run_weekdays": [WEEKDAYS[w] for w in the_season.habit.weekdays],
+        "run_days_from": the_season.habit.source,
+        "long_run_weekday": None
+        if the_season.habit.long_weekday is None
+        else WEEKDAYS[the_season.habit.long_weekday],
+        "long_run_share": _num(the_season.long_share),
+        "goal": None
+        if goal is None
+        else {
+            "kind": goal.kind.value,
+            "weekly_m": goal.weekly_m,
+            "race_date": goal.race_date.isoformat() if goal.race_date else None,
+            "race_m": goal.race_m,
+        },
+        "level_m": _num(the_season.level_m),
+        "level_note": the_season.level_note,
+        "returning_week": the_season.returning_week,
+        "weeks": [
+            {
+                "week_start": w.week_start.isoformat(),
+                "target_m": _num(w.target_m),
+                "kind": w.kind,
+                "reason": w.reason,
+                "done_m": _num(w.done_m),
+            }
+            for w in the_season.weeks
+        ],
     }
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 
-from loadwatch.domain import InjuryPeriod, ParsedActivity, SourceFormat, Sport
+from loadwatch.domain import InjuryPeriod, ParsedActivity, PlanSettings, SourceFormat, Sport
 from loadwatch.load.frames import ACTIVITY_COLUMNS, PAIN_COLUMNS, SHOE_COLUMNS
 from loadwatch.report import Report, build_report
 from loadwatch.rules.context import rule_context
@@ -95,6 +95,7 @@ def report_for(
     injuries: Sequence[InjuryPeriod] = (),
     strength_dates: Sequence[date] = (),
     strength_target_per_week: int | None = None,
+    plan_settings: PlanSettings | None = None,
 ) -> Report:
     ctx = rule_context(
         make_runs(runs),
@@ -107,6 +108,7 @@ def report_for(
         injuries=injuries,
         strength_dates=strength_dates,
         strength_target_per_week=strength_target_per_week,
+        plan_settings=plan_settings,
     )
     return build_report("test", ctx)
 

@@ -15,6 +15,7 @@ from loadwatch.cli import (  # noqa: F401 - registers
     maintenance,
     pain,
     reports,
+    season,
     shoes,
     strength,
     watch,

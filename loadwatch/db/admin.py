@@ -22,6 +22,7 @@ from loadwatch.db.models import (
     Injury,
     OriginalFile,
     PainEntry,
+    PlanSetting,
     Setting,
     Shoe,
     SquadMember,
@@ -171,6 +172,7 @@ def delete_athlete(session: Session, athlete: Athlete) -> DeletedCounts:
     removed = athlete_data_counts(session, athlete_id).originals
     session.execute(delete(OriginalFile).where(OriginalFile.athlete_id == athlete_id))
     session.execute(delete(Setting).where(Setting.athlete_id == athlete_id))
+    session.execute(delete(PlanSetting).where(PlanSetting.athlete_id == athlete_id))
     session.execute(delete(SquadMember).where(SquadMember.athlete_id == athlete_id))
     session.delete(athlete)
     session.flush()

@@ -303,6 +303,26 @@ class Setting(Base):
     thresholds_json: Mapped[str | None] = mapped_column(Text)
 
 
+class PlanSetting(Base):
+    """An athlete's plan choices (issue #20): run weekdays and the season goal.
+
+    `run_weekdays` is a comma-separated list of weekdays (0 = Monday), None: the habit.
+    `goal_kind` is "weekly" (`goal_weekly_m`) or "race" (`goal_race_date`, `goal_race_m`).
+    """
+
+    __tablename__ = "plan_settings"
+
+    athlete_id: Mapped[int] = mapped_column(
+        ForeignKey("athletes.id", ondelete="CASCADE"), primary_key=True
+    )
+    run_weekdays: Mapped[str | None] = mapped_column(String(20))
+    runs_per_week: Mapped[int | None] = mapped_column(Integer)
+    goal_kind: Mapped[str | None] = mapped_column(String(8))
+    goal_weekly_m: Mapped[float | None] = mapped_column(Float)
+    goal_race_date: Mapped[date | None] = mapped_column(Date)
+    goal_race_m: Mapped[float | None] = mapped_column(Float)
+
+
 class CoachNote(Base):
     """A coach's acknowledgement or snooze of an athlete's flag, with a note (issue #12).
 

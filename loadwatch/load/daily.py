@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
 import numpy as np
@@ -22,6 +22,12 @@ DEFAULT_EFFORT: Mapping[str, float] = {
     "walk": 2.0,
     "other": 3.0,
 }
+# Planned and logged sessions without a file (issue #20, #22): loadwatch defaults, documented in
+# docs/rules.md. A strength session is 30 minutes at the strength effort; a planned cross-training
+# session 45 minutes at the ride effort; a run without a pace to go by, 6 minutes a kilometre.
+STRENGTH_SESSION_S = 30 * 60.0
+CROSS_TRAINING_SESSION_S = 45 * 60.0
+DEFAULT_RUN_PACE_S_PER_M = 0.36
 MONOTONY_CAP = 10.0  # identical loads every day give SD 0; report "10 or more" instead of infinity
 ACUTE_DAYS, CHRONIC_DAYS = 7, 28
 
@@ -55,6 +61,27 @@ def daily_load(activities: pd.DataFrame, first_day: date, last_day: date) -> pd.
     inside = (offsets >= 0) & (offsets < n_days)
     totals = np.bincount(offsets[inside], weights=loads[inside], minlength=n_days)
     return pd.Series(totals, index=days, dtype="float64", name=LOAD)
+
+
+def with_logged_strength(
+    daily: pd.Series, activities: pd.DataFrame, strength_dates: Sequence[date]
+) -> pd.Series:
+    """`daily` plus a default strength session (`STRENGTH_SESSION_S` at the strength effort) on
+    each logged strength day that holds no strength activity from a file (issue #22): both kinds
+    count in monotony (R5), once a day.
+
+    Args:
+        daily: `daily_load` output. activities: `with_local_time` output (`sport`, `local_date`).
+        strength_dates: local days with a logged strength session.
+    """
+    if not strength_dates or daily.empty:
+        return daily
+    require_columns(activities, {SPORT, LOCAL_DATE})
+    recorded = set(activities.loc[activities[SPORT] == "strength", LOCAL_DATE])
+    load = DEFAULT_EFFORT["strength"] * STRENGTH_SESSION_S / 60.0
+    days = set(strength_dates) - recorded
+    added = [load if day in days else 0.0 for day in daily.index]
+    return daily + pd.Series(added, index=daily.index, dtype="float64")
 
 
 def monotony_and_strain(daily: pd.Series) -> tuple[float, float]:

@@ -1,6 +1,6 @@
 """The rule registry: each rule's id, title and thresholds, evaluated in RULES.md's order.
 
-Rules are pure functions RuleContext -> Alerts. The 7-day plan (`rules/cross_training.py`) is
+Rules are pure functions RuleContext -> Alerts. The 7-day plan (`rules/plan.py`) is
 computed from the same context and is checked against these rules by property tests.
 """
 

@@ -9,7 +9,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from loadwatch.domain import InjuryPeriod
+from loadwatch.domain import InjuryPeriod, PlanSettings
 from loadwatch.load.daily import daily_load
 from loadwatch.load.frames import DISTANCE_M, LOCAL_DATE, SHOE_ID
 from loadwatch.load.runlog import RunLog
@@ -18,6 +18,8 @@ from loadwatch.load.spikes import run_spikes
 from loadwatch.load.weekly import runs_only, weekly_distance, with_local_time
 from loadwatch.rules.thresholds import Thresholds
 from loadwatch.units import DistanceUnit, format_distance
+
+NO_PLAN_SETTINGS = PlanSettings()  # the habit, no goal
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,8 @@ class RuleContext:
     shoes: `shoe_mileage` output. pain: pain entries (load/frames.py PAIN_COLUMNS).
     daily: daily session load indexed by date, ending at as_of.
     injuries: the athlete's injury periods that started by as_of, oldest first (issue #14).
+    plan_settings: the runner's run days and goal (issue #20).
+    strength_dates, strength_target_per_week: the logged strength programme (issue #22).
     """
 
     as_of: date
@@ -43,8 +47,11 @@ class RuleContext:
     pain: pd.DataFrame
     daily: pd.Series
     injuries: tuple[InjuryPeriod, ...] = ()
-    strength_dates: tuple[date, ...] = ()  # local days with a logged strength session (issue #22)
-    strength_target_per_week: int | None = None  # the athlete's programme; None: thresholds default
+    plan_settings: PlanSettings = NO_PLAN_SETTINGS  # run days and goal (issue #20)
+    # local days with a logged strength session (issue #22)
+    strength_dates: tuple[date, ...] = ()
+    # the athlete's programme; None: thresholds default
+    strength_target_per_week: int | None = None
 
     @cached_property
     def run_log(self) -> RunLog:
@@ -67,6 +74,7 @@ def rule_context(
     injuries: Sequence[InjuryPeriod] = (),
     strength_dates: Sequence[date] = (),
     strength_target_per_week: int | None = None,
+    plan_settings: PlanSettings | None = None,
 ) -> RuleContext:
     """The frames every rule reads, for one athlete as of a local day.
 
@@ -78,6 +86,7 @@ def rule_context(
         injuries: the athlete's injury periods (issue #14).
         strength_dates: local days with a logged strength session; later days are ignored.
         strength_target_per_week: the athlete's programme's sessions a week (issue #22).
+        plan_settings: the runner's run days and goal (issue #20); None: the habit, no goal.
     """
     thresholds = thresholds or Thresholds()
     local = with_local_time(activities)
@@ -120,6 +129,7 @@ def rule_context(
         pain,
         daily,
         periods,
+        plan_settings or PlanSettings(),
         tuple(sorted({d for d in strength_dates if d <= as_of})),
         strength_target_per_week,
     )

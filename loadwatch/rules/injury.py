@@ -37,14 +37,13 @@ from loadwatch.load.frames import (
 from loadwatch.load.shoes import shoe_status
 from loadwatch.load.weekly import week_over_week_growth, week_start_of
 from loadwatch.rules.context import RuleContext
+from loadwatch.rules.measures import EPSILON, SPIKE_WINDOW_DAYS, spike_band
 from loadwatch.rules.pain import AMBER, BONE_STRESS_SITES, GREEN, RED, PainDay, must_stop, pain_days
 from loadwatch.rules.thresholds import Thresholds
 
 LEAD_UP_DAYS = (14, 30)  # issue #14: the 14 and the 30 days before an injury
 PATTERN_WINDOW_DAYS = 14  # issue #14: what came within the 14 days before an episode
-BASE_DAYS = 30  # the ladder's base: the longest pain-free run of the 30 days before (R1's window)
 RECENT_DAYS = 7  # runs logged inside an injury period are reported for a week
-EPSILON = 1e-9
 # (run, walk) minutes of the first walk-run steps; later steps are continuous easy running.
 # loadwatch defaults: walk-run first, then continuous, then intensity (Warden et al. 2021).
 WALK_RUN_MIN = ((1, 2), (2, 2), (3, 1), (5, 1), (8, 1))
@@ -66,13 +65,14 @@ _SPARING = {
 _ANY_SITE = ("swimming or cycling, if it does not hurt", "strength work away from the injury")
 
 # Outcomes of a run on the ladder
-PASSED, HELD, WAITING, NO_MORNING, NO_PAIN, STEPPED_BACK = (
+PASSED, HELD, WAITING, NO_MORNING, NO_PAIN, STEPPED_BACK, SHORT = (
     "passed",
     "held",
     "waiting for the next morning",
     "no morning score",
     "no pain logged",
     "stepped back",
+    "short of the step",
 )
 
 
@@ -185,7 +185,9 @@ def pain_free_base_m(ctx: RuleContext, start: date, days: Sequence[PainDay]) -> 
     recent = [
         float(m)
         for d, m, a in zip(runs[LOCAL_DATE], runs[DISTANCE_M], runs[ACTIVITY_ID], strict=True)
-        if d >= start - timedelta(days=BASE_DAYS) and int(a) not in hurt_ids and d not in hurt_days
+        if d >= start - timedelta(days=SPIKE_WINDOW_DAYS)
+        and int(a) not in hurt_ids
+        and d not in hurt_days
     ]
     if recent:
         return max(recent)
@@ -211,7 +213,8 @@ def return_ladder(ctx: RuleContext, injury: InjuryPeriod) -> ReturnLadder:
     """Where the runner is on the ladder after `injury` (which must have ended by ctx.as_of).
 
     Each run from the end date on is judged by its post-run pain entry (by run, else by day):
-    0-2 and settled by the next morning unlocks the next step; 3-5 holds; red steps back one
+    0-2 and settled by the next morning unlocks the next step if the run reached the step
+    (`injury_step_reached_fraction` of it; a shorter run holds); 3-5 holds; red steps back one
     (pain that must stop running: back to the first step); no score holds.
     """
     t = ctx.thresholds
@@ -231,6 +234,9 @@ def return_ladder(ctx: RuleContext, injury: InjuryPeriod) -> ReturnLadder:
         day = by_run.get(int(activity_id)) or by_day.get(run_date)
         step = steps[current].number
         outcome, current = _outcome(day, current, ctx)
+        reached = steps[current].distance_m * t.injury_step_reached_fraction - EPSILON
+        if outcome == PASSED and float(distance) < reached:
+            outcome = SHORT  # a step unlocks only on a run that reached it (issue #20)
         if outcome == PASSED:
             if current == len(steps) - 1 and step == steps[-1].number:
                 complete = True
@@ -453,16 +459,6 @@ class LeadUp:
     shoes: tuple[LeadUpShoe, ...]
 
 
-def _level(ratio: float, t: Thresholds) -> str | None:
-    if math.isnan(ratio) or ratio <= t.small_spike_ratio + EPSILON:
-        return None
-    if ratio <= t.moderate_spike_ratio + EPSILON:
-        return "small spike"
-    if ratio <= t.large_spike_ratio + EPSILON:
-        return "moderate spike"
-    return "large spike"
-
-
 def _trend(values: Sequence[float], second: Sequence[float]) -> str:
     if not values or not second:
         return "unknown"
@@ -483,7 +479,7 @@ def _window(ctx: RuleContext, start: date, days: int, pains: Sequence[PainDay]) 
     for run_date, distance, previous, ratio in zip(
         runs[LOCAL_DATE], runs[DISTANCE_M], runs[PREVIOUS_MAX_M], runs[SPIKE_RATIO], strict=True
     ):
-        level = _level(float(ratio), t)
+        level = spike_band(float(ratio), t)
         if level is not None:
             spikes.append(
                 LeadUpSpike(run_date, float(distance), float(previous), float(ratio), level)

@@ -26,19 +26,15 @@ from loadwatch.load.runlog import RunLog
 from loadwatch.load.weekly import week_start_of
 from loadwatch.rules.context import RuleContext
 from loadwatch.rules.injury import in_injury_or_return
+from loadwatch.rules.measures import (
+    EPSILON,
+    PROGRESSION_DAYS,
+    SPIKE_BANDS,
+    SPIKE_LOOKBACK_DAYS,
+    SPIKE_WINDOW_DAYS,
+    spike_band,
+)
 from loadwatch.rules.thresholds import Thresholds
-
-SPIKE_LOOKBACK_DAYS = 7  # spikes and progressions from the last week stay on the status
-SPIKE_WINDOW_DAYS = 30  # R1: the 30 days before a run [frandsen2025]
-PROGRESSION_DAYS = 7  # Nielsen 2014: the 7 days up to a session against the 7 before
-REFERENCE_PERIODS = 4  # a period not above the highest of the previous four is not growth
-EPSILON = 1e-9  # 22 km / 20 km - 1 is 0.10000000000000009 in floating point: that is 10%, not above
-# R1 hazard ratios (95% CI) per band against runs at or under 1.1x [frandsen2025]
-SPIKE_BANDS = {
-    "small spike": (1.64, "1.31-2.05"),
-    "moderate spike": (1.52, "1.16-2.00"),
-    "large spike": (2.28, "1.50-3.48"),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,14 +106,10 @@ def progression_limit_m(log: RunLog, day: date, t: Thresholds) -> float:
 
 def spike_level(ratio: float, ctx: RuleContext) -> tuple[str, Severity] | None:
     """(level name, severity) for a spike ratio, or None at or below 1.10x."""
-    t = ctx.thresholds
-    if math.isnan(ratio) or ratio <= t.small_spike_ratio + EPSILON:
+    name = spike_band(ratio, ctx.thresholds)
+    if name is None:
         return None
-    if ratio <= t.moderate_spike_ratio + EPSILON:
-        return "small spike", Severity.CAUTION
-    if ratio <= t.large_spike_ratio + EPSILON:
-        return "moderate spike", Severity.WARNING
-    return "large spike", Severity.WARNING
+    return name, Severity.CAUTION if name == "small spike" else Severity.WARNING
 
 
 def spike_cap_m(spikes: pd.DataFrame, day: date, t: Thresholds) -> float | None:

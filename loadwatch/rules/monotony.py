@@ -7,13 +7,14 @@ from datetime import timedelta
 
 from loadwatch.domain import Alert, Severity
 from loadwatch.load.daily import acwr as acwr_value
-from loadwatch.load.daily import monotony_and_strain
+from loadwatch.load.daily import monotony_and_strain, with_logged_strength
 from loadwatch.load.frames import EFFORT_RPE, LOCAL_DATE
 from loadwatch.rules.context import RuleContext
 
 
 def monotony(ctx: RuleContext) -> Iterator[Alert]:
-    value, strain = monotony_and_strain(ctx.daily)
+    daily = with_logged_strength(ctx.daily, ctx.activities, ctx.strength_dates)
+    value, strain = monotony_and_strain(daily)
     t = ctx.thresholds
     if value < t.monotony_info:
         return
@@ -29,7 +30,7 @@ def monotony(ctx: RuleContext) -> Iterator[Alert]:
         {
             "monotony": value,
             "strain": strain,
-            "week_load": float(ctx.daily.iloc[-7:].sum()),
+            "week_load": float(daily.iloc[-7:].sum()),
             # which effort the load used: the watch's or export's rating, else the sport default
             "sessions_with_logged_effort": float(rated),
             "sessions_with_default_effort": float(len(week) - rated),

@@ -111,10 +111,10 @@ def pain_days(pain: pd.DataFrame, ctx: RuleContext) -> list[PainDay]:
         if (during is None and after is None) or entry_date > ctx.as_of:
             continue
         score = max(during or 0, after or 0)
-        # "Settled": the next morning against that day's pre-run morning score when one was
-        # logged, else against the safe band (RULES.md R3), never a level nobody entered.
+        # "Settled": the next morning is back in the safe band (0-2) or at or below that day's
+        # pre-run morning score (RULES.md R3): a 0 -> 1 morning is settled (issue #20).
         baseline = mornings.get(entry_date)
-        limit = baseline if baseline is not None else float(t.pain_safe_max)
+        limit = max(float(t.pain_safe_max), baseline if baseline is not None else 0.0)
         next_day = entry_date + timedelta(days=1)
         next_morning = mornings.get(next_day) if next_day <= ctx.as_of else None
         settled = None if next_morning is None else next_morning <= limit
@@ -165,10 +165,13 @@ def pain_status(ctx: RuleContext, days: list[PainDay] | None = None) -> PainStat
         or min(len(this_week), len(last_week)) < (TREND_MIN_READINGS)
     ):
         trend = "unknown"
-    elif this_mean > last_mean:
+    elif this_mean > last_mean and this_mean > ctx.thresholds.pain_safe_max:
+        # a rise that stays in the safe band (0-2) is safe (R3; issue #20: 0 -> 1 is not red)
         trend = "rising"
     elif this_mean < last_mean:
         trend = "falling"
+    elif this_mean > last_mean:
+        trend = "rising in the safe band"
     else:
         trend = "steady"
     recent = [d for d in days if d.entry_date > ctx.as_of - timedelta(days=LOOKBACK_DAYS)]
@@ -385,3 +388,40 @@ def pain(ctx: RuleContext) -> Iterator[Alert]:
             ("thomee1997", "silbernagel2007"),
             ctx.as_of,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class RedEpisode:
+    """A red condition still in force (RULES.md R3): it caps the plan until it ends."""
+
+    start: date  # the red entry's day (or today, for pain rising week to week)
+    hurt_activity_id: int | None
+    is_rising: bool  # morning pain rising week to week (no post-run entry behind it)
+
+
+def red_episode(ctx: RuleContext, days: list[PainDay] | None = None) -> RedEpisode | None:
+    """The red condition in force on `as_of`, or None.
+
+    A red post-run entry starts an episode that ends with a settled morning (a later morning in
+    the safe band or at or below the pre-run score) or a later pain-free run (0-2), not on a
+    timer (RULES.md R3; issue #20). Morning pain rising week to week is red while it rises.
+    """
+    days = pain_days(ctx.pain, ctx) if days is None else days
+    t = ctx.thresholds
+    mornings = _mornings(ctx.pain) if not ctx.pain.empty else {}
+    red = [d for d in days if d.zone == RED]
+    if red:
+        latest = red[-1]
+        limit = max(float(t.pain_safe_max), latest.baseline or 0.0)
+        settled_morning = any(
+            latest.entry_date < day <= ctx.as_of and score <= limit
+            for day, score in mornings.items()
+        )
+        pain_free_run = any(
+            d.entry_date > latest.entry_date and d.score <= t.pain_safe_max for d in days
+        )
+        if not settled_morning and not pain_free_run:
+            return RedEpisode(latest.entry_date, latest.activity_id, is_rising=False)
+    if pain_status(ctx, days).trend == "rising":
+        return RedEpisode(ctx.as_of, None, is_rising=True)
+    return None

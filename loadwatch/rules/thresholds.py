@@ -184,11 +184,11 @@ THRESHOLDS: tuple[ThresholdSpec, ...] = (
     ),
     ThresholdSpec(
         "cross_training_days",
-        1,
+        2,
         "count",
         "plan",
-        f"{LOADWATCH_DEFAULT}: non-impact days in 7 (R7; the seeds say 2-3 while a warning is "
-        "active, when loadwatch plans 2)",
+        f"{LOADWATCH_DEFAULT}: low-impact (cross-training) days a week where the runner's week "
+        "has room (R8; the seeds say 2-3); the plan says why a week has fewer",
     ),
     ThresholdSpec(
         "strength_sessions",
@@ -196,6 +196,63 @@ THRESHOLDS: tuple[ThresholdSpec, ...] = (
         "count",
         "plan",
         f"{LOADWATCH_DEFAULT}: strength sessions in 7 days (the seeds say 2-3)",
+    ),
+    ThresholdSpec(
+        "lighter_week_cut",
+        0.25,
+        "fraction",
+        "plan",
+        "convention (coaching practice, no trial): a lighter week 20-30 % below the week "
+        "before it, at least every fourth week of growth (R8)",
+    ),
+    ThresholdSpec(
+        "lighter_week_every",
+        4,
+        "count",
+        "plan",
+        "convention (coaching practice, no trial): at most this many weeks of growth in a row, "
+        "the last of them a lighter week (R8)",
+    ),
+    ThresholdSpec(
+        "return_first_week_fraction",
+        0.5,
+        "fraction",
+        "plan",
+        f"{LOADWATCH_DEFAULT}: the first week back after 4+ weeks off, at most this fraction of "
+        "the week before the break (coaching return tables, e.g. Daniels' Running Formula, "
+        "start at a third to a half; not checked against the book)",
+    ),
+    ThresholdSpec(
+        "break_days",
+        28,
+        "count",
+        "plan",
+        f"{LOADWATCH_DEFAULT}: days without running that make a break the plan rebuilds from (R8: "
+        "4+ weeks off)",
+    ),
+    ThresholdSpec(
+        "taper_cut",
+        0.3,
+        "fraction",
+        "plan",
+        "convention (coaching practice): the week before a race runs this much below the peak "
+        "week, the race week twice as much",
+    ),
+    ThresholdSpec(
+        "race_peak_multiple",
+        2.0,
+        "x",
+        "plan",
+        f"{LOADWATCH_DEFAULT}: with a race goal the season builds (within the growth rules) to "
+        "a week of this multiple of the race distance, or holds a higher usual week",
+    ),
+    ThresholdSpec(
+        "injury_step_reached_fraction",
+        0.85,
+        "fraction",
+        "injury",
+        f"{LOADWATCH_DEFAULT}: a return-ladder run reaches its step when it covers this "
+        "fraction of the step; a shorter run holds the step (issue #20)",
     ),
     ThresholdSpec(
         "injury_return_start_fraction",
@@ -340,6 +397,13 @@ class Thresholds:
     min_planned_run_m: float = _default("min_planned_run_m")
     cross_training_days: int = _default("cross_training_days")
     strength_sessions: int = _default("strength_sessions")
+    lighter_week_cut: float = _default("lighter_week_cut")
+    lighter_week_every: int = _default("lighter_week_every")
+    return_first_week_fraction: float = _default("return_first_week_fraction")
+    break_days: int = _default("break_days")
+    taper_cut: float = _default("taper_cut")
+    race_peak_multiple: float = _default("race_peak_multiple")
+    injury_step_reached_fraction: float = _default("injury_step_reached_fraction")
     injury_return_start_fraction: float = _default("injury_return_start_fraction")
     injury_return_max_days: int = _default("injury_return_max_days")
     injury_pattern_min_episodes: int = _default("injury_pattern_min_episodes")
@@ -396,6 +460,10 @@ class Thresholds:
             "return_fraction_month",
             "return_fraction_quarter",
             "injury_return_start_fraction",
+            "lighter_week_cut",
+            "return_first_week_fraction",
+            "taper_cut",
+            "injury_step_reached_fraction",
         ):
             if getattr(result, key) > 1:
                 raise InputError(f"threshold {key} is a fraction and must be at most 1")

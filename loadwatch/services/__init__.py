@@ -152,6 +152,14 @@ if TYPE_CHECKING:
     )
     from loadwatch.services.plan_calendar import plan_ical, plan_ics
     from loadwatch.services.reports import citation, report, rule_title, threshold_specs
+    from loadwatch.services.season import (
+        GoalView,
+        clear_goal,
+        run_weekdays,
+        set_goal,
+        set_run_days,
+        show_goal,
+    )
     from loadwatch.services.shoes import (
         ShoeView,
         add_shoe,
@@ -244,6 +252,7 @@ __all__ = [
     "DigestError",
     "DoctorCheck",
     "FlagNote",
+    "GoalView",
     "Headline",
     "ImportLimits",
     "InjuryView",
@@ -294,6 +303,7 @@ __all__ = [
     "check_database",
     "check_plausible",
     "citation",
+    "clear_goal",
     "coach_digest",
     "coach_wording",
     "configure_logging",
@@ -369,14 +379,18 @@ __all__ = [
     "reset_password",
     "retire_shoe",
     "rule_title",
+    "run_weekdays",
     "send_digests",
     "session_actor",
     "set_activity_shoe",
     "set_default_shoe",
     "set_email",
+    "set_goal",
+    "set_run_days",
     "set_sport",
     "set_squad_units",
     "set_strength_programme",
+    "show_goal",
     "smtp_settings",
     "split_source",
     "squad_invite",

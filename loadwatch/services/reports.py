@@ -14,14 +14,19 @@ from loadwatch.db import repository
 from loadwatch.db.injuries import injury_periods
 from loadwatch.db.models import Setting
 from loadwatch.db.strength import strength_inputs_for
+from loadwatch.errors import InputError
 from loadwatch.report import Report, build_report
 from loadwatch.rules import RULE_TITLES
 from loadwatch.rules.citations import CITATIONS, Citation
 from loadwatch.rules.context import rule_context
+from loadwatch.rules.season import SEASON_WEEKS
 from loadwatch.rules.thresholds import THRESHOLDS, ThresholdSpec
 from loadwatch.services._checks import athlete_name, check_day
 from loadwatch.services._common import _today
 from loadwatch.services.athletes import _settings_view
+from loadwatch.services.season import plan_settings
+
+MAX_SEASON_WEEKS = 26  # the season shown ahead: half a year at most
 
 
 def citation(key: str) -> Citation:
@@ -46,13 +51,17 @@ def report(
     today: date | None = None,
     *,
     actor: Actor = LOCAL,
+    weeks: int = SEASON_WEEKS,
 ) -> Report:
-    """One athlete's status: weeks, alerts in order, shoes, pain, and the 7-day plan.
+    """One athlete's status: weeks, alerts in order, shoes, pain, the 7-day plan and the season
+    for `weeks` weeks (the current one included).
 
     Raises:
-        NotFoundError: unknown athlete. InputError: `as_of` in the future or before 1990, or a
-            blank or overlong athlete name.
+        NotFoundError: unknown athlete. InputError: `as_of` in the future or before 1990, a
+            blank or overlong athlete name, or `weeks` outside 1-26.
     """
+    if not 1 <= weeks <= MAX_SEASON_WEEKS:
+        raise InputError(f"weeks must be 1-{MAX_SEASON_WEEKS}, got {weeks}")
     today = today or _today()
     as_of = as_of or today
     check_day(as_of, today, "as-of date")
@@ -65,6 +74,7 @@ def report(
         pain = repository.pain_frame(session, row.id)
         injuries = injury_periods(session, row.id)
         strength = strength_inputs_for(session, [row.id])[row.id]
+        choices = plan_settings(session, row.id)
     auth.audit(engine, actor, "report", [row.name], is_read=True)
     ctx = rule_context(
         activities,
@@ -77,5 +87,6 @@ def report(
         injuries=injuries,
         strength_dates=strength[0],
         strength_target_per_week=strength[1],
+        plan_settings=choices,
     )
-    return build_report(row.name, ctx)  # as stored: "Ana", however it was typed (#24)
+    return build_report(row.name, ctx, weeks)  # as stored: "Ana", however it was typed (#24)

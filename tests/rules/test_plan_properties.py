@@ -1,9 +1,11 @@
 """The plan is a rule like the others (issue #9): following it to the letter fires no load rule.
 
-Property tests over random run histories: every planned run is run at its cap on its day, then
-each plan day is evaluated again. A spike (R1), weekly-growth or progression (R2) alert at
-caution or above that the plan's runs added is a failure; and a healthy steady runner keeps at
-least 80 % of their usual week.
+Property tests over random run histories: the whole plan is followed (issue #20): every planned
+run at its cap on its day, every cross-training session for its minutes, every strength session
+(the loadwatch default 30 minutes); then each plan day is evaluated again. A spike (R1),
+weekly-growth or progression (R2) or monotony (R5) alert at caution or above that the plan's
+sessions added is a failure; and a healthy steady runner keeps at least 80 % of their usual
+week.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from loadwatch.domain import Alert, PlanKind, Severity
+from loadwatch.load.daily import STRENGTH_SESSION_S
 from loadwatch.rules import evaluate
 from loadwatch.rules.context import rule_context
 from tests.factories import at, make_pain, make_runs, make_shoes, report_for
 
-LOAD_RULES = {"run-spike", "weekly-growth", "two-week-growth"}
+LOAD_RULES = {"run-spike", "weekly-growth", "two-week-growth", "monotony"}
+MIN_PER_KM = 5.5  # make_runs: minutes = km x 5.5, so a session of m minutes is m / 5.5 "km"
 START = date(2026, 1, 5)  # a Monday; histories run from here
 PLANNED_HOUR = 18  # planned runs happen in the evening, after any run recorded that morning
 
@@ -36,13 +40,21 @@ def _load_warnings(runs: list, day: date, pain: list, week_start: int) -> set[tu
 
 
 def _follow(runs: list, as_of: date, pain: list, week_start: int) -> list[str]:
-    """Run every planned day at its cap; return what the plan's runs fired, day by day."""
+    """Do every planned session (runs at their caps, cross-training, strength); return what
+    the plan's sessions fired, day by day."""
     plan = report_for(runs, as_of, pain=pain, week_start=week_start).plan
-    planned = [
-        (at(p.date, PLANNED_HOUR), (p.max_distance_m or 0) / 1000)
-        for p in plan
-        if p.kind is PlanKind.RUN and not p.done
-    ]
+    planned: list[tuple] = []
+    for p in plan:
+        if p.done:
+            continue
+        if p.kind is PlanKind.RUN:
+            planned.append((at(p.date, PLANNED_HOUR), (p.max_distance_m or 0) / 1000))
+        if p.kind is PlanKind.CROSS_TRAINING:
+            minutes = (p.duration_s or 0) / 60
+            planned.append((at(p.date, PLANNED_HOUR - 6), minutes / MIN_PER_KM, 0, "ride"))
+        if p.strength:
+            minutes = STRENGTH_SESSION_S / 60
+            planned.append((at(p.date, PLANNED_HOUR - 3), minutes / MIN_PER_KM, 0, "strength"))
     failures = []
     for offset in range(7):
         day = as_of + timedelta(days=offset)
@@ -77,7 +89,7 @@ day_runs = st.lists(
     week_start=st.sampled_from([0, 6]),
     pain_score=st.one_of(st.none(), st.integers(min_value=0, max_value=10)),
 )
-def test_following_the_plan_fires_no_spike_and_no_growth_warning(
+def test_following_the_whole_plan_fires_no_spike_growth_or_monotony_warning(
     history: list[float | None], gap: int, week_start: int, pain_score: int | None
 ) -> None:
     runs = [(at(START + timedelta(days=i)), km) for i, km in enumerate(history) if km]

@@ -145,6 +145,30 @@ plan_calendar.show(view.plan, units)
 plan_file.download(view.athlete, view.plan, units)
 strength_card.show(athlete, view.plan, view.as_of, now)
 
+st.subheader("The season")
+season = services.report_json(view)["season"]
+if season is not None:
+    st.caption(
+        f"Run days: {', '.join(d.title() for d in season['run_weekdays'])} "
+        f"({season['run_days_from']}). {season['level_note'][:1].upper()}"
+        f"{season['level_note'][1:]}."
+    )
+    st.dataframe(
+        [
+            {
+                "week of": w["week_start"],
+                "planned": "no target yet"
+                if w["target_m"] is None
+                else format_distance(w["target_m"], units),
+                "week": w["kind"],
+                "why": w["reason"],
+            }
+            for w in season["weeks"]
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+
 st.subheader("History")
 # "All" starts every chart on the first day of the log's first week, so the charts agree.
 log_days = [*view.weekly["week_start"][:1], *view.pain_entries["entry_date"][:1]]

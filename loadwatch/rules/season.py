@@ -1,0 +1,333 @@
+"""R8 a season: run days, weekly targets for the weeks ahead, lighter weeks, a goal and its taper,
+and the way back after a break (issue #20).
+
+No trial prescribes periodisation for injury prevention: every number here is a convention or a
+loadwatch default from the threshold registry, and the texts say which. Weeks are local calendar
+weeks. A week's target is read from the complete weeks before it (recorded, then projected), so it
+does not change while the week runs: the 7-day plan spreads it over the run days.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from loadwatch.domain import Goal, GoalKind
+from loadwatch.load.frames import DISTANCE_M, LOCAL_DATE
+from loadwatch.load.weekly import week_start_of
+from loadwatch.rules.context import RuleContext
+from loadwatch.rules.measures import EPSILON, REFERENCE_PERIODS
+from loadwatch.rules.thresholds import Thresholds
+
+HABIT_WEEKS = 12  # R8: the habit over the last 8-12 weeks that had running
+HABIT_LOOKBACK_DAYS = 365  # how far back those weeks may lie (a break never erases the habit)
+BEST_WEEKS = 12  # without a goal the season holds the best complete week of the last 12
+DEFAULT_RUN_WEEKDAYS = (1, 3, 5, 6)  # Tue, Thu, Sat, Sun when there is no history to follow
+SEASON_WEEKS = 8  # weeks the season shows by default (the issue asks for 4-8)
+SPACED_WEEKS = 1  # the first week back after a break: no back-to-back run days (loadwatch default)
+HISTORY_WEEKS = 16  # complete weeks read before the current one
+GROWTH_NOISE = 0.01  # a week within 1 % of the highest before is not a week of growth (noise)
+RETURN_MEMORY_WEEKS = 26  # a break is remembered (its week before) this long after the return
+
+BUILD, HOLD, LIGHTER, TAPER, RACE, RETURN, START = (
+    "build",
+    "hold",
+    "lighter",
+    "taper",
+    "race",
+    "return",
+    "start",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Habit:
+    """The run weekdays (0 = Monday), each one's weight in the week and where they come from."""
+
+    weekdays: tuple[int, ...]
+    weights: dict[int, float]  # usual metres per weekday (equal weights when unknown)
+    long_weekday: int | None
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class SeasonWeek:
+    """One week of the season: its target (metres; infinite before a complete week of running,
+    when the load rules alone cap the runs) and why."""
+
+    week_start: date
+    target_m: float
+    kind: str  # build | hold | lighter | taper | race | return | start
+    reason: str
+    done_m: float  # recorded so far (the current week) or 0 (weeks ahead)
+
+
+@dataclass(frozen=True, slots=True)
+class Season:
+    """The weeks ahead (this week first), the level they build to or hold, and the habit."""
+
+    weeks: tuple[SeasonWeek, ...]
+    level_m: float
+    level_note: str
+    goal: Goal | None
+    habit: Habit
+    returning_week: int | None  # 1 = the first week back after a break, else None
+
+    def week(self, day: date, week_start: int) -> SeasonWeek | None:
+        start = week_start_of(day, week_start)
+        return next((w for w in self.weeks if w.week_start == start), None)
+
+    @property
+    def long_share(self) -> float:
+        """The long run's share of the week: constant, so it grows no faster than the week."""
+        total = sum(self.habit.weights.get(d, 0.0) for d in self.habit.weekdays)
+        long = self.habit.weights.get(self.habit.long_weekday or 0, 0.0)
+        return long / total if total > 0 else 0.0
+
+
+def _runs_per_day(ctx: RuleContext) -> dict[date, float]:
+    runs = ctx.spikes[
+        (ctx.spikes[LOCAL_DATE] <= ctx.as_of)
+        & (ctx.spikes[LOCAL_DATE] > ctx.as_of - timedelta(days=HABIT_LOOKBACK_DAYS))
+    ]
+    per_day: dict[date, float] = {}
+    for day, distance in zip(runs[LOCAL_DATE], runs[DISTANCE_M], strict=True):
+        per_day[day] = per_day.get(day, 0.0) + float(distance)
+    return per_day
+
+
+def habit(ctx: RuleContext) -> Habit:
+    """The runner's run days: their settings, else the habit over the last 12 calendar weeks that
+    had running (before the current week when there are any), else the default days."""
+    settings = ctx.plan_settings
+    per_day = _runs_per_day(ctx)
+    current = week_start_of(ctx.as_of, ctx.week_start)
+    weeks: dict[date, list[date]] = {}
+    for day in per_day:
+        weeks.setdefault(week_start_of(day, ctx.week_start), []).append(day)
+    past = sorted(w for w in weeks if w < current) or sorted(weeks)
+    chosen = past[-HABIT_WEEKS:]
+    days = [d for w in chosen for d in weeks[w]]
+    counts = Counter(d.weekday() for d in days)
+    totals: dict[int, list[float]] = {}
+    for day in days:
+        totals.setdefault(day.weekday(), []).append(per_day[day])
+    usual = {w: sum(v) / len(v) for w, v in totals.items()}
+    ranked = sorted(counts, key=lambda w: (-counts[w], -usual.get(w, 0.0), w))
+    if chosen:
+        per_week = sorted(len(weeks[w]) for w in chosen)
+        habitual = max(1, per_week[len(per_week) // 2])
+        source = f"your habit over the last {len(chosen)} weeks that had running"
+    else:
+        ranked, habitual = list(DEFAULT_RUN_WEEKDAYS), len(DEFAULT_RUN_WEEKDAYS)
+        source = "default days (no running history to follow)"
+    if settings.run_weekdays:
+        pool = list(settings.run_weekdays)
+        source = "the run days you chose"
+    else:
+        pool = ranked + [d for d in DEFAULT_RUN_WEEKDAYS if d not in ranked]
+    count = settings.runs_per_week or (len(pool) if settings.run_weekdays else habitual)
+    if settings.runs_per_week:
+        source += f", {settings.runs_per_week} runs a week"
+        pool = sorted(pool, key=lambda w: (-counts.get(w, 0), w)) if settings.run_weekdays else pool
+    weekdays = tuple(sorted(pool[:count]))
+    known = [usual[w] for w in weekdays if w in usual]
+    fill = sum(known) / len(known) if known else 1.0
+    weights = {w: usual.get(w, fill) for w in weekdays}
+    long_weekday = max(weekdays, key=lambda w: (weights[w], w)) if weekdays else None
+    return Habit(weekdays, weights, long_weekday, source)
+
+
+def week_totals(ctx: RuleContext, weeks: int = HISTORY_WEEKS) -> list[float]:
+    """Running metres of the `weeks` complete calendar weeks before the current one, oldest
+    first."""
+    start = week_start_of(ctx.as_of, ctx.week_start)
+    log = ctx.run_log
+    return [
+        log.total(start - timedelta(days=7 * k), start - timedelta(days=7 * k - 6))
+        for k in range(weeks, 0, -1)
+    ]
+
+
+def growth_streak(totals: list[float]) -> int:
+    """Weeks of growth in a row at the end of `totals`: each above the highest of the four
+    before it (R2's definition of growth), by more than 1 % (files measure a few metres
+    differently from week to week)."""
+    streak = 0
+    for i in range(len(totals) - 1, 0, -1):
+        before = totals[max(0, i - REFERENCE_PERIODS) : i]
+        if totals[i] > max(before) * (1 + GROWTH_NOISE) + EPSILON and totals[i] > 0:
+            streak += 1
+        else:
+            break
+    return streak
+
+
+@dataclass(frozen=True, slots=True)
+class _Break:
+    last_run: date  # the last run before the break
+    first_back: date | None  # the first run after it (None: still off)
+    before_m: float  # the best complete week of the four before the break
+
+
+def last_break(ctx: RuleContext) -> _Break | None:
+    """The latest stretch of `break_days`+ days without running that ended within the last
+    `RETURN_MEMORY_WEEKS` weeks or is still going on (None otherwise)."""
+    t = ctx.thresholds
+    days = sorted(_runs_per_day(ctx))
+    if not days:
+        return None
+    ends = [*days[1:], None]
+    for last, nxt in reversed(list(zip(days, ends, strict=True))):
+        gap_end = nxt or ctx.as_of
+        if (gap_end - last).days < t.break_days:
+            continue
+        if nxt is not None and (ctx.as_of - nxt).days > 7 * RETURN_MEMORY_WEEKS:
+            return None
+        week = week_start_of(last, ctx.week_start)
+        log = ctx.run_log
+        before = max(
+            log.total(week - timedelta(days=7 * k), week - timedelta(days=7 * k - 6))
+            for k in range(REFERENCE_PERIODS)
+        )
+        return _Break(last, nxt, before)
+    return None
+
+
+def _level(ctx: RuleContext, history: list[float], pre_break_m: float) -> tuple[float, str]:
+    """What the season builds to or holds (metres), and why."""
+    t = ctx.thresholds
+    goal = active_goal(ctx)
+    best = max([*history[-BEST_WEEKS:], pre_break_m, 0.0])
+    if goal is None:
+        if ctx.plan_settings.goal is not None:
+            note = "your race has passed: the season holds your best recent week; set a new goal"
+        else:
+            note = (
+                "no goal set: the season holds your best complete week of the last "
+                f"{BEST_WEEKS} (or the week before a break) and does not grow beyond it "
+                "(loadwatch default: growth needs a reason); set a weekly or race goal to build"
+            )
+        return best, f"{note} ({ctx.distance(best)})"
+    if goal.kind is GoalKind.WEEKLY and goal.weekly_m is not None:
+        return goal.weekly_m, f"your goal: {ctx.distance(goal.weekly_m)} a week, then hold it"
+    race_m = goal.race_m or 0.0
+    peak = max(best, race_m * t.race_peak_multiple)
+    return peak, (
+        f"your race on {goal.race_date:%a %d %b} ({ctx.distance(race_m)}): the season builds "
+        f"within the growth rules towards {ctx.distance(peak)} a week ({t.race_peak_multiple:g}x "
+        "the race distance, loadwatch default, or your usual week if higher), then tapers"
+    )
+
+
+def active_goal(ctx: RuleContext) -> Goal | None:
+    """The goal, unless it is a race that has passed."""
+    goal = ctx.plan_settings.goal
+    is_race = goal is not None and goal.kind is GoalKind.RACE and goal.race_date is not None
+    if is_race and goal is not None and goal.race_date is not None and goal.race_date < ctx.as_of:
+        return None
+    return goal
+
+
+def next_target(history: list[float], level: float, t: Thresholds) -> tuple[float, str, str]:
+    """(target metres, kind, reason) of the week after `history` (complete weeks, oldest first).
+
+    A lighter week after `lighter_week_every - 1` weeks of growth; else growth of at most the
+    weekly-growth limit over last week (or back to the highest of the four before, which R2 does
+    not count as growth) towards `level`, never above it."""
+    previous = history[-1] if history else 0.0
+    reference = max(history[-REFERENCE_PERIODS:], default=0.0)
+    streak = growth_streak(history)
+    cut = t.lighter_week_cut
+    if streak >= t.lighter_week_every - 1 and previous > 0:
+        return (
+            previous * (1 - cut),
+            LIGHTER,
+            f"lighter week: {cut:.0%} below last week after {streak} weeks of growth "
+            "(convention: a lighter week at least every fourth week of growth)",
+        )
+    grown = max(reference, previous * (1 + t.weekly_growth_ratio))
+    if level <= reference + EPSILON:
+        return level, HOLD, "holds the season's level"
+    if grown >= level - EPSILON:
+        return level, BUILD, "reaches the season's level"
+    return (
+        grown,
+        BUILD,
+        f"builds at most {t.weekly_growth_ratio:.0%} over last week (the growth guideline, R2)",
+    )
+
+
+def season(ctx: RuleContext, weeks: int = SEASON_WEEKS) -> Season:
+    """The current week and the weeks ahead (`weeks` in all), from the complete weeks before.
+
+    Args:
+        ctx: the rule context (its run log, plan settings, injuries and thresholds).
+        weeks: how many weeks to show, the current one included (at least 1).
+
+    Returns:
+        A `Season`: each week's target (metres), kind and reason.
+    """
+    t = ctx.thresholds
+    hab = habit(ctx)
+    history = week_totals(ctx)
+    current = week_start_of(ctx.as_of, ctx.week_start)
+    gap = last_break(ctx)
+    level, note = _level(ctx, history, gap.before_m if gap else 0.0)
+    goal = active_goal(ctx)
+    race_week = (
+        week_start_of(goal.race_date, ctx.week_start)
+        if goal is not None and goal.kind is GoalKind.RACE and goal.race_date is not None
+        else None
+    )
+    first_back = None
+    if gap is not None:
+        first_back = week_start_of(gap.first_back or ctx.as_of, ctx.week_start)
+    out: list[SeasonWeek] = []
+    projected = list(history)
+    returning_week = None
+    for k in range(max(1, weeks)):
+        start = current + timedelta(days=7 * k)
+        target, kind, reason = next_target(projected, level, t)
+        if gap is not None and first_back is not None and start >= first_back:
+            n = (start - first_back).days // 7 + 1
+            if k == 0:
+                returning_week = n
+            if n == 1:
+                off = ((gap.first_back or ctx.as_of) - gap.last_run).days
+                target = gap.before_m * t.return_first_week_fraction
+                kind, reason = (
+                    RETURN,
+                    f"first week back after {off} days off: at most "
+                    f"{t.return_first_week_fraction:.0%} of your week before the break "
+                    f"({ctx.distance(gap.before_m)}; loadwatch default: coaching return tables "
+                    "start at a third to a half), no back-to-back run days",
+                )
+            elif n <= SPACED_WEEKS:
+                reason += "; no back-to-back run days yet (back from a break)"
+        if race_week is not None and goal is not None and goal.race_m is not None:
+            peak = max(projected[-REFERENCE_PERIODS:], default=0.0)
+            if start == race_week:
+                target = peak * (1 - 2 * t.taper_cut)
+                kind, reason = (
+                    RACE,
+                    (
+                        f"race week: {2 * t.taper_cut:.0%} below your peak week besides the race "
+                        f"({ctx.distance(goal.race_m)} on {goal.race_date:%a %d %b}; convention)"
+                    ),
+                )
+            elif start == race_week - timedelta(days=7):
+                target = peak * (1 - t.taper_cut)
+                kind, reason = TAPER, f"taper: {t.taper_cut:.0%} below your peak week (convention)"
+        if level <= 0 and gap is None:
+            target, kind, reason = (
+                math.inf,
+                START,
+                "no complete week of running yet: the load rules alone cap the runs",
+            )
+        done = ctx.run_log.total(start, ctx.as_of) if k == 0 else 0.0
+        out.append(SeasonWeek(start, target, kind, reason, done))
+        projected.append(target)
+    return Season(tuple(out), level, note, goal, hab, returning_week)
