@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import click
 
@@ -26,17 +27,37 @@ from loadwatch.units import format_distance
 @athlete_option()
 @click.option("--weeks", default=8, show_default=True, help="Weeks ahead, this one included.")
 @json_option(help_text="The report's `season` and `plan` (docs/report.md).")
+@click.option(
+    "--ics",
+    "ics_path",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="Also write the 7 days as an iCalendar file for a calendar app (issue #25).",
+)
 @click.pass_context
 @errors_as_click
-def plan(ctx: click.Context, athlete: str, weeks: int, as_json: bool) -> None:
+def plan(
+    ctx: click.Context, athlete: str, weeks: int, as_json: bool, ics_path: Path | None
+) -> None:
     """The season: each week's target, lighter weeks, the goal and its taper, and the 7 days.
 
     \b
     Example:
         loadwatch plan --athlete ana
         loadwatch plan --athlete ana --weeks 4 --json
+        loadwatch plan --athlete ana --ics ana-plan.ics
     """
     result = services.report(db_engine(ctx), athlete, today=local_today(), weeks=weeks)
+    if ics_path is not None:
+        try:
+            ics_path.write_bytes(services.plan_ical(result.athlete, result.plan, result.units))
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {ics_path}: {exc.strerror}") from None
+        if not as_json:
+            click.echo(
+                f"Wrote the next 7 days to {ics_path}: import it into your calendar app; "
+                "importing a newer file updates the same days."
+            )
     data = services.report_json(result)
     if as_json:
         echo_json({"season": data["season"], "plan": data["plan"]})

@@ -107,7 +107,8 @@ def habit(ctx: RuleContext) -> Habit:
     weeks: dict[date, list[date]] = {}
     for day in per_day:
         weeks.setdefault(week_start_of(day, ctx.week_start), []).append(day)
-    past = sorted(w for w in weeks if w < current) or sorted(weeks)
+    first = _first_full_week(ctx)
+    past = sorted(w for w in weeks if first <= w < current) or sorted(weeks)
     chosen = past[-HABIT_WEEKS:]
     days = [d for w in chosen for d in weeks[w]]
     counts = Counter(d.weekday() for d in days)
@@ -144,11 +145,25 @@ def week_totals(ctx: RuleContext, weeks: int = HISTORY_WEEKS) -> list[float]:
     """Running metres of the `weeks` complete calendar weeks before the current one, oldest
     first."""
     start = week_start_of(ctx.as_of, ctx.week_start)
+    first = _first_full_week(ctx)
     log = ctx.run_log
     return [
         log.total(start - timedelta(days=7 * k), start - timedelta(days=7 * k - 6))
+        if start - timedelta(days=7 * k) >= first
+        else 0.0
         for k in range(weeks, 0, -1)
     ]
+
+
+def _first_full_week(ctx: RuleContext) -> date:
+    """The first calendar week the log covers whole: a log that starts mid-week (a new user's
+    first file on a Sunday) has a partial first week, which is neither a complete week of
+    running nor the runner's habit."""
+    if ctx.activities.empty:
+        return ctx.as_of
+    first_day = min(ctx.activities[LOCAL_DATE])
+    week = week_start_of(first_day, ctx.week_start)
+    return week if week == first_day else week + timedelta(days=7)
 
 
 def growth_streak(totals: list[float]) -> int:

@@ -538,3 +538,20 @@ def test_new_marks_what_was_not_in_the_last_digest_and_a_first_digest_marks_noth
         "gone": False,
     }
     assert "- calm (warning) [new]:" in second.text
+
+
+def test_cli_plan_ics_writes_the_plan_and_a_second_file_keeps_the_uids(
+    squad: Engine, db_url: str, tmp_path: Path
+) -> None:
+    first, second = tmp_path / "a.ics", tmp_path / "b.ics"
+    result = _cli(db_url, "plan", "--athlete", "calm", "--ics", str(first))
+    assert result.exit_code == 0, result.output
+    assert f"Wrote the next 7 days to {first}" in result.output
+    assert _cli(db_url, "plan", "--athlete", "calm", "--ics", str(second)).exit_code == 0
+    uids = [
+        [str(e.get("uid")) for e in Calendar.from_ical(p.read_bytes()).walk("VEVENT")]
+        for p in (first, second)
+    ]
+    assert len(uids[0]) == 7 and uids[0] == uids[1]
+    bad = _cli(db_url, "plan", "--athlete", "calm", "--ics", str(tmp_path / "no" / "x.ics"))
+    assert bad.exit_code == 1 and bad.output.startswith("Error: cannot write")
