@@ -19,7 +19,7 @@ from loadwatch.errors import InputError
 from loadwatch.load.frames import LOCAL_DATE, RUN_DISTANCE_M
 from loadwatch.load.weekly import runs_only, weekly_distance, with_local_time
 from loadwatch.services._checks import athlete_name
-from loadwatch.services._common import _today
+from loadwatch.services._common import today as local_today
 
 MAX_RACE_M = 250_000.0  # issue #20: a race distance above 250 km is refused
 MAX_GOAL_OVER_BEST = 3.0  # issue #20: a weekly target above 3x the runner's best week is refused
@@ -88,7 +88,7 @@ def set_goal(
             250 km; a weekly target of 0 or above 3x the runner's best week. Nothing changes.
         NotFoundError: unknown athlete.
     """
-    today = today or _today()
+    today = today or local_today()
     athlete = athlete_name(athlete)
     if (weekly_m is None) == (race_date is None):
         raise InputError(
