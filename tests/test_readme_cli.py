@@ -147,6 +147,7 @@ def _watch(line: str, clone: Path, env: dict[str, str]) -> str:
     return output
 
 
+@pytest.mark.slow  # a fresh copy, its environment and the demo: minutes
 def test_the_readme_cli_lines_work_as_written_after_the_first_command(tmp_path: Path) -> None:
     if not (UV_VENV / "bin/uv").exists():
         pytest.skip(f"setup's uv is not at {UV_VENV} (bash scripts/setup.sh puts it there)")
