@@ -224,7 +224,7 @@ def _line(t: TriageRow, triage: Triage, as_of: date, base_url: str | None) -> Di
             t.status,
             top.rule_id,
             top.severity.value,
-            top.message,
+            t.why,  # the Squad page's sentence, worded for the coach (issue #24)
             _source(top),
             week,
             link,

@@ -33,7 +33,7 @@ def _report(
     _engine: Engine, url: str, version: int, athlete: str, as_of: date | None, today: date
 ) -> services.Report:
     del url, version  # cache key only
-    return services.report(_engine, athlete, as_of, today=today)
+    return services.report(_engine, athlete, as_of, today=today, actor=services.LOCAL)
 
 
 def report(
@@ -56,7 +56,7 @@ def _calendar_month(
     _engine: Engine, url: str, version: int, athlete: str, month: date, today: date
 ) -> services.CalendarMonth:
     del url, version  # cache key only
-    return services.calendar_month(_engine, athlete, month, today=today)
+    return services.calendar_month(_engine, athlete, month, today=today, actor=services.LOCAL)
 
 
 def calendar_month(
@@ -72,7 +72,7 @@ def calendar_month(
 @st.cache_data(show_spinner=False, max_entries=8)
 def _activity_table(_engine: Engine, url: str, version: int, athlete: str) -> pd.DataFrame:
     del url, version  # cache key only
-    return services.activity_table(_engine, athlete)
+    return services.activity_table(_engine, athlete, actor=services.LOCAL)
 
 
 def activity_table(engine: Engine, athlete: str, *, actor: services.Actor) -> pd.DataFrame:

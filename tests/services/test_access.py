@@ -163,9 +163,20 @@ READS: dict[str, Call] = {
     "set_strength_programme": lambda c, a, who, act, pain: _f("set_strength_programme")(
         c.engine, who, ["bridge", "lunge"], sessions_per_week=3, today=TODAY, actor=a
     ),
+    # The season (issue #20) and the plan as a calendar file and the digests sent (issue #25).
+    "show_goal": lambda c, a, who, act, pain: _f("show_goal")(c.engine, who, actor=a),
+    "plan_ics": lambda c, a, who, act, pain: _f("plan_ics")(c.engine, who, today=TODAY, actor=a),
+    "digests_about": lambda c, a, who, act, pain: _f("digests_about")(c.engine, who, actor=a),
 }
 
 WRITES: dict[str, Call] = {
+    "set_goal": lambda c, a, who, act, pain: _f("set_goal")(
+        c.engine, who, weekly_m=20_000, today=TODAY, actor=a
+    ),
+    "clear_goal": lambda c, a, who, act, pain: _f("clear_goal")(c.engine, who, actor=a),
+    "set_run_days": lambda c, a, who, act, pain: _f("set_run_days")(
+        c.engine, who, weekdays=(1, 3, 5), actor=a
+    ),
     "unretire_shoe": lambda c, a, who, act, pain: _f("unretire_shoe")(
         c.engine, who, "Daily", actor=a
     ),
@@ -292,6 +303,8 @@ LISTS: dict[str, Callable[[Club, Actor], set[str]]] = {
 # Functions that act only on the acting user's own account or squad, tested on their own below,
 # and those that take no athlete (pure lookups, the login itself).
 OWN_ACCOUNT = {
+    "set_email",  # the account's own address, or an admin's change (test_digest)
+    "account_email",
     "set_squad_units",  # the coach's own display units for a squad they coach (test_triage)
     "record_squad_visit",  # the coach's own "last visit" (test_triage)
     "external_login",
@@ -306,7 +319,26 @@ OWN_ACCOUNT = {
     "logout",
     "session_actor",
 }
+# The operator at the server's shell (a cron job, a health check, a backup): they act as the
+# local user, who holds the database file anyway; no page calls them (tested below).
+SERVER_SHELL = {
+    "coach_digest",
+    "send_digests",
+    "record_sent",
+    "digest_recipients",
+    "backup_database",
+    "check_database",
+    "doctor",
+}
 NO_ATHLETE_DATA = {
+    "run_weekdays",  # parses "mon,wed" into weekdays
+    "coach_wording",  # rewords a message for a coach
+    "email_address",  # checks an address's spelling
+    "smtp_settings",  # reads the config's [smtp] table
+    "plan_ical",  # formats a plan its caller already read with an actor
+    "busy_timeout_s",  # the configured wait for a busy database
+    "on_database_wait",  # registers a callback for that wait
+    "storage_fault",  # classifies an exception
     "data_version",  # the change counter: a number, no athlete's data
     "database_path",  # where the engine's database is (the demo banner, `loadwatch demo`)
     "demo_database_url",
@@ -355,18 +387,27 @@ def _public_functions() -> list[str]:
 
 def test_every_public_service_function_is_covered() -> None:
     covered = {*READS, *WRITES, *ADMIN_ONLY, *(n.split(" ")[0] for n in LISTS)}
-    missing = [n for n in _public_functions() if n not in covered | OWN_ACCOUNT | NO_ATHLETE_DATA]
+    missing = [
+        n
+        for n in _public_functions()
+        if n not in covered | OWN_ACCOUNT | NO_ATHLETE_DATA | SERVER_SHELL
+    ]
     assert not missing, f"add these to tests/services/test_access.py: {missing}"
 
 
 def test_every_function_that_touches_athlete_data_takes_the_actor() -> None:
     for name in _public_functions():
-        if name in NO_ATHLETE_DATA or name in {
-            "login",
-            "logout",
-            "session_actor",
-            "external_login",
-        }:
+        if (
+            name in NO_ATHLETE_DATA
+            or name in SERVER_SHELL
+            or name
+            in {
+                "login",
+                "logout",
+                "session_actor",
+                "external_login",
+            }
+        ):
             continue
         params = inspect.signature(getattr(services, name)).parameters
         assert "actor" in params, f"services.{name} takes no actor"
@@ -519,3 +560,14 @@ def test_dates_are_today_and_before(club: Club) -> None:
     """Sanity: the fixture's runs fall before TODAY, so the reads above see real data."""
     rows = services.list_activities(club.engine, "ben", actor=club.ben)
     assert rows and all(r.started_at.date() <= TODAY + timedelta(days=1) for r in rows)
+
+
+def test_no_page_calls_a_server_shell_function() -> None:
+    """The digest, the health check and the backup act as the local user: only the CLI at the
+    server's shell may call them, never a page a club member can reach."""
+    from tests.conftest import ROOT
+
+    for path in sorted((ROOT / "loadwatch" / "ui").rglob("*.py")):
+        text = path.read_text()
+        called = [n for n in SERVER_SHELL if f"services.{n}(" in text]
+        assert not called, f"{path.name} calls {called}"
