@@ -53,6 +53,8 @@ def ana(run, tmp_path: Path):
             "ana",
             "--starting-distance",
             "700km",
+            "--first-used",  # the pair covers runs from this day on (issue #24)
+            "2026-03-01",
             "--default",
         ).exit_code
         == 0

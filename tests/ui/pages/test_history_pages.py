@@ -155,7 +155,8 @@ def test_monday_compares_like_with_like_and_the_pain_zone_agrees(sample_url: str
     app_env.setenv("LOADWATCH_TODAY", "2026-11-23")  # the Monday after the demo's day
     at = open_page("overview", athlete="Ana")
     assert not at.exception, at.exception
-    this_week, mean, _, pain = at.metric
+    metrics = {m.label: m for m in at.metric}
+    this_week, mean, pain = (metrics[k] for k in ("This week so far", "4-week mean", "Pain zone"))
     assert this_week.value == "0.0 km"
     assert "-100" not in (mean.delta or "")  # Ana never runs on Mondays: nothing to compare
     assert pain.value == "Amber"

@@ -39,7 +39,9 @@ def test_a_snoozed_flag_keeps_its_note_in_a_new_session(demo_copy: str, app_env)
     again = open_page("squad")  # a new browser session: the note comes from the database
     table = again.dataframe[0].value
     dev = table[table["athlete"] == "Dev"].iloc[0]
-    assert dev["status"] == "🟢 ok"
+    # the snoozed pain warning no longer counts; Dev's knee pain without strength work (issue
+    # #22's caution) still does
+    assert dev["status"] == "🟠 caution"
     assert dev["coach note"] == f"💤 snoozed to Sat 28 Nov: {NOTE}"
     again.selectbox(key="squad_page.open_choice").set_value("Dev").run()
     assert any(NOTE in c.value for c in again.caption)
