@@ -7,9 +7,7 @@ import pytest
 from loadwatch.importers import parse_activity
 from loadwatch.importers.devices import device_name, product_label
 from loadwatch.importers.fit_products import GARMIN_PRODUCTS, MANUFACTURERS
-from tests.conftest import ROOT
-
-CORPUS = ROOT.parent.parent / "shared" / "corpus"
+from tests.conftest import CORPUS, ROOT  # the corpus: ../shared/corpus or $LOADWATCH_TEST_CORPUS
 
 
 def test_the_generated_tables_match_the_sdk_profile() -> None:
@@ -57,7 +55,7 @@ def test_product_labels_read_as_model_names() -> None:
     ids=["garmin", "zwift", "wahoo"],
 )
 def test_real_files_name_their_devices_in_words(path: str, expected: str) -> None:
+    if not (CORPUS / "MANIFEST.csv").exists():
+        pytest.skip(f"the shared corpus is absent (expected at {CORPUS})")
     file = CORPUS / path
-    if not file.exists():
-        pytest.skip("the shared corpus is not here")
     assert {a.device for a in parse_activity(file.read_bytes(), file.name)} == {expected}
