@@ -84,7 +84,10 @@ def test_coach_sees_the_riskiest_runner_first_and_opens_her_page(
     page.get_by_text("7 athletes").wait_for(timeout=30_000)
     page.screenshot(path=str(screenshot_dir(tmp_path) / "squad.png"))
     # the athletes, in the table's order (issue #12: the triage's, worst status first)
-    page.locator("[data-testid=stSelectbox]").filter(has_text="Athlete").last.click()
+    picker = page.locator("[data-testid=stSelectbox]").filter(has_text="Athlete").last
+    picker.get_by_role("combobox").click()  # the combobox opens its list from the keyboard
+    page.keyboard.press("ArrowDown")
+    page.get_by_role("option").first.wait_for(timeout=30_000)  # the list opens after the click
     options = [o.inner_text().strip() for o in page.get_by_role("option").all()]
     expected = services.squad_overview(services.open_database(sample_url), TODAY, today=TODAY)
     assert options == [row.athlete for row in expected]
