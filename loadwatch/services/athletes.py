@@ -28,6 +28,7 @@ from loadwatch.services._checks import athlete_name, check_not_too_early
 from loadwatch.units import DistanceUnit
 
 if TYPE_CHECKING:
+    from loadwatch.rules.context import RuleContext
     from loadwatch.rules.thresholds import Thresholds
 
 
@@ -269,3 +270,29 @@ def shoe_window_m(session: Session, athlete: Athlete) -> tuple[float, float]:
     """A new pair's replacement window (metres): the athlete's `shoe_window_*` thresholds."""
     thresholds = _settings_view(athlete, session.get(Setting, athlete.id)).thresholds
     return thresholds.shoe_window_start_m, thresholds.shoe_window_end_m
+
+
+def athlete_context(session: Session, athlete: Athlete, as_of: date) -> RuleContext:
+    """The rule context of `athlete` on `as_of`, built in one place (issue #19): their whole
+    log, shoes, pain, injury periods, strength log and programme, plan settings, and their own
+    units, week start and thresholds. The caller has checked access and owns the session."""
+    from loadwatch.db.injuries import injury_periods
+    from loadwatch.db.strength import strength_inputs_for
+    from loadwatch.rules.context import rule_context
+    from loadwatch.services.season import plan_settings
+
+    settings = _settings_view(athlete, session.get(Setting, athlete.id))
+    dates, target = strength_inputs_for(session, [athlete.id])[athlete.id]
+    return rule_context(
+        repository.activities_frame(session, athlete.id),
+        repository.shoes_frame(session, athlete.id),
+        repository.pain_frame(session, athlete.id),
+        as_of,
+        settings.units,
+        settings.week_start,
+        settings.thresholds,
+        injuries=injury_periods(session, athlete.id),
+        strength_dates=dates,
+        strength_target_per_week=target,
+        plan_settings=plan_settings(session, athlete.id),
+    )

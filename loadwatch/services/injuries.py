@@ -18,12 +18,11 @@ from loadwatch import auth
 from loadwatch.auth import LOCAL, Actor
 from loadwatch.db import repository
 from loadwatch.db.engine import writer
-from loadwatch.db.injuries import injury_periods, injury_rows, period
-from loadwatch.db.models import Athlete, Injury, PainEntry, Setting
-from loadwatch.db.strength import strength_inputs_for
+from loadwatch.db.injuries import injury_rows, period
+from loadwatch.db.models import Athlete, Injury, PainEntry
 from loadwatch.domain import InjuryPeriod, InjurySide
 from loadwatch.errors import InputError, NotFoundError
-from loadwatch.rules.context import RuleContext, rule_context
+from loadwatch.rules.context import RuleContext
 from loadwatch.rules.injury import (
     InjuryState,
     LeadUp,
@@ -42,7 +41,7 @@ from loadwatch.services._checks import (
     optional_text,
 )
 from loadwatch.services._common import _today
-from loadwatch.services.athletes import _settings_view
+from loadwatch.services.athletes import athlete_context
 from loadwatch.services.pain import pain_location
 from loadwatch.units import DistanceUnit
 
@@ -145,20 +144,7 @@ def _view(row: Injury, ctx: RuleContext) -> InjuryView:
 
 def _context(session: Session, athlete: Athlete, as_of: date) -> RuleContext:
     """The rule context of `athlete` on `as_of`, with their injury periods."""
-    settings = _settings_view(athlete, session.get(Setting, athlete.id))
-    strength = strength_inputs_for(session, [athlete.id])[athlete.id]
-    return rule_context(
-        repository.activities_frame(session, athlete.id),
-        repository.shoes_frame(session, athlete.id),
-        repository.pain_frame(session, athlete.id),
-        as_of,
-        settings.units,
-        settings.week_start,
-        settings.thresholds,
-        injuries=injury_periods(session, athlete.id),
-        strength_dates=strength[0],
-        strength_target_per_week=strength[1],
-    )
+    return athlete_context(session, athlete, as_of)
 
 
 def _own_row(session: Session, athlete: Athlete, injury_id: int) -> Injury:

@@ -10,21 +10,15 @@ from sqlalchemy.orm import Session
 
 from loadwatch import auth
 from loadwatch.auth import LOCAL, Actor
-from loadwatch.db import repository
-from loadwatch.db.injuries import injury_periods
-from loadwatch.db.models import Setting
-from loadwatch.db.strength import strength_inputs_for
 from loadwatch.errors import InputError
 from loadwatch.report import Report, build_report
 from loadwatch.rules import RULE_TITLES
 from loadwatch.rules.citations import CITATIONS, Citation
-from loadwatch.rules.context import rule_context
 from loadwatch.rules.season import SEASON_WEEKS
 from loadwatch.rules.thresholds import THRESHOLDS, ThresholdSpec
 from loadwatch.services._checks import athlete_name, check_day
 from loadwatch.services._common import _today
-from loadwatch.services.athletes import _settings_view
-from loadwatch.services.season import plan_settings
+from loadwatch.services.athletes import athlete_context
 
 MAX_SEASON_WEEKS = 26  # the season shown ahead: half a year at most
 
@@ -68,25 +62,6 @@ def report(
     athlete = athlete_name(athlete)
     with Session(engine) as session:
         row = auth.athlete_for(session, actor, athlete)
-        settings = _settings_view(row, session.get(Setting, row.id))
-        activities = repository.activities_frame(session, row.id)
-        shoes = repository.shoes_frame(session, row.id)
-        pain = repository.pain_frame(session, row.id)
-        injuries = injury_periods(session, row.id)
-        strength = strength_inputs_for(session, [row.id])[row.id]
-        choices = plan_settings(session, row.id)
+        ctx = athlete_context(session, row, as_of)
     auth.audit(engine, actor, "report", [row.name], is_read=True)
-    ctx = rule_context(
-        activities,
-        shoes,
-        pain,
-        as_of,
-        settings.units,
-        settings.week_start,
-        settings.thresholds,
-        injuries=injuries,
-        strength_dates=strength[0],
-        strength_target_per_week=strength[1],
-        plan_settings=choices,
-    )
     return build_report(row.name, ctx, weeks)  # as stored: "Ana", however it was typed (#24)

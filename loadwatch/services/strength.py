@@ -32,7 +32,6 @@ from loadwatch.db.models import (
 )
 from loadwatch.domain import Sport
 from loadwatch.errors import InputError, NotAllowedError, NotFoundError
-from loadwatch.rules.context import rule_context
 from loadwatch.rules.exercises import (
     BY_SLUG,
     DEFAULT_PROGRAMME,
@@ -63,7 +62,12 @@ from loadwatch.services._checks import (
     optional_text,
 )
 from loadwatch.services._common import today as clock
-from loadwatch.services.athletes import athlete_settings, default_home_tz, local_day
+from loadwatch.services.athletes import (
+    athlete_context,
+    athlete_settings,
+    default_home_tz,
+    local_day,
+)
 
 MAX_STRENGTH_SETS = 20
 MAX_STRENGTH_REPS = 100
@@ -706,27 +710,12 @@ def strength_overview(
     as_of = as_of or today
     check_day(as_of, today, "as-of date")
     athlete = athlete_name(athlete)
-    settings = athlete_settings(engine, athlete, actor=actor)
     plan = strength_programme(engine, athlete, today=as_of, actor=actor)
     with Session(engine) as session:
         row = auth.athlete_for(session, actor, athlete)
-        activities = repository.activities_frame(session, row.id)
-        pain = repository.pain_frame(session, row.id)
-        shoes = repository.shoes_frame(session, row.id)
-        dates, target = store.strength_inputs_for(session, [row.id])[row.id]
+        ctx = athlete_context(session, row, as_of)
     sessions = [s for s in list_strength(engine, athlete, actor=actor) if s.session_date <= as_of]
     tests = tuple(t for t in list_self_tests(engine, athlete, actor=actor) if t.test_date <= as_of)
-    ctx = rule_context(
-        activities,
-        shoes,
-        pain,
-        as_of,
-        settings.units,
-        settings.week_start,
-        settings.thresholds,
-        strength_dates=dates,
-        strength_target_per_week=target,
-    )
     last_test = max((t.test_date for t in tests), default=None)
     return StrengthOverview(
         programme=plan,
