@@ -6,8 +6,9 @@ import csv
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -22,7 +23,7 @@ DATA = ROOT / "tests" / "data"
 CORPUS = Path(os.environ.get("LOADWATCH_TEST_CORPUS") or ROOT.parent / "shared" / "corpus")
 PG_URL_ENV = "LOADWATCH_TEST_PG_URL"
 # The suite hashes hundreds of passwords: argon2-cffi's CHEAPEST Argon2id profile keeps that
-# fast (set before loadwatch.services.accounts is imported; the app's default is RFC 9106's
+# fast (set before loadwatch.services.passwords is imported; the app's default is RFC 9106's
 # low-memory profile, checked in tests/services/test_accounts.py in a fresh process).
 os.environ.setdefault("LOADWATCH_ARGON2_PROFILE", "CHEAPEST")
 
@@ -115,23 +116,84 @@ def template_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         _pg_drop(server, name)
 
 
+def _copy_database(source_url: str, folder: Path) -> str:
+    """A new database that is a copy of `source_url`: a file copy on SQLite (the source must be
+    checkpointed: no engine open on it), `CREATE DATABASE ... TEMPLATE` on PostgreSQL."""
+    server = os.environ.get(PG_URL_ENV)
+    if not server:
+        source = Path(str(make_url(source_url).database))
+        assert not Path(f"{source}-wal").exists(), "the template must be checkpointed"
+        copy = folder / f"loadwatch-{uuid.uuid4().hex[:8]}.db"
+        shutil.copyfile(source, copy)
+        return f"sqlite:///{copy}"
+    name = f"lw_{uuid.uuid4().hex[:12]}"
+    return _pg_database(server, name, template=str(make_url(source_url).database))
+
+
+def _drop_copy(url: str) -> None:
+    server = os.environ.get(PG_URL_ENV)
+    if server:
+        _pg_drop(server, str(make_url(url).database))
+
+
 @pytest.fixture
 def db_url(template_url: str, tmp_path: Path) -> Iterator[str]:
     """A fresh database at the latest schema and without rows, private to the test: a copy of
     `template_url` (a SQLite file, or a PostgreSQL database created from the template)."""
-    server = os.environ.get(PG_URL_ENV)
-    if not server:
-        template = Path(str(make_url(template_url).database))
-        assert not Path(f"{template}-wal").exists(), "the template must be checkpointed"
-        copy = tmp_path / "loadwatch.db"
-        shutil.copyfile(template, copy)
-        yield f"sqlite:///{copy}"
-        return
-    name = f"lw_{uuid.uuid4().hex[:12]}"
+    url = _copy_database(template_url, tmp_path)
     try:
-        yield _pg_database(server, name, template=str(make_url(template_url).database))
+        yield url
     finally:
-        _pg_drop(server, name)
+        _drop_copy(url)
+
+
+T = TypeVar("T")
+Build = Callable[[Engine], T]
+
+
+@pytest.fixture(scope="session")
+def seeded_templates(
+    template_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Callable[[str, Build[Any]], tuple[str, Any]]]:
+    """Databases filled once per test session (per xdist worker) by a builder through the real
+    services, by key; `seeded` hands each test a copy. For fixtures that many tests share
+    unchanged (the access matrix's club: issue #19, 40 % of the suite's time when rebuilt for
+    each of its 120 tests)."""
+    built: dict[str, tuple[str, Any]] = {}
+
+    def get(key: str, build: Build[Any]) -> tuple[str, Any]:
+        if key not in built:
+            url = _copy_database(template_url, tmp_path_factory.mktemp(f"seed-{key}"))
+            engine = make_engine(url)
+            value = build(engine)
+            engine.dispose()  # checkpointed, and no connection left on a PostgreSQL template
+            built[key] = (url, value)
+        return built[key]
+
+    yield get
+    for url, _ in built.values():
+        _drop_copy(url)
+
+
+@pytest.fixture
+def seeded(
+    seeded_templates: Callable[[str, Build[Any]], tuple[str, Any]], tmp_path: Path
+) -> Iterator[Callable[[str, Build[Any]], tuple[Engine, Any]]]:
+    """`seeded(key, build)`: an engine on a private copy of the database `build` filled (built
+    once per session for `key`), and what `build` returned (ids, actors)."""
+    made: list[tuple[Engine, str]] = []
+
+    def copy(key: str, build: Build[Any]) -> tuple[Engine, Any]:
+        url, value = seeded_templates(key, build)
+        copy_url = _copy_database(url, tmp_path)
+        engine = make_engine(copy_url)
+        made.append((engine, copy_url))
+        return engine, value
+
+    yield copy
+    for engine, url in made:
+        engine.dispose()
+        _drop_copy(url)
 
 
 @pytest.fixture

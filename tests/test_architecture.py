@@ -81,11 +81,17 @@ ALLOWED: dict[str, Layer] = {
     "loadwatch.synth": Layer((*_PURE, "loadwatch.importers.fit", "loadwatch.synth"), ("numpy",)),
     "loadwatch.sample": Layer((*_PURE, "loadwatch.synth")),
     # `from loadwatch import __version__` is the root package's one public name.
+    # Documents for the user (the printable lead-up page): from a service's view, for both
+    # front ends; no database (issue #19: rendering out of the services).
+    "loadwatch.documents": Layer(
+        ("loadwatch.services", *_PURE, "loadwatch.rules.citations", "loadwatch.rules.injury")
+    ),
     "loadwatch.cli": Layer(
-        (*_FRONT_END, "loadwatch.cli", "loadwatch.__version__"), ("click", "rich", "sqlalchemy")
+        (*_FRONT_END, "loadwatch.documents", "loadwatch.cli", "loadwatch.__version__"),
+        ("click", "rich", "sqlalchemy"),
     ),
     "loadwatch.ui": Layer(
-        (*_FRONT_END, "loadwatch.ui"),
+        (*_FRONT_END, "loadwatch.documents", "loadwatch.ui"),
         ("streamlit", "plotly", "pandas", "sqlalchemy", "starlette"),
     ),
 }

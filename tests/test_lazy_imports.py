@@ -7,6 +7,7 @@ these tests hold every CLI module to it. Timings live in docs/performance.md, no
 
 from __future__ import annotations
 
+import ast
 import importlib
 import json
 import subprocess
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from loadwatch import services
+from tests.conftest import ROOT
 
 # What a command may import only when it runs, never at `import loadwatch.cli`.
 HEAVY = (
@@ -74,12 +76,24 @@ def test_services_package_itself_imports_no_service_module() -> None:
 
 
 def test_every_reexported_service_name_resolves_to_its_modules_object() -> None:
-    origins = services._origins()
-    assert set(origins) == set(services.__all__), (
-        "services/__init__.py: each name in __all__ needs an import in the TYPE_CHECKING block"
-    )
-    for name, module in origins.items():
+    stub = ast.parse((ROOT / "loadwatch" / "services" / "__init__.pyi").read_text())
+    typed = {
+        (node.module, alias.name)
+        for node in stub.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    listed = {(module, name) for module, names in services.EXPORTS.items() for name in names}
+    assert typed == listed, "services/__init__.py's EXPORTS and __init__.pyi must name the same"
+    assert len(services.__all__) == len(listed), "a name exported twice"
+    for module, name in listed:
         assert getattr(services, name) is getattr(importlib.import_module(module), name), name
+
+
+def test_no_service_module_is_named_like_a_service() -> None:
+    """`services.x` must stay the function: importing a submodule `x` would replace it."""
+    modules = {path.stem for path in (ROOT / "loadwatch" / "services").glob("*.py")}
+    assert not modules & set(services.__all__)
 
 
 def test_an_unknown_service_name_is_an_attribute_error() -> None:

@@ -295,7 +295,9 @@ def injury_lead_up(
     """
     view = services.injury_lead_up(db_engine(ctx), athlete, injury_id, today=local_today())
     if html_path is not None:
-        html_path.write_text(services.lead_up_html(view), encoding="utf-8")
+        from loadwatch.documents.lead_up import lead_up_html  # pandas: only when writing
+
+        html_path.write_text(lead_up_html(view), encoding="utf-8")
         click.echo(f"Wrote {html_path} (open it in a browser and print, or save as PDF).")
         return
     if as_json:

@@ -25,10 +25,10 @@ from loadwatch.db.models import (
     Shoe,
     SquadMember,
 )
+from loadwatch.db.sources import activities_starting_between as activities_starting_between
 from loadwatch.db.sources import activity_ids_for_hash as activity_ids_for_hash
 from loadwatch.db.sources import apply_parsed as apply_parsed
 from loadwatch.db.sources import orphan_originals as orphan_originals
-from loadwatch.db.sources import same_activity_candidates as same_activity_candidates
 from loadwatch.db.sources import sources_for_hash as sources_for_hash
 from loadwatch.db.sources import sources_of as sources_of
 from loadwatch.domain import ActivityRow, SourceFormat, Sport, SportSource

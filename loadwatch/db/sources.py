@@ -1,23 +1,19 @@
 """An activity's sources (`activity_sources`) and the stored files they come from: which
 activities a file is a source of, the possible duplicates of an import
-(`same_activity_candidates`), and copying a parsed session onto its source row. Like
+(`activities_starting_between`, the candidates of
+`services.merge.same_activity`), and copying a parsed session onto its source row. Like
 repository.py: take a session first, never commit."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from loadwatch.db.models import Activity, ActivitySource, OriginalFile
-from loadwatch.domain import ParsedActivity, SourceFormat
-
-SAME_START_TOLERANCE_S = 60
-MAX_TZ_SHIFT_H = 14
-MAX_ELAPSED_S = 12 * 24 * 3600  # services/_worker.MAX_DURATION_S: how far back an overlap can start
-SAME_ACTIVITY_OVERLAP = 0.5  # of the shorter recording's elapsed span (issue #10)
+from loadwatch.domain import ParsedActivity
 
 
 def activity_ids_for_hash(session: Session, sha256: str) -> list[int]:
@@ -31,64 +27,23 @@ def activity_ids_for_hash(session: Session, sha256: str) -> list[int]:
     return list(session.scalars(query))
 
 
-def same_activity_candidates(
+def activities_starting_between(
     session: Session,
     athlete_id: int,
-    started_at: datetime,
-    duration_s: float,
-    source_format: SourceFormat,
-    utc_offset_s: int,
+    earliest: datetime,
+    latest: datetime,
     exclude_id: int | None = None,
 ) -> list[Activity]:
-    """The athlete's activities that are this recording from another source, lowest id first.
-
-    One athlete cannot do two activities at once (issue #10): two recordings whose elapsed
-    spans overlap by at least half of the shorter one's elapsed span are the same activity,
-    whatever their sports say (elapsed is compared with elapsed, never with a timer).
-
-    A time-zone shift is allowed only as the bug that causes it: an exporter writing local time
-    as UTC moves a run by exactly its local UTC offset, and only between two different formats
-    (a watch's FIT and a Strava GPX); such a shifted copy must then start within 60 s and last
-    within 5 % of the other. Two runs of the same length exactly 12 hours apart do not overlap:
-    a twice-a-day routine, not one run (found by the benchmark archives).
-    """
-    window_before = timedelta(seconds=MAX_ELAPSED_S, hours=MAX_TZ_SHIFT_H)
-    end = started_at + timedelta(seconds=max(duration_s, 0.0))
+    """The athlete's activities that start in [earliest, latest], lowest id first: the
+    candidates `services.merge.same_activity` chooses from (this module holds no policy)."""
     query = select(Activity).where(
         Activity.athlete_id == athlete_id,
-        Activity.started_at >= started_at - window_before,
-        Activity.started_at <= end + timedelta(hours=MAX_TZ_SHIFT_H, seconds=60),
+        Activity.started_at >= earliest,
+        Activity.started_at <= latest,
     )
     if exclude_id is not None:
         query = query.where(Activity.id != exclude_id)
-    matches = []
-    for row in session.scalars(query.order_by(Activity.id)).all():
-        if _overlaps(row.started_at, row.duration_s, started_at, duration_s):
-            matches.append(row)
-            continue
-        if source_format.value == row.source_format:
-            continue
-        delta_s = (started_at - row.started_at).total_seconds()
-        shifts = {utc_offset_s, -utc_offset_s, row.utc_offset_s, -row.utc_offset_s} - {0}
-        longest = max(row.duration_s, duration_s, 1.0)
-        if (
-            any(abs(delta_s - shift) <= SAME_START_TOLERANCE_S for shift in shifts)
-            and abs(row.duration_s - duration_s) / longest <= 0.05
-        ):
-            matches.append(row)
-    return matches
-
-
-def _overlaps(a_start: datetime, a_elapsed_s: float, b_start: datetime, b_elapsed_s: float) -> bool:
-    """Elapsed spans overlapping by SAME_ACTIVITY_OVERLAP of the shorter (a zero-length
-    recording overlaps one that contains its instant)."""
-    a_end = a_start + timedelta(seconds=max(a_elapsed_s, 0.0))
-    b_end = b_start + timedelta(seconds=max(b_elapsed_s, 0.0))
-    overlap_s = (min(a_end, b_end) - max(a_start, b_start)).total_seconds()
-    shorter_s = min(a_elapsed_s, b_elapsed_s)
-    if shorter_s <= 0:
-        return overlap_s >= 0
-    return overlap_s >= SAME_ACTIVITY_OVERLAP * shorter_s
+    return list(session.scalars(query.order_by(Activity.id)))
 
 
 def apply_parsed(source: ActivitySource, parsed: ParsedActivity, resolved_offset_s: int) -> None:

@@ -10,12 +10,12 @@ A bad member becomes a `SourceFile` carrying its error, so a bulk import goes on
 encrypted member (ZipCrypto, AES, strong encryption), a compression method Python's zipfile
 cannot read (Deflate64, Implode, PPMd, Zstandard, ...), a damaged member (a bad CRC-32) or one
 top-level member that expands too far is rejected on its own, and the other members of the same
-archive still come through.
+archive still come through. The budget is importers/budget.py; a Strava export's activities.csv
+importers/strava_csv.py.
 """
 
 from __future__ import annotations
 
-import csv
 import errno
 import gzip
 import io
@@ -25,13 +25,12 @@ import struct
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Generator, Iterator, Mapping
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO
 
-from loadwatch.domain import SourceHints, Sport
+from loadwatch.domain import SourceHints
 from loadwatch.errors import (
     CorruptFileError,
     ExpansionLimitError,
@@ -40,30 +39,18 @@ from loadwatch.errors import (
     StorageError,
     UnsupportedFileError,
 )
+from loadwatch.importers.budget import (
+    CHUNK_BYTES,
+    MAX_FILE_BYTES,
+    MB,
+    ExpansionBudget,
+    caused_by,
+    read_member,
+)
+from loadwatch.importers.strava_csv import read_activities_csv
 
-MAX_FILE_BYTES = 64 * 1024 * 1024  # a 24-hour 1 s GPX is ~20 MB; anything bigger is not a run
-MAX_NESTING = 3  # levels of zip; Garmin exports nest zips two deep
-# The expansion budget's defaults (docs/importers.md, "Expansion budget"). A decade of Garmin
-# activity files is 1-3 GB with its nested zips counted twice; zlib's deflate tops out near
-# 1032:1 and real activity files compress 3-25:1 (the corpus's most is a GPX at 23:1).
-DEFAULT_MAX_EXPANDED_BYTES = 8 * 1024**3
-DEFAULT_MAX_MEMBERS = 50_000  # a decade of daily FIT files, their folders and JSON metadata
-DEFAULT_MAX_RATIO = 100.0
-RATIO_FLOOR_BYTES = 1024 * 1024  # a member may always expand this far: small files' ratios vary
-MAX_EXPANDED_MB_ENV = "LOADWATCH_MAX_EXPANDED_MB"
-MAX_MEMBERS_ENV = "LOADWATCH_MAX_ARCHIVE_MEMBERS"
-MAX_DEPTH_ENV = "LOADWATCH_MAX_ARCHIVE_DEPTH"
-MAX_RATIO_ENV = "LOADWATCH_MAX_COMPRESSION_RATIO"
-_MB = 1024 * 1024
 _ZIP_MAGIC = b"PK\x03\x04"
 _GZIP_MAGIC = b"\x1f\x8b"
-_CHUNK_BYTES = 1024 * 1024
-# A Strava activities.csv is ~1 KB per activity: 50 MB is tens of thousands of activities.
-MAX_CSV_BYTES = 50 * 1024 * 1024
-# The csv module's default field_size_limit (128 KB), checked by us on every field so that the
-# process-wide csv.field_size_limit setting, which other code may change, does not matter.
-MAX_CSV_FIELD_CHARS = 128 * 1024
-
 # Zip general-purpose flag bits (APPNOTE 4.4.4) and the methods Python's zipfile reads.
 _FLAG_ENCRYPTED, _FLAG_PATCHED, _FLAG_STRONG_ENCRYPTION = 0x1, 0x20, 0x40
 _AES_METHOD = 99  # WinZip AES: the real method is in an extra field, the data is encrypted
@@ -96,26 +83,6 @@ _MEMBER_ERRORS = (
     ValueError,
 )
 
-# Strava activities.csv "Activity Type" values.
-_STRAVA_TYPES: dict[str, Sport] = {
-    "run": Sport.RUN,
-    "trail run": Sport.RUN,
-    "virtual run": Sport.RUN,
-    "ride": Sport.RIDE,
-    "virtual ride": Sport.RIDE,
-    "e-bike ride": Sport.RIDE,
-    "gravel ride": Sport.RIDE,
-    "mountain bike ride": Sport.RIDE,
-    "swim": Sport.SWIM,
-    "walk": Sport.WALK,
-    "hike": Sport.HIKE,
-    "weight training": Sport.STRENGTH,
-    "workout": Sport.CROSS_TRAINING,
-    "elliptical": Sport.CROSS_TRAINING,
-    "rowing": Sport.CROSS_TRAINING,
-    "yoga": Sport.OTHER,
-}
-
 
 @dataclass(frozen=True, slots=True)
 class SourceFile:
@@ -131,173 +98,6 @@ def _rejected(name: str, error: InputError) -> SourceFile:
     return SourceFile(name=name, data=None, error=error)
 
 
-class _Readable(Protocol):
-    def read(self, size: int = -1, /) -> bytes: ...
-
-
-@dataclass(frozen=True, slots=True)
-class ExpansionLimits:
-    """How far one import may expand archives; `from_env` reads the documented variables.
-
-    Attributes:
-        max_expanded_bytes: bytes expanded in all (members read, .gz output, nested zips
-            spilled to temporary files, which therefore never hold more).
-        max_members: archive members listed in all (files, folders and metadata alike).
-        max_depth: levels of zip (1: a zip of activity files; Garmin exports use 2).
-        max_ratio: uncompressed size over compressed size, per member past `RATIO_FLOOR_BYTES`.
-    """
-
-    max_expanded_bytes: int = DEFAULT_MAX_EXPANDED_BYTES
-    max_members: int = DEFAULT_MAX_MEMBERS
-    max_depth: int = MAX_NESTING
-    max_ratio: float = DEFAULT_MAX_RATIO
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> ExpansionLimits:
-        """The defaults, each replaced by its environment variable when set.
-
-        Raises:
-            InputError: a variable that is not a positive number (whole, but for the ratio).
-        """
-        env = os.environ if environ is None else environ
-        return cls(
-            max_expanded_bytes=_env_int(env, MAX_EXPANDED_MB_ENV, DEFAULT_MAX_EXPANDED_BYTES // _MB)
-            * _MB,
-            max_members=_env_int(env, MAX_MEMBERS_ENV, DEFAULT_MAX_MEMBERS),
-            max_depth=_env_int(env, MAX_DEPTH_ENV, MAX_NESTING),
-            max_ratio=_env_ratio(env, MAX_RATIO_ENV, DEFAULT_MAX_RATIO),
-        )
-
-
-def _env_int(env: Mapping[str, str], name: str, default: int) -> int:
-    text = env.get(name, "").strip()
-    if not text:
-        return default
-    if not text.isdigit() or int(text) <= 0:
-        raise InputError(f"${name} must be a whole number above 0, not {text!r}")
-    return int(text)
-
-
-def _env_ratio(env: Mapping[str, str], name: str, default: float) -> float:
-    text = env.get(name, "").strip()
-    if not text:
-        return default
-    try:
-        value = float(text)
-    except ValueError:
-        value = 0.0
-    if not 1 <= value < float("inf"):  # NaN fails too
-        raise InputError(f"${name} must be a number of at least 1, not {text!r}")
-    return value
-
-
-class ExpansionBudget:
-    """One import's running count against its `ExpansionLimits` (shared by all its inputs)."""
-
-    __slots__ = ("expanded_bytes", "limits", "members")
-
-    def __init__(self, limits: ExpansionLimits | None = None) -> None:
-        self.limits = limits or ExpansionLimits()
-        self.expanded_bytes = 0
-        self.members = 0
-
-    def admit_members(self, name: str, count: int) -> None:
-        """Count an archive's members before any is read.
-
-        Raises:
-            ExpansionLimitError: the import would list more than `max_members`.
-        """
-        limit = self.limits.max_members
-        if self.members + count > limit:
-            left = (
-                f"the limit for one import (${MAX_MEMBERS_ENV})"
-                if self.members == 0
-                else f"what is left of this import's limit of {limit:,} archive members "
-                f"(${MAX_MEMBERS_ENV})"
-            )
-            raise ExpansionLimitError(
-                f"{name!r} lists more than {limit - self.members:,} files, {left}"
-            )
-        self.members += count
-
-    def check_depth(self, name: str, depth: int) -> None:
-        """Raises ExpansionLimitError: `name` is a zip at a level past `max_depth`."""
-        if depth >= self.limits.max_depth:
-            raise ExpansionLimitError(
-                f"{name!r} nests zip files more than {self.limits.max_depth} deep "
-                f"(${MAX_DEPTH_ENV}); no export does that"
-            )
-
-    def ratio_limit_bytes(self, compressed_bytes: int) -> int:
-        """The most a member of `compressed_bytes` may expand to under `max_ratio`."""
-        return max(RATIO_FLOOR_BYTES, int(compressed_bytes * self.limits.max_ratio))
-
-    def take(self, name: str, size_bytes: int) -> None:
-        """Count `size_bytes` more expanded from `name`.
-
-        Raises:
-            ExpansionLimitError: the import's total passes `max_expanded_bytes`.
-        """
-        if self.expanded_bytes + size_bytes > self.limits.max_expanded_bytes:
-            raise self.over_total(name)
-        self.expanded_bytes += size_bytes
-
-    def over_total(self, name: str) -> ExpansionLimitError:
-        """The error for `name` taking the import past `max_expanded_bytes`."""
-        return ExpansionLimitError(
-            f"expanding {name!r} takes this import past its limit of "
-            f"{self.limits.max_expanded_bytes // _MB:,} MB of archive contents "
-            f"(${MAX_EXPANDED_MB_ENV})"
-        )
-
-    def too_far(self, name: str) -> ExpansionLimitError:
-        """The error for a member that expands past `max_ratio` (a zip bomb)."""
-        return ExpansionLimitError(
-            f"{name!r} expands to more than {self.limits.max_ratio:g} times its compressed size "
-            f"(${MAX_RATIO_ENV}): a zip bomb, not an activity file"
-        )
-
-
-def _read_member(
-    stream: _Readable,
-    name: str,
-    compressed_bytes: int,
-    budget: ExpansionBudget,
-    cap_bytes: int = MAX_FILE_BYTES,
-    *,
-    is_nested: bool,
-) -> bytes:
-    """Read one compressed member, checking as it streams: the per-file cap (the member alone
-    is refused), the ratio (alone at the top level, the whole archive when nested: a nested
-    bomb is one message, not one per member) and the import's total (the whole archive).
-
-    Raises:
-        FileTooLargeError: over `cap_bytes`, or a top-level member past the ratio.
-        ExpansionLimitError: past the import's total, or a nested member past the ratio.
-    """
-    ratio_limit = budget.ratio_limit_bytes(compressed_bytes)
-    # BytesIO.getvalue() hands over its buffer without a copy: the member is in memory about
-    # once, not twice as with a list of chunks and a join.
-    buffer = io.BytesIO()
-    while chunk := stream.read(_CHUNK_BYTES):
-        size = buffer.tell() + len(chunk)
-        if size > cap_bytes:
-            raise _too_large_uncompressed(name, cap_bytes)
-        if size > ratio_limit:
-            error = budget.too_far(name)
-            raise error if is_nested else FileTooLargeError(str(error))
-        budget.take(name, len(chunk))
-        buffer.write(chunk)
-    return buffer.getvalue()
-
-
-def _too_large_uncompressed(name: str, cap_bytes: int) -> FileTooLargeError:
-    return FileTooLargeError(
-        f"{name!r} is larger than {cap_bytes // _MB} MB (uncompressed); "
-        "no single activity is that big, so it was refused"
-    )
-
-
 def gunzip(
     data: bytes, name: str, budget: ExpansionBudget | None = None, *, is_nested: bool = False
 ) -> bytes:
@@ -310,7 +110,7 @@ def gunzip(
     """
     try:
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
-            return _read_member(
+            return read_member(
                 stream, name, len(data), budget or ExpansionBudget(), is_nested=is_nested
             )
     except InputError:
@@ -392,7 +192,7 @@ def _stopping_at_budget(name: str, files: _Files) -> Iterator[SourceFile]:
     except ExpansionLimitError as exc:
         yield _rejected(
             name,
-            _caused_by(ExpansionLimitError(f"{exc}; nothing more was read from {name!r}"), exc),
+            caused_by(ExpansionLimitError(f"{exc}; nothing more was read from {name!r}"), exc),
         )
     finally:
         files.close()  # now, not when collected: its temporary files go with it
@@ -400,8 +200,8 @@ def _stopping_at_budget(name: str, files: _Files) -> Iterator[SourceFile]:
 
 def _too_large(name: str, size: int) -> FileTooLargeError:
     return FileTooLargeError(
-        f"{name!r} is {size / (1024 * 1024):.0f} MB, over the "
-        f"{MAX_FILE_BYTES // (1024 * 1024)} MB limit for one activity file"
+        f"{name!r} is {size / MB:.0f} MB, over the "
+        f"{MAX_FILE_BYTES // MB} MB limit for one activity file"
     )
 
 
@@ -435,7 +235,7 @@ def _expand_zip(name: str, source: IO[bytes], depth: int, budget: ExpansionBudge
             f"{name!r} is a damaged zip archive (its list of files cannot be read); "
             "download or export it again"
         )
-        yield _rejected(name, _caused_by(error, exc))
+        yield _rejected(name, caused_by(error, exc))
         return
     with archive:
         if listed is None:
@@ -468,14 +268,14 @@ def _expand_member(
             if is_zip:
                 yield from _expand_nested(member, stream, info.compress_size, depth, budget)
                 return
-            data = _read_member(stream, member, info.compress_size, budget, is_nested=depth > 0)
+            data = read_member(stream, member, info.compress_size, budget, is_nested=depth > 0)
     except ExpansionLimitError:
         raise
     except InputError as exc:
         yield _rejected(member, exc)
         return
     except _MEMBER_ERRORS as exc:
-        yield _rejected(member, _caused_by(_damaged(member, exc), exc))
+        yield _rejected(member, caused_by(_damaged(member, exc), exc))
         return
     yield from _expand(member, data, strava.get(info.filename, SourceHints()), depth + 1, budget)
 
@@ -554,7 +354,7 @@ def _expand_nested(
     with spill:
         size = 0
         try:
-            while chunk := stream.read(_CHUNK_BYTES):
+            while chunk := stream.read(CHUNK_BYTES):
                 size += len(chunk)
                 if size > ratio_limit:
                     raise budget.too_far(name)
@@ -641,24 +441,6 @@ def _listed_members(source: IO[bytes], limit: int) -> int | None:
         source.seek(0)
 
 
-def _is_metadata(filename: str) -> bool:
-    base = os.path.basename(filename)
-    return (
-        base.startswith(".")
-        or filename.startswith("__MACOSX/")
-        or base.lower().endswith((".csv", ".json", ".txt", ".html", ".jpg", ".png", ".pdf"))
-    )
-
-
-def _perceived_exertion(text: str | None) -> float | None:
-    """Strava's "Perceived Exertion" (1-10) as an effort rating, or None when absent or absurd."""
-    try:
-        value = float((text or "").strip())
-    except ValueError:
-        return None
-    return value if 0 <= value <= 10 else None  # NaN fails both comparisons
-
-
 def _strava_hints(
     archive: zipfile.ZipFile, name: str, depth: int, budget: ExpansionBudget
 ) -> tuple[dict[str, SourceHints], SourceFile | None]:
@@ -672,142 +454,29 @@ def _strava_hints(
     csv_info = next((i for i in archive.infolist() if i.filename.endswith("activities.csv")), None)
     if csv_info is None:
         return {}, None
-    csv_name = csv_info.filename
-    member = f"{name}/{csv_name}"
+    member = f"{name}/{csv_info.filename}"
     skipped = "the activities were imported without its sport, gear and name hints"
     try:
         _check_member(csv_info, member)
-        if csv_info.file_size > MAX_CSV_BYTES:
-            raise _csv_too_large(member)
-        with archive.open(csv_info) as raw:  # zipfile yields no more than the declared size
-            counted = _CountedStream(
-                raw, member, csv_info.compress_size, budget, MAX_CSV_BYTES, is_nested=depth > 0
-            )
-            hints = _csv_hints(counted, member, csv_name[: -len("activities.csv")])
+        hints = read_activities_csv(archive, csv_info, member, budget, is_nested=depth > 0)
     except ExpansionLimitError:
         raise
     except InputError as exc:
         kind = type(exc) if type(exc) in _CSV_ERRORS else InputError
-        return {}, _rejected(member, _caused_by(kind(f"{exc}; {skipped}"), exc))
+        return {}, _rejected(member, caused_by(kind(f"{exc}; {skipped}"), exc))
     except _MEMBER_ERRORS as exc:
         error = CorruptFileError(f"{_damaged(member, exc)}; {skipped}")
-        return {}, _rejected(member, _caused_by(error, exc))
+        return {}, _rejected(member, caused_by(error, exc))
     return hints, None
-
-
-def _strava_day(text: str | None) -> str | None:
-    """Strava's "Dec 6, 2026, 7:02:11 AM" (UTC) as "Sun 06 Dec 2026 07:02 UTC"; other text as
-    written (shortened), None when blank: only to name a file the export describes."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        moment = datetime.strptime(text, "%b %d, %Y, %I:%M:%S %p")  # noqa: DTZ007 - display only
-    except ValueError:
-        return text[:40]
-    return f"{moment:%a %d %b %Y %H:%M} UTC"
 
 
 _CSV_ERRORS = (UnsupportedFileError, FileTooLargeError, CorruptFileError)
 
 
-def _caused_by(error: InputError, cause: BaseException) -> InputError:
-    """`error` with `cause` as its `__cause__`, as `raise error from cause` would set it."""
-    error.__cause__ = cause
-    return error
-
-
-def _csv_too_large(member: str) -> FileTooLargeError:
-    return FileTooLargeError(
-        f"{member!r} is larger than {MAX_CSV_BYTES // (1024 * 1024)} MB, far more than an "
-        "export's activity list needs"
-    )
-
-
-class _CountedStream(io.RawIOBase):
-    """A member read as a stream, with `_read_member`'s checks on every chunk: the cap, the
-    ratio and the import's budget. activities.csv is read through it row by row (issue #23: a
-    50 MB list held as bytes, text, a StringIO and a list of dicts peaked near 600 MB)."""
-
-    def __init__(
-        self,
-        stream: _Readable,
-        name: str,
-        compressed_bytes: int,
-        budget: ExpansionBudget,
-        cap_bytes: int,
-        *,
-        is_nested: bool,
-    ) -> None:
-        super().__init__()
-        self._stream = stream
-        self._name = name
-        self._budget = budget
-        self._cap_bytes = cap_bytes
-        self._ratio_limit = budget.ratio_limit_bytes(compressed_bytes)
-        self._is_nested = is_nested
-        self._size = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        chunk = self._stream.read(min(len(buffer), _CHUNK_BYTES))
-        self._size += len(chunk)
-        if self._size > self._cap_bytes:
-            raise _csv_too_large(self._name)
-        if self._size > self._ratio_limit:
-            error = self._budget.too_far(self._name)
-            raise error if self._is_nested else FileTooLargeError(str(error))
-        self._budget.take(self._name, len(chunk))
-        buffer[: len(chunk)] = chunk
-        return len(chunk)
-
-
-def _csv_hints(stream: io.RawIOBase, member: str, prefix: str) -> dict[str, SourceHints]:
-    """Read activities.csv row by row into hints keyed by member name, every field bounded by
-    `MAX_CSV_FIELD_CHARS`; only the hints are kept, never the file or its rows.
-
-    Raises:
-        CorruptFileError: not CSV (the csv module failed), or a field over the bound.
-        FileTooLargeError, ExpansionLimitError: from the stream's checks.
-    """
-    text = io.TextIOWrapper(
-        io.BufferedReader(stream, _CHUNK_BYTES), encoding="utf-8-sig", errors="replace", newline=""
-    )
-    hints: dict[str, SourceHints] = {}
-    try:
-        for row in csv.DictReader(text):
-            longest = max((len(v) for v in row.values() if isinstance(v, str)), default=0)
-            if longest > MAX_CSV_FIELD_CHARS:
-                raise _csv_field_too_long(member)
-            filename = _field(row, "Filename")
-            if not filename:
-                continue
-            activity_type = (_field(row, "Activity Type") or "").lower()
-            hints[prefix + filename] = SourceHints(
-                sport=_STRAVA_TYPES.get(activity_type, Sport.OTHER) if activity_type else None,
-                gear=_field(row, "Activity Gear"),
-                name=_field(row, "Activity Name"),
-                effort_rpe=_perceived_exertion(_field(row, "Perceived Exertion")),
-                started=_strava_day(_field(row, "Activity Date")),
-            )
-    except csv.Error as exc:
-        if "field larger than field limit" in str(exc):
-            raise _csv_field_too_long(member) from exc
-        raise CorruptFileError(f"{member!r} is not a readable CSV file") from exc
-    return hints
-
-
-def _field(row: Mapping[str, object], column: str) -> str | None:
-    """A row's text in `column`, stripped; None when absent or empty (a short row's missing
-    fields are None, an overlong row's extras a list under the None key)."""
-    value = row.get(column)
-    return (value.strip() or None) if isinstance(value, str) else None
-
-
-def _csv_field_too_long(member: str) -> CorruptFileError:
-    return CorruptFileError(
-        f"{member!r} has a field longer than {MAX_CSV_FIELD_CHARS // 1024} KB, which no "
-        "activity list holds"
+def _is_metadata(filename: str) -> bool:
+    base = os.path.basename(filename)
+    return (
+        base.startswith(".")
+        or filename.startswith("__MACOSX/")
+        or base.lower().endswith((".csv", ".json", ".txt", ".html", ".jpg", ".png", ".pdf"))
     )

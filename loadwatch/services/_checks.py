@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date
+from email.headerregistry import Address
 
 from loadwatch.errors import InputError, NotFoundError
 
@@ -139,3 +140,19 @@ def coach_name(value: str) -> str:
 
 def shoe_name(value: str) -> str:
     return clean_text(value, "shoe name", NAME_MAX_LENGTH)
+
+
+def email_address(value: str) -> str:
+    """A checked email address ("ana@example.org"); the standard library's parser decides.
+
+    Raises:
+        InputError: not one plain address.
+    """
+    text = str(value).strip()
+    try:
+        address = Address(addr_spec=text)
+    except (ValueError, IndexError, TypeError) as exc:
+        raise InputError(f"{text!r} is not an email address like ana@example.org") from exc
+    if not address.username or "." not in address.domain or text != address.addr_spec:
+        raise InputError(f"{text!r} is not an email address like ana@example.org")
+    return address.addr_spec

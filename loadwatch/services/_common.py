@@ -11,8 +11,6 @@ from pathlib import Path
 
 from platformdirs import user_log_path
 
-from loadwatch.errors import InputError
-
 TODAY_ENV = "LOADWATCH_TODAY"  # tests, screenshots and demos pin "today"; users never set it
 
 
@@ -29,11 +27,6 @@ def today() -> date:
 def _today() -> date:
     """The default for library callers that pass no `today`: the same clock."""
     return today()
-
-
-def _check_not_future(day: date, today: date, what: str) -> None:
-    if day > today:
-        raise InputError(f"{what} {day.isoformat()} is in the future; give a date up to {today}")
 
 
 LOG_ENV = "LOADWATCH_LOG_DIR"  # where the log goes (default: the user's log directory)

@@ -1,8 +1,8 @@
 """Managing activities (issue #10): show one with its sources, split a source out, correct the
-sport, delete, move to another athlete; and keeping an activity's stored fields the merge of its
-sources (`recompute`, `attach`).
+sport, delete, move to another athlete (an activity's fields are kept the merge of its sources by
+services/store.py, `recompute`).
 
-An activity is made of one or more file sessions (`activity_sources`); `_merge.merge_sources`
+An activity is made of one or more file sessions (`activity_sources`); `merge.merge_sources`
 computes every stored field of the activity from ALL of them at once (its docstring gives the
 rules field by field), so the result never depends on the order the files were imported in.
 """
@@ -27,166 +27,19 @@ from loadwatch.domain import (
     SourceFormat,
     Sport,
     SportSource,
-    default_activity_name,
 )
 from loadwatch.errors import InputError, NotFoundError
 from loadwatch.services._checks import athlete_name, check_id
-from loadwatch.services._merge import MergedActivity, primary_order
-from loadwatch.services._merge import SourceRecord as SourceRecord
-from loadwatch.services._merge import merge_sources as merge_sources
+from loadwatch.services.merge import (
+    SourceRecord,
+    candidate_window,
+    merge_sources,
+    primary_order,
+    same_activity,
+)
+from loadwatch.services.store import absorb, apply_merged, recompute, record_of, user_sport
 
 _NOT_FOUND_HINT = "; `loadwatch activities` lists them"
-
-
-# --- the activity and its sources in the database (sessions owned by the callers) ---
-
-
-def record_of(source: ActivitySource, filename: str, name_hint: str | None) -> SourceRecord:
-    return SourceRecord(
-        sha256=source.sha256,
-        session_index=source.session_index,
-        filename=filename,
-        sport=Sport(source.sport),
-        sport_source=SportSource(source.sport_source),
-        sub_sport=source.sub_sport,
-        started_at=source.started_at,
-        utc_offset_s=source.utc_offset_s,
-        resolved_offset_s=source.resolved_offset_s,
-        distance_m=source.distance_m,
-        duration_s=source.duration_s,
-        moving_s=source.moving_s,
-        ascent_m=source.ascent_m,
-        descent_m=source.descent_m,
-        avg_hr_bpm=source.avg_hr_bpm,
-        avg_cadence_spm=source.avg_cadence_spm,
-        device=source.device,
-        source_format=SourceFormat(source.source_format),
-        is_device_file=source.is_device_file,
-        has_samples=source.has_samples,
-        is_virtual=source.is_virtual,
-        effort_rpe=source.effort_rpe,
-        name_hint=name_hint,
-    )
-
-
-def _user_sport(activity: Activity) -> Sport | None:
-    return Sport(activity.sport) if activity.sport_source == SportSource.USER.value else None
-
-
-def _apply(activity: Activity, merged: MergedActivity) -> None:
-    activity.sport = merged.sport.value
-    activity.sport_source = merged.sport_source.value
-    activity.sub_sport = merged.sub_sport
-    activity.name = merged.name
-    activity.started_at = merged.started_at
-    activity.utc_offset_s = merged.utc_offset_s
-    activity.duration_s = merged.duration_s
-    activity.moving_s = merged.moving_s
-    activity.distance_m = merged.distance_m
-    activity.ascent_m = merged.ascent_m
-    activity.descent_m = merged.descent_m
-    activity.avg_hr_bpm = merged.avg_hr_bpm
-    activity.avg_cadence_spm = merged.avg_cadence_spm
-    activity.device = merged.device
-    activity.effort_rpe = merged.effort_rpe
-    activity.source_format = merged.primary.source_format.value
-    activity.source_file = merged.primary.filename
-    activity.source_sha256 = merged.primary.sha256
-    activity.session_index = merged.primary.session_index
-
-
-def recompute(session: Session, activity: Activity) -> MergedActivity:
-    """Re-derive a stored activity's fields from all its stored sources; a name the runner
-    gave (`_user_name`) is kept."""
-    session.flush()
-    records = [record_of(*row) for row in repository.sources_of(session, [activity.id])]
-    merged = merge_sources(records, _user_sport(activity))
-    user_name = _user_name(activity, records)
-    _apply(activity, merged)
-    if user_name is not None:
-        activity.name = user_name
-    session.flush()
-    return merged
-
-
-_DEFAULT_NAMES = frozenset(
-    default_activity_name(sport.value, hour) for sport in Sport for hour in range(24)
-)
-
-
-def _user_name(activity: Activity, records: Sequence[SourceRecord]) -> str | None:
-    """The activity's name when the runner gave it (issue #12): one no source's title and no
-    default ("Morning Run") makes. No column records who named it, so this is inferred."""
-    name = activity.name
-    if not name or name in _DEFAULT_NAMES:
-        return None
-    if any(r.name_hint and name == r.name_hint[:200] for r in records):
-        return None
-    return name
-
-
-def _absorb(session: Session, keep: Activity, others: Sequence[Activity]) -> None:
-    """Make `others` part of `keep`: their sources and pain entries move, they are deleted."""
-    if not others:
-        return
-    ids = [other.id for other in others]
-    if _user_sport(keep) is None:
-        corrected = [other for other in others if _user_sport(other) is not None]
-        if corrected:
-            keep.sport, keep.sport_source = corrected[0].sport, SportSource.USER.value
-    if keep.shoe_id is None:
-        keep.shoe_id = next((o.shoe_id for o in others if o.shoe_id is not None), None)
-    session.flush()
-    session.execute(
-        update(ActivitySource)
-        .where(ActivitySource.activity_id.in_(ids))
-        .values(activity_id=keep.id)
-    )
-    session.execute(
-        update(PainEntry).where(PainEntry.activity_id.in_(ids)).values(activity_id=keep.id)
-    )
-    session.execute(delete(Activity).where(Activity.id.in_(ids)))
-    session.expire_all()
-
-
-def attach(
-    session: Session, athlete_id: int, source: ActivitySource, filename: str, name_hint: str | None
-) -> tuple[Activity, str | None]:
-    """Store a new source: merged into the activity it overlaps (never one holding another
-    session of the same file), or a new activity.
-
-    Returns:
-        The activity, and the primary file it had before (None for a new activity). A source
-        that overlaps several activities joins the lowest id only: joining them all could put
-        two sessions of one file into one activity.
-    """
-    same = repository.same_activity_candidates(
-        session,
-        athlete_id,
-        source.started_at,
-        source.duration_s,
-        SourceFormat(source.source_format),
-        source.resolved_offset_s,
-    )
-    # Two sessions of one file are two activities: the file says so (a chained or multisport
-    # FIT whose sessions share a start).
-    siblings = set(repository.activity_ids_for_hash(session, source.sha256))
-    same = [activity for activity in same if activity.id not in siblings]
-    if same:
-        keep = same[0]
-        previous = keep.source_file
-        source.activity_id = keep.id
-        session.add(source)
-        recompute(session, keep)
-        return keep, previous
-    activity = Activity(athlete_id=athlete_id, imported_at=repository.now_utc())
-    _apply(activity, merge_sources([record_of(source, filename, name_hint)]))
-    session.add(activity)
-    session.flush()
-    source.activity_id = activity.id
-    session.add(source)
-    session.flush()
-    return activity, None
 
 
 # --- use cases ---
@@ -234,7 +87,7 @@ def activity_detail(engine: Engine, activity_id: int, *, actor: Actor = LOCAL) -
         (row,) = repository.activity_rows(session, activity_id=activity.id)
         records = [record_of(*r) for r in repository.sources_of(session, [activity.id])]
         auth.audit(engine, actor, "activity-view", [row.athlete], is_read=True)
-        return ActivityDetail(row, _views(records, _user_sport(activity)))
+        return ActivityDetail(row, _views(records, user_sport(activity)))
 
 
 def _views(records: Sequence[SourceRecord], user_sport: Sport | None) -> tuple[SourceView, ...]:
@@ -313,7 +166,7 @@ def split_source(
             )
         (source_row,) = [r for r, _, _ in rows if (r.sha256, r.session_index) == chosen.key]
         new = Activity(athlete_id=activity.athlete_id, imported_at=repository.now_utc())
-        _apply(new, merge_sources([chosen]))
+        apply_merged(new, merge_sources([chosen]))
         session.add(new)
         session.flush()
         source_row.activity_id = new.id
@@ -423,20 +276,22 @@ def move_activity(
             .where(OriginalFile.sha256.in_(hashes), OriginalFile.sha256.not_in(left_behind))
             .values(athlete_id=target.id)
         )
-        same = repository.same_activity_candidates(
-            session,
-            target.id,
+        earliest, latest = candidate_window(activity.started_at, activity.duration_s)
+        candidates = repository.activities_starting_between(
+            session, target.id, earliest, latest, exclude_id=activity.id
+        )
+        same = same_activity(
             activity.started_at,
             activity.duration_s,
             SourceFormat(activity.source_format),
             activity.utc_offset_s,
-            exclude_id=activity.id,
+            candidates,
         )
         keep_id = activity.id
         if same:
             group = sorted([activity, *same], key=lambda a: a.id)
             keep_id = group[0].id
-            _absorb(session, group[0], group[1:])
+            absorb(session, group[0], group[1:])
             recompute(session, session.get_one(Activity, keep_id))
         (row,) = repository.activity_rows(session, activity_id=keep_id)
         return row

@@ -24,10 +24,10 @@ from loadwatch.errors import InputError, LoadwatchError
 from loadwatch.importers import parse_samples
 from loadwatch.importers.samples import TrackSamples
 from loadwatch.services._checks import athlete_name, check_id, clean_text
-from loadwatch.services._merge import primary_order
-from loadwatch.services.activities import record_of
-from loadwatch.services.pain import PainEntryView, _pain_view
-from loadwatch.services.shoes import _require_shoe
+from loadwatch.services.merge import primary_order
+from loadwatch.services.pain import PainEntryView, pain_view
+from loadwatch.services.shoes import require_shoe
+from loadwatch.services.store import record_of
 
 _HINT = "; `loadwatch activities` lists them"
 ON_FOOT = frozenset({Sport.RUN, Sport.WALK, Sport.HIKE})
@@ -290,7 +290,7 @@ def activity_pain(engine: Engine, activity_id: int, *, actor: Actor = LOCAL) -> 
             )
             .order_by(PainEntry.entry_date, PainEntry.id)
         ).all()
-        views = [_pain_view(e) for e in entries]
+        views = [pain_view(e) for e in entries]
         athlete = auth.athlete_name_of(session, activity.athlete_id)
     auth.audit(engine, actor, "activity-pain-view", [athlete], is_read=True)
     return views
@@ -340,7 +340,7 @@ def set_activity_shoe(
                     "shoes count runs only"
                 )
             owner = session.get_one(Athlete, activity.athlete_id)
-            pair = _require_shoe(session, owner.id, owner.name, shoe)
+            pair = require_shoe(session, owner.id, owner.name, shoe)
             if pair.retired_on is not None:
                 raise InputError(f"{pair.name!r} is retired; bring it back on the Shoes page first")
             activity.shoe_id = pair.id

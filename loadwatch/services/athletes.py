@@ -232,7 +232,7 @@ def update_settings(
                 raise InputError(f"units must be 'km' or 'mi', got {units!r}")
             setting.units = units
         if week_start is not None:
-            setting.week_start = _weekday(week_start)
+            setting.week_start = weekday_number(week_start)
         if default_sport is not None:
             if default_sport not in {s.value for s in Sport}:
                 known = ", ".join(s.value for s in Sport)
@@ -256,7 +256,7 @@ def update_settings(
         return _settings_view(row, setting)
 
 
-def _weekday(value: str | int) -> int:
+def weekday_number(value: str | int) -> int:
     if isinstance(value, int) and 0 <= value <= 6:
         return value
     text = str(value).strip().lower()

@@ -18,7 +18,7 @@ from loadwatch.db.engine import writer
 from loadwatch.db.models import Athlete, DatabaseInfo
 from loadwatch.domain import ImportResult, Sport
 from loadwatch.errors import InputError
-from loadwatch.services._common import _today
+from loadwatch.services._common import today as local_today
 from loadwatch.services.athletes import list_activities, list_athletes, local_day
 from loadwatch.services.imports import import_uploads
 from loadwatch.services.pain import log_morning_pain, log_pain
@@ -47,7 +47,7 @@ def load_demo(
         auth.require_admin(session, actor, "loading the demo squad")
     _mark_demo(engine)
 
-    today = today or _today()
+    today = today or local_today()
     present = {a.name for a in list_athletes(engine)}
     by_athlete: dict[str, list[tuple[str, bytes]]] = {}
     for athlete, name, data in demo_files(today, seed):

@@ -15,7 +15,7 @@ from loadwatch.db import admin, repository
 from loadwatch.db.engine import writer
 from loadwatch.errors import InputError
 from loadwatch.services._checks import athlete_name, shoe_name
-from loadwatch.services.athletes import AthleteSettings, _weekday, athlete_settings
+from loadwatch.services.athletes import AthleteSettings, athlete_settings, weekday_number
 from loadwatch.services.shoes import add_shoe
 from loadwatch.units import DistanceUnit
 
@@ -54,7 +54,7 @@ def start_athlete(
         chosen = DistanceUnit(units)
     except ValueError:
         raise InputError(f"units must be 'km' or 'mi', got {units!r}") from None
-    weekday = _weekday(week_start)
+    weekday = weekday_number(week_start)
     try:
         ZoneInfo(home_tz)
     except (ZoneInfoNotFoundError, ValueError):

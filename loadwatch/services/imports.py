@@ -1,21 +1,31 @@
-"""Importing activity files: archives in, one result per file out. Each file session becomes a
-source of an activity: `repository.same_activity_candidates` finds the activity it is another
-recording of, and services/activities.py merges the activity's fields from all its sources."""
+"""Importing activity files: archives in, one result per file out, in one visible sequence
+(`_import_files`; docs/architecture.md walks it with a real upload):
+
+1. expand: `importers.archive.expand_bytes` / `expand_path` stream archives into files, within
+   the expansion limits read once here (`limits.expansion_limits`);
+2. hash: `_dedup` answers at once, without parsing, a file already stored (by its sha256), an
+   empty or unreadable one, and a file given twice;
+3. parse: `parse_pool.parse_job` (in worker processes for a large import) reads each file with
+   `importers.parse_activity`;
+4. check: in the same job, `plausible.apply_hints`, `sanitize` and `check_plausible`;
+5. match: `store.attach` finds the stored activity each session is another recording of
+   (`merge.same_activity` among the candidates db/sources.py fetches by time window);
+6. merge: `merge.merge_sources` computes the activity's fields from all its sources;
+7. store: `store.store_batch` writes a batch in one transaction, each file in one SAVEPOINT.
+"""
 
 from __future__ import annotations
 
 import functools
 import hashlib
 import os
-import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from loadwatch import auth
@@ -23,39 +33,30 @@ from loadwatch.auth import LOCAL, Actor, Role
 from loadwatch.db import repository
 from loadwatch.db.engine import writer
 from loadwatch.db.faults import storage_error
-from loadwatch.db.health import require_intact
-from loadwatch.db.models import Activity, ActivitySource, Athlete, Shoe
 from loadwatch.domain import (
     DEFAULT_ATHLETE,
     ImportResult,
     ImportStatus,
-    ParsedActivity,
-    SourceHints,
     Sport,
 )
 from loadwatch.errors import InputError, StorageError
-from loadwatch.importers.archive import (
-    ExpansionBudget,
-    ExpansionLimits,
-    SourceFile,
-    expand_bytes,
-    expand_path,
-)
-from loadwatch.services._checks import athlete_name, file_text
-from loadwatch.services._common import _today
-from loadwatch.services._worker import (
-    _gather,
-    _Job,
-    _parse_batch,
-    _parse_job,
-    _Parsed,
-    _pool,
-    _submit,
+from loadwatch.importers.archive import SourceFile, expand_bytes, expand_path
+from loadwatch.importers.budget import ExpansionBudget, ExpansionLimits
+from loadwatch.services._checks import athlete_name
+from loadwatch.services._common import today as local_today
+from loadwatch.services.athletes import default_home_tz
+from loadwatch.services.limits import expansion_limits
+from loadwatch.services.parse_pool import (
+    ParsedFile,
+    ParseJob,
+    gather,
     log,
+    parse_batch,
+    submit,
     unexpected_error,
+    worker_pool,
 )
-from loadwatch.services.activities import attach, recompute
-from loadwatch.services.athletes import default_home_tz, shoe_window_m
+from loadwatch.services.store import Progress, duplicate_result, store_batch
 
 BATCH_FILES = 64  # files parsed and committed together (one SAVEPOINT each); bounds memory
 # ... and bytes (issue #13): a batch closes once it holds this much, so it holds at most this
@@ -66,9 +67,6 @@ BATCH_BYTES = 16 * 1024 * 1024
 MAX_INFLIGHT_BYTES = 48 * 1024 * 1024
 PARALLEL_MIN_FILES = 32  # below this (and PARALLEL_MIN_BYTES) a pool costs more than it saves
 PARALLEL_MIN_BYTES = 8 * 1024 * 1024
-
-
-Progress = Callable[[ImportResult], None]
 
 
 def import_uploads(
@@ -91,7 +89,7 @@ def import_uploads(
         athlete: whose runs (created on first use).
         progress: called with each result as soon as its batch is committed.
         today: the local day used to refuse activities that start in the future.
-        limits: how far this import may expand archives (default: `ExpansionLimits.from_env`,
+        limits: how far this import may expand archives (default: `limits.expansion_limits`,
             docs/importers.md); past them an archive is one rejection and is not read further.
 
     Returns:
@@ -100,7 +98,7 @@ def import_uploads(
         come before that batch's stored activities).
     """
 
-    budget = ExpansionBudget(limits or ExpansionLimits.from_env())
+    budget = ExpansionBudget(limits or expansion_limits())
 
     def sources() -> Iterator[SourceFile]:
         for name, data in files:
@@ -120,7 +118,7 @@ def import_paths(
     limits: ExpansionLimits | None = None,
 ) -> list[ImportResult]:
     """Import files, folders (recursively) and archives from disk; see `import_uploads`."""
-    budget = ExpansionBudget(limits or ExpansionLimits.from_env())
+    budget = ExpansionBudget(limits or expansion_limits())
 
     def sources() -> Iterator[SourceFile]:
         for path in paths:
@@ -197,7 +195,7 @@ def _import_files(
     actor: Actor,
     results: list[ImportResult],
 ) -> list[ImportResult]:
-    today = today or _today()
+    today = today or local_today()
     write_engine = writer(engine)
     with Session(write_engine) as session, session.begin():
         # A club account imports for an athlete it may change (a runner: their own); only the
@@ -220,34 +218,34 @@ def _import_files(
             progress(result)
 
     executor: Executor | None = None
-    pending: list[Future[list[_Parsed]]] | None = None
+    pending: list[Future[list[ParsedFile]]] | None = None
     pending_dupes: list[ImportResult] = []
 
     def flush_pending() -> None:
         if pending is not None:
             for result in pending_dupes:
                 report(result)
-            _store(write_engine, athlete_id, _gather(pending), report)
+            store_batch(write_engine, athlete_id, gather(pending), report)
 
     pending_bytes = 0
     try:
         for batch in _batches(sources, BATCH_FILES, BATCH_BYTES):
-            jobs, dupes = _prepare(engine, batch, athlete_id, home_tz, default_sport, today)
+            jobs, dupes = _dedup(engine, batch, athlete_id, home_tz, default_sport, today)
             jobs_bytes = sum(_size_bytes(job.source) for job in jobs)
             if executor is None and _worth_a_pool(len(jobs), jobs_bytes):
-                executor = _pool()
+                executor = worker_pool()
             if executor is not None:
                 if pending_bytes + jobs_bytes > MAX_INFLIGHT_BYTES:
                     flush_pending()  # written before more is read in: bytes in flight bounded
                     pending, pending_dupes, pending_bytes = None, [], 0
                 # The workers parse this batch while the previous one is written.
-                submitted = _submit(executor, jobs)
+                submitted = submit(executor, jobs)
                 flush_pending()
                 pending, pending_dupes, pending_bytes = submitted, dupes, jobs_bytes
             else:
                 for result in dupes:
                     report(result)
-                _store(write_engine, athlete_id, _parse_batch(jobs), report)
+                store_batch(write_engine, athlete_id, parse_batch(jobs), report)
             del batch, jobs  # not kept alive while the next batch is read
         flush_pending()
     finally:
@@ -262,14 +260,14 @@ def _worth_a_pool(files: int, size_bytes: int) -> bool:
     return has_work and (os.cpu_count() or 1) > 1
 
 
-def _prepare(
+def _dedup(
     engine: Engine,
     batch: list[SourceFile],
     athlete_id: int,
     home_tz: str,
     default_sport: Sport,
     today: date,
-) -> tuple[list[_Job], list[ImportResult]]:
+) -> tuple[list[ParseJob], list[ImportResult]]:
     """Hash a batch (reads only), answer unreadable, empty and already-stored files at once.
 
     Messages tell the truth (issues #10, #15): an empty file is empty; a file stored for another
@@ -304,21 +302,11 @@ def _prepare(
                 results.append(ImportResult(source.name, ImportStatus.DUPLICATE, message))
             elif sha in owners:
                 ids = repository.activity_ids_for_hash(session, sha)
-                results.append(_duplicate(source.name, ids))
+                results.append(duplicate_result(source.name, ids))
             else:
                 first_of[sha] = source.name
-                jobs.append(_Job(source, home_tz, default_sport, today, sha))
+                jobs.append(ParseJob(source, home_tz, default_sport, today, sha))
     return jobs, results
-
-
-def _duplicate(name: str, activity_ids: list[int]) -> ImportResult:
-    where = f" as activity {', '.join(f'#{i}' for i in activity_ids)}" if activity_ids else ""
-    return ImportResult(
-        name,
-        ImportStatus.DUPLICATE,
-        f"{name!r} was imported before{where}; skipped",
-        activity_id=activity_ids[0] if activity_ids else None,
-    )
 
 
 def _guarded(name: str, expand: Callable[[], Iterable[SourceFile]]) -> Iterator[SourceFile]:
@@ -332,255 +320,6 @@ def _guarded(name: str, expand: Callable[[], Iterable[SourceFile]]) -> Iterator[
         raise  # a full temporary folder is the import's problem, not this file's (issue #23)
     except Exception as exc:  # one input, one outcome (the per-file boundary)
         yield SourceFile(name, None, error=unexpected_error(name, exc))
-
-
-def stored_name(name: str) -> str:
-    """A file's name as stored (500 characters, the end kept: the file, not the folders)."""
-    return file_text(name[-500:], 500) or "unnamed file"
-
-
-DEADLOCK_RETRIES = 3  # PostgreSQL may pick a batch as a deadlock victim; it is run again
-RECONNECT_RETRIES = 1  # a batch whose connection was lost (a server restart) is tried once more
-
-
-def _store(engine: Engine, athlete_id: int, parsed_files: list[_Parsed], report: Progress) -> None:
-    """Write a batch: one transaction, one SAVEPOINT per file: a file lands whole or not at all.
-
-    The athlete's rows are locked for the batch (PostgreSQL advisory lock; SQLite has one writer)
-    so that two imports of the same activity from two formats cannot both miss each other; a
-    batch chosen as a deadlock victim is run again from the start.
-    """
-    deadlocks = reconnects = 0
-    while True:
-        try:
-            outcomes = _store_batch(engine, athlete_id, parsed_files)
-            break
-        except DBAPIError as exc:
-            # Safe to run again: the batch's transaction was rolled back with the connection,
-            # and a file whose commit did land is found by its hash (a duplicate, never twice).
-            if exc.connection_invalidated and reconnects < RECONNECT_RETRIES:
-                reconnects += 1
-                log.warning("connection lost storing a batch for athlete %s; retrying", athlete_id)
-                continue
-            deadlocks += 1
-            is_deadlock = isinstance(exc, OperationalError) and repository.is_deadlock(exc)
-            if not is_deadlock or deadlocks >= DEADLOCK_RETRIES:
-                raise
-            log.warning("deadlock storing a batch for athlete %s; retrying", athlete_id)
-    for outcome in outcomes:  # reported only once the batch is committed
-        report(outcome)
-
-
-def _store_batch(
-    engine: Engine, athlete_id: int, parsed_files: list[_Parsed]
-) -> list[ImportResult]:
-    outcomes: list[ImportResult] = []
-    with Session(engine) as session, session.begin():
-        repository.lock_athlete(session, athlete_id)
-        default_shoe = repository.default_shoe(session, athlete_id)
-        for parsed in parsed_files:
-            if parsed.error is not None:
-                if parsed.traceback:
-                    log.error("unexpected error importing %r\n%s", parsed.name, parsed.traceback)
-                described = parsed.hints.describe()  # issue #24: the export's name and date
-                text = f"{described}: {parsed.error}" if described else str(parsed.error)
-                outcomes.append(ImportResult(parsed.name, ImportStatus.REJECTED, text))
-                continue
-            try:
-                with session.begin_nested():
-                    outcomes.extend(_store_file(session, athlete_id, default_shoe, parsed))
-            except IntegrityError:
-                # Another import stored the same file between our check and our write.
-                ids = repository.activity_ids_for_hash(session, parsed.sha256)
-                outcomes.append(_duplicate(parsed.name, ids))
-            except OperationalError:
-                raise  # a deadlock or a lost connection: the whole batch, not this file
-            except SQLAlchemyError as exc:
-                # A value the database refuses (PostgreSQL: a NUL, a too-long text): this file
-                # is rejected, the savepoint rolled back, the batch goes on.
-                error = unexpected_error(parsed.name, exc)
-                outcomes.append(ImportResult(parsed.name, ImportStatus.REJECTED, str(error)))
-    return outcomes
-
-
-def _store_file(
-    session: Session, athlete_id: int, default_shoe: Shoe | None, parsed_file: _Parsed
-) -> list[ImportResult]:
-    """Store one file's original, then each of its sessions as a source: of the activity it is
-    another recording of (merged field by field), or of a new activity."""
-    hints = parsed_file.hints
-    name = stored_name(parsed_file.name)
-    repository.add_original(
-        session,
-        athlete_id,
-        parsed_file.sha256,
-        name,
-        parsed_file.size_bytes,
-        parsed_file.content_zlib,
-        hints.sport.value if hints.sport else None,
-        hints.gear,
-        hints.name,
-        hints.effort_rpe,
-    )
-    session.flush()
-    results = []
-    for index, (parsed, offset) in enumerate(parsed_file.activities):
-        source = ActivitySource(sha256=parsed_file.sha256, session_index=index)
-        repository.apply_parsed(source, parsed, offset)
-        activity, previous = attach(session, athlete_id, source, name, hints.name)
-        if activity.sport == Sport.RUN.value and activity.shoe_id is None:
-            day = (activity.started_at + timedelta(seconds=activity.utc_offset_s)).date()
-            activity.shoe_id = _shoe_for(session, athlete_id, hints, default_shoe, day)
-        session.flush()
-        status, message = ImportStatus.IMPORTED, ""
-        if previous is not None:
-            status = ImportStatus.MERGED
-            # No ids or commands here: the dashboard shows this too (issue #24); the CLI adds
-            # its `loadwatch activities --id N` pointer itself.
-            if activity.source_sha256 == parsed_file.sha256:
-                message = (
-                    f"{parsed_file.name!r} is the same activity as {previous!r}; kept this "
-                    f"richer {parsed.source_format.value.upper()} record as its primary source "
-                    "and merged the files field by field"
-                )
-            else:
-                message = (
-                    f"{parsed_file.name!r} is the same activity as {activity.source_file!r}, "
-                    "which has as much data or more; kept that one as its primary source and "
-                    "merged the files field by field"
-                )
-        if parsed.sport is Sport.UNKNOWN and activity.sport == Sport.UNKNOWN.value:
-            message = message or unknown_sport_note(parsed_file.name, parsed)
-        if parsed.repairs:  # issue #26: imported as repaired, and the result says how
-            repaired = f"repaired {parsed_file.name!r}: " + "; ".join(parsed.repairs)
-            message = f"{message}; {repaired}" if message else repaired
-        results.append(
-            ImportResult(
-                parsed_file.name,
-                status,
-                message,
-                activity.id,
-                parsed.sport,
-                parsed.started_at,
-                parsed.distance_m,
-            )
-        )
-    return results
-
-
-def unknown_sport_note(filename: str, parsed: ParsedActivity) -> str:
-    """Why a file was stored as `unknown` (issue #24): it does not say its sport, and its speed
-    fits no sport it could take by default; it counts toward no running rule until set."""
-    moving_s = parsed.moving_s or parsed.duration_s
-    speed = (
-        f" at {parsed.distance_m / moving_s * 3.6:.1f} km/h"
-        if moving_s > 0 and parsed.distance_m > 0
-        else ""
-    )
-    return (
-        f"{filename!r} does not say its sport, and {parsed.distance_m / 1000:.2f} km{speed} "
-        "does not fit your default sport: stored as unknown, not counted as a run; set its "
-        "sport on the Activities page (or `loadwatch activities set-sport`)"
-    )
-
-
-def _shoe_for(
-    session: Session,
-    athlete_id: int,
-    hints: SourceHints,
-    default_shoe: Shoe | None,
-    day: date,
-) -> int | None:
-    """A Strava export's gear column names the pair; else the athlete's default pair, if the
-    run's local `day` is not before the pair's first day of use (issue #24)."""
-    if hints.gear:
-        shoe = repository.shoe_by_name(session, athlete_id, hints.gear)
-        if shoe is None:
-            athlete = session.get_one(Athlete, athlete_id)
-            window = shoe_window_m(session, athlete)
-            shoe = repository.create_shoe(session, athlete_id, hints.gear, None, 0.0, window)
-        return shoe.id
-    if default_shoe is None:
-        return None
-    if default_shoe.first_used_on is not None and day < default_shoe.first_used_on:
-        return None
-    return default_shoe.id
-
-
-@dataclass(frozen=True, slots=True)
-class ReimportSummary:
-    files: int
-    updated: int
-    failed: list[str]
-
-
-def reimport(engine: Engine, today: date | None = None, *, actor: Actor = LOCAL) -> ReimportSummary:
-    """Re-derive every activity from its stored original files (after an importer fix).
-
-    Each source is read again from its file, then each activity touched is merged again from
-    all its sources. Activities keep their ids, shoes, pain links and a sport the runner set.
-    A stored file no activity is made of (the losing file of a merge made before issue #10)
-    is attached as a source the way an import would.
-    """
-    with Session(engine) as session:
-        auth.require_admin(session, actor, "re-importing every athlete's files")
-    try:
-        require_intact(engine)
-        return _reimport(engine, today or _today())
-    except (SQLAlchemyError, OSError) as exc:
-        error = storage_error(
-            exc, engine.url, progress="nothing was changed (a re-import is one transaction)"
-        )
-        if error is None:
-            raise
-        log.error("reimport stopped: %s", error, exc_info=exc)
-        raise error from exc
-
-
-def _reimport(engine: Engine, today: date) -> ReimportSummary:
-    files = 0
-    touched: set[int] = set()
-    failed: list[str] = []
-    with Session(writer(engine)) as session, session.begin():
-        for original in repository.originals(session):
-            files += 1
-            athlete = session.get_one(Athlete, original.athlete_id)
-            hints = SourceHints(
-                sport=Sport(original.sport_hint) if original.sport_hint else None,
-                gear=original.gear_hint,
-                name=original.name_hint,
-                effort_rpe=original.effort_hint,
-            )
-            source = SourceFile(
-                original.filename, zlib.decompress(original.content_zlib), hints=hints
-            )
-            job = _Job(
-                source, athlete.home_tz, Sport(athlete.default_sport), today, original.sha256
-            )
-            result = _parse_job(job)
-            if result.error is not None:
-                failed.append(str(result.error))
-                continue
-            rows = repository.sources_for_hash(session, original.sha256)
-            if not rows:
-                for index, (parsed, offset) in enumerate(result.activities):
-                    row = ActivitySource(sha256=original.sha256, session_index=index)
-                    repository.apply_parsed(row, parsed, offset)
-                    activity, _ = attach(
-                        session, original.athlete_id, row, original.filename, hints.name
-                    )
-                    touched.add(activity.id)
-                continue
-            for row in rows:
-                if row.session_index < len(result.activities):
-                    parsed, offset = result.activities[row.session_index]
-                    repository.apply_parsed(row, parsed, offset)
-                    touched.add(row.activity_id)
-        for activity_id in sorted(touched):
-            stored = session.get(Activity, activity_id)
-            if stored is not None:  # not joined into another one meanwhile
-                recompute(session, stored)
-    return ReimportSummary(files, len(touched), failed)
 
 
 def count_summary(results: Sequence[ImportResult]) -> dict[ImportStatus, int]:

@@ -40,7 +40,7 @@ from loadwatch.services._checks import (
     id_in_range,
     optional_text,
 )
-from loadwatch.services._common import _today
+from loadwatch.services._common import today as local_today
 from loadwatch.services.athletes import athlete_context
 from loadwatch.services.pain import pain_location
 from loadwatch.units import DistanceUnit
@@ -175,7 +175,7 @@ def add_injury(
             not after the start, a bad note, or a period overlapping one at the same site.
         NotFoundError: unknown athlete. NotAllowedError: `actor` may not change its data.
     """
-    today = today or _today()
+    today = today or local_today()
     athlete = athlete_name(athlete)
     where, which, text = _location(location), _side(side), _note(note)
     check_day(start, today, "injury start date")
@@ -239,7 +239,7 @@ def end_injury(
         NotFoundError: unknown athlete or injury (or another athlete's).
         NotAllowedError: `actor` may not change the athlete's data.
     """
-    today = today or _today()
+    today = today or local_today()
     athlete = athlete_name(athlete)
     end = end or today
     with Session(writer(engine)) as session, session.begin():
@@ -277,7 +277,7 @@ def list_injuries(
     Raises:
         NotFoundError: unknown athlete. NotAllowedError: `actor` may not read its data.
     """
-    today = today or _today()
+    today = today or local_today()
     athlete = athlete_name(athlete)
     with Session(engine) as session:
         row = auth.athlete_for(session, actor, athlete)
@@ -306,7 +306,7 @@ def injury_from_pain(
         InputError: a morning-only entry, a bad side or note, or an open period at that site.
         NotAllowedError: `actor` may not change the athlete's data.
     """
-    today = today or _today()
+    today = today or local_today()
     athlete = athlete_name(athlete)
     which, text = _side(side), _note(note)
     check_id(pain_entry_id, "pain entry", "; `loadwatch pain list` shows them")
@@ -349,7 +349,7 @@ def injury_status(
         NotFoundError: unknown athlete. InputError: `as_of` in the future or before 1990.
         NotAllowedError: `actor` may not read its data.
     """
-    today = today or _today()
+    today = today or local_today()
     as_of = as_of or today
     check_day(as_of, today, "as-of date")
     athlete = athlete_name(athlete)
@@ -393,7 +393,7 @@ def injury_lead_up(
         NotFoundError: unknown athlete or injury (or another athlete's).
         NotAllowedError: `actor` may not read the athlete's data.
     """
-    today = today or _today()
+    today = today or local_today()
     athlete = athlete_name(athlete)
     with Session(engine) as session:
         row = auth.athlete_for(session, actor, athlete)
@@ -414,7 +414,7 @@ def injury_pattern(
     Raises:
         NotFoundError: unknown athlete. NotAllowedError: `actor` may not read its data.
     """
-    today = today or _today()
+    today = today or local_today()
     athlete = athlete_name(athlete)
     with Session(engine) as session:
         row = auth.athlete_for(session, actor, athlete)

@@ -29,7 +29,7 @@ from loadwatch.services._checks import (
     id_in_range,
     optional_text,
 )
-from loadwatch.services._common import _today
+from loadwatch.services._common import today as local_today
 from loadwatch.services.athletes import local_day
 
 
@@ -106,7 +106,7 @@ def log_pain(
             before 1990, or no score.
         NotFoundError: unknown athlete or run id (or a run of another athlete).
     """
-    today = today or _today()
+    today = today or local_today()
     athlete = athlete_name(athlete)
     during, after = _score("during", during), _score("after", after)
     if during is None and after is None:
@@ -138,7 +138,7 @@ def log_pain(
         entry.during, entry.after = during, after
         entry.location, entry.note = location, note
         session.flush()
-        return _pain_view(entry, is_update=is_update)
+        return pain_view(entry, is_update=is_update)
 
 
 def _note(value: str | None) -> str | None:
@@ -199,7 +199,7 @@ def edit_pain(
         if note is not None:
             entry.note = cleaned_note
         session.flush()
-        return _pain_view(entry, is_update=True)
+        return pain_view(entry, is_update=True)
 
 
 def delete_pain(engine: Engine, athlete: str, entry_id: int, *, actor: Actor = LOCAL) -> None:
@@ -239,7 +239,7 @@ def log_morning_pain(
         InputError: a score outside 0-10, or a date in the future or before 1990.
         NotFoundError: unknown athlete.
     """
-    today = today or _today()
+    today = today or local_today()
     athlete = athlete_name(athlete)
     morning = _score("morning", score)
     on_date = on_date or today
@@ -270,7 +270,7 @@ def log_morning_pain(
             )
             session.add(entry)
         session.flush()
-        return _pain_view(entry, is_update=is_update)
+        return pain_view(entry, is_update=is_update)
 
 
 def list_pain(engine: Engine, athlete: str, *, actor: Actor = LOCAL) -> list[PainEntryView]:
@@ -282,7 +282,7 @@ def list_pain(engine: Engine, athlete: str, *, actor: Actor = LOCAL) -> list[Pai
     athlete = athlete_name(athlete)
     with Session(engine) as session:
         row = auth.athlete_for(session, actor, athlete)
-        entries = [_pain_view(e) for e in repository.pain_entries(session, row.id)]
+        entries = [pain_view(e) for e in repository.pain_entries(session, row.id)]
     auth.audit(engine, actor, "pain-view", [row.name], is_read=True)
     return entries
 
@@ -300,7 +300,7 @@ class PainEntryView:
     is_update: bool = False  # saving again changed an entry already there
 
 
-def _pain_view(entry: PainEntry, is_update: bool = False) -> PainEntryView:
+def pain_view(entry: PainEntry, is_update: bool = False) -> PainEntryView:
     return PainEntryView(
         entry.id,
         entry.entry_date,

@@ -25,7 +25,7 @@ from loadwatch.services._checks import (
     optional_text,
     shoe_name,
 )
-from loadwatch.services._common import _today
+from loadwatch.services._common import today as local_today
 from loadwatch.services.athletes import default_home_tz, shoe_window_m
 
 # No pair of running shoes lasts this far (the default window ends at 500 mi, about 805 km):
@@ -78,7 +78,7 @@ def add_shoe(
     brand_model = optional_text(brand_model, "shoe brand and model", NAME_MAX_LENGTH)
     _check_distances(starting_distance_m, window_m)
     if first_used_on is not None:
-        check_day(first_used_on, _today(), "first day of use")
+        check_day(first_used_on, local_today(), "first day of use")
     with Session(writer(engine)) as session, session.begin():
         row = (
             repository.get_or_create_athlete(session, athlete, home_tz=default_home_tz())
@@ -154,7 +154,7 @@ def set_default_shoe(engine: Engine, athlete: str, name: str, *, actor: Actor = 
     with Session(writer(engine)) as session, session.begin():
         row = auth.athlete_for(session, actor, athlete, write=True)
         auth.record(session, actor, "shoe-default", row.name, name)
-        shoe = _require_shoe(session, row.id, athlete, name)
+        shoe = require_shoe(session, row.id, athlete, name)
         if shoe.retired_on is not None:
             raise InputError(f"shoe {name!r} is retired; a retired pair cannot be the default")
         _clear_default(session, row.id)
@@ -175,8 +175,8 @@ def retire_shoe(
     with Session(writer(engine)) as session, session.begin():
         row = auth.athlete_for(session, actor, athlete, write=True)
         auth.record(session, actor, "shoe-retire", row.name, name)
-        shoe = _require_shoe(session, row.id, athlete, name)
-        shoe.retired_on = today or _today()
+        shoe = require_shoe(session, row.id, athlete, name)
+        shoe.retired_on = today or local_today()
         shoe.is_default = False
     return _shoe(engine, athlete, name, actor)
 
@@ -206,10 +206,10 @@ def assign_shoes(engine: Engine, assignments: dict[int, str], *, actor: Actor = 
                 )
             athlete = session.get_one(Athlete, activity.athlete_id)
             auth.record(session, actor, "shoe-assign", athlete.name, f"{activity_id}: {name}")
-            activity.shoe_id = _require_shoe(session, athlete.id, athlete.name, name).id
+            activity.shoe_id = require_shoe(session, athlete.id, athlete.name, name).id
 
 
-def _require_shoe(session: Session, athlete_id: int, athlete: str, name: str) -> Shoe:
+def require_shoe(session: Session, athlete_id: int, athlete: str, name: str) -> Shoe:
     shoe = repository.shoe_by_name(session, athlete_id, name)
     if shoe is None:
         known = ", ".join(s.name for s in repository.shoes(session, athlete_id)) or "none"
@@ -272,6 +272,6 @@ def unretire_shoe(engine: Engine, athlete: str, name: str, *, actor: Actor = LOC
     with Session(writer(engine)) as session, session.begin():
         row = auth.athlete_for(session, actor, athlete, write=True)
         auth.record(session, actor, "shoe-unretire", row.name, name)
-        shoe = _require_shoe(session, row.id, athlete, name)
+        shoe = require_shoe(session, row.id, athlete, name)
         shoe.retired_on = None
     return _shoe(engine, athlete, name, actor)

@@ -14,7 +14,7 @@ import pytest
 
 from loadwatch.domain import Sport
 from loadwatch.errors import CorruptFileError, FileTooLargeError, UnsupportedFileError
-from loadwatch.importers import archive
+from loadwatch.importers import archive, budget, strava_csv
 from tests.conftest import DATA
 
 FIT = (DATA / "fit/run-5k-session.fit").read_bytes()
@@ -96,7 +96,7 @@ def test_damaged_archives_are_reported_as_corrupt(name: str) -> None:
 
 def test_nesting_deeper_than_the_limit_is_refused() -> None:
     data = FIT
-    for level in range(archive.MAX_NESTING + 1):
+    for level in range(budget.MAX_NESTING + 1):
         data = _zip({f"level{level}.zip" if level else "run.fit": data})
     items = list(archive.expand_bytes("deep.zip", data))
     assert any(i.error and "nests zip files" in str(i.error) for i in items)
@@ -262,7 +262,7 @@ def test_an_encrypted_activities_csv_skips_the_hints_but_not_the_archive() -> No
 
 
 def test_an_oversized_activities_csv_is_not_read(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(archive, "MAX_CSV_BYTES", 1000)
+    monkeypatch.setattr(strava_csv, "MAX_CSV_BYTES", 1000)
     rows = "".join(f'{i},"Mar 1, 2026",Run {i},Run,activities/{i}.fit,\n' for i in range(100))
     items = list(archive.expand_bytes("export.zip", _strava((STRAVA_HEADER + rows).encode())))
     csv_item = _hintless_import(items)

@@ -17,8 +17,9 @@ import pytest
 
 from benchmarks import hostile
 from loadwatch.errors import ExpansionLimitError, FileTooLargeError, InputError
-from loadwatch.importers import archive
-from loadwatch.importers.archive import ExpansionBudget, ExpansionLimits
+from loadwatch.importers import archive, budget
+from loadwatch.importers.budget import ExpansionBudget, ExpansionLimits
+from loadwatch.services.limits import expansion_limits
 from tests.conftest import DATA, ROOT
 
 FIT = (DATA / "fit/run-5k-session.fit").read_bytes()
@@ -214,7 +215,7 @@ def test_ordinary_exports_are_within_the_defaults() -> None:
     ids=["defaults", "every-variable"],
 )
 def test_limits_come_from_the_environment(env: dict[str, str], expected: ExpansionLimits) -> None:
-    assert ExpansionLimits.from_env(env) == expected
+    assert expansion_limits(env) == expected
 
 
 @pytest.mark.parametrize(
@@ -229,16 +230,16 @@ def test_limits_come_from_the_environment(env: dict[str, str], expected: Expansi
 )
 def test_a_bad_limit_is_one_input_error_naming_the_variable(name: str, value: str) -> None:
     with pytest.raises(InputError, match=rf"\${name} must be"):
-        ExpansionLimits.from_env({name: value})
+        expansion_limits({name: value})
 
 
 def test_docs_list_every_limit_with_its_default_and_variable() -> None:
     doc = (ROOT / "docs" / "importers.md").read_text()
     defaults = ExpansionLimits()
     for shown, variable in (
-        (f"{defaults.max_expanded_bytes // MB} MB", archive.MAX_EXPANDED_MB_ENV),
-        (f"{defaults.max_members:,}", archive.MAX_MEMBERS_ENV),
-        (f"{defaults.max_depth}", archive.MAX_DEPTH_ENV),
-        (f"{defaults.max_ratio:g}", archive.MAX_RATIO_ENV),
+        (f"{defaults.max_expanded_bytes // MB} MB", budget.MAX_EXPANDED_MB_ENV),
+        (f"{defaults.max_members:,}", budget.MAX_MEMBERS_ENV),
+        (f"{defaults.max_depth}", budget.MAX_DEPTH_ENV),
+        (f"{defaults.max_ratio:g}", budget.MAX_RATIO_ENV),
     ):
         assert f"| {shown} | `{variable}` |" in doc

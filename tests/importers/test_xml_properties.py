@@ -1,8 +1,8 @@
 """Property (issue #15): any GPX or TCX built from random values is imported with finite,
 consistent totals, or rejected with our own error; never another exception, never absurd values.
 
-The files go through the import path's parse, sanitize and plausibility steps (services._worker),
-which is everything between the bytes and the database.
+The files go through the import path's parse, sanitize and plausibility steps
+(services.parse_pool, services.plausible), which is everything between the bytes and the database.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from loadwatch.errors import LoadwatchError
 from loadwatch.importers import parse_activity
-from loadwatch.services._worker import HEART_RATE_BPM, check_plausible, sanitize
+from loadwatch.services.plausible import HEART_RATE_BPM, check_plausible, sanitize
 
 TODAY = date(2026, 11, 21)
 START = datetime(2026, 3, 1, 7, 0, tzinfo=UTC)

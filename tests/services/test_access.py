@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -48,8 +48,7 @@ def _actor(engine: Engine, name: str, password: str) -> Actor:
     return services.login(engine, name, password).actor
 
 
-@pytest.fixture
-def club(engine: Engine) -> Club:
+def _build_club(engine: Engine) -> Club:
     for name, role in (("root", "admin"), ("kim", "coach"), ("ana", "runner"), ("ben", "runner")):
         services.add_user(engine, name, role, f"{name}-password")
     services.import_paths(engine, [RUN_FILE], athlete="ana", today=TODAY)
@@ -82,6 +81,14 @@ def club(engine: Engine) -> Club:
         ben_pain,
         ana_pain,
     )
+
+
+@pytest.fixture
+def club(seeded: Callable[..., tuple[Engine, Club]]) -> Club:
+    """The club, built once per test session through the services; each test writes to its own
+    copy (the rows, ids and accounts are the same in every copy)."""
+    engine, built = seeded("access-club", _build_club)
+    return replace(built, engine=engine)
 
 
 # Each case calls one service function as `actor` on athlete `who` ("ben" or "ana"), with that
@@ -359,7 +366,6 @@ NO_ATHLETE_DATA = {
     "today",
     "utc_offset_s",
     "report_json",
-    "lead_up_html",  # formats a LeadUpView that injury_lead_up checked
     "strength_exercises",  # the exercise library (issue #22)
     "strength_exercise",
 }

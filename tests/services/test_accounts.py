@@ -18,7 +18,7 @@ from loadwatch.errors import AuthError, InputError, NotAllowedError
 def test_the_default_hash_is_argon2id_with_rfc_9106_low_memory_parameters() -> None:
     """In a fresh process without the test suite's cheap profile."""
     code = (
-        "from loadwatch.services import accounts as a; h = a._hasher.hash('x' * 12); "
+        "from loadwatch.services import passwords as p; h = p.HASHER.hash('x' * 12); "
         "print(h.split('$')[1], h.split('$')[3])"
     )
     env = {"PATH": "/usr/bin:/bin"}

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from loadwatch import services
 from loadwatch.errors import AuthError, InputError
-from loadwatch.services import accounts
+from loadwatch.services import logins
 
 
 def _attempt(engine: Engine, name: str, password: str, source: str) -> str:
@@ -29,20 +29,20 @@ def _attempt(engine: Engine, name: str, password: str, source: str) -> str:
 def test_parallel_guesses_cannot_race_the_lock(engine: Engine, monkeypatch) -> None:
     services.add_user(engine, "ben", "runner", "ben-right-horse")
     checked: list[str] = []
-    real_verify = accounts._verify
+    real_verify = logins.verify_password
 
     def slow_verify(hashed: str, password: str) -> bool:
         checked.append(password)
         time.sleep(0.05)  # the guesses overlap, as they did against the server
         return real_verify(hashed, password)
 
-    monkeypatch.setattr(accounts, "_verify", slow_verify)
+    monkeypatch.setattr(logins, "verify_password", slow_verify)
     guesses = [f"wrong-guess-{i}" for i in range(19)]
     guesses.insert(12, "ben-right-horse")  # the right password late in the batch
     with ThreadPoolExecutor(max_workers=10) as pool:
         results = list(pool.map(lambda p: _attempt(engine, "ben", p, "10.0.0.9"), guesses))
-    assert len(checked) <= accounts.MAX_FAILED_LOGINS, checked  # the rest never reach Argon2
-    assert sum("locked for" in r for r in results) >= len(guesses) - accounts.MAX_FAILED_LOGINS
+    assert len(checked) <= logins.MAX_FAILED_LOGINS, checked  # the rest never reach Argon2
+    assert sum("locked for" in r for r in results) >= len(guesses) - logins.MAX_FAILED_LOGINS
     if "ben-right-horse" not in checked:
         assert "ok" not in results
     assert [u.locked_until is not None for u in services.list_users(engine)] == [True]
@@ -50,7 +50,7 @@ def test_parallel_guesses_cannot_race_the_lock(engine: Engine, monkeypatch) -> N
 
 def test_a_locked_name_still_opens_from_another_address(engine: Engine) -> None:
     services.add_user(engine, "root", "admin", "root-right-horse")
-    for _ in range(accounts.MAX_FAILED_LOGINS):
+    for _ in range(logins.MAX_FAILED_LOGINS):
         _attempt(engine, "root", "not-the-password", "10.0.0.66")
     assert "locked for 15 more minutes" in _attempt(engine, "root", "root-right-horse", "10.0.0.66")
     assert _attempt(engine, "root", "root-right-horse", "10.0.0.7") == "ok"
@@ -68,7 +68,7 @@ def test_an_unknown_name_locks_with_the_same_words(engine: Engine) -> None:
 
 def test_one_address_guessing_many_names_is_locked_out(engine: Engine) -> None:
     services.add_user(engine, "ana", "runner", "ana-right-horse")
-    for i in range(accounts.MAX_ADDRESS_FAILURES):
+    for i in range(logins.MAX_ADDRESS_FAILURES):
         _attempt(engine, f"name{i}", "bad-password", "10.0.0.8")
     assert "too many wrong passwords from this address" in _attempt(
         engine, "ana", "ana-right-horse", "10.0.0.8"
@@ -78,7 +78,7 @@ def test_one_address_guessing_many_names_is_locked_out(engine: Engine) -> None:
 
 def test_login_events_are_audited_with_the_address(engine: Engine) -> None:
     services.add_user(engine, "ben", "runner", "ben-right-horse")
-    for _ in range(accounts.MAX_FAILED_LOGINS + 1):
+    for _ in range(logins.MAX_FAILED_LOGINS + 1):
         _attempt(engine, "ben", "bad-password", "192.0.2.4")
     _attempt(engine, "ben", "ben-right-horse", "192.0.2.5")
     events = [(e.action, e.source) for e in services.audit_entries(engine, actor_name="ben")]
@@ -93,14 +93,14 @@ def test_argon2_runs_outside_the_write_lock(engine: Engine, monkeypatch) -> None
     real login took 6-24 s behind 12 anonymous clients)."""
     services.add_user(engine, "ana", "runner", "ana-right-horse")
     hashing = threading.Event()
-    real_verify = accounts._verify
+    real_verify = logins.verify_password
 
     def slow_verify(hashed: str, password: str) -> bool:
         hashing.set()
         time.sleep(1.5)
         return real_verify(hashed, password)
 
-    monkeypatch.setattr(accounts, "_verify", slow_verify)
+    monkeypatch.setattr(logins, "verify_password", slow_verify)
     flood = threading.Thread(target=_attempt, args=(engine, "nobody", "bad-password", "10.1.1.1"))
     flood.start()
     assert hashing.wait(10)

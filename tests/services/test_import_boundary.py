@@ -24,7 +24,7 @@ from loadwatch.db import repository
 from loadwatch.db.models import Activity, OriginalFile
 from loadwatch.domain import ImportStatus, ParsedActivity, SourceHints, Sport
 from loadwatch.errors import ImplausibleValueError, InputError
-from loadwatch.services import _worker, imports
+from loadwatch.services import imports, parse_pool, plausible
 from loadwatch.synth import fit_bytes, gpx_bytes, make_track
 from tests.conftest import ROOT
 from tests.factories import parsed_activity
@@ -52,14 +52,14 @@ def test_a_parser_exception_rejects_only_its_file_and_is_logged_not_shown(
     engine: Engine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     files = _gpx_files(20)
-    real = _worker.parse_activity
+    real = parse_pool.parse_activity
 
     def parse(data: bytes, filename: str) -> tuple[ParsedActivity, ...]:
         if filename == "run-07.gpx":
             raise RuntimeError("/srv/secret/path exploded")  # a bug no check foresaw
         return real(data, filename)
 
-    monkeypatch.setattr(_worker, "parse_activity", parse)
+    monkeypatch.setattr(parse_pool, "parse_activity", parse)
     with caplog.at_level(logging.ERROR, logger="loadwatch"):
         results = services.import_uploads(engine, files, athlete="ana", today=TODAY)
     assert [r.status for r in results].count(ImportStatus.IMPORTED) == 19
@@ -154,7 +154,7 @@ def test_a_plausible_activity_passes() -> None:
 
 
 def test_sensor_faults_are_dropped_not_stored() -> None:
-    clean = _worker.sanitize(
+    clean = plausible.sanitize(
         parsed_activity(
             avg_hr_bpm=math.inf,
             ascent_m=889_962.0,
@@ -166,7 +166,7 @@ def test_sensor_faults_are_dropped_not_stored() -> None:
     )
     assert clean.avg_hr_bpm is None and clean.ascent_m is None and clean.descent_m is None
     assert clean.avg_cadence_spm is None and clean.start_lat is None and clean.start_lon is None
-    kept = _worker.sanitize(parsed_activity(avg_hr_bpm=150.0, start_lat=47.0, start_lon=8.5))
+    kept = plausible.sanitize(parsed_activity(avg_hr_bpm=150.0, start_lat=47.0, start_lon=8.5))
     assert kept.avg_hr_bpm == 150.0 and kept.start_lat == 47.0
 
 
@@ -234,10 +234,12 @@ def test_an_import_refuses_a_bad_athlete_name_before_any_work(engine: Engine) ->
 
 
 def test_text_from_a_file_is_made_storable_not_refused() -> None:
-    hints = _worker.clean_hints(SourceHints(name="Morning\x00 run" + "!" * 300, gear="Peg\x07asus"))
+    hints = plausible.clean_hints(
+        SourceHints(name="Morning\x00 run" + "!" * 300, gear="Peg\x07asus")
+    )
     assert hints.name is not None and "\x00" not in hints.name and len(hints.name) == 200
     assert hints.gear == "Pegasus"
-    clean = _worker.sanitize(parsed_activity(device="Forerunner\x00 955", sub_sport="\x01"))
+    clean = plausible.sanitize(parsed_activity(device="Forerunner\x00 955", sub_sport="\x01"))
     assert clean.device == "Forerunner 955" and clean.sub_sport is None
 
 

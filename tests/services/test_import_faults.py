@@ -17,7 +17,7 @@ from sqlalchemy.exc import OperationalError
 from loadwatch import services
 from loadwatch.domain import ImportStatus
 from loadwatch.errors import StorageError
-from loadwatch.services import imports
+from loadwatch.services import imports, store
 from loadwatch.synth import fit_bytes, make_track
 from tests.services.conftest import TODAY
 
@@ -80,7 +80,7 @@ def test_a_full_temporary_folder_stops_the_import_with_where_and_tmpdir(
 def test_a_batch_whose_connection_was_lost_is_stored_on_the_retry(
     engine: Engine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    real = imports._store_batch
+    real = store.store_batch_once
     calls: list[int] = []
 
     def lost_once(*args: object) -> object:
@@ -91,7 +91,7 @@ def test_a_batch_whose_connection_was_lost_is_stored_on_the_retry(
             )
         return real(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(imports, "_store_batch", lost_once)
+    monkeypatch.setattr(store, "store_batch_once", lost_once)
     with caplog.at_level(logging.WARNING, logger="loadwatch.import"):
         results = services.import_uploads(engine, _runs(3), athlete="ana", today=TODAY)
 
@@ -103,7 +103,7 @@ def test_a_batch_whose_connection_was_lost_is_stored_on_the_retry(
 def test_a_server_that_stays_gone_is_one_line_saying_how_many_files_were_saved(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = imports._store_batch
+    real = store.store_batch_once
     calls: list[int] = []
 
     def gone_after_two_batches(*args: object) -> object:
@@ -115,7 +115,7 @@ def test_a_server_that_stays_gone_is_one_line_saying_how_many_files_were_saved(
         return real(*args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(imports, "BATCH_FILES", 2)
-    monkeypatch.setattr(imports, "_store_batch", gone_after_two_batches)
+    monkeypatch.setattr(store, "store_batch_once", gone_after_two_batches)
 
     with pytest.raises(StorageError) as caught:
         services.import_uploads(engine, _runs(6), athlete="ana", today=TODAY)
@@ -125,7 +125,7 @@ def test_a_server_that_stays_gone_is_one_line_saying_how_many_files_were_saved(
     )
     assert str(caught.value).endswith("run the same command again, the rest will be imported")
     assert len(calls) == 4  # the third batch, then its one retry
-    monkeypatch.setattr(imports, "_store_batch", real)
+    monkeypatch.setattr(store, "store_batch_once", real)
     results = services.import_uploads(engine, _runs(6), athlete="ana", today=TODAY)
     counts = services.count_summary(results)
     assert (counts[ImportStatus.IMPORTED], counts[ImportStatus.DUPLICATE]) == (2, 4)

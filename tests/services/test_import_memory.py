@@ -19,7 +19,7 @@ from loadwatch import services
 from loadwatch.cli import cli
 from loadwatch.domain import ImportStatus
 from loadwatch.errors import InputError
-from loadwatch.importers.archive import ExpansionLimits
+from loadwatch.importers.budget import ExpansionLimits
 from tests.conftest import DATA
 from tests.services.conftest import TODAY
 

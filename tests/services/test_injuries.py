@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from loadwatch import services
+from loadwatch.documents.lead_up import lead_up_html
 from loadwatch.domain import PlanKind
 from loadwatch.errors import InputError, NotAllowedError, NotFoundError
 from tests.services.conftest import TODAY, import_runs
@@ -154,7 +155,7 @@ def test_the_lead_up_page_lists_the_spike_and_the_shoe_and_escapes_the_note(
     assert spike.run_date == date(2026, 3, 9) and spike.ratio == pytest.approx(10 / 6, rel=0.02)
     (shoe,) = view.lead_up.shoes
     assert shoe.name == "Pegasus <40>" and shoe.distance_m == pytest.approx(634_000, rel=0.01)
-    page = services.lead_up_html(view)
+    page = lead_up_html(view)
     assert "1.6" in page and "x</td>" in page and "moderate spike" in page
     assert "Pegasus &lt;40&gt;" in page and "634 km" in page
     assert "<script>" not in page and "&lt;script&gt;" in page

@@ -17,7 +17,7 @@ from loadwatch import services
 from loadwatch.db.models import Activity, ActivitySource, OriginalFile, PainEntry
 from loadwatch.domain import ImportStatus, SourceFormat, Sport, SportSource
 from loadwatch.errors import InputError, NotFoundError
-from loadwatch.services.activities import SourceRecord, merge_sources
+from loadwatch.services.merge import SourceRecord, merge_sources
 from loadwatch.synth import fit_bytes, gpx_bytes, make_track, tcx_bytes
 
 TODAY = date(2026, 11, 21)

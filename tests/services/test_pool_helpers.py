@@ -48,10 +48,10 @@ def _children_after_exec(stop_helpers: bool) -> list[str]:
         f"""
         import os, sys
         from loadwatch import services
-        from loadwatch.services import _worker
+        from loadwatch.services import parse_pool
 
         if __name__ == "__main__":
-            with _worker._pool() as pool:
+            with parse_pool.worker_pool() as pool:
                 assert pool.submit(os.getpid).result() != os.getpid()
             if {stop_helpers!r}:
                 services.stop_pool_helpers()

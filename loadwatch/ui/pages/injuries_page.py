@@ -10,6 +10,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from loadwatch import services
+from loadwatch.documents.lead_up import lead_up_html
 from loadwatch.domain import PAIN_LOCATIONS, InjurySide
 from loadwatch.errors import InputError, NotAllowedError, NotFoundError
 from loadwatch.ui.components import athlete_picker
@@ -199,7 +200,7 @@ if periods:
         key=LEAD_UP_KEY,
     )
     view = services.injury_lead_up(engine, athlete, chosen, today=day, actor=actor)
-    page = services.lead_up_html(view)
+    page = lead_up_html(view)
     fourteen = view.lead_up.windows[0]
     st.caption(
         f"The 14 days before: {fourteen.runs} runs, {_km(fourteen.distance_m)}, "

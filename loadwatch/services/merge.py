@@ -1,5 +1,19 @@
-"""The field-by-field merge of an activity's sources (issue #10): pure, no database.
+"""The match and merge steps of an import (issue #10): which stored activity a new recording is
+another record of (`same_activity`), and the field-by-field merge of an activity's sources
+(`merge_sources`). Pure, no database: db/sources.py fetches the candidates by time window.
 
+Matching: one athlete cannot do two activities at once. Two recordings whose elapsed spans
+overlap by at least half of the shorter one's (`SAME_ACTIVITY_OVERLAP`) are the same activity,
+whatever their sports say (elapsed is compared with elapsed, never with a timer). A time-zone
+shift is allowed only as the bug that causes it: an exporter writing local time as UTC moves a
+run by exactly its local UTC offset, and only between two different formats (a watch's FIT and a
+Strava GPX); such a shifted copy must then start within 60 s and last within 5 % of the other.
+Two runs of the same length exactly 12 hours apart do not overlap: a twice-a-day routine, not one
+run (found by the benchmark archives). Two sessions of one file are never one activity (a chained
+or multisport FIT whose sessions share a start), and a recording that matches several activities
+joins the lowest id only.
+
+Merging:
 An activity is made of one or more file sessions (`activity_sources`); `merge_sources` computes
 every stored field of the activity from ALL of them at once, after sorting them by a total order,
 so the result never depends on the order the files were imported in. The sources are sorted by
@@ -29,17 +43,94 @@ Field by field:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from loadwatch.domain import SourceFormat, Sport, SportSource, default_activity_name
+from loadwatch.services.plausible import MAX_DURATION_S
 
 _FORMAT_RANK = {SourceFormat.FIT: 0, SourceFormat.TCX: 1, SourceFormat.GPX: 2}
 _SPORT_SOURCE_RANK = {source: rank for rank, source in enumerate(SportSource)}
 
 T = TypeVar("T")
+
+SAME_START_TOLERANCE_S = 60
+MAX_TZ_SHIFT_H = 14
+SAME_ACTIVITY_OVERLAP = 0.5  # of the shorter recording's elapsed span (issue #10)
+SAME_DURATION_RATIO = 0.05  # a time-zone-shifted copy lasts within this of the other
+
+
+class Recording(Protocol):
+    """What matching reads of a stored activity (an `activities` row)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def started_at(self) -> datetime: ...
+    @property
+    def duration_s(self) -> float: ...
+    @property
+    def source_format(self) -> str: ...
+    @property
+    def utc_offset_s(self) -> int: ...
+
+
+R = TypeVar("R", bound=Recording)
+
+
+def candidate_window(started_at: datetime, duration_s: float) -> tuple[datetime, datetime]:
+    """The start times a stored activity must fall between to be this recording: it may have
+    started up to the longest any activity may last (`plausible.MAX_DURATION_S`) before, and
+    either may be shifted by a whole time zone."""
+    before = timedelta(seconds=MAX_DURATION_S, hours=MAX_TZ_SHIFT_H)
+    end = started_at + timedelta(seconds=max(duration_s, 0.0))
+    return started_at - before, end + timedelta(
+        hours=MAX_TZ_SHIFT_H, seconds=SAME_START_TOLERANCE_S
+    )
+
+
+def same_activity(
+    started_at: datetime,
+    duration_s: float,
+    source_format: SourceFormat,
+    utc_offset_s: int,
+    candidates: Iterable[R],
+    siblings: Collection[int] = (),
+) -> list[R]:
+    """The candidates this recording is another record of, lowest id first (see the module
+    docstring); `siblings` are the activities other sessions of the same file made."""
+    matches = []
+    for row in sorted(candidates, key=lambda r: r.id):
+        if row.id in siblings:
+            continue
+        if _overlaps(row.started_at, row.duration_s, started_at, duration_s):
+            matches.append(row)
+            continue
+        if source_format.value == row.source_format:
+            continue
+        delta_s = (started_at - row.started_at).total_seconds()
+        shifts = {utc_offset_s, -utc_offset_s, row.utc_offset_s, -row.utc_offset_s} - {0}
+        longest = max(row.duration_s, duration_s, 1.0)
+        if (
+            any(abs(delta_s - shift) <= SAME_START_TOLERANCE_S for shift in shifts)
+            and abs(row.duration_s - duration_s) / longest <= SAME_DURATION_RATIO
+        ):
+            matches.append(row)
+    return matches
+
+
+def _overlaps(a_start: datetime, a_elapsed_s: float, b_start: datetime, b_elapsed_s: float) -> bool:
+    """Elapsed spans overlapping by SAME_ACTIVITY_OVERLAP of the shorter (a zero-length
+    recording overlaps one that contains its instant)."""
+    a_end = a_start + timedelta(seconds=max(a_elapsed_s, 0.0))
+    b_end = b_start + timedelta(seconds=max(b_elapsed_s, 0.0))
+    overlap_s = (min(a_end, b_end) - max(a_start, b_start)).total_seconds()
+    shorter_s = min(a_elapsed_s, b_elapsed_s)
+    if shorter_s <= 0:
+        return overlap_s >= 0
+    return overlap_s >= SAME_ACTIVITY_OVERLAP * shorter_s
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,30 +1,20 @@
-"""What import worker processes run: the parse jobs, the forkserver context and the parent
-watchdog, the sanity limits and the time-zone lookup. Nothing here touches the database."""
+"""The check step of an import (issue #26): what a parsed activity may claim. Sanity limits per
+sport (absurd values refuse the file; they never judge a performance), values a sensor got wrong
+dropped (`sanitize`), an export's hints applied (`apply_hints`: its sport, gear, title, effort;
+the athlete's default sport only when the file's evidence fits it). Pure: no database, no files;
+runs in the import's worker processes."""
 
 from __future__ import annotations
 
-import logging
 import math
-import multiprocessing
-import os
-import threading
-import time as clock
-import traceback
-import zlib
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
-from multiprocessing import forkserver, resource_tracker
 from typing import NoReturn
 
 from loadwatch.domain import ParsedActivity, SourceHints, Sport, SportSource
-from loadwatch.errors import CorruptFileError, ImplausibleValueError, InputError
-from loadwatch.importers import parse_activity
-from loadwatch.importers.archive import SourceFile
+from loadwatch.errors import ImplausibleValueError
 from loadwatch.services._checks import file_text
-from loadwatch.services._localtime import local_offset_s
 
-PARENT_POLL_S = 1.0  # how often an import worker checks that its importer still runs
 EARLIEST_START = datetime(1990, 1, 1, tzinfo=UTC)  # FIT's epoch is 1989-12-31
 MAX_RUN_SPEED_M_PER_S = 12.5  # faster than the 100 m world record pace, sustained: a bad file
 _DAY_S = 86400.0
@@ -82,27 +72,6 @@ MAX_ASCENT_M = 12_000.0  # more than any single-day climb: altimeter spikes, dro
 TIME_TOLERANCE_S = 1.0  # moving may exceed elapsed by rounding, not more
 TEXT_MAX_LENGTH = 200  # activities.name, activities.device, original_files.name_hint
 SUB_SPORT_MAX_LENGTH = 64
-
-log = logging.getLogger("loadwatch.import")
-
-
-@dataclass(frozen=True, slots=True)
-class _Parsed:
-    """A worker's answer for one file: activities with their UTC offsets, or the error."""
-
-    name: str
-    sha256: str
-    size_bytes: int
-    hints: SourceHints
-    activities: tuple[tuple[ParsedActivity, int], ...] = ()
-    content_zlib: bytes = b""
-    error: InputError | None = None
-    traceback: str | None = None  # an unexpected error's traceback, logged by the importer
-
-
-def utc_offset_s(parsed: ParsedActivity, home_tz: str) -> int:
-    """The activity's local offset from the best evidence (services/_localtime.py)."""
-    return local_offset_s(parsed, home_tz)
 
 
 def _finite(value: float | None) -> bool:
@@ -249,66 +218,11 @@ def _check_start(parsed: ParsedActivity, filename: str, today: date) -> None:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class _Job:
-    source: SourceFile
-    home_tz: str
-    default_sport: Sport
-    today: date
-    sha256: str
-
-
-def _parse_job(job: _Job) -> _Parsed:
-    """Parse, apply hints, sanity-check and compress one file; runs in a worker process."""
-    source = replace(job.source, hints=clean_hints(job.source.hints))
-    data = source.data or b""
-    base = _Parsed(name=source.name, sha256=job.sha256, size_bytes=len(data), hints=source.hints)
-    try:
-        activities = tuple(
-            sanitize(_with_hint(p, source.hints, job.default_sport))
-            for p in parse_activity(data, source.name)
-        )
-        for parsed in activities:
-            check_plausible(parsed, source.name, job.today)
-        offsets = tuple((p, utc_offset_s(p, job.home_tz)) for p in activities)
-    except InputError as exc:
-        return replace(base, error=exc)
-    except Exception as exc:  # the per-file boundary: one file, one outcome (STYLE.md 5)
-        # Logged by the importing process (workers have no log handler): see imports._store.
-        return replace(
-            base, error=describe_unexpected(source.name, exc), traceback=traceback.format_exc()
-        )
-    # Level 1: the same size as level 6 on FIT files (0.51 vs 0.50 of the original on 97 KB
-    # SDK-written runs) at less than half the CPU (1.3 vs 2.9 ms), which was more than the
-    # parse itself (issue #13); zlib.decompress reads every level.
-    return replace(base, activities=offsets, content_zlib=zlib.compress(data, 1))
-
-
-def unexpected_error(name: str, exc: BaseException) -> CorruptFileError:
-    """A rejection for an exception no check foresaw: logged with its traceback for us (a bug
-    to fix), shown to the user as one sentence without server paths (issue #15)."""
-    log.error("unexpected error importing %r", name, exc_info=exc)
-    return describe_unexpected(name, exc)
-
-
-def describe_unexpected(name: str, exc: BaseException) -> CorruptFileError:
-    """The user's sentence for an unexpected error: the file, the exception's class, no paths."""
-    return CorruptFileError(
-        f"{name!r} could not be read: loadwatch met a problem it does not know yet "
-        f"({type(exc).__name__}); the rest of the import goes on, and the details are in "
-        "loadwatch's log"
-    )
-
-
 def clean_hints(hints: SourceHints) -> SourceHints:
     """An export's title and gear made storable (a NUL in a Strava title must not cost the run)."""
     return replace(
         hints, name=file_text(hints.name, TEXT_MAX_LENGTH), gear=file_text(hints.gear, 120)
     )
-
-
-def _parse_batch(jobs: list[_Job]) -> list[_Parsed]:
-    return [_parse_job(job) for job in jobs]
 
 
 # Average moving speeds (m/s) a silent file needs before it takes the athlete's default sport
@@ -326,7 +240,7 @@ DEFAULT_SPORT_SPEED_M_PER_S: dict[Sport, tuple[float, float]] = {
 }
 
 
-def _with_hint(parsed: ParsedActivity, hints: SourceHints, default_sport: Sport) -> ParsedActivity:
+def apply_hints(parsed: ParsedActivity, hints: SourceHints, default_sport: Sport) -> ParsedActivity:
     """Apply an export's activity type (sport source EXPORT); a file that does not say its sport
     (or says one we do not know) takes the athlete's default sport (DEFAULT) only when its
     evidence is consistent with it, else stays UNKNOWN: stored, never counted as a run."""
@@ -352,68 +266,3 @@ def _consistent_with(sport: Sport, parsed: ParsedActivity) -> bool:
         return False
     low, high = DEFAULT_SPORT_SPEED_M_PER_S[sport]
     return low <= parsed.distance_m / moving_s <= high
-
-
-def _pool() -> ProcessPoolExecutor:
-    """One worker per CPU, each watching that its importer still runs."""
-    return ProcessPoolExecutor(
-        max_workers=os.cpu_count(),
-        mp_context=_mp_context(),
-        initializer=_exit_with_parent,
-        initargs=(os.getpid(),),
-    )
-
-
-def _mp_context() -> multiprocessing.context.BaseContext:
-    """Workers fork from a clean server process with loadwatch preloaded: cheap to start, and
-    safe inside a threaded host such as Streamlit (plain fork is not)."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["loadwatch.services._worker"])
-    return context
-
-
-def _exit_with_parent(parent_pid: int) -> None:
-    """Pool initializer: a worker exits once the importing process is gone.
-
-    A killed import (SIGKILL, a crashed dashboard) cannot shut its pool down, and the workers
-    would wait forever on a queue whose write end they hold themselves, keeping the forkserver
-    alive too. Each worker polls its importer instead.
-    """
-
-    def watch() -> None:
-        while True:
-            clock.sleep(PARENT_POLL_S)
-            try:
-                os.kill(parent_pid, 0)
-            except ProcessLookupError:
-                os._exit(1)
-            except PermissionError:  # alive, owned by someone else
-                continue
-
-    threading.Thread(target=watch, name="loadwatch-parent-watch", daemon=True).start()
-
-
-def stop_pool_helpers() -> None:
-    """Stop and reap the forkserver and the resource tracker that an import's process pool
-    started in this process; the next pool starts them again.
-
-    They are children of this process. `loadwatch dashboard --demo` loads the demo (a pool)
-    and then execs Streamlit in the same process: the helpers see their pipes close and exit,
-    and Streamlit, which never started them, never waits for them, so they stayed as two
-    `<defunct>` processes for the server's lifetime (issue #13). Call this before an exec.
-    CPython's `_stop()` methods are the ones its own test suite uses for exactly this.
-    """
-    for helper in (forkserver._forkserver, resource_tracker._resource_tracker):
-        stop = getattr(helper, "_stop", None)
-        if stop is not None:
-            stop()
-
-
-def _submit(executor: Executor, jobs: list[_Job]) -> list[Future[list[_Parsed]]]:
-    """Split a batch between the workers; the futures resolve in input order."""
-    step = max(1, -(-len(jobs) // (os.cpu_count() or 1)))
-    return [executor.submit(_parse_batch, jobs[i : i + step]) for i in range(0, len(jobs), step)]
-
-
-def _gather(parts: list[Future[list[_Parsed]]]) -> list[_Parsed]:
-    return [parsed for part in parts for parsed in part.result()]
