@@ -20,13 +20,13 @@ from loadwatch.db import repository
 from loadwatch.db.engine import writer
 from loadwatch.db.models import Athlete, OriginalFile, PainEntry
 from loadwatch.domain import ActivityRow, Sport
-from loadwatch.errors import InputError, LoadwatchError
+from loadwatch.errors import LoadwatchError
 from loadwatch.importers import parse_samples
 from loadwatch.importers.samples import TrackSamples
 from loadwatch.services._checks import athlete_name, check_id, clean_text
 from loadwatch.services.merge import primary_order
 from loadwatch.services.pain import PainEntryView, pain_view
-from loadwatch.services.shoes import require_shoe
+from loadwatch.services.shoes import assign_shoes
 from loadwatch.services.store import record_of
 
 _HINT = "; `loadwatch activities` lists them"
@@ -321,30 +321,14 @@ def rename_activity(
 def set_activity_shoe(
     engine: Engine, activity_id: int, shoe: str | None, *, actor: Actor = LOCAL
 ) -> ActivityRow:
-    """Put a run on one of its athlete's pairs, or take it off every pair (`shoe=None`).
+    """Put a run on one of its athlete's pairs, or take it off every pair (`shoe=None`), as
+    `shoes.assign_shoes` does; the activity's row as it now is.
 
     Raises:
         InputError: not a run, or a retired pair. NotFoundError: unknown activity or pair.
         NotAllowedError: `actor` may not change it.
     """
-    check_id(activity_id, "activity", _HINT)
-    with Session(writer(engine)) as session, session.begin():
-        activity = repository.get_activity(session, activity_id)
-        auth.require_write(session, actor, activity.athlete_id)
-        if shoe is None:
-            activity.shoe_id = None
-        else:
-            if activity.sport != Sport.RUN.value:
-                raise InputError(
-                    f"activity {activity_id} is a {activity.sport}, not a run; "
-                    "shoes count runs only"
-                )
-            owner = session.get_one(Athlete, activity.athlete_id)
-            pair = require_shoe(session, owner.id, owner.name, shoe)
-            if pair.retired_on is not None:
-                raise InputError(f"{pair.name!r} is retired; bring it back on the Shoes page first")
-            activity.shoe_id = pair.id
-        session.flush()
-        (row,) = repository.activity_rows(session, activity_id=activity.id)
-    auth.audit(engine, actor, "activity-shoe", [row.athlete], shoe or "no pair")
+    assign_shoes(engine, {activity_id: shoe}, actor=actor)
+    with Session(engine) as session:
+        (row,) = repository.activity_rows(session, activity_id=activity_id)
     return row

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -190,23 +191,45 @@ def assign_shoe(engine: Engine, activity_id: int, name: str, *, actor: Actor = L
     assign_shoes(engine, {activity_id: name}, actor=actor)
 
 
-def assign_shoes(engine: Engine, assignments: dict[int, str], *, actor: Actor = LOCAL) -> None:
-    """Several `assign_shoe` calls in one transaction: all of them or none."""
-    assignments = {
-        check_id(activity_id, "activity", "; `loadwatch activities` lists them"): shoe_name(name)
+def assign_shoes(
+    engine: Engine, assignments: Mapping[int, str | None], *, actor: Actor = LOCAL
+) -> None:
+    """Put runs on pairs of their athlete's (a name), or take them off every pair (None), in one
+    transaction: all of them or none. The one shoe assignment (issue #19): `assign_shoe` and the
+    Activities page's `set_activity_shoe` come here.
+
+    Raises:
+        NotFoundError: unknown activity or shoe. InputError: not a run, or a retired pair.
+        NotAllowedError: `actor` may not change it.
+    """
+    checked = {
+        check_id(activity_id, "activity", "; `loadwatch activities` lists them"): (
+            None if name is None else shoe_name(name)
+        )
         for activity_id, name in assignments.items()
     }
     with Session(writer(engine)) as session, session.begin():
-        for activity_id, name in assignments.items():
+        for activity_id, name in checked.items():
             activity = auth.activity_for(session, actor, activity_id, write=True)
+            athlete = session.get_one(Athlete, activity.athlete_id)
+            auth.record(
+                session, actor, "shoe-assign", athlete.name, f"{activity_id}: {name or 'no pair'}"
+            )
+            if name is None:
+                activity.shoe_id = None
+                continue
             if activity.sport != Sport.RUN.value:
                 raise InputError(
                     f"activity {activity_id} is a {activity.sport}, not a run; "
                     "shoes count runs only"
                 )
-            athlete = session.get_one(Athlete, activity.athlete_id)
-            auth.record(session, actor, "shoe-assign", athlete.name, f"{activity_id}: {name}")
-            activity.shoe_id = require_shoe(session, athlete.id, athlete.name, name).id
+            pair = require_shoe(session, athlete.id, athlete.name, name)
+            if pair.retired_on is not None:
+                raise InputError(
+                    f"{pair.name!r} is retired; bring it back first (the Shoes page, or "
+                    f"`loadwatch shoes unretire {pair.name!r}`)"
+                )
+            activity.shoe_id = pair.id
 
 
 def require_shoe(session: Session, athlete_id: int, athlete: str, name: str) -> Shoe:

@@ -37,3 +37,29 @@ def test_new_runs_go_on_the_default_pair(engine: Engine) -> None:
     services.add_shoe(engine, "ana", "Daily", is_default=True)
     import_runs(engine, [8])
     assert services.list_activities(engine, "ana")[0].shoe == "Daily"
+
+
+@pytest.mark.parametrize("assign", ["assign_shoe", "set_activity_shoe"])
+def test_both_ways_to_assign_a_pair_follow_one_policy(engine: Engine, assign: str) -> None:
+    """The CLI's `shoes assign` and the Activities page's pair picker are one assignment
+    (issue #19): a retired pair is refused by both, with the way back, and nothing changes."""
+    services.add_shoe(engine, "ana", "Old")
+    services.add_shoe(engine, "ana", "New", is_default=True)
+    import_runs(engine, [8])
+    run_id = services.list_activities(engine, "ana")[0].id
+    services.retire_shoe(engine, "ana", "Old", today=TODAY)
+    with pytest.raises(InputError, match=r"'Old' is retired; bring it back first .*unretire"):
+        getattr(services, assign)(engine, run_id, "Old")
+    assert services.list_activities(engine, "ana")[0].shoe == "New"
+    services.unretire_shoe(engine, "ana", "Old")
+    getattr(services, assign)(engine, run_id, "Old")
+    assert services.list_activities(engine, "ana")[0].shoe == "Old"
+
+
+def test_a_run_taken_off_every_pair_counts_for_none(engine: Engine) -> None:
+    services.add_shoe(engine, "ana", "Daily", is_default=True)
+    import_runs(engine, [8])
+    run_id = services.list_activities(engine, "ana")[0].id
+    row = services.set_activity_shoe(engine, run_id, None)
+    assert row.shoe is None
+    assert services.list_shoes(engine, "ana")[0].runs == 0
