@@ -164,6 +164,22 @@ def shoes_retire(ctx: click.Context, name: str, athlete: str) -> None:
     click.echo(f"Retired {shoe.name!r} at {distance}.")
 
 
+@shoes.command("unretire")
+@click.argument("name")
+@athlete_option()
+@click.pass_context
+@errors_as_click
+def shoes_unretire(ctx: click.Context, name: str, athlete: str) -> None:
+    """Bring a retired pair back: it takes runs again (it does not become the default).
+
+    \b
+    Example:
+        loadwatch shoes unretire "Pegasus 40"
+    """
+    shoe = services.unretire_shoe(db_engine(ctx), athlete, name)
+    click.echo(f"{shoe.name!r} takes runs again.")
+
+
 @shoes.command("default")
 @click.argument("name")
 @athlete_option()

@@ -52,3 +52,11 @@ def test_absurd_shoe_distances_are_refused(attempt, option: str, value: str, mes
     line = one_error_line(attempt("shoes", "add", "Pegasus", "--athlete", "ana", option, value))
     assert line.startswith(f"Error: {message}")
     assert json.loads(attempt("athletes", "--json").output) == []  # nothing stored
+
+
+def test_a_retired_pair_comes_back_with_unretire(run) -> None:
+    run("shoes", "add", "Old", "--athlete", "ana")
+    run("shoes", "retire", "Old", "--athlete", "ana")
+    out = run("shoes", "unretire", "Old", "--athlete", "ana").output
+    assert "'Old' takes runs again." in out
+    assert "retired" not in run("shoes", "list", "--athlete", "ana").output.lower()
