@@ -20,8 +20,9 @@ run pytest -q -p no:cacheprovider -n auto --dist loadgroup -m "not browser" || s
 [ "$status" = 0 ] || exit "$status"
 run pytest -q -p no:cacheprovider -m browser
 # PostgreSQL: every database-backed test again against a real throwaway server (pg_virtualenv
-# exports PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE). Corpus and browser tests do not touch
-# the database engine choice, so they run once, above. The server is thrown away afterwards, so it
+# exports PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE). Tests that touch no database fixture
+# (rules, parsers, pages on the demo's SQLite file), corpus and browser tests give the same
+# answer on either engine, so they run once, above (tests/conftest.py deselects them). The server is thrown away afterwards, so it
 # need not survive a crash: no fsync (issue #19: each test creates a database from a template).
 pg_virtualenv -o fsync=off -o synchronous_commit=off -o full_page_writes=off bash -c 'export LOADWATCH_TEST_PG_URL="postgresql+psycopg://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$PGDATABASE";
   uv run --locked pytest -q -p no:cacheprovider -n auto --dist loadgroup -m "not browser and not corpus"' 
