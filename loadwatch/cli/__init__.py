@@ -6,6 +6,7 @@ The click group lives in `_group`; importing the command modules registers their
 from __future__ import annotations
 
 from loadwatch.cli import (  # noqa: F401 - registers
+    activities,
     app,
     athletes,
     club,
@@ -17,6 +18,7 @@ from loadwatch.cli import (  # noqa: F401 - registers
     reports,
     season,
     shoes,
+    squads,
     strength,
     watch,
 )

@@ -1,20 +1,21 @@
-"""Managing athletes: `loadwatch athletes` lists them (as before), `athletes rename` and
-`athletes delete` change them (issue #10).
-
-The list command is defined in `cli/imports.py`; this module puts a group of the same name in
-its place that runs that command when no subcommand is given, so `loadwatch athletes` and
-`loadwatch athletes --json` behave exactly as before.
-"""
+"""`loadwatch athletes`: lists them (no subcommand), `athletes rename` and `athletes delete`
+change them (issue #10)."""
 
 from __future__ import annotations
 
 import click
+from rich.table import Table
 
 from loadwatch import services
-from loadwatch.cli import imports
-from loadwatch.cli._group import cli, db_engine, errors_as_click, json_option
-
-_list_athletes = imports.athletes
+from loadwatch.cli._group import (
+    add_plain_row,
+    cli,
+    db_engine,
+    echo_json,
+    errors_as_click,
+    json_option,
+    make_console,
+)
 
 
 @cli.group("athletes", invoke_without_command=True)
@@ -32,7 +33,7 @@ def athletes(ctx: click.Context, as_json: bool) -> None:
         loadwatch athletes delete "Ana Lima"
     """
     if ctx.invoked_subcommand is None:
-        ctx.invoke(_list_athletes, as_json=as_json)
+        _list_athletes(ctx, as_json)
 
 
 @athletes.command()
@@ -85,3 +86,29 @@ def _summary(counts: services.DeletedCounts) -> str:
         (counts.squad_memberships, "squad membership", "squad memberships"),
     ]
     return ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in parts)
+
+
+@errors_as_click
+def _list_athletes(ctx: click.Context, as_json: bool) -> None:
+    """The athletes with their activity count and total distance."""
+    rows = services.list_athletes(db_engine(ctx))
+    if as_json:
+        echo_json(
+            [
+                {
+                    "name": r.name,
+                    "activities": r.activities,
+                    "distance_m": r.distance_m,
+                    "last_started_at": r.last_started_at.isoformat() if r.last_started_at else None,
+                }
+                for r in rows
+            ]
+        )
+        return
+    table = Table(title="Athletes")
+    for column in ("name", "activities", "km", "last activity (UTC)"):
+        table.add_column(column)
+    for r in rows:
+        last = f"{r.last_started_at:%Y-%m-%d}" if r.last_started_at else "-"
+        add_plain_row(table, r.name, str(r.activities), f"{r.distance_m / 1000:.1f}", last)
+    make_console().print(table)

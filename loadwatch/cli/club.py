@@ -1,6 +1,6 @@
-"""Club mode at the server's shell (issue #11): accounts, squads with invite codes, the audit
-trail. The shell's user is the local operator (`services.LOCAL`); `--user` names the runner a
-command acts for."""
+"""Club mode at the server's shell (issue #11): `loadwatch user` (add, list, reset-password,
+disable) and `loadwatch audit`. Squads: cli/squads.py.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +21,6 @@ from loadwatch.cli._group import (
     json_option,
     make_console,
 )
-from loadwatch.cli.reports import squad
 
 ROLES = ("runner", "coach", "admin")
 
@@ -158,100 +157,6 @@ def user_disable(ctx: click.Context, name: str) -> None:
     """
     services.disable_user(db_engine(ctx), name)
     click.echo(f"{name} is disabled; its sessions have ended.")
-
-
-@squad.command("create")
-@click.argument("name")
-@click.option("--coach", required=True, help="The coach account that coaches it.")
-@click.pass_context
-@errors_as_click
-def squad_create(ctx: click.Context, name: str, coach: str) -> None:
-    """Create a club squad coached by a coach account; prints its invite code.
-
-    \b
-    Example:
-        loadwatch squad create "Tuesday group" --coach kim
-    """
-    view = services.create_squad(db_engine(ctx), name, coach)
-    click.echo(f"Squad {view.name} (coach {view.coach}); invite code: {view.invite_code}")
-
-
-@squad.command("invite")
-@click.argument("name")
-@click.option("--renew", is_flag=True, help="A new code; the old one stops working.")
-@click.pass_context
-@errors_as_click
-def squad_invite(ctx: click.Context, name: str, renew: bool) -> None:
-    """Print the squad's invite code, which runners join with.
-
-    \b
-    Example:
-        loadwatch squad invite "Tuesday group"
-    """
-    click.echo(services.squad_invite(db_engine(ctx), name, renew=renew))
-
-
-@squad.command("join")
-@click.argument("code")
-@click.option("--user", "user_name", required=True, help="The runner account that joins.")
-@click.pass_context
-@errors_as_click
-def squad_join(ctx: click.Context, code: str, user_name: str) -> None:
-    """A runner joins a squad with its invite code: its coach then sees their data.
-
-    \b
-    Example:
-        loadwatch squad join K7QF-M2XD --user ana
-    """
-    view = services.join_squad(db_engine(ctx), code, user_name)
-    click.echo(f"{user_name} joined {view.name} (coach {view.coach or 'none'}).")
-
-
-@squad.command("leave")
-@click.argument("name")
-@click.option("--user", "user_name", required=True, help="The runner account that leaves.")
-@click.pass_context
-@errors_as_click
-def squad_leave(ctx: click.Context, name: str, user_name: str) -> None:
-    """A runner leaves a squad: its coach's access to their data ends at once.
-
-    \b
-    Example:
-        loadwatch squad leave "Tuesday group" --user ana
-    """
-    services.leave_squad(db_engine(ctx), name, user_name)
-    click.echo(f"{user_name} left {name}.")
-
-
-@squad.command("list")
-@json_option()
-@click.pass_context
-@errors_as_click
-def squad_list(ctx: click.Context, as_json: bool) -> None:
-    """Every squad with its coach, invite code and members.
-
-    \b
-    Example:
-        loadwatch squad list --json
-    """
-    squads = services.list_squads(db_engine(ctx))
-    if as_json:
-        echo_json(
-            [
-                {
-                    "name": s.name,
-                    "coach": s.coach,
-                    "invite_code": s.invite_code,
-                    "members": list(s.members),
-                }
-                for s in squads
-            ]
-        )
-        return
-    table = Table("squad", "coach", "invite code", "members")
-    for s in squads:
-        add_plain_row(table, s.name, s.coach or "", s.invite_code or "", ", ".join(s.members))
-    make_console().print(table)
 
 
 @cli.command()

@@ -1,16 +1,13 @@
-"""The risk engine's output: report for one athlete, squad for a coach."""
+"""`loadwatch report`: one athlete's week, alerts, shoes, pain and plan."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import datetime
 
 import click
-from rich.table import Table
 
 from loadwatch import services
 from loadwatch.cli._group import (
-    add_plain_row,
     as_of_option,
     athlete_option,
     cli,
@@ -111,86 +108,3 @@ def _print_report(result: services.Report) -> None:
         line = f"  {day.date:%a %d %b}  {day.kind.value:14} {day.reason}{cap}{done}"
         console.print(plain_text(line))
     console.print("\n[dim]loadwatch informs; it is not medical advice.[/dim]")
-
-
-@cli.group()
-def squad() -> None:
-    """A coach's squad: every athlete's week at a glance, riskiest first.
-
-    \b
-    Example:
-        loadwatch squad add "Coach Kim" ana ben
-        loadwatch squad show --coach "Coach Kim"
-    """
-
-
-@squad.command("show")
-@click.option("--coach", default=None, help="Only this coach's athletes (default: everyone).")
-@as_of_option()
-@json_option()
-@click.pass_context
-@errors_as_click
-def squad_show(
-    ctx: click.Context, coach: str | None, as_of: datetime | None, as_json: bool
-) -> None:
-    """One row per athlete: this week, growth, largest spike, pain, shoes, flags; riskiest first.
-
-    \b
-    Example:
-        loadwatch squad show --coach "Coach Kim" --json
-    """
-    rows = services.squad_overview(db_engine(ctx), day_of(as_of), today=local_today(), coach=coach)
-    if as_json:
-        data = [
-            {
-                # The alerts behind the flags are the dashboard's "why" (issue #12); the JSON
-                # contract (docs/cli.md) keeps its columns.
-                **{k: v for k, v in asdict(r).items() if k != "alerts"},
-                "flags": list(r.flags),
-                "last_run_date": r.last_run_date.isoformat() if r.last_run_date else None,
-            }
-            for r in rows
-        ]
-        echo_json(data)
-        return
-    table = Table(title=f"Squad{' of ' + plain_text(coach) if coach else ''}: riskiest first")
-    for column in (
-        "athlete",
-        "status",
-        "this week km",
-        "growth",
-        "largest spike",
-        "pain",
-        "shoes",
-        "flags",
-    ):
-        table.add_column(column)
-    for r in rows:
-        add_plain_row(
-            table,
-            r.athlete,
-            r.top_severity or "ok",
-            f"{r.this_week_m / 1000:.1f}",
-            "-" if r.growth_ratio is None else f"{r.growth_ratio:+.0%}",
-            "-" if r.largest_spike_ratio is None else f"{r.largest_spike_ratio:.2f}x",
-            r.pain_zone or "-",
-            r.shoe_status or "-",
-            ", ".join(r.flags),
-        )
-    make_console().print(table)
-
-
-@squad.command("add")
-@click.argument("coach")
-@click.argument("athletes", nargs=-1, required=True)
-@click.pass_context
-@errors_as_click
-def squad_add(ctx: click.Context, coach: str, athletes: tuple[str, ...]) -> None:
-    """Add athletes to a coach's squad (the coach is created on first use).
-
-    \b
-    Example:
-        loadwatch squad add "Coach Kim" ana ben chloe
-    """
-    members = services.add_to_squad(db_engine(ctx), coach, athletes)
-    click.echo(f"{coach}'s squad: {', '.join(members)}")
