@@ -9,8 +9,9 @@ run ruff format --check .
 run ruff check .
 run mypy
 # Tests in parallel, one pytest-xdist worker per core (issue #19); slow ones start first. Then the
-# browser tests alone, as before: a real Chromium and a Streamlit server per test time out when
-# they share two cores with other workers. Hypothesis: the CI profile (tests/conftest.py).
+# browser tests in a run of their own, a module per worker (a real Chromium and a Streamlit
+# server per test time out when they share the cores with CPU-bound workers).
+# Hypothesis: the CI profile (tests/conftest.py).
 export HYPOTHESIS_PROFILE=ci
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 export LOADWATCH_TEST_CACHE_DIR="$tmp/tests"  # the demo database, built once for all three runs
@@ -18,7 +19,7 @@ status=0
 run pytest -q -p no:cacheprovider -n auto --dist loadgroup -m "not browser" || status=$?
 [ "$status" = 5 ] && { echo "pytest collected no tests"; exit 1; }
 [ "$status" = 0 ] || exit "$status"
-run pytest -q -p no:cacheprovider -m browser
+run pytest -q -p no:cacheprovider -n auto --dist loadgroup -m browser
 # PostgreSQL: every database-backed test again against a real throwaway server (pg_virtualenv
 # exports PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE). Tests that touch no database fixture
 # (rules, parsers, pages on the demo's SQLite file), corpus and browser tests give the same

@@ -264,10 +264,6 @@ def _log_directory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         os.environ["LOADWATCH_LOG_DIR"] = previous
 
 
-# Scheduling for pytest-xdist (scripts/check.sh runs `-n auto --dist loadgroup`; issue #19).
-# Browser tests share one Chromium and each starts a Streamlit server: they run one after the
-# other on one worker (xdist_group) while the other workers take the rest. Tests marked `slow`
-# start first, so that none of them is left running alone at the end of the run.
 # A database fixture in a test's closure: the test runs on PostgreSQL too.
 DATABASE_FIXTURES = frozenset(
     {"engine", "db_url", "empty_db_url", "template_url", "seeded", "seeded_templates"}
@@ -283,6 +279,10 @@ def _uses_the_database(item: pytest.Item) -> bool:
     )
 
 
+# Scheduling for pytest-xdist (scripts/check.sh runs `-n auto --dist loadgroup`; issue #19).
+# Browser tests run in a pytest run of their own (scripts/check.sh), one module per worker
+# (xdist_group): a worker's Chromium is shared by its modules, each test starts its Streamlit
+# server. Tests marked `slow` start first, so that none of them is left running alone at the end.
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if os.environ.get(PG_URL_ENV):
@@ -294,6 +294,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             config.hook.pytest_deselected(items=dropped)
             items[:] = [item for item in items if _uses_the_database(item)]
     for item in items:
-        if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group("browser"))
+        if item.get_closest_marker("browser"):  # a module's journeys stay on one worker
+            item.add_marker(pytest.mark.xdist_group(f"browser-{item.path.stem}"))
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: order kept
