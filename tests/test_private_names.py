@@ -36,10 +36,8 @@ KNOWN_PRIVATE_IMPORTS: frozenset[tuple[str, str, str]] = frozenset(
         ("loadwatch.importers.fit", "loadwatch.importers._fit_activity", "_sport_names"),
         ("loadwatch.importers.fit", "loadwatch.importers._fit_activity", "_utc_offset_s"),
         ("loadwatch.services.calendar", "loadwatch.services._common", "_today"),
-        ("loadwatch.services.calendar", "loadwatch.services.athletes", "_settings_view"),
         ("loadwatch.services.reports", "loadwatch.services._common", "_today"),
         ("loadwatch.services.squads", "loadwatch.services._common", "_today"),
-        ("loadwatch.services.squads", "loadwatch.services.athletes", "_settings_view"),
         ("loadwatch.services.triage", "loadwatch.services._common", "_today"),
     }
 )

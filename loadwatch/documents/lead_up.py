@@ -10,7 +10,7 @@ from html import escape
 
 from loadwatch.rules.citations import CITATIONS
 from loadwatch.rules.injury import LeadUpWindow, site_name
-from loadwatch.services.injuries import LeadUpView
+from loadwatch.services.lead_up import LeadUpView
 from loadwatch.units import format_distance
 
 SOURCES = ("frandsen2025", "buist2008", "nielsen2014", "thomee1997", "silbernagel2007")

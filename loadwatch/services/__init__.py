@@ -23,8 +23,8 @@ EXPORTS: dict[str, tuple[str, ...]] = {
     "loadwatch.db.admin": ("DeletedCounts",),
     "loadwatch.domain": (
         "DEFAULT_ATHLETE",
-        "PAIN_LOCATION_SLUGS",
         "PAIN_LOCATIONS",
+        "PAIN_LOCATION_SLUGS",
         "WEEKDAYS",
     ),
     "loadwatch.report": (
@@ -33,13 +33,17 @@ EXPORTS: dict[str, tuple[str, ...]] = {
         "report_json",
     ),
     "loadwatch.rules.thresholds": (
-        "Thresholds",
         "ThresholdSpec",
+        "Thresholds",
     ),
     "loadwatch.services._checks": ("email_address",),
     "loadwatch.services._common": (
         "configure_logging",
         "today",
+    ),
+    "loadwatch.services._localtime": (
+        "default_home_tz",
+        "local_day",
     ),
     "loadwatch.services.account_data": (
         "AuditView",
@@ -78,12 +82,9 @@ EXPORTS: dict[str, tuple[str, ...]] = {
         "AthleteSummary",
         "athlete_data",
         "athlete_settings",
-        "default_home_tz",
         "delete_athlete",
         "list_activities",
         "list_athletes",
-        "local_day",
-        "open_database",
         "rename_athlete",
         "update_settings",
     ),
@@ -127,15 +128,17 @@ EXPORTS: dict[str, tuple[str, ...]] = {
     "loadwatch.services.injuries": (
         "INJURY_SIDES",
         "InjuryView",
-        "LeadUpView",
         "add_injury",
         "delete_injury",
         "end_injury",
         "injury_from_pain",
-        "injury_lead_up",
-        "injury_pattern",
         "injury_status",
         "list_injuries",
+    ),
+    "loadwatch.services.lead_up": (
+        "LeadUpView",
+        "injury_lead_up",
+        "injury_pattern",
     ),
     "loadwatch.services.limits": (
         "ImportLimits",
@@ -156,6 +159,7 @@ EXPORTS: dict[str, tuple[str, ...]] = {
         "check_database",
         "doctor",
         "on_database_wait",
+        "open_database",
         "storage_fault",
     ),
     "loadwatch.services.pain": (

@@ -48,6 +48,12 @@ from loadwatch.services._common import (
 from loadwatch.services._common import (
     today as today,
 )
+from loadwatch.services._localtime import (
+    default_home_tz as default_home_tz,
+)
+from loadwatch.services._localtime import (
+    local_day as local_day,
+)
 from loadwatch.services.account_data import (
     AuditView as AuditView,
 )
@@ -133,9 +139,6 @@ from loadwatch.services.athletes import (
     athlete_settings as athlete_settings,
 )
 from loadwatch.services.athletes import (
-    default_home_tz as default_home_tz,
-)
-from loadwatch.services.athletes import (
     delete_athlete as delete_athlete,
 )
 from loadwatch.services.athletes import (
@@ -143,12 +146,6 @@ from loadwatch.services.athletes import (
 )
 from loadwatch.services.athletes import (
     list_athletes as list_athletes,
-)
-from loadwatch.services.athletes import (
-    local_day as local_day,
-)
-from loadwatch.services.athletes import (
-    open_database as open_database,
 )
 from loadwatch.services.athletes import (
     rename_athlete as rename_athlete,
@@ -244,9 +241,6 @@ from loadwatch.services.injuries import (
     InjuryView as InjuryView,
 )
 from loadwatch.services.injuries import (
-    LeadUpView as LeadUpView,
-)
-from loadwatch.services.injuries import (
     add_injury as add_injury,
 )
 from loadwatch.services.injuries import (
@@ -259,16 +253,19 @@ from loadwatch.services.injuries import (
     injury_from_pain as injury_from_pain,
 )
 from loadwatch.services.injuries import (
-    injury_lead_up as injury_lead_up,
-)
-from loadwatch.services.injuries import (
-    injury_pattern as injury_pattern,
-)
-from loadwatch.services.injuries import (
     injury_status as injury_status,
 )
 from loadwatch.services.injuries import (
     list_injuries as list_injuries,
+)
+from loadwatch.services.lead_up import (
+    LeadUpView as LeadUpView,
+)
+from loadwatch.services.lead_up import (
+    injury_lead_up as injury_lead_up,
+)
+from loadwatch.services.lead_up import (
+    injury_pattern as injury_pattern,
 )
 from loadwatch.services.limits import (
     ImportLimits as ImportLimits,
@@ -311,6 +308,9 @@ from loadwatch.services.maintenance import (
 )
 from loadwatch.services.maintenance import (
     on_database_wait as on_database_wait,
+)
+from loadwatch.services.maintenance import (
+    open_database as open_database,
 )
 from loadwatch.services.maintenance import (
     storage_fault as storage_fault,

@@ -11,10 +11,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+import tzlocal
 from timezonefinder import TimezoneFinder
 
 from loadwatch.domain import ParsedActivity
@@ -71,3 +72,28 @@ def local_offset_s(parsed: ParsedActivity, home_tz: str) -> int:
         return stated
     home = _zone(home_tz) or ZoneInfo("UTC")
     return _offset_s(home, parsed.started_at)
+
+
+def default_home_tz() -> str:
+    """The home time zone a new athlete gets: this machine's zone (an IANA name such as
+    'Europe/Zurich'), or 'UTC' when the machine's zone is unknown or not in the tz database.
+
+    Files with no zone of their own (no GPS, no stated offset) are placed in the athlete's home
+    zone; the runner can change it in the settings (`loadwatch settings --home-tz`).
+    """
+    try:
+        name = tzlocal.get_localzone_name()
+    except (LookupError, ValueError, OSError):  # conflicting or unreadable zone configuration
+        return "UTC"
+    if not name:
+        return "UTC"
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "UTC"
+    return name
+
+
+def local_day(started_at: datetime, utc_offset_s: int) -> date:
+    """The local calendar day an activity belongs to (RULES.md: weeks are local)."""
+    return (started_at + timedelta(seconds=utc_offset_s)).date()

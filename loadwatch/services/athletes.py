@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import tzlocal
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -20,7 +19,7 @@ from loadwatch import auth
 from loadwatch.auth import LOCAL, Actor
 from loadwatch.db import admin, repository
 from loadwatch.db.admin import DeletedCounts
-from loadwatch.db.engine import make_engine, migrate, writer
+from loadwatch.db.engine import writer
 from loadwatch.db.models import Athlete, Setting
 from loadwatch.domain import WEEKDAYS, ActivityRow, Sport
 from loadwatch.errors import InputError
@@ -90,26 +89,6 @@ def list_activities(
     return rows
 
 
-def default_home_tz() -> str:
-    """The home time zone a new athlete gets: this machine's zone (an IANA name such as
-    'Europe/Zurich'), or 'UTC' when the machine's zone is unknown or not in the tz database.
-
-    Files with no zone of their own (no GPS, no stated offset) are placed in the athlete's home
-    zone; the runner can change it in the settings (`loadwatch settings --home-tz`).
-    """
-    try:
-        name = tzlocal.get_localzone_name()
-    except (LookupError, ValueError, OSError):  # conflicting or unreadable zone configuration
-        return "UTC"
-    if not name:
-        return "UTC"
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return "UTC"
-    return name
-
-
 def rename_athlete(
     engine: Engine, athlete: str, new_name: str, *, actor: Actor = LOCAL
 ) -> tuple[str, str]:
@@ -163,28 +142,16 @@ def delete_athlete(
         return name, admin.delete_athlete(session, row)
 
 
-def open_database(url: str | None = None) -> Engine:
-    """An engine for `url` (default location when None), migrated to the latest schema."""
-    engine = make_engine(url)
-    migrate(engine)
-    return engine
-
-
-def local_day(started_at: datetime, utc_offset_s: int) -> date:
-    """The local calendar day an activity belongs to (RULES.md: weeks are local)."""
-    return (started_at + timedelta(seconds=utc_offset_s)).date()
-
-
 def athlete_settings(engine: Engine, athlete: str, *, actor: Actor = LOCAL) -> AthleteSettings:
     athlete = athlete_name(athlete)
     with Session(engine) as session:
         row = auth.athlete_for(session, actor, athlete)
-        view = _settings_view(row, session.get(Setting, row.id))
+        view = settings_view(row, session.get(Setting, row.id))
     auth.audit(engine, actor, "settings-view", [view.athlete], is_read=True)
     return view
 
 
-def _settings_view(athlete: Athlete, setting: Setting | None) -> AthleteSettings:
+def settings_view(athlete: Athlete, setting: Setting | None) -> AthleteSettings:
     # Here, not at the top: the rules package imports pandas, which `loadwatch athletes` does
     # not need (issue #13).
     from loadwatch.rules.thresholds import Thresholds
@@ -247,13 +214,13 @@ def update_settings(
                 ) from None
             row.home_tz = home_tz
         if thresholds is not None:
-            from loadwatch.rules.thresholds import Thresholds  # as in _settings_view
+            from loadwatch.rules.thresholds import Thresholds  # as in settings_view
 
             current = json.loads(setting.thresholds_json) if setting.thresholds_json else {}
             merged = {**current, **thresholds}
             Thresholds.from_dict(merged)  # validates
             setting.thresholds_json = json.dumps(merged)
-        return _settings_view(row, setting)
+        return settings_view(row, setting)
 
 
 def weekday_number(value: str | int) -> int:
@@ -266,12 +233,6 @@ def weekday_number(value: str | int) -> int:
     raise InputError(f"week start must be a weekday such as 'monday' or 'sunday', got {value!r}")
 
 
-def shoe_window_m(session: Session, athlete: Athlete) -> tuple[float, float]:
-    """A new pair's replacement window (metres): the athlete's `shoe_window_*` thresholds."""
-    thresholds = _settings_view(athlete, session.get(Setting, athlete.id)).thresholds
-    return thresholds.shoe_window_start_m, thresholds.shoe_window_end_m
-
-
 def athlete_context(session: Session, athlete: Athlete, as_of: date) -> RuleContext:
     """The rule context of `athlete` on `as_of`, built in one place (issue #19): their whole
     log, shoes, pain, injury periods, strength log and programme, plan settings, and their own
@@ -281,7 +242,7 @@ def athlete_context(session: Session, athlete: Athlete, as_of: date) -> RuleCont
     from loadwatch.rules.context import rule_context
     from loadwatch.services.season import plan_settings
 
-    settings = _settings_view(athlete, session.get(Setting, athlete.id))
+    settings = settings_view(athlete, session.get(Setting, athlete.id))
     dates, target = strength_inputs_for(session, [athlete.id])[athlete.id]
     return rule_context(
         repository.activities_frame(session, athlete.id),

@@ -20,7 +20,7 @@ from loadwatch.rules.context import RuleContext, rule_context
 from loadwatch.rules.pain import AMBER, GREEN, RED, pain_days
 from loadwatch.services._checks import athlete_name, check_not_too_early
 from loadwatch.services._common import _today
-from loadwatch.services.athletes import _settings_view
+from loadwatch.services.athletes import settings_view
 from loadwatch.units import DistanceUnit
 
 _ZONE_RANK = {GREEN: 0, AMBER: 1, RED: 2}
@@ -93,7 +93,7 @@ def calendar_month(
     athlete = athlete_name(athlete)
     with Session(engine) as session:
         row = auth.athlete_for(session, actor, athlete)
-        settings = _settings_view(row, session.get(Setting, row.id))
+        settings = settings_view(row, session.get(Setting, row.id))
         start = first - timedelta(days=(first.weekday() - settings.week_start) % 7)
         next_month = (first + timedelta(days=32)).replace(day=1)
         days = (next_month - start).days

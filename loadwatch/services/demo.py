@@ -19,7 +19,8 @@ from loadwatch.db.models import Athlete, DatabaseInfo
 from loadwatch.domain import ImportResult, Sport
 from loadwatch.errors import InputError
 from loadwatch.services._common import today as local_today
-from loadwatch.services.athletes import list_activities, list_athletes, local_day
+from loadwatch.services._localtime import local_day
+from loadwatch.services.athletes import list_activities, list_athletes
 from loadwatch.services.imports import import_uploads
 from loadwatch.services.pain import log_morning_pain, log_pain
 from loadwatch.services.shoes import add_shoe, assign_shoes, retire_shoe, set_default_shoe

@@ -44,7 +44,7 @@ from loadwatch.importers.archive import SourceFile, expand_bytes, expand_path
 from loadwatch.importers.budget import ExpansionBudget, ExpansionLimits
 from loadwatch.services._checks import athlete_name
 from loadwatch.services._common import today as local_today
-from loadwatch.services.athletes import default_home_tz
+from loadwatch.services._localtime import default_home_tz
 from loadwatch.services.limits import expansion_limits
 from loadwatch.services.parse_pool import (
     ParsedFile,

@@ -1,6 +1,6 @@
-"""Injury periods (issue #14): add, end, delete and list them, turn a pain entry into one, the
-state and return ladder on a day, what came before each one (and its printable page), and the
-runner's own pattern across injuries and red pain days.
+"""Injury periods (issue #14): add, end, delete and list them, one from a red pain day in one tap
+(`injury_from_pain`), and where the return to running stands (`injury_status`). What came
+before an injury and the runner's own pattern: services/lead_up.py.
 
 Every function checks the acting user (`actor`) inside its session (club mode, issue #11):
 changes need write access to the athlete, reads read access.
@@ -18,19 +18,15 @@ from loadwatch import auth
 from loadwatch.auth import LOCAL, Actor
 from loadwatch.db import repository
 from loadwatch.db.engine import writer
-from loadwatch.db.injuries import injury_rows, period
+from loadwatch.db.injuries import injury_rows
 from loadwatch.db.models import Athlete, Injury, PainEntry
-from loadwatch.domain import InjuryPeriod, InjurySide
+from loadwatch.domain import InjurySide
 from loadwatch.errors import InputError, NotFoundError
 from loadwatch.rules.context import RuleContext
 from loadwatch.rules.injury import (
     InjuryState,
-    LeadUp,
-    OwnPattern,
     days_without_running,
     injury_state,
-    lead_up,
-    own_pattern,
 )
 from loadwatch.services._checks import (
     NOTE_MAX_LENGTH,
@@ -43,9 +39,10 @@ from loadwatch.services._checks import (
 from loadwatch.services._common import today as local_today
 from loadwatch.services.athletes import athlete_context
 from loadwatch.services.pain import pain_location
-from loadwatch.units import DistanceUnit
 
 INJURY_SIDES = tuple(s.value for s in InjurySide)
+
+
 _LIST_HINT = "; `loadwatch injury list` shows them"
 
 
@@ -142,12 +139,12 @@ def _view(row: Injury, ctx: RuleContext) -> InjuryView:
     )
 
 
-def _context(session: Session, athlete: Athlete, as_of: date) -> RuleContext:
+def injury_context(session: Session, athlete: Athlete, as_of: date) -> RuleContext:
     """The rule context of `athlete` on `as_of`, with their injury periods."""
     return athlete_context(session, athlete, as_of)
 
 
-def _own_row(session: Session, athlete: Athlete, injury_id: int) -> Injury:
+def own_injury(session: Session, athlete: Athlete, injury_id: int) -> Injury:
     check_id(injury_id, "injury", _LIST_HINT)
     row = session.get(Injury, injury_id) if id_in_range(injury_id) else None
     if row is None or row.athlete_id != athlete.id:
@@ -184,7 +181,7 @@ def add_injury(
         row = auth.athlete_for(session, actor, athlete, write=True)
         name = row.name
         injury = _insert(session, row, start, end, where, which, text, None)
-        view = _view(injury, _context(session, row, today))
+        view = _view(injury, injury_context(session, row, today))
     auth.audit(engine, actor, "injury-add", [name])
     return view
 
@@ -245,11 +242,11 @@ def end_injury(
     with Session(writer(engine)) as session, session.begin():
         row = auth.athlete_for(session, actor, athlete, write=True)
         name = row.name
-        injury = _own_row(session, row, injury_id)
+        injury = own_injury(session, row, injury_id)
         _check_end(injury.start_date, end, today)
         injury.end_date = end
         session.flush()
-        view = _view(injury, _context(session, row, today))
+        view = _view(injury, injury_context(session, row, today))
     auth.audit(engine, actor, "injury-end", [name])
     return view
 
@@ -265,7 +262,7 @@ def delete_injury(engine: Engine, athlete: str, injury_id: int, *, actor: Actor 
     with Session(writer(engine)) as session, session.begin():
         row = auth.athlete_for(session, actor, athlete, write=True)
         name = row.name
-        session.delete(_own_row(session, row, injury_id))
+        session.delete(own_injury(session, row, injury_id))
     auth.audit(engine, actor, "injury-delete", [name])
 
 
@@ -282,7 +279,7 @@ def list_injuries(
     with Session(engine) as session:
         row = auth.athlete_for(session, actor, athlete)
         name = row.name
-        ctx = _context(session, row, today)
+        ctx = injury_context(session, row, today)
         views = [_view(r, ctx) for r in injury_rows(session, row.id)]
     auth.audit(engine, actor, "injury-list", [name], is_read=True)
     return views
@@ -325,11 +322,11 @@ def injury_from_pain(
             )
         existing = session.scalar(select(Injury).where(Injury.pain_entry_id == entry.id))
         if existing is not None:
-            return replace(_view(existing, _context(session, row, today)), is_existing=True)
+            return replace(_view(existing, injury_context(session, row, today)), is_existing=True)
         injury = _insert(
             session, row, entry.entry_date, None, entry.location or "other", which, text, entry.id
         )
-        view = _view(injury, _context(session, row, today))
+        view = _view(injury, injury_context(session, row, today))
     auth.audit(engine, actor, "injury-add", [name], detail=f"from pain entry {pain_entry_id}")
     return view
 
@@ -356,69 +353,6 @@ def injury_status(
     with Session(engine) as session:
         row = auth.athlete_for(session, actor, athlete)
         name = row.name
-        ctx = _context(session, row, as_of)
+        ctx = injury_context(session, row, as_of)
     auth.audit(engine, actor, "injury-status", [name], is_read=True)
     return injury_state(ctx)
-
-
-@dataclass(frozen=True, slots=True)
-class LeadUpView:
-    """What came before one injury, for its page: the analysis, the athlete's units, the day it
-    was made, and the runner's own pattern across the log (shown from three episodes)."""
-
-    athlete: str
-    units: DistanceUnit
-    made_on: date
-    lead_up: LeadUp
-    pattern: OwnPattern
-
-    @property
-    def injury(self) -> InjuryPeriod:
-        return self.lead_up.injury
-
-
-def injury_lead_up(
-    engine: Engine,
-    athlete: str,
-    injury_id: int,
-    *,
-    today: date | None = None,
-    actor: Actor = LOCAL,
-) -> LeadUpView:
-    """The 14 and 30 days before an injury: spikes with their ratios, weekly growth, the shoes
-    and their distance, pain entries and their trend, descent, cadence, cross-training and
-    strength (`rules.injury.lead_up`), with the runner's own pattern.
-
-    Raises:
-        NotFoundError: unknown athlete or injury (or another athlete's).
-        NotAllowedError: `actor` may not read the athlete's data.
-    """
-    today = today or local_today()
-    athlete = athlete_name(athlete)
-    with Session(engine) as session:
-        row = auth.athlete_for(session, actor, athlete)
-        name = row.name
-        injury = period(_own_row(session, row, injury_id))
-        ctx = _context(session, row, today)
-    auth.audit(engine, actor, "injury-lead-up", [name], is_read=True)
-    return LeadUpView(name, ctx.units, today, lead_up(ctx, injury), own_pattern(ctx))
-
-
-def injury_pattern(
-    engine: Engine, athlete: str, *, today: date | None = None, actor: Actor = LOCAL
-) -> OwnPattern:
-    """Across the log's injuries and red pain days: how often a spike over 1.3x, a week over
-    +30 % or a shoe past its window came within the 14 days before, against how often each
-    occurred at all. Counts in the runner's own log, never a risk score.
-
-    Raises:
-        NotFoundError: unknown athlete. NotAllowedError: `actor` may not read its data.
-    """
-    today = today or local_today()
-    athlete = athlete_name(athlete)
-    with Session(engine) as session:
-        row = auth.athlete_for(session, actor, athlete)
-        name = row.name
-        ctx = _context(session, row, today)
-    auth.audit(engine, actor, "injury-pattern", [name], is_read=True)
-    return own_pattern(ctx)

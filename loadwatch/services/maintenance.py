@@ -204,3 +204,10 @@ def _writable(folder: Path) -> bool:
             return True
     except OSError:
         return False
+
+
+def open_database(url: str | None = None) -> Engine:
+    """An engine for `url` (default location when None), migrated to the latest schema."""
+    engine = db_engine.make_engine(url)
+    db_engine.migrate(engine)
+    return engine

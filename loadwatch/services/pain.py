@@ -30,7 +30,7 @@ from loadwatch.services._checks import (
     optional_text,
 )
 from loadwatch.services._common import today as local_today
-from loadwatch.services.athletes import local_day
+from loadwatch.services._localtime import local_day
 
 
 def pain_location(value: str | None) -> str | None:

@@ -14,7 +14,7 @@ from loadwatch import auth
 from loadwatch.auth import LOCAL, Actor
 from loadwatch.db import repository
 from loadwatch.db.engine import writer
-from loadwatch.db.models import Athlete, Shoe
+from loadwatch.db.models import Athlete, Setting, Shoe
 from loadwatch.domain import Sport
 from loadwatch.errors import InputError, NotFoundError
 from loadwatch.load.shoes import shoe_mileage, shoe_status
@@ -27,7 +27,8 @@ from loadwatch.services._checks import (
     shoe_name,
 )
 from loadwatch.services._common import today as local_today
-from loadwatch.services.athletes import default_home_tz, shoe_window_m
+from loadwatch.services._localtime import default_home_tz
+from loadwatch.services.athletes import settings_view
 
 # No pair of running shoes lasts this far (the default window ends at 500 mi, about 805 km):
 # a bigger starting distance or window is a typo ("1.6e38km"), refused rather than stored.
@@ -298,3 +299,9 @@ def unretire_shoe(engine: Engine, athlete: str, name: str, *, actor: Actor = LOC
         shoe = require_shoe(session, row.id, athlete, name)
         shoe.retired_on = None
     return _shoe(engine, athlete, name, actor)
+
+
+def shoe_window_m(session: Session, athlete: Athlete) -> tuple[float, float]:
+    """A new pair's replacement window (metres): the athlete's `shoe_window_*` thresholds."""
+    thresholds = settings_view(athlete, session.get(Setting, athlete.id)).thresholds
+    return thresholds.shoe_window_start_m, thresholds.shoe_window_end_m

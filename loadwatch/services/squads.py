@@ -30,7 +30,7 @@ from loadwatch.rules.context import RuleContext
 from loadwatch.rules.injury import injury_state, site_name
 from loadwatch.services._checks import athlete_name, check_day, coach_name
 from loadwatch.services._common import _today
-from loadwatch.services.athletes import _settings_view
+from loadwatch.services.athletes import settings_view
 from loadwatch.units import DistanceUnit
 
 
@@ -108,7 +108,7 @@ def squad_overview(
             injuries = injury_periods_for(session, ids)
             strength = strength_inputs_for(session, ids)
             stored = repository.settings_for(session, ids)
-            settings = {a.id: _settings_view(a, stored.get(a.id)) for a in rows}
+            settings = {a.id: settings_view(a, stored.get(a.id)) for a in rows}
     auth.audit(engine, actor, "squad-view", [a.name for a in rows], is_read=True)
     if squad is None:
         views = {

@@ -26,7 +26,6 @@ from loadwatch.domain import (
     default_activity_name,
 )
 from loadwatch.services._checks import file_text
-from loadwatch.services.athletes import shoe_window_m
 from loadwatch.services.merge import (
     MergedActivity,
     SourceRecord,
@@ -35,6 +34,7 @@ from loadwatch.services.merge import (
     same_activity,
 )
 from loadwatch.services.parse_pool import ParsedFile, log, unexpected_error
+from loadwatch.services.shoes import shoe_window_m
 
 Progress = Callable[[ImportResult], None]
 

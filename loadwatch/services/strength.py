@@ -42,10 +42,7 @@ from loadwatch.services._checks import (
     optional_text,
 )
 from loadwatch.services._common import today as clock
-from loadwatch.services.athletes import (
-    default_home_tz,
-    local_day,
-)
+from loadwatch.services._localtime import default_home_tz, local_day
 
 MAX_STRENGTH_SETS = 20
 

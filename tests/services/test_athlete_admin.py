@@ -23,7 +23,7 @@ from loadwatch.db.models import (
     SquadMember,
 )
 from loadwatch.errors import InputError, NotFoundError
-from loadwatch.services import athletes as athletes_service
+from loadwatch.services import _localtime as localtime
 from tests.services.conftest import TODAY, import_runs
 
 
@@ -157,7 +157,7 @@ def test_a_deleted_athletes_files_can_be_imported_again(engine: Engine) -> None:
 def test_default_home_tz_is_the_machines_zone_or_utc(
     monkeypatch: pytest.MonkeyPatch, machine: str | None, expected: str
 ) -> None:
-    monkeypatch.setattr(athletes_service.tzlocal, "get_localzone_name", lambda: machine)
+    monkeypatch.setattr(localtime.tzlocal, "get_localzone_name", lambda: machine)
     assert services.default_home_tz() == expected
 
 
@@ -167,14 +167,14 @@ def test_default_home_tz_is_utc_when_the_machines_zone_cannot_be_read(
     def conflicting() -> str:
         raise ZoneInfoNotFoundError("Multiple conflicting time zone configurations found")
 
-    monkeypatch.setattr(athletes_service.tzlocal, "get_localzone_name", conflicting)
+    monkeypatch.setattr(localtime.tzlocal, "get_localzone_name", conflicting)
     assert services.default_home_tz() == "UTC"
 
 
 def test_a_new_athlete_gets_the_home_zone_passed_and_an_existing_one_keeps_hers(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(athletes_service.tzlocal, "get_localzone_name", lambda: "Asia/Tokyo")
+    monkeypatch.setattr(localtime.tzlocal, "get_localzone_name", lambda: "Asia/Tokyo")
     with Session(engine) as session, session.begin():
         admin.get_or_create_athlete(session, "Ana", home_tz=services.default_home_tz())
     assert services.athlete_settings(engine, "ana").home_tz == "Asia/Tokyo"
@@ -206,7 +206,7 @@ def test_delete_keeps_a_file_another_athletes_activity_is_made_of(engine: Engine
 def test_every_service_matches_ignoring_case_and_a_new_athlete_gets_the_machines_zone(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(athletes_service.tzlocal, "get_localzone_name", lambda: "Europe/Zurich")
+    monkeypatch.setattr(localtime.tzlocal, "get_localzone_name", lambda: "Europe/Zurich")
     import_runs(engine, [5.0], athlete="Ana")
     services.add_shoe(engine, "ana", "Clifton 9")  # once created a second athlete "ana"
     services.log_pain(engine, "ANA", during=1, after=2, today=TODAY)
