@@ -269,7 +269,11 @@ def parse_xml_pruned(
 
 
 def point_texts(
-    container: XmlElement, points: list[XmlElement], tag: str, depth: int | None = 1
+    container: XmlElement,
+    points: list[XmlElement],
+    tag: str,
+    depth: int | None = 1,
+    index: dict[XmlElement, int] | None = None,
 ) -> list[str | None] | None:
     """The text of each point's `tag` element (None where a point has none; "" for an empty
     one), in one pass over the elements of that tag (issue #26: lxml's XPath merges node sets
@@ -279,28 +283,42 @@ def point_texts(
     trackpoints); `depth` is how many levels below its point the element lies (Time: 1,
     Position/Latitude: 2); None: anywhere below it (an extension's heart rate). Elements
     of the tag that belong to no point (a lap's DistanceMeters) are ignored. None when a point
-    holds the tag twice: the caller then reads the points one by one.
+    holds the tag twice: the caller then reads the points one by one. `index` (each point's
+    position in `points`) saves building it again for every column.
     """
     if not points:
         return []
-    index = {point: i for i, point in enumerate(points)}
+    find = (index or {point: i for i, point in enumerate(points)}).get
     point_tag = points[0].tag
     texts: list[str | None] = [None] * len(points)
-    seen = [False] * len(points)
-    for element in container.iter(tag):
-        if depth is None:
-            owner = next(element.iterancestors(point_tag), None)
-        else:
+    # One loop per depth: this is the hot loop of a GPX or TCX parse (one turn per value).
+    if depth == 1:
+        for element in container.iter(tag):
+            i = find(element.getparent())
+            if i is not None:
+                if texts[i] is not None:
+                    return None
+                texts[i] = element.text or ""
+    elif depth is None:
+        for element in container.iter(tag):
+            owner = element.getparent()
+            while owner is not None and owner.tag != point_tag:
+                owner = owner.getparent()
+            i = find(owner)
+            if i is not None:
+                if texts[i] is not None:
+                    return None
+                texts[i] = element.text or ""
+    else:
+        for element in container.iter(tag):
             owner = element
             for _ in range(depth):
                 owner = owner.getparent() if owner is not None else None
-        i = index.get(owner) if owner is not None else None
-        if i is None:
-            continue
-        if seen[i]:
-            return None
-        seen[i] = True
-        texts[i] = element.text or ""
+            i = find(owner)
+            if i is not None:
+                if texts[i] is not None:
+                    return None
+                texts[i] = element.text or ""
     return texts
 
 

@@ -394,11 +394,12 @@ def _segment_columns(seg: XmlElement, elements: list[XmlElement], ns: str) -> _P
     (`_points`), as before."""
     lat_texts = [p.get("lat") for p in elements]
     lon_texts = [p.get("lon") for p in elements]
+    index = {point: i for i, point in enumerate(elements)}
     columns = [
-        point_texts(seg, elements, f"{ns}time"),
-        point_texts(seg, elements, f"{ns}ele"),
-        point_texts(seg, elements, "{*}hr", depth=None),
-        point_texts(seg, elements, "{*}cad", depth=None),
+        point_texts(seg, elements, f"{ns}time", index=index),
+        point_texts(seg, elements, f"{ns}ele", index=index),
+        point_texts(seg, elements, "{*}hr", depth=None, index=index),
+        point_texts(seg, elements, "{*}cad", depth=None, index=index),
     ]
     if None in lat_texts or None in lon_texts or any(c is None for c in columns):
         return _points(elements, ns)

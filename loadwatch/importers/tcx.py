@@ -429,8 +429,9 @@ def _value_columns(
     """Every trackpoint value as a column of texts (None where absent), or None when some
     trackpoint carries a value twice."""
     columns: dict[str, list[str | None]] = {}
+    index = {point: i for i, point in enumerate(points)}
     for name, (tag, depth) in _VALUES.items():
-        texts = point_texts(activity, points, f"{ns}{tag}", depth)
+        texts = point_texts(activity, points, f"{ns}{tag}", depth, index)
         if texts is None:
             return None
         columns[name] = texts
