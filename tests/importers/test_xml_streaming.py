@@ -125,3 +125,25 @@ def test_a_file_cut_mid_stream_is_refused_in_one_line(monkeypatch: pytest.Monkey
     data = synth.gpx_bytes(synth.make_track(START, 3000.0, seed=6))
     with pytest.raises(CorruptFileError, match="not well-formed GPX XML"):
         gpx.parse(data[: len(data) * 2 // 3], "cut.gpx")
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("row", corpus_params(lambda r: r["format"] == "gpx"))
+def test_point_texts_reads_what_each_point_holds(row: dict[str, str]) -> None:
+    """The column reader (one pass per tag over the segment) against a plain per-point find."""
+    data = (CORPUS / row["local_path"]).read_bytes()
+    try:
+        root = _xml.parse_xml(data, "f", "GPX")
+    except Exception:  # a corpus file refused as damaged has no columns to compare
+        pytest.skip("not well-formed")
+    ns = _xml.namespace(root)
+    for seg in root.iter(f"{ns}trkseg"):
+        points = seg.findall(f"{ns}trkpt")
+        for tag, depth in ((f"{ns}time", 1), (f"{ns}ele", 1), ("{*}hr", None)):
+            found = [
+                [e.text or "" for e in (p.findall(tag) if depth else p.iter(tag))] for p in points
+            ]
+            expected = (
+                None if any(len(f) > 1 for f in found) else [f[0] if f else None for f in found]
+            )
+            assert _xml.point_texts(seg, points, tag, depth) == expected
