@@ -1,5 +1,6 @@
-"""Peak memory of importing the two large files of issue #23: a 62 MiB GPX (316,801 points,
-88 h, 288 km) and a Strava export whose activities.csv is 49.6 MB.
+"""Peak memory of importing the large files of issue #23: a 62 MiB GPX (316,801 points, 88 h,
+288 km), a TCX of about the same size (24 h, Garmin Connect's layout) and a Strava export whose
+activities.csv is 49.6 MB.
 
     uv run python benchmarks/large_files.py
 
@@ -21,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks.hostile import measure
+from benchmarks.realistic import garmin_tcx
 from loadwatch.synth import fit_bytes, gpx_bytes, make_track
 
 MB = 1024 * 1024
@@ -40,6 +42,12 @@ def long_gpx(path: Path) -> None:
     """88 h at 1 s, 288 km: a multi-day ultra, 316,801 points (about 62 MiB)."""
     track = make_track(datetime(2026, 5, 1, 6, tzinfo=UTC), 288_000, 1100.0, seed=23)
     path.write_bytes(gpx_bytes(track, activity_type="running", name="Ultra"))
+
+
+def long_tcx(path: Path) -> None:
+    """24 h at 1 s, 160 km, as Garmin Connect writes TCX: 86,401 trackpoints (about 60 MiB)."""
+    track = make_track(datetime(2026, 5, 1, 6, tzinfo=UTC), 160_000, 540.0, seed=24)
+    path.write_bytes(garmin_tcx(track))
 
 
 def strava_export(path: Path, csv_bytes: int) -> None:
@@ -89,6 +97,11 @@ def main() -> None:
         )
         measure(gpx, folder)
         gpx.unlink()
+        tcx = folder / "ultra-24h.tcx"
+        long_tcx(tcx)
+        print(f"TCX: {tcx.stat().st_size / MB:.1f} MiB")
+        measure(tcx, folder)
+        tcx.unlink()
         export = folder / "strava-export.zip"
         strava_export(export, int(args.csv_mb * 1_000_000))
         with zipfile.ZipFile(export) as archive:

@@ -22,8 +22,6 @@ PACKAGE = ROOT / "loadwatch"
 # issue #19: to be removed as modules move. (importing module, module imported from, name)
 KNOWN_PRIVATE_IMPORTS: frozenset[tuple[str, str, str]] = frozenset(
     {
-        ("loadwatch.importers._fit_activity", "loadwatch.importers.fit", "_Context"),
-        ("loadwatch.importers.fit", "loadwatch.importers._fit_activity", "_Records"),
         ("loadwatch.importers.fit", "loadwatch.importers._fit_activity", "_as_utc"),
         ("loadwatch.importers.fit", "loadwatch.importers._fit_activity", "_bike_sensor"),
         ("loadwatch.importers.fit", "loadwatch.importers._fit_activity", "_device"),

@@ -1,21 +1,21 @@
 """From the values fitparse decoded to a `ParsedActivity` (no fitparse here: fit.py decodes).
 
 Totals come from a session message (`_from_session`), or, when a file has no session, from its
-record messages (`_from_records`, over `_Records`, the timed records fit.py decodes when
+record messages (`_from_records`, over `_fit_records.Records`, the timed records fit.py reads when
 needed). The helpers turn untrusted field values into numbers, positions, sports and devices.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from loadwatch.domain import ParsedActivity, SourceFormat, Sport, SportSource
 from loadwatch.errors import EmptyActivityError
+from loadwatch.importers._fit_records import FitContext, Records
 from loadwatch.importers._sport import (
     FIT_SPORT_CODES,
     FIT_SUB_SPORT_CODES,
@@ -31,14 +31,9 @@ from loadwatch.importers._totals import (
     ascent_descent_m,
     glitch_note,
     glitches,
-    moving_s,
     reconciled_s,
-    step_distances_m,
 )
 from loadwatch.importers.devices import device_name
-
-if TYPE_CHECKING:
-    from loadwatch.importers.fit import _Context
 
 _MAX_OFFSET_S = 14 * 3600
 _MAX_MAGNITUDE = 1e9  # no activity value (metres, seconds, bpm) comes near it: see `_number`
@@ -149,62 +144,7 @@ def _utc_offset_s(activity: dict[str, Any]) -> int | None:
     return offset if abs(offset) <= _MAX_OFFSET_S else None
 
 
-@dataclass(slots=True)
-class _Records:
-    """The timed records of a file in time order (full decode, only when needed)."""
-
-    seconds: np.ndarray  # POSIX seconds
-    lat: np.ndarray  # degrees, NaN without a fix
-    lon: np.ndarray
-    distance: np.ndarray  # cumulative metres, NaN when absent
-    altitude: np.ndarray  # metres, NaN when absent
-    heart_rate: np.ndarray  # bpm, NaN when absent
-    has_streams: bool
-
-    def window(self, start: float, end: float | None) -> _Records:
-        keep = self.seconds >= start - 1
-        if end is not None:
-            keep &= self.seconds <= end + 1
-        return self.keep(keep)
-
-    def keep(self, keep: np.ndarray) -> _Records:
-        return _Records(
-            self.seconds[keep],
-            self.lat[keep],
-            self.lon[keep],
-            self.distance[keep],
-            self.altitude[keep],
-            self.heart_rate[keep],
-            self.has_streams,
-        )
-
-    def first_fix(self) -> tuple[float, float] | None:
-        located = np.flatnonzero(~np.isnan(self.lat) & ~np.isnan(self.lon))
-        return (float(self.lat[located[0]]), float(self.lon[located[0]])) if located.size else None
-
-    def distance_m(self, *, from_zero: bool) -> float:
-        """Cumulative distance covered, else the length of the GPS track."""
-        distances = self.distance[~np.isnan(self.distance)]
-        if distances.size:
-            return float(distances.max() - (0.0 if from_zero else distances.min()))
-        located = ~np.isnan(self.lat) & ~np.isnan(self.lon)
-        if np.count_nonzero(located) < 2:
-            return 0.0
-        return float(step_distances_m(self.lat[located], self.lon[located]).sum())
-
-    def moving_s(self) -> float:
-        distances = self.distance
-        if not np.isnan(distances).all():
-            filled = np.fmax.accumulate(np.nan_to_num(distances, nan=0.0))
-            return moving_s(np.diff(filled), self.seconds)
-        located = ~np.isnan(self.lat) & ~np.isnan(self.lon)
-        if np.count_nonzero(located) < 2:
-            return float(self.seconds[-1] - self.seconds[0]) if self.seconds.size > 1 else 0.0
-        steps = step_distances_m(self.lat[located], self.lon[located])
-        return moving_s(steps, self.seconds[located])
-
-
-def _from_session(session: dict[str, Any], context: _Context, skipped: int) -> ParsedActivity:
+def _from_session(session: dict[str, Any], context: FitContext, skipped: int) -> ParsedActivity:
     started_at, duration, timer_s, repair = _session_times(session, context)
     names = _sport_names(session)
     if names == (None, None):
@@ -212,7 +152,7 @@ def _from_session(session: dict[str, Any], context: _Context, skipped: int) -> P
     virtual = names[1] in FIT_VIRTUAL_SUB_SPORTS or context.virtual_device
     start = _position(session.get("start_position_lat"), session.get("start_position_long"))
     distance = _number(session.get("total_distance")) or 0.0
-    records: _Records | None = None
+    records: Records | None = None
     if (start is None and not virtual) or distance <= 0:
         end = started_at.timestamp() + duration if context.several else None
         records = context.records().window(started_at.timestamp(), end)
@@ -257,7 +197,7 @@ def _from_session(session: dict[str, Any], context: _Context, skipped: int) -> P
 
 
 def _session_times(
-    session: dict[str, Any], context: _Context
+    session: dict[str, Any], context: FitContext
 ) -> tuple[datetime, float, float, str | None]:
     """A session's start (UTC), elapsed and timer seconds, and what was repaired.
 
@@ -359,7 +299,7 @@ def _position(lat_value: Any, lon_value: Any) -> tuple[float, float] | None:
     return lat, lon
 
 
-def _from_records(context: _Context) -> ParsedActivity:
+def _from_records(context: FitContext) -> ParsedActivity:
     """Derive totals from record messages when a file has no session summary."""
     records = context.records()
     filename = context.filename

@@ -18,7 +18,7 @@ import contextlib
 import io
 import math
 import struct
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,10 +44,10 @@ from loadwatch.importers._fit_activity import (
     _names_virtual_device,
     _number,
     _position,
-    _Records,
     _sport_names,
     _utc_offset_s,
 )
+from loadwatch.importers._fit_records import FitContext, Records
 from loadwatch.importers.samples import Row, TrackSamples, from_rows, number
 
 # FIT global message numbers (FIT SDK profile).
@@ -219,7 +219,7 @@ class _SummaryFitFile(FitFile):  # type: ignore[misc]
         runs[1].append(np.arange(count, dtype=np.int64) * stride + pos)
         runs[2].append(np.full(count, stamp, dtype=np.int64))
 
-    def raw_records(self) -> _Records | None:
+    def raw_records(self) -> Records | None:
         """The timed records this file's messages skipped, read from their bytes (issue #26).
 
         The values a full fitparse decode gives `_read_records`, without decoding: timestamp,
@@ -247,7 +247,7 @@ class _SummaryFitFile(FitFile):  # type: ignore[misc]
         # Time order, ties in file order: what `_read_records`' stable sort of the file gives.
         order = np.lexsort((table[6][timed], table[0][timed]))
         seconds, lat, lon, distance, altitude, heart_rate = (c[timed][order] for c in table[:6])
-        return _Records(
+        return Records(
             seconds=seconds,
             lat=lat,
             lon=lon,
@@ -321,7 +321,7 @@ _DEGREES_PER_SEMICIRCLE = 180.0 / 2**31
 
 @dataclass(frozen=True, slots=True)
 class _RecordLayout:
-    """Where a record layout holds the fields `_Records` needs: (offset, NumPy type) by field
+    """Where a record layout holds the fields `Records` needs: (offset, NumPy type) by field
     number (the last field of a number wins, as in fitparse's `get_values`), or unreadable."""
 
     readable: bool
@@ -381,7 +381,7 @@ _BASE_NAMES = {endian + code: name for name, code in _NUMPY_TYPES.items() for en
 
 
 def _record_layout(def_mesg: Any) -> _RecordLayout:
-    """Where the fields `_Records` needs lie in a record message (see `_RecordLayout`)."""
+    """Where the fields `Records` needs lie in a record message (see `_RecordLayout`)."""
     fields: dict[int, tuple[int, str]] = {}
     altitude: int | None = None
     readable = True
@@ -452,9 +452,8 @@ def _parse(data: bytes, filename: str, *, raw_records: bool) -> tuple[ParsedActi
         summary = _read_summary(fit)
     _reject_non_activity(summary.file_id.get("type"), filename)
     with _decoding(filename):  # our own reading of the values fitparse decoded
-        context = _Context(
+        context = FitContext(
             filename=filename,
-            data=data,
             offset=_utc_offset_s(summary.activity),
             device=_device(summary.file_id),
             is_device_file=_is_device_file(summary.file_id),
@@ -463,7 +462,7 @@ def _parse(data: bytes, filename: str, *, raw_records: bool) -> tuple[ParsedActi
             has_samples=fit.stream_records >= 2,
             file_sport=_sport_names(summary.file_sport),
             several=sum(str(s.get("sport")) != "transition" for s in summary.sessions) > 1,
-            fit_file=fit if raw_records else None,
+            read_records=_records_reader(data, filename, fit if raw_records else None),
         )
         if not summary.sessions:
             return (_from_records(context),)
@@ -520,33 +519,20 @@ def _reject_non_activity(file_type: Any, filename: str) -> None:
         )
 
 
-@dataclass(slots=True)
-class _Context:
-    """What every session of one file shares."""
+def _records_reader(
+    data: bytes, filename: str, fit: _SummaryFitFile | None
+) -> Callable[[], Records]:
+    """The file's records: read from its bytes when `fit` is given and knows their layout
+    (`_SummaryFitFile.raw_records`), else by a full fitparse decode."""
 
-    filename: str
-    data: bytes
-    offset: int | None
-    device: str | None
-    is_device_file: bool
-    virtual_device: bool
-    bike_sensor: bool
-    has_samples: bool
-    file_sport: tuple[str | None, str | None]
-    several: bool
-    fit_file: _SummaryFitFile | None = None  # read the records from its bytes when it can
-    _records: _Records | None = None
+    def read() -> Records:
+        records = fit.raw_records() if fit is not None else None
+        return records if records is not None else _read_records(data, filename)
 
-    def records(self) -> _Records:
-        if self._records is None:
-            if self.fit_file is not None:
-                self._records = self.fit_file.raw_records()
-            if self._records is None:
-                self._records = _read_records(self.data, self.filename)
-        return self._records
+    return read
 
 
-def _read_records(data: bytes, filename: str) -> _Records:
+def _read_records(data: bytes, filename: str) -> Records:
     """Every timed record message of the file, sorted by time (a full fitparse decode)."""
     rows: list[tuple[float, float, float, float, float, float]] = []
     streams = 0
@@ -575,7 +561,7 @@ def _read_records(data: bytes, filename: str) -> _Records:
             )
     rows.sort(key=lambda row: row[0])  # points in time order before anything is summed
     table = np.array(rows, dtype=float).reshape(-1, 6)
-    return _Records(
+    return Records(
         seconds=table[:, 0],
         lat=table[:, 1],
         lon=table[:, 2],

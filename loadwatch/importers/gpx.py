@@ -49,6 +49,7 @@ from loadwatch.importers._xml import (
     parse_float,
     parse_time,
     parse_xml,
+    parse_xml_pruned,
     point_texts,
     posix_seconds,
 )
@@ -101,14 +102,17 @@ def parse(data: bytes, filename: str) -> tuple[ParsedActivity, ...]:
         EmptyActivityError: no track points, a track without timestamps, or fewer than two
             timed points left after dropping impossible ones (see `_points`).
     """
-    root = parse_xml(data, filename, "GPX")
+    read: dict[XmlElement, list[_Points]] = {}  # a large file's points, read as it streams
+    root = _parse_streamed(data, filename, read)
     ns = namespace(root)
     if root.tag != f"{ns}gpx":
         raise UnsupportedFileError(f"{filename!r} is XML but not GPX (root element {root.tag!r})")
     tracks: list[_TrackData] = []
     for trk in root.iter(f"{ns}trk"):
         segments = [
-            points for seg in trk.iter(f"{ns}trkseg") if (points := _segment(seg, ns)) is not None
+            points
+            for seg in trk.iter(f"{ns}trkseg")
+            if (points := _segment(seg, ns, read.pop(seg, []))) is not None
         ]
         if segments:
             type_text = (trk.findtext(f"{ns}type") or "").strip() or None
@@ -144,6 +148,29 @@ def parse(data: bytes, filename: str) -> tuple[ParsedActivity, ...]:
     if skipped:  # the file's dropped points are reported once, on the first activity
         activities[0] = replace(activities[0], skipped_records=skipped)
     return tuple(activities)
+
+
+def _parse_streamed(
+    data: bytes, filename: str, read: dict[XmlElement, list[_Points]]
+) -> XmlElement:
+    """The document's tree, a large file's track points taken out as they stream (issue #23):
+    each segment's points read so far (`_segment_columns`) go into `read`, the rest stay in
+    the tree (`_xml.parse_xml_pruned`)."""
+    names: dict[str, str] = {}
+
+    def owner(point: XmlElement) -> XmlElement | None:
+        if "ns" not in names:
+            names["ns"] = namespace(point.getroottree().getroot())
+        ns = names["ns"]
+        segment = point.getparent()
+        if point.tag != f"{ns}trkpt" or segment is None or segment.tag != f"{ns}trkseg":
+            return None
+        return segment
+
+    def consume(segment: XmlElement, points: list[XmlElement]) -> None:
+        read.setdefault(segment, []).append(_segment_columns(segment, points, names["ns"]))
+
+    return parse_xml_pruned(data, filename, "GPX", "{*}trkpt", owner, consume)
 
 
 TRACK_GAP_S = 30 * 60  # tracks closer than this are one activity
@@ -337,19 +364,42 @@ class _Points:
         )
 
 
-def _segment(seg: XmlElement, ns: str) -> _Points | None:
-    """A <trkseg>'s points (None without any), read a column at a time (issue #26); a segment
-    where a point carries a value twice is read point by point (`_points`), as before."""
+def _segment(seg: XmlElement, ns: str, read: list[_Points]) -> _Points | None:
+    """A <trkseg>'s points (None without any): those `read` while the file streamed, then
+    those still in the tree."""
     elements = seg.findall(f"{ns}trkpt")
-    if not elements:
+    parts = [*read, _segment_columns(seg, elements, ns)] if elements else read
+    if not parts:
         return None
+    if len(parts) == 1:
+        return parts[0]
+
+    def joined(name: str) -> np.ndarray:
+        return np.concatenate([getattr(p, name) for p in parts])
+
+    return _Points(
+        lat=joined("lat"),
+        lon=joined("lon"),
+        time_s=joined("time_s"),
+        elevations=joined("elevations"),
+        heart_rates=joined("heart_rates"),
+        cadences=joined("cadences"),
+        skipped=sum(p.skipped for p in parts),
+    )
+
+
+def _segment_columns(seg: XmlElement, elements: list[XmlElement], ns: str) -> _Points:
+    """Points of a <trkseg> (`elements`, its <trkpt> children or some of them), read a column
+    at a time (issue #26); where a point carries a value twice, they are read point by point
+    (`_points`), as before."""
     lat_texts = [p.get("lat") for p in elements]
     lon_texts = [p.get("lon") for p in elements]
+    index = {point: i for i, point in enumerate(elements)}
     columns = [
-        point_texts(seg, elements, f"{ns}time"),
-        point_texts(seg, elements, f"{ns}ele"),
-        point_texts(seg, elements, "{*}hr", depth=None),
-        point_texts(seg, elements, "{*}cad", depth=None),
+        point_texts(seg, elements, f"{ns}time", index=index),
+        point_texts(seg, elements, f"{ns}ele", index=index),
+        point_texts(seg, elements, "{*}hr", depth=None, index=index),
+        point_texts(seg, elements, "{*}cad", depth=None, index=index),
     ]
     if None in lat_texts or None in lon_texts or any(c is None for c in columns):
         return _points(elements, ns)

@@ -40,6 +40,7 @@ from loadwatch.importers._xml import (
     parse_float,
     parse_time,
     parse_xml,
+    parse_xml_pruned,
     point_texts,
     posix_seconds,
 )
@@ -67,7 +68,8 @@ def parse(data: bytes, filename: str) -> tuple[ParsedActivity, ...]:
         UnsupportedFileError: XML that is not TCX; a course or a workout (planned, not recorded).
         EmptyActivityError: no activity or no laps.
     """
-    root = parse_xml(data, filename, "TCX")
+    read: dict[XmlElement, list[_Track]] = {}  # a large file's points, read as it streams
+    root = _parse_streamed(data, filename, read)
     if local_name(root.tag) != "TrainingCenterDatabase":
         raise UnsupportedFileError(f"{filename!r} is XML but not TCX (root element {root.tag!r})")
     ns = namespace(root)
@@ -93,10 +95,36 @@ def parse(data: bytes, filename: str) -> tuple[ParsedActivity, ...]:
         raise EmptyActivityError(
             f"{filename!r} holds no recorded activity (no <Activity>); there is nothing to import"
         )
-    return tuple(_activity(a, ns, root, filename) for a in activities)
+    return tuple(_activity(a, ns, root, filename, read.pop(a, [])) for a in activities)
 
 
-def _activity(activity: XmlElement, ns: str, root: XmlElement, filename: str) -> ParsedActivity:
+def _parse_streamed(data: bytes, filename: str, read: dict[XmlElement, list[_Track]]) -> XmlElement:
+    """The document's tree, a large file's trackpoints taken out as they stream (issue #23):
+    each activity's trackpoints read so far (`_track_columns`) go into `read`, the rest stay in
+    the tree (`_xml.parse_xml_pruned`)."""
+    names: dict[str, str] = {}
+    owners: dict[XmlElement, XmlElement | None] = {}  # a <Track> -> its <Activity>
+
+    def owner(point: XmlElement) -> XmlElement | None:
+        if "ns" not in names:
+            names["ns"] = namespace(point.getroottree().getroot())
+        ns = names["ns"]
+        if point.tag != f"{ns}Trackpoint":
+            return None
+        parent = point.getparent()
+        if parent not in owners:
+            owners[parent] = next(point.iterancestors(f"{ns}Activity"), None)
+        return owners[parent]
+
+    def consume(activity: XmlElement, points: list[XmlElement]) -> None:
+        read.setdefault(activity, []).append(_track_columns(activity, names["ns"], points))
+
+    return parse_xml_pruned(data, filename, "TCX", "{*}Trackpoint", owner, consume)
+
+
+def _activity(
+    activity: XmlElement, ns: str, root: XmlElement, filename: str, read: list[_Track]
+) -> ParsedActivity:
     laps = activity.findall(f"{ns}Lap")
     if not laps:
         raise EmptyActivityError(f"{filename!r} has an activity without laps; nothing to import")
@@ -105,7 +133,7 @@ def _activity(activity: XmlElement, ns: str, root: XmlElement, filename: str) ->
     lap_time_s = sum(t for t in lap_times if t is not None)
     lap_distances = [_lap_value(lap.findtext(f"{ns}DistanceMeters")) or 0.0 for lap in laps]
     lap_distance_m = sum(lap_distances)
-    points = _trackpoints(activity, ns)
+    points = _trackpoints(activity, ns, read)
     _check_enough_points(points, filename)
     seconds = np.sort(points.times)
     started = _started(lap_start, seconds, filename)
@@ -310,17 +338,47 @@ _PATHS = {
 }
 
 
-def _trackpoints(activity: XmlElement, ns: str) -> _Track:
-    """The usable trackpoints of an activity, a column at a time (issue #26) when every
-    trackpoint carries each value once or none does, else point by point (`_point_rows`).
+def _trackpoints(activity: XmlElement, ns: str, read: list[_Track]) -> _Track:
+    """The usable trackpoints of an activity: those `read` while the file streamed, then those
+    still in the tree (`_track_columns`). A few trackpoints dated years away from the rest are
+    dropped, and the activity says so (`glitches`).
+    """
+    remaining = list(activity.iter(f"{ns}Trackpoint"))
+    parts = [*read, _track_columns(activity, ns, remaining)] if remaining or not read else read
+    track = parts[0]
+    if len(parts) > 1:
+
+        def joined(name: str) -> np.ndarray:
+            return np.concatenate([getattr(p, name) for p in parts])
+
+        track = _Track(
+            time_s=joined("time_s"),
+            lat=joined("lat"),
+            lon=joined("lon"),
+            altitude=joined("altitude"),
+            distance=joined("distance"),
+            heart_rate=joined("heart_rate"),
+            dropped=sum(p.dropped for p in parts),
+            has_samples=any(p.has_samples for p in parts),
+        )
+    glitched = glitches(track.time_s)
+    if glitched.any():
+        kept_s = track.time_s[~glitched & ~np.isnan(track.time_s)]
+        note = glitch_note(track.time_s[glitched], kept_s, "trackpoint")
+        track = replace(track.keep(~glitched), repairs=(note,))
+    return track
+
+
+def _track_columns(activity: XmlElement, ns: str, points: list[XmlElement]) -> _Track:
+    """Trackpoints of an activity (`points`: all of them or some), a column at a time (issue
+    #26) when every trackpoint carries each value once or none does, else point by point
+    (`_point_rows`).
 
     A trackpoint is dropped (counted in `dropped`) when a value it carries cannot be right: a
     <Time> that is not a real moment, a latitude outside [-90, 90] or longitude outside
     [-180, 180] (or only one of the two), or an altitude, distance or heart rate that is not a
-    finite number (a negative distance included). Absent values are fine. A few trackpoints
-    dated years away from the rest are dropped too, and the activity says so (`glitches`).
+    finite number (a negative distance included). Absent values are fine.
     """
-    points = list(activity.iter(f"{ns}Trackpoint"))
     columns = _value_columns(activity, ns, points)
     texts = columns if columns is not None else _point_rows(points, ns)
     count = len(texts["time"])
@@ -353,7 +411,7 @@ def _trackpoints(activity: XmlElement, ns: str) -> _Track:
         np.any(usable & ((np.nan_to_num(heart_rate) != 0) | (np.nan_to_num(cadence) != 0)))
     )
     heart_rate[~(heart_rate > 0)] = np.nan
-    track = _Track(
+    return _Track(
         time_s=time_s,
         lat=lat,
         lon=lon,
@@ -363,12 +421,6 @@ def _trackpoints(activity: XmlElement, ns: str) -> _Track:
         dropped=count - int(np.count_nonzero(usable)),
         has_samples=has_samples,
     ).keep(usable)
-    glitched = glitches(track.time_s)
-    if glitched.any():
-        kept_s = track.time_s[~glitched & ~np.isnan(track.time_s)]
-        note = glitch_note(track.time_s[glitched], kept_s, "trackpoint")
-        track = replace(track.keep(~glitched), repairs=(note,))
-    return track
 
 
 def _value_columns(
@@ -377,8 +429,9 @@ def _value_columns(
     """Every trackpoint value as a column of texts (None where absent), or None when some
     trackpoint carries a value twice."""
     columns: dict[str, list[str | None]] = {}
+    index = {point: i for i, point in enumerate(points)}
     for name, (tag, depth) in _VALUES.items():
-        texts = point_texts(activity, points, f"{ns}{tag}", depth)
+        texts = point_texts(activity, points, f"{ns}{tag}", depth, index)
         if texts is None:
             return None
         columns[name] = texts
