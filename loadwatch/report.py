@@ -26,7 +26,7 @@ from loadwatch.rules.context import RuleContext
 from loadwatch.rules.injury import InjuryState, injury_state
 from loadwatch.rules.mileage import four_weeks_to_date_mean_m, week_to_date
 from loadwatch.rules.pain import PainStatus, pain_status
-from loadwatch.rules.plan import headline_cap_m, weekly_plan
+from loadwatch.rules.plan import current_week_m, headline_cap_m, weekly_plan
 from loadwatch.rules.season import SEASON_WEEKS, Season, season
 from loadwatch.rules.strength import StrengthCount, strength_count
 from loadwatch.rules.thresholds import Thresholds
@@ -138,6 +138,8 @@ def build_report(athlete: str, ctx: RuleContext, weeks: int = SEASON_WEEKS) -> R
     )
     the_season = season(ctx, weeks)
     plan = weekly_plan(ctx, alerts, the_season)
+    # the weeks ahead as the plan's own week 1 leads into them (what the plan itself used)
+    the_season = season(ctx, weeks, current_week_m=current_week_m(ctx, plan))
     pain = pain_status(ctx)
     return Report(
         athlete=athlete,
