@@ -20,6 +20,7 @@ from loadwatch.domain import CROSS_TRAINING_SPORTS, PlanDay, PlanKind, Sport
 from loadwatch.load.frames import DISTANCE_M, LOCAL_DATE, SPORT
 from loadwatch.rules import evaluate
 from loadwatch.rules.context import RuleContext, rule_context
+from loadwatch.rules.injury import PASSED, injury_state
 from loadwatch.rules.plan import weekly_plan
 from loadwatch.rules.season import season
 
@@ -131,6 +132,15 @@ def _events(ctx: RuleContext, yesterday: PlanDay) -> list[str]:
         morning = pain[(pain["entry_date"] == ctx.as_of) & pain["morning"].notna()]
         for _, row in morning.iterrows():
             events.append(f"a new pain entry: morning pain {int(row['morning'])}/10 today")
+    ladder = injury_state(ctx).ladder
+    if ladder is not None:
+        for run in ladder.runs:
+            if run.run_date == day and run.outcome == PASSED:
+                done = ladder.is_complete and run is ladder.runs[-1]
+                events.append(
+                    f"your run on {when} passed return-ladder step {run.step}"
+                    + (": the ladder is complete" if done else "")
+                )
     for period in ctx.injuries:
         if period.start_date in (day, ctx.as_of):
             events.append(f"an injury period started on {period.start_date:%a %d %b}")

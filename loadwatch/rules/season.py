@@ -18,6 +18,7 @@ from loadwatch.domain import Goal, GoalKind
 from loadwatch.load.frames import DISTANCE_M, LOCAL_DATE
 from loadwatch.load.weekly import week_start_of
 from loadwatch.rules.context import RuleContext
+from loadwatch.rules.injury import injury_state
 from loadwatch.rules.measures import EPSILON, REFERENCE_PERIODS
 from loadwatch.rules.mileage import return_level_m
 from loadwatch.rules.thresholds import Thresholds
@@ -110,6 +111,10 @@ def habit(ctx: RuleContext) -> Habit:
         weeks.setdefault(week_start_of(day, ctx.week_start), []).append(day)
     first = _first_full_week(ctx)
     past = sorted(w for w in weeks if first <= w < current) or sorted(weeks)
+    # weeks of an injury and its return ladder are not the runner's week (its runs are the
+    # ladder's), so they neither erase the habit nor reshape it
+    hurt = _injury_weeks(ctx)
+    past = [w for w in past if w not in hurt] or past
     chosen = past[-HABIT_WEEKS:]
     days = [d for w in chosen for d in weeks[w]]
     counts = Counter(d.weekday() for d in days)
@@ -140,6 +145,23 @@ def habit(ctx: RuleContext) -> Habit:
     weights = {w: usual.get(w, fill) for w in weekdays}
     long_weekday = max(weekdays, key=lambda w: (weights[w], w)) if weekdays else None
     return Habit(weekdays, weights, long_weekday, source)
+
+
+def _injury_weeks(ctx: RuleContext) -> set[date]:
+    """Calendar weeks that hold a day of an injury period, or a run of the latest return
+    ladder before it was complete."""
+    weeks: set[date] = set()
+    for period in ctx.injuries:
+        last = period.end_date or ctx.as_of
+        day = period.start_date
+        while day <= last:
+            weeks.add(week_start_of(day, ctx.week_start))
+            day += timedelta(days=7)
+        weeks.add(week_start_of(last, ctx.week_start))
+    ladder = injury_state(ctx).ladder if ctx.injuries else None
+    if ladder is not None:
+        weeks |= {week_start_of(r.run_date, ctx.week_start) for r in ladder.runs}
+    return weeks
 
 
 def week_totals(ctx: RuleContext, weeks: int = HISTORY_WEEKS) -> list[float]:

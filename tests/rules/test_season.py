@@ -7,12 +7,12 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from loadwatch.domain import Goal, GoalKind, PlanKind, PlanSettings
+from loadwatch.domain import Goal, GoalKind, InjuryPeriod, PlanKind, PlanSettings
 from loadwatch.load.daily import with_logged_strength
 from loadwatch.report import build_report
 from loadwatch.rules.context import rule_context
 from loadwatch.rules.pain import GREEN, pain_days, pain_status, red_episode
-from loadwatch.rules.season import HOLD, LIGHTER, RETURN, next_target, season
+from loadwatch.rules.season import HOLD, LIGHTER, RETURN, habit, next_target, season
 from loadwatch.rules.thresholds import Thresholds
 from tests.factories import at, make_pain, make_runs, make_shoes
 
@@ -188,3 +188,16 @@ def test_a_race_within_reach_is_planned_at_its_distance() -> None:
     race_run = [r for r in done if r[0] == race]
     assert race_run and abs(race_run[0][1] - 9.5 * 0.999) < 1e-6
     assert "spike" not in race_run[0][2]
+
+
+def test_an_injury_and_its_ladder_do_not_reshape_the_runners_week() -> None:
+    runs = _history(STEADY, 8)
+    back = MON + timedelta(days=63)  # a Monday: the injury ran from day 56 to day 63
+    runs += [(at(back + timedelta(days=d)), km) for d, km in ((1, 3.0), (3, 3.5), (5, 4.0))]
+    period = InjuryPeriod(1, MON + timedelta(days=56), back, "knee front")
+    ctx = _ctx(runs, back + timedelta(days=7), injuries=(period,))
+    usual = habit(ctx)
+    assert usual.weekdays == (1, 3, 5, 6)
+    assert usual.weights == {1: 5000.0, 3: 5000.0, 5: 6000.0, 6: 9000.0}
+    without = habit(_ctx(runs, back + timedelta(days=7)))
+    assert without.weights[1] < 5000.0  # the same runs, no injury logged: part of the habit

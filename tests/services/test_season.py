@@ -183,18 +183,23 @@ def _cut(promised: PlanDay, now: PlanDay) -> bool:
 
 def assert_promises_kept(diary: Diary) -> None:
     """Item 7: a run promised for a day is not withdrawn or cut the next morning unless
-    something new happened (a pain entry saved, an injury period started or ended: the
-    harness does every session as planned); every change the plan reports carries a reason,
-    and a withdrawn or cut run names the new event."""
+    something new happened (a pain entry above the safe band, an injury period started or
+    ended: the harness does every run as planned); every change the plan reports carries a
+    reason, and a withdrawn or cut run names the new event."""
     for day, plan in diary.plans.items():
         nxt = day + timedelta(days=1)
         tomorrow = diary.plans.get(nxt)
         if tomorrow is None:
             continue
+        # pain in the safe band (0-2) is not news (the mornings-0->1 runner keeps every run),
+        # except on the return ladder, where a pain-free run that settled unlocks a step
+        ladder = diary.ladder.get(nxt)
+        on_ladder = ladder is not None and any(r.run_date == day for r in ladder.runs)
         news = (
-            day in diary.pain_logged
-            or nxt in diary.morning_logged
+            diary.pain_logged.get(day, 0) > 2
+            or diary.morning_logged.get(nxt, 0) > 2
             or bool({day, nxt} & diary.injury_events)
+            or on_ladder
         )
         by_date = {c["date"]: c for c in diary.changes[nxt]}
         for promised, now in zip(plan[1:], tomorrow, strict=False):
