@@ -26,7 +26,8 @@ from loadwatch.rules.context import RuleContext
 from loadwatch.rules.injury import InjuryState, injury_state
 from loadwatch.rules.mileage import four_weeks_to_date_mean_m, week_to_date
 from loadwatch.rules.pain import PainStatus, pain_status
-from loadwatch.rules.plan import headline_cap_m, weekly_plan
+from loadwatch.rules.plan import current_week_m, headline_cap_m, weekly_plan
+from loadwatch.rules.plan_changes import PlanChange, plan_changes
 from loadwatch.rules.season import SEASON_WEEKS, Season, season
 from loadwatch.rules.strength import StrengthCount, strength_count
 from loadwatch.rules.thresholds import Thresholds
@@ -112,6 +113,7 @@ class Report:
     injury: InjuryState | None = None  # an ongoing period or the return ladder (issue #14)
     strength: StrengthCount | None = None  # sessions against the programme (issue #22)
     season: Season | None = None  # the weeks ahead (issue #20)
+    changes: tuple[PlanChange, ...] = ()  # days changed since yesterday morning, and why (#20)
 
     @property
     def next_run_cap_m(self) -> float | None:
@@ -119,9 +121,12 @@ class Report:
         return self.headline.next_run_cap_m
 
 
-def build_report(athlete: str, ctx: RuleContext, weeks: int = SEASON_WEEKS) -> Report:
+def build_report(
+    athlete: str, ctx: RuleContext, weeks: int = SEASON_WEEKS, *, with_changes: bool = True
+) -> Report:
     """Evaluate every rule for one athlete and add the plan, the season (`weeks` weeks, the
-    current one included) and context (see `rule_context`)."""
+    current one included), what changed in the plan since yesterday morning and why
+    (`with_changes`: it recomputes yesterday's plan) and context (see `rule_context`)."""
     weekly = ctx.weekly
     if not weekly.empty:
         weekly = pd.concat(
@@ -138,6 +143,8 @@ def build_report(athlete: str, ctx: RuleContext, weeks: int = SEASON_WEEKS) -> R
     )
     the_season = season(ctx, weeks)
     plan = weekly_plan(ctx, alerts, the_season)
+    # the weeks ahead as the plan's own week 1 leads into them (what the plan itself used)
+    the_season = season(ctx, weeks, current_week_m=current_week_m(ctx, plan))
     pain = pain_status(ctx)
     return Report(
         athlete=athlete,
@@ -161,6 +168,7 @@ def build_report(athlete: str, ctx: RuleContext, weeks: int = SEASON_WEEKS) -> R
         injury=injury_state(ctx),
         strength=strength_count(ctx),
         season=the_season,
+        changes=tuple(plan_changes(ctx, plan)) if with_changes else (),
     )
 
 
@@ -286,6 +294,16 @@ def report_json(report: Report) -> dict[str, Any]:
     data["injury"] = injury_json(report.injury)
     data["strength"] = strength_json(report.strength)
     data["season"] = season_json(report.season)
+    data["plan_changes"] = [
+        {
+            "date": c.date.isoformat(),
+            "before": c.before,
+            "after": c.after,
+            "reasons": list(c.reasons),
+            "is_withdrawn": c.is_withdrawn,
+        }
+        for c in report.changes
+    ]
     # Fail here, not in a caller, if anything is not strict JSON (NaN and Infinity are not).
     json.dumps(data, allow_nan=False)
     return data

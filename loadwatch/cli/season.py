@@ -60,7 +60,9 @@ def plan(
             )
     data = services.report_json(result)
     if as_json:
-        echo_json({"season": data["season"], "plan": data["plan"]})
+        echo_json(
+            {"season": data["season"], "plan": data["plan"], "plan_changes": data["plan_changes"]}
+        )
         return
     season = data["season"]
     unit = result.units
@@ -84,6 +86,12 @@ def plan(
     for day in result.plan:
         cap = f" (under {format_distance(day.max_distance_m, unit)})" if day.max_distance_m else ""
         console.print(f"  {day.date:%a %d %b}: {day.kind.value}{cap}: {day.reason}", markup=False)
+    for change in data["plan_changes"]:
+        console.print(
+            f"Changed since yesterday morning, {change['date']}: {change['before']} -> "
+            f"{change['after']}: {'; '.join(change['reasons'])}",
+            markup=False,
+        )
 
 
 def _target(metres: float | None, unit: units.DistanceUnit) -> str:

@@ -2,8 +2,9 @@
 before an injury, and the runner's own pattern: counts in the log, never a prediction.
 
 The ladder: walk-run steps from a fraction of the longest pain-free run of the 30 days before
-the injury (`injury_return_start_fraction`, a loadwatch default), each step at most the spike
-ratio (1.1x) above the last, so R1 never fires on the way back; a step unlocks only after a run
+the injury (`injury_return_start_fraction`, a loadwatch default), each step at most
+`injury_ladder_step_ratio` above the last (the plan keeps each run within R1's 1.1x of the
+longest run of its 30 days, so R1 never fires on the way back); a step unlocks only after a run
 at pain 0-2 that settled by the next morning (the pain-monitoring model, Thomee 1997;
 Silbernagel 2007) and a red day steps back (to the first step at pain that must stop running).
 Walking, then walk-run, then continuous easy running, intensity last, follows Warden et al.
@@ -196,7 +197,8 @@ def pain_free_base_m(ctx: RuleContext, start: date, days: Sequence[PainDay]) -> 
 
 def ladder_steps(base_m: float, t: Thresholds) -> tuple[LadderStep, ...]:
     """The ladder from `injury_return_start_fraction` x base (never under the plan's shortest
-    run, unless the base is shorter) up to the base, each step `small_spike_ratio` x the last."""
+    run, unless the base is shorter) up to the base, each step `injury_ladder_step_ratio` x the
+    last (the plan still keeps each run within R1's 1.1x of the longest run of its 30 days)."""
     distance = max(base_m * t.injury_return_start_fraction, min(base_m, t.min_planned_run_m))
     steps = []
     number = 1
@@ -205,7 +207,7 @@ def ladder_steps(base_m: float, t: Thresholds) -> tuple[LadderStep, ...]:
         steps.append(LadderStep(number, min(distance, base_m), run, walk))
         if distance >= base_m - EPSILON:
             return tuple(steps)
-        distance *= t.small_spike_ratio
+        distance *= t.injury_ladder_step_ratio
         number += 1
 
 

@@ -8,13 +8,13 @@ to the letter cannot fire these rules (issue #9; tests/rules/test_plan_propertie
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
 
-from loadwatch.domain import Alert, Severity
+from loadwatch.domain import Alert, InjuryPeriod, Severity
 from loadwatch.load.frames import (
     ACTIVITY_ID,
     DISTANCE_M,
@@ -51,9 +51,10 @@ class PeriodGrowth:
         return self.this_m / self.previous_m - 1 if self.previous_m > 0 else math.nan
 
 
-def week_to_date(log: RunLog, day: date, week_start: int) -> PeriodGrowth:
+def week_to_date(log: RunLog, day: date, week_start: int, return_m: float = 0.0) -> PeriodGrowth:
     """R2: this week up to `day` against last week up to the same weekday (never a part week
-    against a whole one), and the highest of the previous four whole weeks."""
+    against a whole one), and the highest of the previous four whole weeks (or the level a
+    runner back from an injury returns to, `return_m`, when higher)."""
     start = week_start_of(day, week_start)
     week = timedelta(days=7)
     whole = [
@@ -63,7 +64,7 @@ def week_to_date(log: RunLog, day: date, week_start: int) -> PeriodGrowth:
     return PeriodGrowth(
         this_m=log.total(start, day),
         previous_m=log.total(start - week, day - week),
-        reference_m=max(whole),
+        reference_m=max(*whole, return_m),
         previous_whole_m=whole[0],
     )
 
@@ -76,13 +77,42 @@ def four_weeks_to_date_mean_m(log: RunLog, day: date, week_start: int) -> float:
     return sum(log.total(start - k * week, day - k * week) for k in (1, 2, 3, 4)) / 4
 
 
-def seven_day_progression(log: RunLog, day: date) -> PeriodGrowth:
-    """Nielsen et al. 2014's exposure: the 7 days up to a session against the 7 days before."""
+def seven_day_progression(log: RunLog, day: date, return_m: float = 0.0) -> PeriodGrowth:
+    """Nielsen et al. 2014's exposure: the 7 days up to a session against the 7 days before
+    (a return to `return_m` after an injury is not counted as progression)."""
     span = timedelta(days=PROGRESSION_DAYS)
     windows = [
         log.total(day - k * span + timedelta(days=1), day - (k - 1) * span) for k in (1, 2, 3, 4, 5)
     ]
-    return PeriodGrowth(windows[0], windows[1], max(windows[1:]), windows[1])
+    return PeriodGrowth(windows[0], windows[1], max(*windows[1:], return_m), windows[1])
+
+
+def return_level_m(
+    injuries: Sequence[InjuryPeriod], log: RunLog, day: date, week_start: int, t: Thresholds
+) -> float:
+    """The level a runner back from an injury returns to (metres; 0 outside a return): the
+    best complete week of the four before the latest injury that ended on or before `day`,
+    for `injury_return_reference_weeks` weeks after its end (loadwatch default: R2's four-week
+    reference, carried over the injury's weeks, so rebuilding to it is a return, not growth).
+    A runner with no injury period logged gets 0: R2 is unchanged for them."""
+    ended = [i for i in injuries if i.end_date is not None and i.end_date <= day]
+    if not ended:
+        return 0.0
+    latest = max(ended, key=lambda i: (i.end_date or i.start_date, i.id))
+    end = latest.end_date or day
+    if (day - end).days >= 7 * t.injury_return_reference_weeks:
+        return 0.0
+    start = week_start_of(latest.start_date, week_start)
+    week = timedelta(days=7)
+    return max(
+        log.total(start - k * week, start - (k - 1) * week - timedelta(days=1))
+        for k in (1, 2, 3, 4)
+    )
+
+
+def ctx_return_level_m(ctx: RuleContext, day: date, log: RunLog | None = None) -> float:
+    """`return_level_m` from a rule context (its injuries, run log, week start, thresholds)."""
+    return return_level_m(ctx.injuries, log or ctx.run_log, day, ctx.week_start, ctx.thresholds)
 
 
 def _growth_limit_m(period: PeriodGrowth, ratio: float, low_base_m: float) -> float:
@@ -94,14 +124,20 @@ def _growth_limit_m(period: PeriodGrowth, ratio: float, low_base_m: float) -> fl
     return max(period.reference_m, period.previous_m * (1 + ratio))
 
 
-def weekly_limit_m(log: RunLog, day: date, week_start: int, t: Thresholds) -> float:
+def weekly_limit_m(
+    log: RunLog, day: date, week_start: int, t: Thresholds, return_level: float = 0.0
+) -> float:
     """Most metres this week may hold on `day` (to date) without the weekly-growth caution."""
-    return _growth_limit_m(week_to_date(log, day, week_start), t.weekly_growth_ratio, t.low_base_m)
+    return _growth_limit_m(
+        week_to_date(log, day, week_start, return_level), t.weekly_growth_ratio, t.low_base_m
+    )
 
 
-def progression_limit_m(log: RunLog, day: date, t: Thresholds) -> float:
+def progression_limit_m(log: RunLog, day: date, t: Thresholds, return_level: float = 0.0) -> float:
     """Most metres the 7 days up to `day` may hold without the > 30 % progression caution."""
-    return _growth_limit_m(seven_day_progression(log, day), t.two_week_growth_ratio, t.low_base_m)
+    return _growth_limit_m(
+        seven_day_progression(log, day, return_level), t.two_week_growth_ratio, t.low_base_m
+    )
 
 
 def spike_level(ratio: float, ctx: RuleContext) -> tuple[str, Severity] | None:
@@ -302,7 +338,7 @@ def weekly_growth(ctx: RuleContext) -> Iterator[Alert]:
         day = min(_week_end(start), ctx.as_of)
         if first_run >= start:  # the log's first week: no week before it to grow from
             continue
-        week = week_to_date(log, day, ctx.week_start)
+        week = week_to_date(log, day, ctx.week_start, ctx_return_level_m(ctx, day))
         this, last = week.this_m, week.previous_m
         if this <= max(week.reference_m, last) + EPSILON:
             continue
@@ -361,7 +397,7 @@ def two_week_growth(ctx: RuleContext) -> Iterator[Alert]:
     first = ctx.as_of - timedelta(days=SPIKE_LOOKBACK_DAYS)
     days = sorted({d for d in ctx.spikes[LOCAL_DATE] if first < d <= ctx.as_of}, reverse=True)
     for day in days:
-        period = seven_day_progression(log, day)
+        period = seven_day_progression(log, day, ctx_return_level_m(ctx, day))
         this, base = period.this_m, period.previous_m
         if this <= period.reference_m + EPSILON or base < t.low_base_m:
             continue

@@ -51,6 +51,7 @@ from loadwatch.rules.context import RuleContext
 from loadwatch.rules.injury import InjuryState, injury_state, site_name, sparing
 from loadwatch.rules.measures import REFERENCE_PERIODS, SPIKE_WINDOW_DAYS
 from loadwatch.rules.mileage import (
+    ctx_return_level_m,
     progression_limit_m,
     return_cap_m,
     spike_cap_m,
@@ -178,11 +179,27 @@ def run_cap_m(ctx: RuleContext, day: date, log: RunLog, pain: _Pain) -> float:
     # run must fit the limit of each remaining day, not only its own.
     start = week_start_of(day, ctx.week_start)
     week = min(
-        weekly_limit_m(log, later, ctx.week_start, t) - log.total(start, later)
+        weekly_limit_m(log, later, ctx.week_start, t, ctx_return_level_m(ctx, later))
+        - log.total(start, later)
         for later in (day + timedelta(days=i) for i in range(7 - (day - start).days))
     )
-    seven = progression_limit_m(log, day, t) - log.total(day - timedelta(days=6), day)
+    seven = progression_limit_m(log, day, t, ctx_return_level_m(ctx, day)) - log.total(
+        day - timedelta(days=6), day
+    )
     return max(0.0, min(c for c in (*caps, week, seven) if c is not None))
+
+
+def current_week_m(ctx: RuleContext, plan: Sequence[PlanDay]) -> float:
+    """The current calendar week when the plan is followed: its runs so far and the plan's
+    runs left in it at their caps (metres)."""
+    start = week_start_of(ctx.as_of, ctx.week_start)
+    end = start + timedelta(days=6)
+    planned = sum(
+        p.max_distance_m or 0.0
+        for p in plan
+        if p.kind is PlanKind.RUN and not p.done and p.date <= end
+    )
+    return ctx.run_log.total(start, ctx.as_of) + planned
 
 
 def headline_cap_m(ctx: RuleContext, plan: Sequence[PlanDay]) -> float | None:
@@ -247,6 +264,8 @@ class _Planner:
         self.open_days = [d for d, p in self.plan.items() if not p.done]
         self.long_days: set[date] = set()
         self.rest_days: set[date] = set()
+        self.added_cross: set[date] = set()  # cross-training days added, not runs swapped
+        self.reprojected = False  # the season re-read with this week as planned
         self.injury: InjuryState = injury_state(ctx)
         self.history = week_totals(ctx)
 
@@ -416,15 +435,27 @@ class _Planner:
         goal = self.season.goal
         race_day = goal.race_date if goal is not None else None
         log = ctx.run_log
+        current = self._week(ctx.as_of)
         for day in runnable:
-            if day == race_day and goal is not None and goal.race_m is not None:
-                self.plan[day] = PlanDay(
-                    day,
-                    PlanKind.RUN,
-                    f"race day: {ctx.distance(goal.race_m)}, the goal the season tapered for",
-                    goal.race_m,
+            if self._week(day) != current and not self.reprojected:
+                # the weeks ahead build on this week as planned, not on its target
+                self.reprojected = True
+                self.season = season(
+                    ctx,
+                    len(self.season.weeks),
+                    current_week_m=log.total(current, current + timedelta(days=6)),
                 )
-                log = log.with_run(day, goal.race_m)
+            if day == race_day and goal is not None and goal.race_m is not None:
+                race_cap = min(goal.race_m, run_cap_m(ctx, day, log, self.pain))
+                why = f"race day: {ctx.distance(goal.race_m)}, the goal the season tapered for"
+                if race_cap < goal.race_m - 1:
+                    why += (
+                        f"; the load rules cap a run today at {ctx.distance(race_cap)} (R1: 1.1x "
+                        "your longest run of the 30 days before; R2): the full race would be a "
+                        "spike, so the plan keeps to the cap"
+                    )
+                self.plan[day] = PlanDay(day, PlanKind.RUN, why, race_cap)
+                log = log.with_run(day, race_cap)
                 continue
             cap = run_cap_m(ctx, day, log, self.pain)
             why = "the week's longest run" if day in self.long_days else "easy run"
@@ -525,6 +556,7 @@ class _Planner:
             )
             while have < wanted and free:
                 day = free.pop(0)
+                self.added_cross.add(day)
                 self.cross(
                     day,
                     f"cross-training day: {self.low_impact}, about "
@@ -546,8 +578,9 @@ class _Planner:
 
     def place_strength(self) -> None:
         """The runner's programme count a week (else the default), done sessions included,
-        never on consecutive days nor on the rest day: with cross-training first, then on a
-        free day, then with an easy run."""
+        never on consecutive days: with cross-training first, then on a free day, then with an
+        easy run; only when the week has no such day left, with the long run, then on the
+        rest day (still no run and no cross-training)."""
         ctx = self.ctx
         per_week = ctx.strength_target_per_week or ctx.thresholds.strength_sessions
         text = STRENGTH
@@ -589,16 +622,25 @@ class _Planner:
                     self.plan[d].kind is PlanKind.RUN and (self.injury.is_returning or is_partial)
                 )
             ]
-            for day in sorted(candidates, key=kind_order):
+            # the week's own days first; when they leave none (only the rest day, the long
+            # run's day and their neighbours are left, or its later days lie beyond the 7),
+            # the session joins a run day, then the long run's day, then the rest day (still
+            # no run and no cross-training): a week due its sessions always holds them
+            fallback = sorted(
+                (d for d in days if d not in candidates and not is_partial),
+                key=lambda d: (d in self.rest_days, d in self.long_days, d),
+            )
+            for day in [*sorted(candidates, key=kind_order), *fallback]:
                 if needed <= 0:
                     break
                 if any(abs((day - s).days) <= 1 for s in chosen):
                     continue
+                p = self.plan[day]
                 chosen.add(day)
                 needed -= 1
-                p = self.plan[day]
                 if p.kind is PlanKind.REST:
-                    self.plan[day] = PlanDay(day, PlanKind.STRENGTH, text, strength=True)
+                    why = p.reason + "; " + text if day in self.rest_days else text
+                    self.plan[day] = PlanDay(day, PlanKind.STRENGTH, why, strength=True)
                 else:
                     self.plan[day] = replace(p, reason=p.reason + "; add a " + text, strength=True)
 
@@ -668,7 +710,7 @@ class _Planner:
         for d in near:
             p = self.plan[d]
             lighter = p.kind is PlanKind.STRENGTH or (
-                p.kind is PlanKind.CROSS_TRAINING and p.caused_by is None
+                p.kind is PlanKind.CROSS_TRAINING and (p.caused_by is None or d in self.added_cross)
             )
             if not lighter:
                 continue

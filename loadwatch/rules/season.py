@@ -18,7 +18,9 @@ from loadwatch.domain import Goal, GoalKind
 from loadwatch.load.frames import DISTANCE_M, LOCAL_DATE
 from loadwatch.load.weekly import week_start_of
 from loadwatch.rules.context import RuleContext
+from loadwatch.rules.injury import injury_state
 from loadwatch.rules.measures import EPSILON, REFERENCE_PERIODS
+from loadwatch.rules.mileage import return_level_m
 from loadwatch.rules.thresholds import Thresholds
 
 HABIT_WEEKS = 12  # R8: the habit over the last 8-12 weeks that had running
@@ -109,6 +111,10 @@ def habit(ctx: RuleContext) -> Habit:
         weeks.setdefault(week_start_of(day, ctx.week_start), []).append(day)
     first = _first_full_week(ctx)
     past = sorted(w for w in weeks if first <= w < current) or sorted(weeks)
+    # weeks of an injury and its return ladder are not the runner's week (its runs are the
+    # ladder's), so they neither erase the habit nor reshape it
+    hurt = _injury_weeks(ctx)
+    past = [w for w in past if w not in hurt] or past
     chosen = past[-HABIT_WEEKS:]
     days = [d for w in chosen for d in weeks[w]]
     counts = Counter(d.weekday() for d in days)
@@ -141,6 +147,23 @@ def habit(ctx: RuleContext) -> Habit:
     return Habit(weekdays, weights, long_weekday, source)
 
 
+def _injury_weeks(ctx: RuleContext) -> set[date]:
+    """Calendar weeks that hold a day of an injury period, or a run of the latest return
+    ladder before it was complete."""
+    weeks: set[date] = set()
+    for period in ctx.injuries:
+        last = period.end_date or ctx.as_of
+        day = period.start_date
+        while day <= last:
+            weeks.add(week_start_of(day, ctx.week_start))
+            day += timedelta(days=7)
+        weeks.add(week_start_of(last, ctx.week_start))
+    ladder = injury_state(ctx).ladder if ctx.injuries else None
+    if ladder is not None:
+        weeks |= {week_start_of(r.run_date, ctx.week_start) for r in ladder.runs}
+    return weeks
+
+
 def week_totals(ctx: RuleContext, weeks: int = HISTORY_WEEKS) -> list[float]:
     """Running metres of the `weeks` complete calendar weeks before the current one, oldest
     first."""
@@ -166,13 +189,14 @@ def _first_full_week(ctx: RuleContext) -> date:
     return week if week == first_day else week + timedelta(days=7)
 
 
-def growth_streak(totals: list[float]) -> int:
+def growth_streak(totals: list[float], return_m: float = 0.0) -> int:
     """Weeks of growth in a row at the end of `totals`: each above the highest of the four
-    before it (R2's definition of growth), by more than 1 % (files measure a few metres
-    differently from week to week)."""
+    before it (R2's definition of growth; a week back to the pre-injury level `return_m` is a
+    return, not growth), by more than 1 % (files measure a few metres differently from week
+    to week)."""
     streak = 0
     for i in range(len(totals) - 1, 0, -1):
-        before = totals[max(0, i - REFERENCE_PERIODS) : i]
+        before = [*totals[max(0, i - REFERENCE_PERIODS) : i], return_m]
         if totals[i] > max(before) * (1 + GROWTH_NOISE) + EPSILON and totals[i] > 0:
             streak += 1
         else:
@@ -246,15 +270,18 @@ def active_goal(ctx: RuleContext) -> Goal | None:
     return goal
 
 
-def next_target(history: list[float], level: float, t: Thresholds) -> tuple[float, str, str]:
+def next_target(
+    history: list[float], level: float, t: Thresholds, return_m: float = 0.0
+) -> tuple[float, str, str]:
     """(target metres, kind, reason) of the week after `history` (complete weeks, oldest first).
 
     A lighter week after `lighter_week_every - 1` weeks of growth; else growth of at most the
-    weekly-growth limit over last week (or back to the highest of the four before, which R2 does
-    not count as growth) towards `level`, never above it."""
+    weekly-growth limit over last week (or back to the highest of the four before, or to the
+    pre-injury week `return_m` during a return, which R2 does not count as growth) towards
+    `level`, never above it."""
     previous = history[-1] if history else 0.0
-    reference = max(history[-REFERENCE_PERIODS:], default=0.0)
-    streak = growth_streak(history)
+    reference = max([*history[-REFERENCE_PERIODS:], return_m], default=0.0)
+    streak = growth_streak(history, return_m)
     cut = t.lighter_week_cut
     if streak >= t.lighter_week_every - 1 and previous > 0:
         return (
@@ -275,12 +302,18 @@ def next_target(history: list[float], level: float, t: Thresholds) -> tuple[floa
     )
 
 
-def season(ctx: RuleContext, weeks: int = SEASON_WEEKS) -> Season:
+def season(
+    ctx: RuleContext, weeks: int = SEASON_WEEKS, current_week_m: float | None = None
+) -> Season:
     """The current week and the weeks ahead (`weeks` in all), from the complete weeks before.
 
     Args:
         ctx: the rule context (its run log, plan settings, injuries and thresholds).
         weeks: how many weeks to show, the current one included (at least 1).
+        current_week_m: what the current week will hold when the 7-day plan is followed (its
+            runs so far plus the plan's runs left in it); the weeks ahead build on that, so the
+            plan for next week does not change when this week ends as planned. None: the
+            current week's target.
 
     Returns:
         A `Season`: each week's target (metres), kind and reason.
@@ -305,7 +338,13 @@ def season(ctx: RuleContext, weeks: int = SEASON_WEEKS) -> Season:
     returning_week = None
     for k in range(max(1, weeks)):
         start = current + timedelta(days=7 * k)
-        target, kind, reason = next_target(projected, level, t)
+        back_to = return_level_m(ctx.injuries, ctx.run_log, start, ctx.week_start, t)
+        target, kind, reason = next_target(projected, level, t, back_to)
+        if back_to > 0 and kind in (BUILD, HOLD) and target <= back_to + EPSILON:
+            reason = (
+                f"back to your week before the injury ({ctx.distance(back_to)}): a return to "
+                "an established level, not growth (loadwatch default, R2)"
+            )
         if gap is not None and first_back is not None and start >= first_back:
             n = (start - first_back).days // 7 + 1
             if k == 0:
@@ -344,5 +383,5 @@ def season(ctx: RuleContext, weeks: int = SEASON_WEEKS) -> Season:
             )
         done = ctx.run_log.total(start, ctx.as_of) if k == 0 else 0.0
         out.append(SeasonWeek(start, target, kind, reason, done))
-        projected.append(target)
+        projected.append(current_week_m if k == 0 and current_week_m is not None else target)
     return Season(tuple(out), level, note, goal, hab, returning_week)

@@ -265,6 +265,26 @@ THRESHOLDS: tuple[ThresholdSpec, ...] = (
         "warden2021",
     ),
     ThresholdSpec(
+        "injury_ladder_step_ratio",
+        1.25,
+        "x",
+        "injury",
+        f"{LOADWATCH_DEFAULT}: each return-ladder step after an injury is at most this multiple "
+        "of the step before (graded return: Warden et al. 2021 give the order, not the step "
+        "size); a planned run also stays within R1's 1.1x of the longest run of its 30 days",
+        "warden2021",
+    ),
+    ThresholdSpec(
+        "injury_return_reference_weeks",
+        6,
+        "count",
+        "weekly-growth",
+        f"{LOADWATCH_DEFAULT}: for this many weeks after an injury period ends, a week (or 7 "
+        "days) that does not exceed the best complete week of the four before the injury is a "
+        "return to an established level, not growth (R2's four-week reference, carried over "
+        "the injury's weeks)",
+    ),
+    ThresholdSpec(
         "injury_return_max_days",
         90,
         "count",
@@ -405,6 +425,8 @@ class Thresholds:
     race_peak_multiple: float = _default("race_peak_multiple")
     injury_step_reached_fraction: float = _default("injury_step_reached_fraction")
     injury_return_start_fraction: float = _default("injury_return_start_fraction")
+    injury_ladder_step_ratio: float = _default("injury_ladder_step_ratio")
+    injury_return_reference_weeks: int = _default("injury_return_reference_weeks")
     injury_return_max_days: int = _default("injury_return_max_days")
     injury_pattern_min_episodes: int = _default("injury_pattern_min_episodes")
     shoe_window_start_m: float = _default("shoe_window_start_m")

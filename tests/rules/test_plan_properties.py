@@ -130,3 +130,9 @@ def test_a_healthy_steady_runner_keeps_at_least_80_percent_of_the_usual_week(
     strength_days = sorted(p.date for p in report.plan if p.kind is PlanKind.STRENGTH or p.strength)
     assert strength_days
     assert all((b - a).days > 1 for a, b in itertools.pairwise(strength_days))
+    # the current week's sessions due (the default two, none done yet) are all placed, as many
+    # as its remaining days can hold apart: the week ends inside the 7 days
+    week_end = as_of + timedelta(days=6 - as_of.weekday())
+    left = (week_end - as_of).days + 1
+    this_week = [d for d in strength_days if d <= week_end]
+    assert len(this_week) >= min(2, (left + 1) // 2), (as_of, strength_days)

@@ -7,12 +7,12 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from loadwatch.domain import Goal, GoalKind, PlanKind, PlanSettings
+from loadwatch.domain import Goal, GoalKind, InjuryPeriod, PlanKind, PlanSettings
 from loadwatch.load.daily import with_logged_strength
 from loadwatch.report import build_report
 from loadwatch.rules.context import rule_context
 from loadwatch.rules.pain import GREEN, pain_days, pain_status, red_episode
-from loadwatch.rules.season import HOLD, LIGHTER, RETURN, next_target, season
+from loadwatch.rules.season import HOLD, LIGHTER, RETURN, habit, next_target, season
 from loadwatch.rules.thresholds import Thresholds
 from tests.factories import at, make_pain, make_runs, make_shoes
 
@@ -140,3 +140,64 @@ def test_pain_rising_week_to_week_caps_the_plan() -> None:
 def test_the_daily_frame_is_untouched_without_logged_strength() -> None:
     daily = pd.Series([1.0, 2.0], index=[MON, MON + timedelta(days=1)])
     assert with_logged_strength(daily, make_runs([]), ()) is daily
+
+
+def _follow_days(runs: list[tuple], first: date, days: int, settings: PlanSettings) -> list:
+    """Run every planned run at its cap for `days` days; return the load cautions that fired
+    and the runs done (local day, km)."""
+    fired, done = [], []
+    for i in range(days):
+        day = first + timedelta(days=i)
+        ctx = rule_context(
+            make_runs(runs), make_shoes([]), make_pain([]), day, plan_settings=settings
+        )
+        report = build_report("racer", ctx, with_changes=False)
+        fired += [
+            (day, a.rule_id)
+            for a in report.alerts
+            if a.rule_id in {"run-spike", "weekly-growth", "two-week-growth", "monotony"}
+            and a.severity.value != "info"
+        ]
+        today = report.plan[0]
+        if today.kind is PlanKind.RUN and today.max_distance_m and not today.done:
+            runs = [*runs, (at(day), today.max_distance_m / 1000 * 0.999)]
+            done.append((day, today.max_distance_m / 1000 * 0.999, today.reason))
+    return fired, done
+
+
+def test_the_taper_and_the_race_day_trip_no_load_rule() -> None:
+    """Item 4: a race whose distance is above 1.1x the longest recent run is planned at the
+    cap R1 allows that day (and says so); the taper and the race week fire nothing."""
+    first = MON + timedelta(days=56)
+    race = first + timedelta(days=20)  # a Sunday, the long run's day
+    settings = PlanSettings(goal=Goal(GoalKind.RACE, race_date=race, race_m=12_000.0))
+    fired, done = _follow_days(_history(STEADY, 8), first, 21, settings)
+    assert fired == []
+    race_run = [r for r in done if r[0] == race]
+    assert race_run and "race day: 12.0 km" in race_run[0][2]
+    assert "the full race would be a spike" in race_run[0][2]
+    assert race_run[0][1] <= 9.0 * 1.1
+
+
+def test_a_race_within_reach_is_planned_at_its_distance() -> None:
+    first = MON + timedelta(days=56)
+    race = first + timedelta(days=20)
+    settings = PlanSettings(goal=Goal(GoalKind.RACE, race_date=race, race_m=9_500.0))
+    fired, done = _follow_days(_history(STEADY, 8), first, 21, settings)
+    assert fired == []
+    race_run = [r for r in done if r[0] == race]
+    assert race_run and abs(race_run[0][1] - 9.5 * 0.999) < 1e-6
+    assert "spike" not in race_run[0][2]
+
+
+def test_an_injury_and_its_ladder_do_not_reshape_the_runners_week() -> None:
+    runs = _history(STEADY, 8)
+    back = MON + timedelta(days=63)  # a Monday: the injury ran from day 56 to day 63
+    runs += [(at(back + timedelta(days=d)), km) for d, km in ((1, 3.0), (3, 3.5), (5, 4.0))]
+    period = InjuryPeriod(1, MON + timedelta(days=56), back, "knee front")
+    ctx = _ctx(runs, back + timedelta(days=7), injuries=(period,))
+    usual = habit(ctx)
+    assert usual.weekdays == (1, 3, 5, 6)
+    assert usual.weights == {1: 5000.0, 3: 5000.0, 5: 6000.0, 6: 9000.0}
+    without = habit(_ctx(runs, back + timedelta(days=7)))
+    assert without.weights[1] < 5000.0  # the same runs, no injury logged: part of the habit

@@ -144,9 +144,15 @@ st.subheader("Next 7 days")
 plan_calendar.show(view.plan, units)
 plan_file.download(view.athlete, view.plan, units)
 strength_card.show(athlete, view.plan, view.as_of, now)
+view_json = services.report_json(view)
+for change in view_json["plan_changes"]:  # issue #20: why a day changed since yesterday
+    st.caption(
+        f"Changed since yesterday morning, {date.fromisoformat(change['date']):%a %d %b}: "
+        f"{change['before']} -> {change['after']}, because {'; '.join(change['reasons'])}."
+    )
 
 st.subheader("The season")
-season = services.report_json(view)["season"]
+season = view_json["season"]
 if season is not None:
     st.caption(
         f"Run days: {', '.join(d.title() for d in season['run_weekdays'])} "

@@ -218,3 +218,29 @@ def test_miles_everywhere_on_the_everyday_pages(demo_copy: str, app_env) -> None
     at.switch_page("loadwatch/ui/pages/calendar_page.py").run()
     assert not at.exception, at.exception
     assert "**Week** (mi)" in [m.value for m in at.markdown]
+
+
+def test_this_week_says_why_the_plan_changed_since_yesterday_morning(old_log: str, app_env) -> None:
+    """Issue #20 item 7: a run added on Tue 24 Nov, not in Tuesday morning's plan, changes
+    Wednesday's plan; the page names it, as `report --json`'s `plan_changes` does."""
+    app_env.setenv("LOADWATCH_DB_URL", old_log)
+    at = open_page("overview")
+    day = date(2015, 11, 25)
+    at.date_input(key="as_of").set_value(day).run()
+    assert not at.exception, at.exception
+    result = CliRunner().invoke(cli, ["--db", old_log, "plan", "--json"], env={})
+    data = json.loads(
+        CliRunner()
+        .invoke(cli, ["--db", old_log, "report", "--as-of", day.isoformat(), "--json"])
+        .output
+    )
+    assert result.exit_code == 0, result.output
+    assert isinstance(json.loads(result.output)["plan_changes"], list)  # `plan --json` too
+    changes = data["plan_changes"]
+    assert (
+        changes
+        and "a run was added on Tue 24 Nov (10.0 km), not in the plan" in (changes[0]["reasons"])
+    )
+    shown = [c.value for c in at.caption if c.value.startswith("Changed since yesterday")]
+    assert len(shown) == len(changes)
+    assert "Wed 25 Nov: rest -> cross-training + strength, because a run was added" in shown[0]
