@@ -22,7 +22,7 @@ def page(name: str) -> str:
 def pages() -> list[st.Page]:
     return [
         st.Page(
-            page("overview_page.py"), title="This week", icon=":material/monitoring:", default=True
+            page("this_week_page.py"), title="This week", icon=":material/monitoring:", default=True
         ),
         st.Page(page("pain_page.py"), title="Log pain", icon=":material/healing:", url_path="pain"),
         st.Page(

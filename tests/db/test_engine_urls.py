@@ -205,7 +205,7 @@ def test_the_dashboard_shows_the_error_as_one_line(
 
     monkeypatch.setenv("LOADWATCH_TODAY", "2026-03-20")
     monkeypatch.setenv("LOADWATCH_DB_URL", str(tmp_path / "no-such-folder" / "runs.db"))
-    at = open_page("overview")
+    at = open_page("this_week")
     assert not at.exception, at.exception
     from loadwatch.ui.text import markdown_text
 

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
 
-PAGES = ("overview", "pain", "import", "activities", "calendar", "shoes", "squad", "settings")
+PAGES = ("this_week", "pain", "import", "activities", "calendar", "shoes", "squad", "settings")
 
 
 def open_page(page: str, athlete: str | None = None) -> AppTest:
@@ -16,7 +16,7 @@ def open_page(page: str, athlete: str | None = None) -> AppTest:
     if athlete is not None:
         at.session_state["athlete_picker.selected"] = athlete
     at.run()
-    if page != "overview":
+    if page != "this_week":
         at.switch_page(f"loadwatch/ui/pages/{page}_page.py")
         at.run()
     return at

@@ -17,7 +17,7 @@ PASSWORD = "Tq7vZp2-river-lamp-91"  # noqa: S105 - test accounts
 
 def test_this_week_offers_the_plan_as_an_ics_download(sample_url: str, app_env) -> None:
     app_env.setenv("LOADWATCH_DB_URL", sample_url)
-    at = open_page("overview", "Ana")
+    at = open_page("this_week", "Ana")
     assert not at.exception
     (button,) = [b for b in at.get("download_button") if "calendar" in b.proto.label]
     assert button.proto.label == "Add the plan to my calendar (.ics)"

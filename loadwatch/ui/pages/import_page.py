@@ -219,7 +219,7 @@ if last is not None:
         st.markdown(f"**Where the new activities are**: the latest is on {latest:%a %d %b %Y}.")
         week, month = st.columns(2)
         week.page_link(
-            "loadwatch/ui/pages/overview_page.py",
+            "loadwatch/ui/pages/this_week_page.py",
             label=f"Open the week of {latest:%d %b %Y}",
             icon=":material/monitoring:",
             query_params={"as_of": latest.isoformat(), "athlete": athlete},

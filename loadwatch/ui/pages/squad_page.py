@@ -249,7 +249,7 @@ chosen_name = st.selectbox("Athlete", names, key="squad_page.open_choice")
 chosen = next(t for t in shown if t.row.athlete == chosen_name)
 if st.button(f"Open {chosen_name}'s week", type="primary", key="squad_page.open"):
     open_athlete(chosen_name)
-    st.switch_page("loadwatch/ui/pages/overview_page.py")
+    st.switch_page("loadwatch/ui/pages/this_week_page.py")
 for alert in chosen.open_flags:
     show = st.error if alert.severity.value == "warning" else st.warning
     message = markdown_text(services.coach_wording(alert.message, chosen_name))

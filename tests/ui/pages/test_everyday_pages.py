@@ -40,7 +40,7 @@ def test_an_old_log_opens_the_week_of_the_last_run_and_back_to_today_stays(
     old_log: str, app_env
 ) -> None:
     app_env.setenv("LOADWATCH_DB_URL", old_log)
-    at = open_page("overview")
+    at = open_page("this_week")
     assert not at.exception, at.exception
     # opened without a day: the week of the last run (issue #24, as the README says)
     assert "as of Friday 27 November 2015" in at.caption[0].value
@@ -57,7 +57,7 @@ def test_an_old_log_opens_the_week_of_the_last_run_and_back_to_today_stays(
 
 def test_the_page_and_the_cli_agree_on_any_day(old_log: str, app_env) -> None:
     app_env.setenv("LOADWATCH_DB_URL", old_log)
-    at = open_page("overview")
+    at = open_page("this_week")
     at.date_input(key="as_of").set_value(LAST_OLD_RUN).run()
     result = CliRunner().invoke(
         cli, ["--db", old_log, "report", "--as-of", LAST_OLD_RUN.isoformat(), "--json"]
@@ -75,7 +75,7 @@ def test_the_page_and_the_cli_agree_on_any_day(old_log: str, app_env) -> None:
 
 def test_charts_share_one_range_and_never_tick_below_a_day(old_log: str, app_env) -> None:
     app_env.setenv("LOADWATCH_DB_URL", old_log)
-    at = open_page("overview")  # opens on the last run's week (issue #24); today's is asked for
+    at = open_page("this_week")  # opens on the last run's week (issue #24); today's is asked for
     at.button(key="week_picker.today").click().run()
     weekly, runs, pain = chart_specs(at)
     for spec in (weekly, runs, pain):
@@ -100,7 +100,7 @@ def test_a_single_run_gives_a_chart_of_at_least_two_weeks(db_url: str, app_env) 
     start = datetime(2026, 11, 20, 7, tzinfo=UTC)
     services.import_uploads(engine, [("one.gpx", gpx_bytes(make_track(start, 5000)))])
     app_env.setenv("LOADWATCH_DB_URL", db_url)
-    at = open_page("overview")
+    at = open_page("this_week")
     at.segmented_control(key="date_range.span").set_value("All").run()
     first, last = chart_specs(at)[1]["layout"]["xaxis"]["range"]
     span = datetime.fromisoformat(last) - datetime.fromisoformat(first)
@@ -204,7 +204,7 @@ def test_calendar_of_an_empty_month_says_so(old_log: str, app_env) -> None:
 def test_miles_everywhere_on_the_everyday_pages(demo_copy: str, app_env) -> None:
     app_env.setenv("LOADWATCH_DB_URL", demo_copy)
     services.update_settings(services.open_database(demo_copy), "Ana", units="mi")
-    at = open_page("overview", athlete="Ana")
+    at = open_page("this_week", athlete="Ana")
     weekly, runs = chart_specs(at)[:2]
     assert weekly["layout"]["yaxis"]["title"]["text"] == "mi"
     assert runs["layout"]["yaxis"]["title"]["text"] == "mi"
@@ -224,7 +224,7 @@ def test_this_week_says_why_the_plan_changed_since_yesterday_morning(old_log: st
     """Issue #20 item 7: a run added on Tue 24 Nov, not in Tuesday morning's plan, changes
     Wednesday's plan; the page names it, as `report --json`'s `plan_changes` does."""
     app_env.setenv("LOADWATCH_DB_URL", old_log)
-    at = open_page("overview")
+    at = open_page("this_week")
     day = date(2015, 11, 25)
     at.date_input(key="as_of").set_value(day).run()
     assert not at.exception, at.exception

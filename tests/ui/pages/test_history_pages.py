@@ -43,7 +43,7 @@ def old_log(db_url: str) -> str:
 
 def test_this_week_opens_the_week_of_the_last_run_after_a_long_break(old_log: str, today) -> None:
     today.setenv("LOADWATCH_DB_URL", old_log)
-    at = open_page("overview", athlete="Ana")
+    at = open_page("this_week", athlete="Ana")
     assert not at.exception, at.exception
     assert "as of Tuesday 09 July 2024" in at.caption[0].value
     assert "Your last run was Tue 09 Jul 2024, 2 years ago: this is its week." in texts(at)
@@ -153,7 +153,7 @@ def test_a_ride_is_told_in_speed_and_rpm_and_runs_in_m_ss(db_url: str, today) ->
 def test_monday_compares_like_with_like_and_the_pain_zone_agrees(sample_url: str, app_env) -> None:
     app_env.setenv("LOADWATCH_DB_URL", sample_url)
     app_env.setenv("LOADWATCH_TODAY", "2026-11-23")  # the Monday after the demo's day
-    at = open_page("overview", athlete="Ana")
+    at = open_page("this_week", athlete="Ana")
     assert not at.exception, at.exception
     metrics = {m.label: m for m in at.metric}
     this_week, mean, pain = (metrics[k] for k in ("This week so far", "4-week mean", "Pain zone"))

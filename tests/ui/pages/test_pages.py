@@ -9,7 +9,7 @@ from tests.conftest import DATA
 from tests.ui.apptest import PAGES, chart_specs, open_page, texts
 
 TITLES = {
-    "overview": "This week",
+    "this_week": "This week",
     "pain": "Log pain",
     "import": "Import",
     "activities": "Activities",
@@ -44,7 +44,7 @@ def test_overview_shows_warnings_in_order_with_sources_and_the_chart_guidelines(
     sample_url: str, app_env
 ) -> None:
     app_env.setenv("LOADWATCH_DB_URL", sample_url)
-    at = open_page("overview", athlete="Dev")
+    at = open_page("this_week", athlete="Dev")
     assert [e.value.split(" · ")[0] for e in at.error][:1] == ["**Pain**"]
     assert any("physiotherapist" in e.value for e in at.error)
     assert "Source: Thomee 1997" in texts(at)
@@ -57,7 +57,7 @@ def test_overview_shows_warnings_in_order_with_sources_and_the_chart_guidelines(
 
 def test_overview_marks_bens_spike_on_the_runs_chart(sample_url: str, app_env) -> None:
     app_env.setenv("LOADWATCH_DB_URL", sample_url)
-    at = open_page("overview", athlete="Ben")
+    at = open_page("this_week", athlete="Ben")
     runs = chart_specs(at)[1]
     spike = next(t for t in runs["data"] if t["name"].startswith("spike"))
     assert spike["text"][-1] == "1.45x"
@@ -82,7 +82,7 @@ def test_same_numbers_in_the_dashboard_and_report_json_for_every_demo_athlete(
         import json
 
         data = json.loads(result.output)
-        at = open_page("overview", athlete=athlete)
+        at = open_page("this_week", athlete=athlete)
         assert at.metric[0].value == format_distance(
             data["weeks"][-1]["run_distance_m"], DistanceUnit.KM
         )
@@ -180,7 +180,7 @@ def test_settings_switch_to_miles_shows_miles(demo_copy: str, app_env) -> None:
     at.radio(key="settings_page.units").set_value("mi")
     at.button[0].click().run()
     assert at.success[0].value == "Saved."
-    at.switch_page("loadwatch/ui/pages/overview_page.py").run()
+    at.switch_page("loadwatch/ui/pages/this_week_page.py").run()
     assert at.metric[0].value.endswith(" mi")
 
 

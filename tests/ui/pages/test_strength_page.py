@@ -43,7 +43,7 @@ def test_done_as_planned_on_this_week_logs_the_targets_and_the_plan_shows_it_don
     runner: str, app_env
 ) -> None:
     app_env.setenv("LOADWATCH_DB_URL", runner)
-    at = open_page("overview")
+    at = open_page("this_week")
     assert not at.exception, at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Strength this week"] == "0 of 2"

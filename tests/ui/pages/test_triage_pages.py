@@ -97,7 +97,7 @@ def test_the_demo_database_has_a_banner_and_one_click_to_your_own_data(
 ) -> None:
     app_env.setenv("LOADWATCH_DB_URL", demo_copy)
     app_env.setenv("LOADWATCH_OWN_DB_URL", db_url)
-    at = open_page("overview", athlete="Ana")
+    at = open_page("this_week", athlete="Ana")
     assert "Demo data" in at.markdown[0].value
     leave = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     leave.run()
@@ -112,7 +112,7 @@ def test_the_demo_database_has_a_banner_and_one_click_to_your_own_data(
 
 def test_no_banner_on_your_own_data(db_url: str, app_env) -> None:
     app_env.setenv("LOADWATCH_DB_URL", db_url)
-    at = open_page("overview")
+    at = open_page("this_week")
     assert not any("Demo data" in m.value for m in at.markdown)
 
 

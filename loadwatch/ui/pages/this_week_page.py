@@ -69,7 +69,7 @@ if last_run is not None and (view.as_of - last_run).days > LONG_AGO_DAYS:
         icon=":material/history:",
     )
     st.page_link(
-        "loadwatch/ui/pages/overview_page.py",
+        "loadwatch/ui/pages/this_week_page.py",
         label=f"Open the week of {last_run:%a %d %b %Y}",
         icon=":material/event:",
         query_params=week_picker.link_query(last_run, athlete),
