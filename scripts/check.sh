@@ -23,10 +23,15 @@ run pytest -q -p no:cacheprovider -n auto --dist loadgroup -m browser
 # PostgreSQL: every database-backed test again against a real throwaway server (pg_virtualenv
 # exports PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE). Tests that touch no database fixture
 # (rules, parsers, pages on the demo's SQLite file), corpus and browser tests give the same
-# answer on either engine, so they run once, above (tests/conftest.py deselects them). The server is thrown away afterwards, so it
-# need not survive a crash: no fsync (issue #19: each test creates a database from a template).
-pg_virtualenv -o fsync=off -o synchronous_commit=off -o full_page_writes=off bash -c 'export LOADWATCH_TEST_PG_URL="postgresql+psycopg://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$PGDATABASE";
-  uv run --locked pytest -q -p no:cacheprovider -n auto --dist loadgroup -m "not browser and not corpus"' 
+# answer on either engine, so they run once, above (tests/conftest.py deselects them). The server
+# is thrown away afterwards, so it need not survive a crash: no fsync (issue #19: each test
+# creates a database from a template).
+# Then, alone on that server, the fault test that stops it mid-import (issue #23).
+pg_virtualenv -o fsync=off -o synchronous_commit=off -o full_page_writes=off bash -c 'set -e
+  export LOADWATCH_TEST_PG_URL="postgresql+psycopg://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$PGDATABASE"
+  uv run --locked pytest -q -p no:cacheprovider -n auto --dist loadgroup -m "not browser and not corpus"
+  LOADWATCH_TEST_PG_RESTART=1 uv run --locked pytest -q -p no:cacheprovider tests/cli/test_postgres_restart.py'
+
 # A bare machine (issue #13): no uv on PATH, a clean HOME, PATH reduced to the system's and the
 # system's python3. setup.sh must install uv into a virtual environment of its own (no pip into
 # the system Python), sync (a no-op here: the environment above is in sync), and reuse that uv

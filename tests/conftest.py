@@ -266,7 +266,7 @@ def _log_directory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 # A database fixture in a test's closure: the test runs on PostgreSQL too.
 DATABASE_FIXTURES = frozenset(
-    {"engine", "db_url", "empty_db_url", "template_url", "seeded", "seeded_templates"}
+    {"engine", "db_url", "empty_db_url", "template_url", "seeded", "seeded_templates", "pg_url"}
 )
 
 
