@@ -10,6 +10,7 @@ from loadwatch.cli import (  # noqa: F401 - registers
     app,
     athletes,
     club,
+    dashboard,
     digest,
     imports,
     injuries,
