@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from loadwatch.domain import InjuryPeriod
-from loadwatch.load.daily import session_load
+from loadwatch.load.daily import ACUTE_DAYS, CHRONIC_DAYS, MONOTONY_CAP, session_load
 from loadwatch.load.frames import (
     AVG_CADENCE_SPM,
     DESCENT_M,
@@ -41,6 +41,8 @@ from loadwatch.load.shoes import shoe_mileage, shoe_status
 from loadwatch.load.spikes import WINDOW_DAYS
 from loadwatch.load.weekly import RUN_SPORT
 from loadwatch.rules.context import RuleContext
+from loadwatch.rules.pain import LOOKBACK_DAYS as PAIN_LOOKBACK_DAYS
+from loadwatch.rules.strength import KNEE_LOCATIONS
 from loadwatch.rules.thresholds import Thresholds
 from loadwatch.units import DistanceUnit
 
@@ -346,3 +348,104 @@ def _no_shoes(shoes: pd.DataFrame) -> pd.DataFrame:
     )
     frame["status"] = []
     return frame
+
+
+# The squad's screen (issue #27): which rules cannot say anything for an athlete, read from
+# measures computed for the whole squad at once, so the triage runs only the rules that may.
+# A screen is conservative: it names a rule quiet only when the rule's own test would fail with
+# a margin, and a rule it is unsure of runs as usual; so the alerts are the per-athlete rules'
+# own (tests/rules/test_batch_triage.py checks this on random squads).
+_MARGIN = 1e-6  # NumPy sums in another order than pandas: ratios agree far inside this
+_WEEK_DAYS = 7  # monotony_and_strain's week
+_TREND_DAYS = 2 * PAIN_LOOKBACK_DAYS  # the pain trend compares this week's mornings with last
+
+
+def quiet_rules(
+    contexts: Mapping[int, RuleContext], shoes: pd.DataFrame, pain: pd.DataFrame
+) -> dict[int, frozenset[str]]:
+    """Per athlete, the rules that give no alert for its context (a subset of the quiet ones).
+
+    Args:
+        contexts: `squad_contexts` output (one as_of for all).
+        shoes, pain: the frames `squad_contexts` was given (with `athlete_id`).
+
+    Returns:
+        Athlete id -> rule ids to skip: "pain" (no entry in the two weeks the pain rule reads),
+        "strength" (no knee entry in the strength gap), "shoe-rotation" (not exactly one active
+        pair), "monotony" and "acwr" (the measure is clearly inside the quiet band).
+    """
+    require_columns(shoes, {ATHLETE_ID, "retired"})
+    require_columns(pain, {ATHLETE_ID, "entry_date", "location"})
+    quiet: dict[int, set[str]] = {a: set() for a in contexts}
+    if not contexts:
+        return {}
+    as_of = next(iter(contexts.values())).as_of
+    as_of_day = as_of.toordinal() - _EPOCH_ORDINAL
+    # pain and strength: the entries in each rule's window
+    owners = pain[ATHLETE_ID].to_numpy(dtype=np.int64)
+    days = (
+        np.array(list(pain["entry_date"]), dtype="datetime64[D]").astype(np.int64)
+        if len(pain)
+        else np.zeros(0, dtype=np.int64)
+    )
+    upto = days <= as_of_day
+    with_pain = set(owners[upto & (days > as_of_day - _TREND_DAYS)].tolist())
+    knee = upto & pain["location"].isin(KNEE_LOCATIONS).to_numpy()
+    knee_days: dict[int, int] = {}
+    for owner, day in zip(owners[knee].tolist(), days[knee].tolist(), strict=True):
+        knee_days[owner] = max(day, knee_days.get(owner, day))
+    # shoe rotation: the active pairs
+    active = (~shoes["retired"].astype(bool)).astype("int64")
+    pairs = active.groupby(shoes[ATHLETE_ID].to_numpy()).sum().to_dict()
+    monotony, ratio = _daily_measures(contexts)
+    for index, (athlete_id, ctx) in enumerate(contexts.items()):
+        t, kept = ctx.thresholds, quiet[athlete_id]
+        if athlete_id not in with_pain:
+            kept.add("pain")
+        if knee_days.get(athlete_id, -(10**9)) <= as_of_day - t.strength_gap_days:
+            kept.add("strength")
+        if pairs.get(athlete_id, 0) != 1:
+            kept.add("shoe-rotation")
+        week = as_of - timedelta(days=_WEEK_DAYS)
+        if monotony[index] + _MARGIN < t.monotony_info and not any(
+            d > week for d in ctx.strength_dates
+        ):
+            kept.add("monotony")
+        value = ratio[index]
+        if np.isnan(value) or t.acwr_low + _MARGIN <= value < t.acwr_high - _MARGIN:
+            kept.add("acwr")
+    return {a: frozenset(q) for a, q in quiet.items()}
+
+
+def _daily_measures(contexts: Mapping[int, RuleContext]) -> tuple[np.ndarray, np.ndarray]:
+    """Every athlete's monotony over the last 7 days (without logged strength) and ACWR (NaN
+    where `acwr` gives None), as `monotony_and_strain` and `acwr` compute them, in one pass."""
+    series = [ctx.daily.to_numpy(dtype=float) for ctx in contexts.values()]
+    n, longest = len(series), max(len(s) for s in series)
+    loads = np.zeros((n, longest))
+    lengths = np.array([len(s) for s in series], dtype=np.int64)
+    for row, values in enumerate(series):
+        loads[row, longest - len(values) :] = values
+    week = loads[:, -_WEEK_DAYS:]
+    total = week.sum(axis=1)
+    sd = week.std(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        monotony = np.where(sd > 0, np.minimum(week.mean(axis=1) / sd, MONOTONY_CAP), MONOTONY_CAP)
+    monotony = np.where((lengths < _WEEK_DAYS) | (total <= 0), 0.0, monotony)
+    # EWMA from each athlete's first day (pandas' adjust=False recursion)
+    first = longest - lengths
+    acute, chronic = np.zeros(n), np.zeros(n)
+    fast, slow = 2 / (ACUTE_DAYS + 1), 2 / (CHRONIC_DAYS + 1)
+    for column in range(longest):
+        x = loads[:, column]
+        started = column > first
+        acute = np.where(started, (1 - fast) * acute + fast * x, np.where(column == first, x, 0.0))
+        chronic = np.where(
+            started, (1 - slow) * chronic + slow * x, np.where(column == first, x, 0.0)
+        )
+    recent = (loads[:, -CHRONIC_DAYS:] > 0).any(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(
+            (lengths >= CHRONIC_DAYS) & recent & (chronic > 0), acute / chronic, np.nan
+        )
+    return monotony, ratio

@@ -6,10 +6,10 @@ import math
 import secrets
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine, select
@@ -24,14 +24,19 @@ from loadwatch.db.models import Coach, SquadMember, User
 from loadwatch.db.strength import strength_inputs_for
 from loadwatch.domain import SEVERITY_RANK, Alert
 from loadwatch.errors import InputError, NotAllowedError, NotFoundError
-from loadwatch.report import SquadStatus, squad_status
-from loadwatch.rules.batch import AthleteView, squad_contexts
+from loadwatch.report import SquadStatus, headline
+from loadwatch.rules import evaluate
+from loadwatch.rules.batch import AthleteView, quiet_rules, squad_contexts
 from loadwatch.rules.context import RuleContext
 from loadwatch.rules.injury import injury_state, site_name
+from loadwatch.rules.pain import pain_status
 from loadwatch.services._checks import athlete_name, check_day, coach_name
 from loadwatch.services._common import _today
 from loadwatch.services.athletes import _settings_view
 from loadwatch.units import DistanceUnit
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,10 +123,38 @@ def squad_overview(
             for a in rows
         }
         contexts = squad_contexts(activities, shoes, pains, as_of, views, injuries, strength)
-        squad = [_squad_row(squad_status(a.name, contexts[a.id])) for a in rows]
+        found = squad_rows(contexts, {a.id: a.name for a in rows}, shoes, pains)
+        squad = [found[a.id] for a in rows]
         if version is not None:
             _remember_rows(engine, key, squad)
     return sorted(squad, key=lambda r: (-r.risk, r.athlete))
+
+
+def squad_rows(
+    contexts: Mapping[int, RuleContext],
+    names: Mapping[int, str],
+    shoes: pd.DataFrame,
+    pain: pd.DataFrame,
+) -> dict[int, SquadRow]:
+    """Each athlete's row from `squad_contexts` output: `squad_row(squad_status(...))`, equal to
+    it, but the rules the squad's screen (`quiet_rules`) finds quiet for an athlete are not run
+    (issue #27; tests/services/test_triage_batch.py compares both on random squads).
+
+    Args:
+        contexts: athlete id -> context. names: athlete id -> name.
+        shoes, pain: the frames the contexts were built from (with `athlete_id`).
+    """
+    quiet = quiet_rules(contexts, shoes, pain)
+    rows = {}
+    for athlete_id, ctx in contexts.items():
+        skip = quiet[athlete_id]
+        status = pain_status(ctx, [] if "pain" in skip else None)  # no entry in its window
+        rows[athlete_id] = squad_row(
+            SquadStatus(
+                names[athlete_id], ctx, evaluate(ctx, skip), status, headline(ctx, None, status)
+            )
+        )
+    return rows
 
 
 # The squad's rows per engine, keyed by the database's change counter (issue #27): any import,
@@ -154,7 +187,8 @@ _SEVERITY_POINTS = {"warning": 100, "caution": 10, "info": 1}
 _SHOE_ORDER = ["replace", "caution", "window", "ok", "retired"]
 
 
-def _squad_row(status: SquadStatus) -> SquadRow:
+def squad_row(status: SquadStatus) -> SquadRow:
+    """The squad table's row for one athlete's status (`report.squad_status`)."""
     ctx, alerts, headline = status.ctx, status.alerts, status.headline
     recent = ctx.spikes[ctx.spikes["local_date"] > ctx.as_of - timedelta(days=7)]
     largest = float(recent["spike_ratio"].max()) if not recent.empty else float("nan")
