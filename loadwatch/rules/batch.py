@@ -296,13 +296,17 @@ def _daily(
 ) -> dict[int, pd.Series]:
     """`daily_load` for every athlete, from its first local day (as_of without any) to as_of."""
     loads = session_load(local).to_numpy(dtype=float) if len(local) else np.zeros(0)
+    firsts = {a: int(days[s:e].min()) if e > s else as_of_day for a, (s, e) in bounds.items()}
+    earliest = min(firsts.values(), default=as_of_day)
+    # one index of local days for the squad; each athlete's is a slice of it (no copy)
+    every_day = pd.Index(_as_dates(np.arange(earliest, as_of_day + 1, dtype=np.int64)))
     daily: dict[int, pd.Series] = {}
     for athlete_id, (a, b) in bounds.items():
-        first = int(days[a:b].min()) if b > a else as_of_day
+        first = firsts[athlete_id]
         n_days = as_of_day - first + 1
         totals = np.bincount(days[a:b] - first, weights=loads[a:b], minlength=n_days)
-        index = list(_as_dates(np.arange(first, as_of_day + 1, dtype=np.int64)))
-        daily[athlete_id] = pd.Series(totals, index=index, dtype="float64", name=LOAD)
+        index = every_day[first - earliest :]
+        daily[athlete_id] = pd.Series(totals, index=index, dtype="float64", name=LOAD, copy=False)
     return daily
 
 

@@ -29,7 +29,7 @@ from loadwatch.rules import evaluate
 from loadwatch.rules.batch import AthleteView, quiet_rules, squad_contexts
 from loadwatch.rules.context import RuleContext
 from loadwatch.rules.injury import injury_state, site_name
-from loadwatch.rules.pain import pain_status
+from loadwatch.rules.pain import PainStatus, pain_status
 from loadwatch.services._checks import athlete_name, check_day, coach_name
 from loadwatch.services._common import _today
 from loadwatch.services.athletes import _settings_view
@@ -130,6 +130,9 @@ def squad_overview(
     return sorted(squad, key=lambda r: (-r.risk, r.athlete))
 
 
+_NO_RECENT_PAIN = PainStatus(None, "unknown", None, None, None, None)
+
+
 def squad_rows(
     contexts: Mapping[int, RuleContext],
     names: Mapping[int, str],
@@ -148,7 +151,8 @@ def squad_rows(
     rows = {}
     for athlete_id, ctx in contexts.items():
         skip = quiet[athlete_id]
-        status = pain_status(ctx, [] if "pain" in skip else None)  # no entry in its window
+        # No entry in the two weeks pain_status reads: no zone, no trend (its own answer).
+        status = _NO_RECENT_PAIN if "pain" in skip else pain_status(ctx)
         rows[athlete_id] = squad_row(
             SquadStatus(
                 names[athlete_id], ctx, evaluate(ctx, skip), status, headline(ctx, None, status)
@@ -190,9 +194,8 @@ _SHOE_ORDER = ["replace", "caution", "window", "ok", "retired"]
 def squad_row(status: SquadStatus) -> SquadRow:
     """The squad table's row for one athlete's status (`report.squad_status`)."""
     ctx, alerts, headline = status.ctx, status.alerts, status.headline
-    recent = ctx.spikes[ctx.spikes["local_date"] > ctx.as_of - timedelta(days=7)]
-    largest = float(recent["spike_ratio"].max()) if not recent.empty else float("nan")
-    statuses = list(ctx.shoes["status"]) if not ctx.shoes.empty else []
+    largest = _largest_recent_spike(ctx)
+    statuses = ctx.shoes["status"].tolist() if not ctx.shoes.empty else []
     risk = sum(_SEVERITY_POINTS[a.severity.value] for a in alerts if a.rule_id != "acwr")
     if status.pain.zone == "red":
         risk += 1000
@@ -212,6 +215,18 @@ def squad_row(status: SquadStatus) -> SquadRow:
         alerts=tuple(alerts),
         **_injury_fields(ctx),
     )
+
+
+def _largest_recent_spike(ctx: RuleContext) -> float:
+    """The largest spike ratio of the last 7 days' runs (NaN ratios skipped; NaN for none):
+    column arrays, not a filtered frame (issue #27: the squad does this for every athlete)."""
+    if ctx.spikes.empty:
+        return math.nan
+    cutoff = ctx.as_of - timedelta(days=7)
+    days = ctx.spikes["local_date"].tolist()
+    ratios = ctx.spikes["spike_ratio"].tolist()
+    recent = [r for d, r in zip(days, ratios, strict=True) if d > cutoff and not math.isnan(r)]
+    return float(max(recent)) if recent else math.nan
 
 
 def _injury_fields(ctx: RuleContext) -> dict[str, Any]:
