@@ -130,7 +130,7 @@ def squad_contexts(
     days = _local_days(acts) if len(acts) else np.zeros(0, dtype=np.int64)
     local = acts.assign(**{LOCAL_DATE: _as_dates(days)})
     keep = days <= as_of_day
-    local = local[keep]
+    local = local[keep].copy()  # one block per dtype: each athlete's slice needs no consolidation
     local.index = pd.Index(act_pos[keep])
     keys, days = act_keys[keep], days[keep]
     act_bounds = _bounds(keys, ids)
@@ -207,14 +207,38 @@ def _spikes(
     window_keys = rank.astype(np.int64) * _STRIDE_DAYS + run_days
     distances = runs[DISTANCE_M].to_numpy(dtype=float)
     window_starts = np.searchsorted(window_keys, window_keys - WINDOW_DAYS, side="left")
-    previous = np.full(len(runs), np.nan)
-    for i, first in enumerate(window_starts):
-        if first < i:
-            previous[i] = distances[first:i].max()
+    previous = _window_max(distances, window_starts)
     runs[PREVIOUS_MAX_M] = previous
     with np.errstate(divide="ignore", invalid="ignore"):
         runs[SPIKE_RATIO] = np.where(previous > 0, distances / previous, np.nan)
     return runs, _bounds(run_keys, ids)
+
+
+def _window_max(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """max(values[starts[i]:i]) for every i (NaN where the window is empty), from a sparse
+    table of maxima over power-of-two blocks: two lookups per row instead of a loop. Maxima are
+    exact, so the answer is the loop's to the last bit (NaN values propagate as in `max`)."""
+    n = len(values)
+    previous = np.full(n, np.nan)
+    ends = np.arange(n, dtype=np.int64)
+    lengths = ends - starts
+    has = lengths > 0
+    if not has.any():
+        return previous
+    table = [values]
+    while 2 ** len(table) <= int(lengths.max()):
+        half = 2 ** (len(table) - 1)
+        last = table[-1]
+        table.append(np.maximum(last[:-half], last[half:]))
+    level = np.zeros(n, dtype=np.int64)
+    level[has] = np.frexp(lengths[has].astype(float))[1] - 1  # floor(log2), exactly
+    for k in np.unique(level[has]):
+        rows = has & (level == k)
+        block = table[int(k)]
+        left = block[starts[rows]]
+        right = block[ends[rows] - 2 ** int(k)]
+        previous[rows] = np.maximum(left, right)
+    return previous
 
 
 def _weekly(
