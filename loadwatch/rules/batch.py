@@ -10,6 +10,7 @@ each measure is one NumPy pass over the squad and each athlete costs a few slice
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -41,6 +42,7 @@ from loadwatch.load.shoes import shoe_mileage, shoe_status
 from loadwatch.load.spikes import WINDOW_DAYS
 from loadwatch.load.weekly import RUN_SPORT
 from loadwatch.rules.context import RuleContext
+from loadwatch.rules.pain import AMBER, GREEN, PAIN_DAYS_MEMO, RED, PainDay
 from loadwatch.rules.pain import LOOKBACK_DAYS as PAIN_LOOKBACK_DAYS
 from loadwatch.rules.strength import KNEE_LOCATIONS
 from loadwatch.rules.thresholds import Thresholds
@@ -150,6 +152,7 @@ def squad_contexts(
         pain_keys = pain_keys[kept]
     pain_bounds = _bounds(pain_keys, ids)
     empty_pain = pain.drop(columns=[ATHLETE_ID]).iloc[0:0]
+    judged = _judged_pain(pains, pain_bounds, athletes, as_of)
 
     contexts = {}
     for athlete_id in ids:
@@ -184,7 +187,75 @@ def squad_contexts(
             ),
             strength_target_per_week=strength.get(athlete_id, ((), None))[1],
         )
+        # the pain rule, the pain status and the injury rules read these through `pain_days`
+        verdicts = judged[athlete_id]
+        contexts[athlete_id].memo(PAIN_DAYS_MEMO, lambda: verdicts)  # noqa: B023 (called here)
     return contexts
+
+
+def _whole(value: object) -> int | None:
+    """pain.py's reading of a score or run id: a number (not NaN) as an int, else None."""
+    if isinstance(value, int | float) and not math.isnan(value):
+        return int(value)
+    return None
+
+
+def _judged_pain(
+    pains: pd.DataFrame,
+    bounds: Mapping[int, tuple[int, int]],
+    athletes: Mapping[int, AthleteView],
+    as_of: date,
+) -> dict[int, tuple[PainDay, ...]]:
+    """`judged_pain_days` for every athlete in one pass over the squad's column lists (no
+    pandas per athlete): the latest post-run entry per run (per day without a run), placed
+    where its run was first seen, by date; zones against each athlete's thresholds."""
+    columns = {c: pains[c].tolist() for c in ("entry_date", "during", "after", "morning")}
+    columns["location"] = pains["location"].tolist()
+    columns["activity_id"] = pains["activity_id"].tolist()
+    entry, morning = columns["entry_date"], columns["morning"]
+    judged: dict[int, tuple[PainDay, ...]] = {}
+    for athlete_id, (a, b) in bounds.items():
+        t = athletes[athlete_id].thresholds or Thresholds()
+        mornings = {entry[i]: float(morning[i]) for i in range(a, b) if morning[i] == morning[i]}
+        latest: dict[tuple[str, object], int] = {}
+        for i in range(a, b):
+            if _whole(columns["during"][i]) is None and _whole(columns["after"][i]) is None:
+                continue
+            run = _whole(columns["activity_id"][i])
+            latest[("run", run) if run is not None else ("day", entry[i])] = i
+        days = []
+        for i in sorted(latest.values(), key=lambda i: entry[i]):
+            entry_date: date = entry[i]
+            during, after = _whole(columns["during"][i]), _whole(columns["after"][i])
+            if entry_date > as_of:
+                continue
+            score = max(during or 0, after or 0)
+            baseline = mornings.get(entry_date)
+            limit = max(float(t.pain_safe_max), baseline if baseline is not None else 0.0)
+            next_day = entry_date + timedelta(days=1)
+            next_morning = mornings.get(next_day) if next_day <= as_of else None
+            settled = None if next_morning is None else next_morning <= limit
+            if score > t.pain_acceptable_max or settled is False:
+                zone = RED
+            elif score > t.pain_safe_max:
+                zone = AMBER
+            else:
+                zone = GREEN
+            location = columns["location"][i]
+            days.append(
+                PainDay(
+                    entry_date,
+                    score,
+                    zone,
+                    settled,
+                    next_morning,
+                    baseline,
+                    location if isinstance(location, str) else None,
+                    _whole(columns["activity_id"][i]),
+                )
+            )
+        judged[athlete_id] = tuple(days)
+    return judged
 
 
 def _spikes(

@@ -22,6 +22,7 @@ from loadwatch.rules.context import RuleContext
 
 GREEN, AMBER, RED = "green", "amber", "red"
 LOOKBACK_DAYS = 7
+PAIN_DAYS_MEMO = "pain_days"  # RuleContext.memo key of the context's judged days
 TREND_MIN_READINGS = 2  # morning scores in each of the two weeks before a trend is named
 KNEE_FRONT = "knee front"
 BONE_STRESS_SITES = ("shin", "foot")  # [warden2014]
@@ -104,7 +105,7 @@ def pain_days(pain: pd.DataFrame, ctx: RuleContext) -> list[PainDay]:
     The context's own entries are judged once per context (issue #27: the pain rule, the pain
     status and the injury rules each asked for them), a fresh list each call."""
     if pain is ctx.pain:
-        return list(ctx.memo("pain_days", lambda: tuple(judged_pain_days(pain, ctx))))
+        return list(ctx.memo(PAIN_DAYS_MEMO, lambda: tuple(judged_pain_days(pain, ctx))))
     return judged_pain_days(pain, ctx)
 
 

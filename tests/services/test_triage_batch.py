@@ -13,6 +13,7 @@ from loadwatch.load.frames import ACTIVITY_COLUMNS, PAIN_COLUMNS, SHOE_COLUMNS
 from loadwatch.report import squad_status
 from loadwatch.rules.batch import AthleteView, quiet_rules, squad_contexts
 from loadwatch.rules.context import rule_context
+from loadwatch.rules.pain import judged_pain_days, pain_days
 from loadwatch.rules.thresholds import Thresholds
 from loadwatch.services.squads import squad_row, squad_rows
 from loadwatch.units import DistanceUnit
@@ -130,3 +131,28 @@ def test_the_screen_skips_rules_on_a_quiet_log() -> None:
         "shoe-rotation",
         "acwr",
     }
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(athlete, min_size=1, max_size=4),
+    st.integers(-2, 0),
+    st.lists(st.one_of(st.none(), st.integers(1, 3)), min_size=40, max_size=40),
+)
+def test_the_squads_pain_days_are_each_athletes_own(
+    squad: list[dict[str, object]], shift: int, runs: list[int | None]
+) -> None:
+    """Judged once for the squad (issue #27), the pain days equal `judged_pain_days` of each
+    athlete's own entries, in the same order (entries naming a run: the latest per run)."""
+    as_of = AS_OF + timedelta(days=shift)
+    activities, shoes, pain, injuries = squad_frames(squad)
+    pain["activity_id"] = [runs[i % len(runs)] for i in range(len(pain))]
+    views = {
+        i: AthleteView(s["units"], s["week_start"], s["thresholds"])  # type: ignore[arg-type]
+        for i, s in enumerate(squad, start=1)
+    }
+    contexts = squad_contexts(activities, shoes, pain, as_of, views, injuries)
+    for athlete_id, ctx in contexts.items():
+        own = athlete_frame(pain, athlete_id, PAIN_COLUMNS)
+        own = own[own["entry_date"] <= as_of]
+        assert pain_days(ctx.pain, ctx) == judged_pain_days(own, ctx)
