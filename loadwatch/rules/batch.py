@@ -14,6 +14,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -177,7 +178,7 @@ def squad_contexts(
             thresholds=view.thresholds or Thresholds(),
             activities=local.iloc[a:b],
             weekly=weekly[athlete_id],
-            spikes=spikes.iloc[s:t].reset_index(drop=True),
+            spikes=_part(spikes, s, t),
             shoes=shoe_parts[athlete_id],
             pain=pains.iloc[p:q] if q > p else empty_pain,
             daily=daily[athlete_id],
@@ -191,6 +192,14 @@ def squad_contexts(
         verdicts = judged[athlete_id]
         contexts[athlete_id].memo(PAIN_DAYS_MEMO, lambda: verdicts)  # noqa: B023 (called here)
     return contexts
+
+
+def _part(frame: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
+    """Rows [start, end) of a squad frame indexed 0..n-1, as `reset_index(drop=True)` gives
+    them, without copying them (each athlete's rules only read their own rows)."""
+    part = frame.iloc[start:end]
+    part.index = pd.RangeIndex(end - start)
+    return part
 
 
 def _whole(value: object) -> int | None:
@@ -209,24 +218,28 @@ def _judged_pain(
     """`judged_pain_days` for every athlete in one pass over the squad's column lists (no
     pandas per athlete): the latest post-run entry per run (per day without a run), placed
     where its run was first seen, by date; zones against each athlete's thresholds."""
-    columns = {c: pains[c].tolist() for c in ("entry_date", "during", "after", "morning")}
+    entry, morning = pains["entry_date"].tolist(), pains["morning"].tolist()
+    # scores are float64 columns (NaN: none): read each once, as `_whole` reads them
+    columns: dict[str, list[Any]] = {
+        c: [None if v != v else int(v) for v in pains[c].to_numpy(dtype=float).tolist()]
+        for c in ("during", "after")
+    }
     columns["location"] = pains["location"].tolist()
-    columns["activity_id"] = pains["activity_id"].tolist()
-    entry, morning = columns["entry_date"], columns["morning"]
+    columns["activity_id"] = [_whole(v) for v in pains["activity_id"].tolist()]
     judged: dict[int, tuple[PainDay, ...]] = {}
     for athlete_id, (a, b) in bounds.items():
         t = athletes[athlete_id].thresholds or Thresholds()
         mornings = {entry[i]: float(morning[i]) for i in range(a, b) if morning[i] == morning[i]}
         latest: dict[tuple[str, object], int] = {}
         for i in range(a, b):
-            if _whole(columns["during"][i]) is None and _whole(columns["after"][i]) is None:
+            if columns["during"][i] is None and columns["after"][i] is None:
                 continue
-            run = _whole(columns["activity_id"][i])
+            run = columns["activity_id"][i]
             latest[("run", run) if run is not None else ("day", entry[i])] = i
         days = []
         for i in sorted(latest.values(), key=lambda i: entry[i]):
             entry_date: date = entry[i]
-            during, after = _whole(columns["during"][i]), _whole(columns["after"][i])
+            during, after = columns["during"][i], columns["after"][i]
             if entry_date > as_of:
                 continue
             score = max(during or 0, after or 0)
@@ -251,7 +264,7 @@ def _judged_pain(
                     next_morning,
                     baseline,
                     location if isinstance(location, str) else None,
-                    _whole(columns["activity_id"][i]),
+                    columns["activity_id"][i],
                 )
             )
         judged[athlete_id] = tuple(days)
@@ -362,24 +375,24 @@ def _weekly(
         mean_cadence = np.where(
             sums["cadence_s"] > 0, sums["cadence_x_s"] / sums["cadence_s"], np.nan
         )
-    weekly: dict[int, pd.DataFrame] = {}
-    for athlete_id in athletes:
-        if athlete_id not in firsts:
-            weekly[athlete_id] = empty
-            continue
+    week_days = np.zeros(total_weeks, dtype=np.int64)  # each week's first day, since 1970
+    for athlete_id, first in firsts.items():
         start, n_weeks = offsets[athlete_id], lengths[athlete_id]
-        first_day = date.fromordinal(firsts[athlete_id])
-        part = slice(start, start + n_weeks)
-        weekly[athlete_id] = pd.DataFrame(
-            {
-                WEEK_START: [first_day + timedelta(weeks=i) for i in range(n_weeks)],
-                RUN_DISTANCE_M: sums[RUN_DISTANCE_M][part],
-                RUN_COUNT: counts[part],
-                DESCENT_M: sums[DESCENT_M][part],
-                AVG_CADENCE_SPM: mean_cadence[part],
-            }
-        )
-    return weekly
+        week_days[start : start + n_weeks] = first - _EPOCH_ORDINAL + 7 * np.arange(n_weeks)
+    # one frame of the squad's weeks; each athlete's weeks are a slice of it
+    squad = pd.DataFrame(
+        {
+            WEEK_START: _as_dates(week_days),
+            RUN_DISTANCE_M: sums[RUN_DISTANCE_M],
+            RUN_COUNT: counts,
+            DESCENT_M: sums[DESCENT_M],
+            AVG_CADENCE_SPM: mean_cadence,
+        }
+    )
+    return {
+        a: _part(squad, offsets[a], offsets[a] + lengths[a]) if a in firsts else empty
+        for a in athletes
+    }
 
 
 def _daily(
@@ -434,9 +447,7 @@ def _shoes(
     ]
     bounds = _bounds(keys, ids)
     none = _no_shoes(shoes)
-    return {
-        a: frame.iloc[s:e].reset_index(drop=True) if e > s else none for a, (s, e) in bounds.items()
-    }
+    return {a: _part(frame, s, e) if e > s else none for a, (s, e) in bounds.items()}
 
 
 def _no_shoes(shoes: pd.DataFrame) -> pd.DataFrame:
