@@ -11,9 +11,10 @@ each measure is one NumPy pass over the squad and each athlete costs a few slice
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -189,8 +190,7 @@ def squad_contexts(
             strength_target_per_week=strength.get(athlete_id, ((), None))[1],
         )
         # the pain rule, the pain status and the injury rules read these through `pain_days`
-        verdicts = judged[athlete_id]
-        contexts[athlete_id].memo(PAIN_DAYS_MEMO, lambda: verdicts)  # noqa: B023 (called here)
+        contexts[athlete_id].prepare(PAIN_DAYS_MEMO, judged[athlete_id])
     return contexts
 
 
@@ -214,61 +214,71 @@ def _judged_pain(
     bounds: Mapping[int, tuple[int, int]],
     athletes: Mapping[int, AthleteView],
     as_of: date,
-) -> dict[int, tuple[PainDay, ...]]:
-    """`judged_pain_days` for every athlete in one pass over the squad's column lists (no
-    pandas per athlete): the latest post-run entry per run (per day without a run), placed
-    where its run was first seen, by date; zones against each athlete's thresholds."""
-    entry, morning = pains["entry_date"].tolist(), pains["morning"].tolist()
+) -> dict[int, Callable[[], tuple[PainDay, ...]]]:
+    """`judged_pain_days` for every athlete, each computed when first asked for, from the
+    squad's column lists read once (no pandas per athlete)."""
     # scores are float64 columns (NaN: none): read each once, as `_whole` reads them
     columns: dict[str, list[Any]] = {
         c: [None if v != v else int(v) for v in pains[c].to_numpy(dtype=float).tolist()]
         for c in ("during", "after")
     }
+    columns["entry_date"] = pains["entry_date"].tolist()
+    columns["morning"] = pains["morning"].tolist()
     columns["location"] = pains["location"].tolist()
     columns["activity_id"] = [_whole(v) for v in pains["activity_id"].tolist()]
-    judged: dict[int, tuple[PainDay, ...]] = {}
-    for athlete_id, (a, b) in bounds.items():
-        t = athletes[athlete_id].thresholds or Thresholds()
-        mornings = {entry[i]: float(morning[i]) for i in range(a, b) if morning[i] == morning[i]}
-        latest: dict[tuple[str, object], int] = {}
-        for i in range(a, b):
-            if columns["during"][i] is None and columns["after"][i] is None:
-                continue
-            run = columns["activity_id"][i]
-            latest[("run", run) if run is not None else ("day", entry[i])] = i
-        days = []
-        for i in sorted(latest.values(), key=lambda i: entry[i]):
-            entry_date: date = entry[i]
-            during, after = columns["during"][i], columns["after"][i]
-            if entry_date > as_of:
-                continue
-            score = max(during or 0, after or 0)
-            baseline = mornings.get(entry_date)
-            limit = max(float(t.pain_safe_max), baseline if baseline is not None else 0.0)
-            next_day = entry_date + timedelta(days=1)
-            next_morning = mornings.get(next_day) if next_day <= as_of else None
-            settled = None if next_morning is None else next_morning <= limit
-            if score > t.pain_acceptable_max or settled is False:
-                zone = RED
-            elif score > t.pain_safe_max:
-                zone = AMBER
-            else:
-                zone = GREEN
-            location = columns["location"][i]
-            days.append(
-                PainDay(
-                    entry_date,
-                    score,
-                    zone,
-                    settled,
-                    next_morning,
-                    baseline,
-                    location if isinstance(location, str) else None,
-                    columns["activity_id"][i],
-                )
+    return {
+        athlete_id: partial(
+            _judge, columns, a, b, athletes[athlete_id].thresholds or Thresholds(), as_of
+        )
+        for athlete_id, (a, b) in bounds.items()
+    }
+
+
+def _judge(
+    columns: Mapping[str, list[Any]], a: int, b: int, t: Thresholds, as_of: date
+) -> tuple[PainDay, ...]:
+    """`judged_pain_days` of rows [a, b) of the squad's pain columns: the latest post-run entry
+    per run (per day without a run), placed where its run was first seen, by date."""
+    entry, morning = columns["entry_date"], columns["morning"]
+    mornings = {entry[i]: float(morning[i]) for i in range(a, b) if morning[i] == morning[i]}
+    latest: dict[tuple[str, object], int] = {}
+    for i in range(a, b):
+        if columns["during"][i] is None and columns["after"][i] is None:
+            continue
+        run = columns["activity_id"][i]
+        latest[("run", run) if run is not None else ("day", entry[i])] = i
+    days = []
+    for i in sorted(latest.values(), key=lambda i: entry[i]):
+        entry_date: date = entry[i]
+        during, after = columns["during"][i], columns["after"][i]
+        if entry_date > as_of:
+            continue
+        score = max(during or 0, after or 0)
+        baseline = mornings.get(entry_date)
+        limit = max(float(t.pain_safe_max), baseline if baseline is not None else 0.0)
+        next_day = entry_date + timedelta(days=1)
+        next_morning = mornings.get(next_day) if next_day <= as_of else None
+        settled = None if next_morning is None else next_morning <= limit
+        if score > t.pain_acceptable_max or settled is False:
+            zone = RED
+        elif score > t.pain_safe_max:
+            zone = AMBER
+        else:
+            zone = GREEN
+        location = columns["location"][i]
+        days.append(
+            PainDay(
+                entry_date,
+                score,
+                zone,
+                settled,
+                next_morning,
+                baseline,
+                location if isinstance(location, str) else None,
+                columns["activity_id"][i],
             )
-        judged[athlete_id] = tuple(days)
-    return judged
+        )
+    return tuple(days)
 
 
 def _spikes(

@@ -67,9 +67,16 @@ class RuleContext:
         value stays right)."""
         kept = self.__dict__.setdefault("_memo", {})
         if name not in kept:
-            kept[name] = compute()
+            prepared = self.__dict__.get("_prepared", {}).pop(name, None)
+            kept[name] = (prepared or compute)()
         value: _T = kept[name]
         return value
+
+    def prepare(self, name: str, compute: Callable[[], object]) -> None:
+        """Compute `name` with `compute` when first asked for (`memo`), instead of the caller's
+        way: the squad (rules/batch.py) prepares each athlete's share of a squad-wide pass, and
+        an athlete whose rules never ask costs nothing."""
+        self.__dict__.setdefault("_prepared", {})[name] = compute
 
     def distance(self, metres: float, digits: int = 1) -> str:
         return format_distance(metres, self.units, digits)
