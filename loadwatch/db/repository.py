@@ -461,7 +461,10 @@ def activities_frame_for_all(
         query = query.where(Activity.started_at >= since)
     if until is not None:
         query = query.where(Activity.started_at < until)
-    # Core rows (no ORM result processing), turned into columns once.
+    # Core rows (no ORM result processing), turned into columns once; flushed first, as the
+    # session's own execute would (autoflush), so pending changes are read too.
+    if session.autoflush:
+        session.flush()
     rows = session.connection().execute(query.order_by(Activity.started_at, Activity.id)).all()
     names = ["athlete_id", *columns]
     frame = pd.DataFrame(
