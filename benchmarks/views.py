@@ -215,7 +215,8 @@ def measure(engine: Engine, repeat: int, *, squad_only: bool = False) -> None:
     cpu = [c * 1000 for _, c in timings]
     print(
         f"  squad_triage after a change: median {statistics.median(wall):.0f} ms (best"
-        f" {min(wall):.0f} ms, CPU {statistics.median(cpu):.0f} ms), {_load()}",
+        f" {min(wall):.0f} ms, CPU {statistics.median(cpu):.0f} ms, least CPU {min(cpu):.0f} ms)"
+        f", {_load()}",
         flush=True,
     )
     line(

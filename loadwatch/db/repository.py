@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select, text
+from sqlalchemy import String, func, select, text, type_coerce
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -445,7 +445,14 @@ def activities_frame_for_all(
     import pandas as pd  # here, not at the top: `loadwatch athletes` needs no pandas (#13)
 
     columns = list(ACTIVITY_COLUMNS)
-    selected = [getattr(Activity, "id" if c == ACTIVITY_ID else c).label(c) for c in columns]
+    # SQLite stores the UTC start as ISO text: read the text and parse the column at once
+    # (issue #27: parsing, then tagging, each row's datetime was most of a squad's read).
+    is_text = session.get_bind().dialect.name == "sqlite"
+    start = type_coerce(Activity.started_at, String) if is_text else Activity.started_at
+    selected = [
+        start.label(c) if c == STARTED_AT else getattr(Activity, _activity_field(c)).label(c)
+        for c in columns
+    ]
     query = select(
         Activity.athlete_id,
         *selected,
@@ -454,11 +461,28 @@ def activities_frame_for_all(
         query = query.where(Activity.started_at >= since)
     if until is not None:
         query = query.where(Activity.started_at < until)
-    rows = session.execute(query.order_by(Activity.started_at, Activity.id)).all()
-    frame = pd.DataFrame(rows, columns=["athlete_id", *columns])
-    frame["started_at"] = pd.to_datetime(frame["started_at"], utc=True)
+    # Core rows (no ORM result processing), turned into columns once; flushed first, as the
+    # session's own execute would (autoflush), so pending changes are read too.
+    if session.autoflush:
+        session.flush()
+    rows = session.connection().execute(query.order_by(Activity.started_at, Activity.id)).all()
+    names = ["athlete_id", *columns]
+    frame = pd.DataFrame(
+        dict(zip(names, map(list, zip(*rows, strict=True)), strict=True)) if rows else [],
+        columns=names,
+    )
+    if is_text:
+        frame["started_at"] = pd.to_datetime(frame["started_at"], format="ISO8601").dt.tz_localize(
+            "UTC"
+        )
+    else:
+        frame["started_at"] = pd.to_datetime(frame["started_at"], utc=True)
     floats = [c for c in columns if c not in (ACTIVITY_ID, SPORT, STARTED_AT)]
     return frame.astype(dict.fromkeys(floats, "float64"))
+
+
+def _activity_field(column: str) -> str:
+    return "id" if column == ACTIVITY_ID else column
 
 
 def activities_frames_for(

@@ -6,7 +6,7 @@ computed from the same context and is checked against these rules by property te
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 from loadwatch.domain import SEVERITY_RANK, Alert
@@ -52,9 +52,12 @@ RULE_IDS: tuple[str, ...] = tuple(spec.rule_id for spec in RULE_SPECS)
 RULE_TITLES: dict[str, str] = {spec.rule_id: spec.title for spec in RULE_SPECS}
 
 
-def evaluate(ctx: RuleContext) -> list[Alert]:
-    """Every rule's alerts: in rule order, then most severe first, then newest first."""
-    alerts = [alert for rule in RULES for alert in rule(ctx)]
+def evaluate(ctx: RuleContext, skip: Collection[str] = ()) -> list[Alert]:
+    """Every rule's alerts: in rule order, then most severe first, then newest first.
+
+    `skip` names rules known to say nothing for `ctx` (the squad's screen, rules/batch.py,
+    issue #27): leaving them out saves their cost and changes nothing."""
+    alerts = [alert for spec in RULE_SPECS if spec.rule_id not in skip for alert in spec.check(ctx)]
     return sorted(
         alerts,
         key=lambda a: (RULE_IDS.index(a.rule_id), -SEVERITY_RANK[a.severity], -a.date.toordinal()),

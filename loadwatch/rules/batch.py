@@ -10,15 +10,18 @@ each measure is one NumPy pass over the squad and each athlete costs a few slice
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import partial
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from loadwatch.domain import InjuryPeriod
-from loadwatch.load.daily import session_load
+from loadwatch.load.daily import ACUTE_DAYS, CHRONIC_DAYS, MONOTONY_CAP, session_load
 from loadwatch.load.frames import (
     AVG_CADENCE_SPM,
     DESCENT_M,
@@ -41,6 +44,9 @@ from loadwatch.load.shoes import shoe_mileage, shoe_status
 from loadwatch.load.spikes import WINDOW_DAYS
 from loadwatch.load.weekly import RUN_SPORT
 from loadwatch.rules.context import RuleContext
+from loadwatch.rules.pain import AMBER, GREEN, PAIN_DAYS_MEMO, RED, PainDay
+from loadwatch.rules.pain import LOOKBACK_DAYS as PAIN_LOOKBACK_DAYS
+from loadwatch.rules.strength import KNEE_LOCATIONS
 from loadwatch.rules.thresholds import Thresholds
 from loadwatch.units import DistanceUnit
 
@@ -128,7 +134,7 @@ def squad_contexts(
     days = _local_days(acts) if len(acts) else np.zeros(0, dtype=np.int64)
     local = acts.assign(**{LOCAL_DATE: _as_dates(days)})
     keep = days <= as_of_day
-    local = local[keep]
+    local = local[keep].copy()  # one block per dtype: each athlete's slice needs no consolidation
     local.index = pd.Index(act_pos[keep])
     keys, days = act_keys[keep], days[keep]
     act_bounds = _bounds(keys, ids)
@@ -148,6 +154,7 @@ def squad_contexts(
         pain_keys = pain_keys[kept]
     pain_bounds = _bounds(pain_keys, ids)
     empty_pain = pain.drop(columns=[ATHLETE_ID]).iloc[0:0]
+    judged = _judged_pain(pains, pain_bounds, athletes, as_of)
 
     contexts = {}
     for athlete_id in ids:
@@ -172,7 +179,7 @@ def squad_contexts(
             thresholds=view.thresholds or Thresholds(),
             activities=local.iloc[a:b],
             weekly=weekly[athlete_id],
-            spikes=spikes.iloc[s:t].reset_index(drop=True),
+            spikes=_part(spikes, s, t),
             shoes=shoe_parts[athlete_id],
             pain=pains.iloc[p:q] if q > p else empty_pain,
             daily=daily[athlete_id],
@@ -182,7 +189,96 @@ def squad_contexts(
             ),
             strength_target_per_week=strength.get(athlete_id, ((), None))[1],
         )
+        # the pain rule, the pain status and the injury rules read these through `pain_days`
+        contexts[athlete_id].prepare(PAIN_DAYS_MEMO, judged[athlete_id])
     return contexts
+
+
+def _part(frame: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
+    """Rows [start, end) of a squad frame indexed 0..n-1, as `reset_index(drop=True)` gives
+    them, without copying them (each athlete's rules only read their own rows)."""
+    part = frame.iloc[start:end]
+    part.index = pd.RangeIndex(end - start)
+    return part
+
+
+def _whole(value: object) -> int | None:
+    """pain.py's reading of a score or run id: a number (not NaN) as an int, else None."""
+    if isinstance(value, int | float) and not math.isnan(value):
+        return int(value)
+    return None
+
+
+def _judged_pain(
+    pains: pd.DataFrame,
+    bounds: Mapping[int, tuple[int, int]],
+    athletes: Mapping[int, AthleteView],
+    as_of: date,
+) -> dict[int, Callable[[], tuple[PainDay, ...]]]:
+    """`judged_pain_days` for every athlete, each computed when first asked for, from the
+    squad's column lists read once (no pandas per athlete)."""
+    # scores are float64 columns (NaN: none): read each once, as `_whole` reads them
+    columns: dict[str, list[Any]] = {
+        c: [None if v != v else int(v) for v in pains[c].to_numpy(dtype=float).tolist()]
+        for c in ("during", "after")
+    }
+    columns["entry_date"] = pains["entry_date"].tolist()
+    columns["morning"] = pains["morning"].tolist()
+    columns["location"] = pains["location"].tolist()
+    columns["activity_id"] = [_whole(v) for v in pains["activity_id"].tolist()]
+    return {
+        athlete_id: partial(
+            _judge, columns, a, b, athletes[athlete_id].thresholds or Thresholds(), as_of
+        )
+        for athlete_id, (a, b) in bounds.items()
+    }
+
+
+def _judge(
+    columns: Mapping[str, list[Any]], a: int, b: int, t: Thresholds, as_of: date
+) -> tuple[PainDay, ...]:
+    """`judged_pain_days` of rows [a, b) of the squad's pain columns: the latest post-run entry
+    per run (per day without a run), placed where its run was first seen, by date."""
+    entry, morning = columns["entry_date"], columns["morning"]
+    mornings = {entry[i]: float(morning[i]) for i in range(a, b) if morning[i] == morning[i]}
+    latest: dict[tuple[str, object], int] = {}
+    for i in range(a, b):
+        if columns["during"][i] is None and columns["after"][i] is None:
+            continue
+        run = columns["activity_id"][i]
+        latest[("run", run) if run is not None else ("day", entry[i])] = i
+    days = []
+    for i in sorted(latest.values(), key=lambda i: entry[i]):
+        entry_date: date = entry[i]
+        during, after = columns["during"][i], columns["after"][i]
+        if entry_date > as_of:
+            continue
+        score = max(during or 0, after or 0)
+        baseline = mornings.get(entry_date)
+        limit = max(float(t.pain_safe_max), baseline if baseline is not None else 0.0)
+        next_day = entry_date + timedelta(days=1)
+        next_morning = mornings.get(next_day) if next_day <= as_of else None
+        settled = None if next_morning is None else next_morning <= limit
+        if score > t.pain_acceptable_max or settled is False:
+            zone = RED
+        elif score > t.pain_safe_max:
+            zone = AMBER
+        else:
+            zone = GREEN
+        location = columns["location"][i]
+        days.append(
+            PainDay(
+                entry_date,
+                score,
+                zone,
+                settled,
+                next_morning,
+                baseline,
+                location if isinstance(location, str) else None,
+                columns["activity_id"][i],
+            )
+        )
+    return tuple(days)
 
 
 def _spikes(
@@ -205,14 +301,38 @@ def _spikes(
     window_keys = rank.astype(np.int64) * _STRIDE_DAYS + run_days
     distances = runs[DISTANCE_M].to_numpy(dtype=float)
     window_starts = np.searchsorted(window_keys, window_keys - WINDOW_DAYS, side="left")
-    previous = np.full(len(runs), np.nan)
-    for i, first in enumerate(window_starts):
-        if first < i:
-            previous[i] = distances[first:i].max()
+    previous = _window_max(distances, window_starts)
     runs[PREVIOUS_MAX_M] = previous
     with np.errstate(divide="ignore", invalid="ignore"):
         runs[SPIKE_RATIO] = np.where(previous > 0, distances / previous, np.nan)
     return runs, _bounds(run_keys, ids)
+
+
+def _window_max(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """max(values[starts[i]:i]) for every i (NaN where the window is empty), from a sparse
+    table of maxima over power-of-two blocks: two lookups per row instead of a loop. Maxima are
+    exact, so the answer is the loop's to the last bit (NaN values propagate as in `max`)."""
+    n = len(values)
+    previous = np.full(n, np.nan)
+    ends = np.arange(n, dtype=np.int64)
+    lengths = ends - starts
+    has = lengths > 0
+    if not has.any():
+        return previous
+    table = [values]
+    while 2 ** len(table) <= int(lengths.max()):
+        half = 2 ** (len(table) - 1)
+        last = table[-1]
+        table.append(np.maximum(last[:-half], last[half:]))
+    level = np.zeros(n, dtype=np.int64)
+    level[has] = np.frexp(lengths[has].astype(float))[1] - 1  # floor(log2), exactly
+    for k in np.unique(level[has]):
+        rows = has & (level == k)
+        block = table[int(k)]
+        left = block[starts[rows]]
+        right = block[ends[rows] - 2 ** int(k)]
+        previous[rows] = np.maximum(left, right)
+    return previous
 
 
 def _weekly(
@@ -265,24 +385,24 @@ def _weekly(
         mean_cadence = np.where(
             sums["cadence_s"] > 0, sums["cadence_x_s"] / sums["cadence_s"], np.nan
         )
-    weekly: dict[int, pd.DataFrame] = {}
-    for athlete_id in athletes:
-        if athlete_id not in firsts:
-            weekly[athlete_id] = empty
-            continue
+    week_days = np.zeros(total_weeks, dtype=np.int64)  # each week's first day, since 1970
+    for athlete_id, first in firsts.items():
         start, n_weeks = offsets[athlete_id], lengths[athlete_id]
-        first_day = date.fromordinal(firsts[athlete_id])
-        part = slice(start, start + n_weeks)
-        weekly[athlete_id] = pd.DataFrame(
-            {
-                WEEK_START: [first_day + timedelta(weeks=i) for i in range(n_weeks)],
-                RUN_DISTANCE_M: sums[RUN_DISTANCE_M][part],
-                RUN_COUNT: counts[part],
-                DESCENT_M: sums[DESCENT_M][part],
-                AVG_CADENCE_SPM: mean_cadence[part],
-            }
-        )
-    return weekly
+        week_days[start : start + n_weeks] = first - _EPOCH_ORDINAL + 7 * np.arange(n_weeks)
+    # one frame of the squad's weeks; each athlete's weeks are a slice of it
+    squad = pd.DataFrame(
+        {
+            WEEK_START: _as_dates(week_days),
+            RUN_DISTANCE_M: sums[RUN_DISTANCE_M],
+            RUN_COUNT: counts,
+            DESCENT_M: sums[DESCENT_M],
+            AVG_CADENCE_SPM: mean_cadence,
+        }
+    )
+    return {
+        a: _part(squad, offsets[a], offsets[a] + lengths[a]) if a in firsts else empty
+        for a in athletes
+    }
 
 
 def _daily(
@@ -294,13 +414,17 @@ def _daily(
 ) -> dict[int, pd.Series]:
     """`daily_load` for every athlete, from its first local day (as_of without any) to as_of."""
     loads = session_load(local).to_numpy(dtype=float) if len(local) else np.zeros(0)
+    firsts = {a: int(days[s:e].min()) if e > s else as_of_day for a, (s, e) in bounds.items()}
+    earliest = min(firsts.values(), default=as_of_day)
+    # one index of local days for the squad; each athlete's is a slice of it (no copy)
+    every_day = pd.Index(_as_dates(np.arange(earliest, as_of_day + 1, dtype=np.int64)))
     daily: dict[int, pd.Series] = {}
     for athlete_id, (a, b) in bounds.items():
-        first = int(days[a:b].min()) if b > a else as_of_day
+        first = firsts[athlete_id]
         n_days = as_of_day - first + 1
         totals = np.bincount(days[a:b] - first, weights=loads[a:b], minlength=n_days)
-        index = list(_as_dates(np.arange(first, as_of_day + 1, dtype=np.int64)))
-        daily[athlete_id] = pd.Series(totals, index=index, dtype="float64", name=LOAD)
+        index = every_day[first - earliest :]
+        daily[athlete_id] = pd.Series(totals, index=index, dtype="float64", name=LOAD, copy=False)
     return daily
 
 
@@ -333,9 +457,7 @@ def _shoes(
     ]
     bounds = _bounds(keys, ids)
     none = _no_shoes(shoes)
-    return {
-        a: frame.iloc[s:e].reset_index(drop=True) if e > s else none for a, (s, e) in bounds.items()
-    }
+    return {a: _part(frame, s, e) if e > s else none for a, (s, e) in bounds.items()}
 
 
 def _no_shoes(shoes: pd.DataFrame) -> pd.DataFrame:
@@ -346,3 +468,104 @@ def _no_shoes(shoes: pd.DataFrame) -> pd.DataFrame:
     )
     frame["status"] = []
     return frame
+
+
+# The squad's screen (issue #27): which rules cannot say anything for an athlete, read from
+# measures computed for the whole squad at once, so the triage runs only the rules that may.
+# A screen is conservative: it names a rule quiet only when the rule's own test would fail with
+# a margin, and a rule it is unsure of runs as usual; so the alerts are the per-athlete rules'
+# own (tests/rules/test_batch_triage.py checks this on random squads).
+_MARGIN = 1e-6  # NumPy sums in another order than pandas: ratios agree far inside this
+_WEEK_DAYS = 7  # monotony_and_strain's week
+_TREND_DAYS = 2 * PAIN_LOOKBACK_DAYS  # the pain trend compares this week's mornings with last
+
+
+def quiet_rules(
+    contexts: Mapping[int, RuleContext], shoes: pd.DataFrame, pain: pd.DataFrame
+) -> dict[int, frozenset[str]]:
+    """Per athlete, the rules that give no alert for its context (a subset of the quiet ones).
+
+    Args:
+        contexts: `squad_contexts` output (one as_of for all).
+        shoes, pain: the frames `squad_contexts` was given (with `athlete_id`).
+
+    Returns:
+        Athlete id -> rule ids to skip: "pain" (no entry in the two weeks the pain rule reads),
+        "strength" (no knee entry in the strength gap), "shoe-rotation" (not exactly one active
+        pair), "monotony" and "acwr" (the measure is clearly inside the quiet band).
+    """
+    require_columns(shoes, {ATHLETE_ID, "retired"})
+    require_columns(pain, {ATHLETE_ID, "entry_date", "location"})
+    quiet: dict[int, set[str]] = {a: set() for a in contexts}
+    if not contexts:
+        return {}
+    as_of = next(iter(contexts.values())).as_of
+    as_of_day = as_of.toordinal() - _EPOCH_ORDINAL
+    # pain and strength: the entries in each rule's window
+    owners = pain[ATHLETE_ID].to_numpy(dtype=np.int64)
+    days = (
+        np.array(list(pain["entry_date"]), dtype="datetime64[D]").astype(np.int64)
+        if len(pain)
+        else np.zeros(0, dtype=np.int64)
+    )
+    upto = days <= as_of_day
+    with_pain = set(owners[upto & (days > as_of_day - _TREND_DAYS)].tolist())
+    knee = upto & pain["location"].isin(KNEE_LOCATIONS).to_numpy()
+    knee_days: dict[int, int] = {}
+    for owner, day in zip(owners[knee].tolist(), days[knee].tolist(), strict=True):
+        knee_days[owner] = max(day, knee_days.get(owner, day))
+    # shoe rotation: the active pairs
+    active = (~shoes["retired"].astype(bool)).astype("int64")
+    pairs = active.groupby(shoes[ATHLETE_ID].to_numpy()).sum().to_dict()
+    monotony, ratio = _daily_measures(contexts)
+    for index, (athlete_id, ctx) in enumerate(contexts.items()):
+        t, kept = ctx.thresholds, quiet[athlete_id]
+        if athlete_id not in with_pain:
+            kept.add("pain")
+        if knee_days.get(athlete_id, -(10**9)) <= as_of_day - t.strength_gap_days:
+            kept.add("strength")
+        if pairs.get(athlete_id, 0) != 1:
+            kept.add("shoe-rotation")
+        week = as_of - timedelta(days=_WEEK_DAYS)
+        if monotony[index] + _MARGIN < t.monotony_info and not any(
+            d > week for d in ctx.strength_dates
+        ):
+            kept.add("monotony")
+        value = ratio[index]
+        if np.isnan(value) or t.acwr_low + _MARGIN <= value < t.acwr_high - _MARGIN:
+            kept.add("acwr")
+    return {a: frozenset(q) for a, q in quiet.items()}
+
+
+def _daily_measures(contexts: Mapping[int, RuleContext]) -> tuple[np.ndarray, np.ndarray]:
+    """Every athlete's monotony over the last 7 days (without logged strength) and ACWR (NaN
+    where `acwr` gives None), as `monotony_and_strain` and `acwr` compute them, in one pass."""
+    series = [ctx.daily.to_numpy(dtype=float) for ctx in contexts.values()]
+    n, longest = len(series), max(len(s) for s in series)
+    loads = np.zeros((n, longest))
+    lengths = np.array([len(s) for s in series], dtype=np.int64)
+    for row, values in enumerate(series):
+        loads[row, longest - len(values) :] = values
+    week = loads[:, -_WEEK_DAYS:]
+    total = week.sum(axis=1)
+    sd = week.std(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        monotony = np.where(sd > 0, np.minimum(week.mean(axis=1) / sd, MONOTONY_CAP), MONOTONY_CAP)
+    monotony = np.where((lengths < _WEEK_DAYS) | (total <= 0), 0.0, monotony)
+    # EWMA from each athlete's first day (pandas' adjust=False recursion)
+    first = longest - lengths
+    acute, chronic = np.zeros(n), np.zeros(n)
+    fast, slow = 2 / (ACUTE_DAYS + 1), 2 / (CHRONIC_DAYS + 1)
+    for column in range(longest):
+        x = loads[:, column]
+        started = column > first
+        acute = np.where(started, (1 - fast) * acute + fast * x, np.where(column == first, x, 0.0))
+        chronic = np.where(
+            started, (1 - slow) * chronic + slow * x, np.where(column == first, x, 0.0)
+        )
+    recent = (loads[:, -CHRONIC_DAYS:] > 0).any(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(
+            (lengths >= CHRONIC_DAYS) & recent & (chronic > 0), acute / chronic, np.nan
+        )
+    return monotony, ratio

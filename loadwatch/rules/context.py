@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
+from typing import TypeVar
 
 import pandas as pd
 
@@ -20,6 +21,7 @@ from loadwatch.rules.thresholds import Thresholds
 from loadwatch.units import DistanceUnit, format_distance
 
 NO_PLAN_SETTINGS = PlanSettings()  # the habit, no goal
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,23 @@ class RuleContext:
         """Running metres per local day up to `as_of`: built once, read by R2, the plan and the
         headline (a frozen dataclass without slots, so the cache can live on the instance)."""
         return RunLog.from_spikes(self.spikes, self.as_of)
+
+    def memo(self, name: str, compute: Callable[[], _T]) -> _T:
+        """`compute()` once per context under `name` (issue #27: measures several rules read,
+        such as the judged pain days, are computed once; the context is frozen, so a kept
+        value stays right)."""
+        kept = self.__dict__.setdefault("_memo", {})
+        if name not in kept:
+            prepared = self.__dict__.get("_prepared", {}).pop(name, None)
+            kept[name] = (prepared or compute)()
+        value: _T = kept[name]
+        return value
+
+    def prepare(self, name: str, compute: Callable[[], object]) -> None:
+        """Compute `name` with `compute` when first asked for (`memo`), instead of the caller's
+        way: the squad (rules/batch.py) prepares each athlete's share of a squad-wide pass, and
+        an athlete whose rules never ask costs nothing."""
+        self.__dict__.setdefault("_prepared", {})[name] = compute
 
     def distance(self, metres: float, digits: int = 1) -> str:
         return format_distance(metres, self.units, digits)

@@ -22,6 +22,7 @@ from loadwatch.rules.context import RuleContext
 
 GREEN, AMBER, RED = "green", "amber", "red"
 LOOKBACK_DAYS = 7
+PAIN_DAYS_MEMO = "pain_days"  # RuleContext.memo key of the context's judged days
 TREND_MIN_READINGS = 2  # morning scores in each of the two weeks before a trend is named
 KNEE_FRONT = "knee front"
 BONE_STRESS_SITES = ("shin", "foot")  # [warden2014]
@@ -99,7 +100,17 @@ def _mornings(pain: pd.DataFrame) -> dict[date, float]:
 
 def pain_days(pain: pd.DataFrame, ctx: RuleContext) -> list[PainDay]:
     """Every post-run entry up to `as_of` with its zone, oldest first (one pass, no pandas
-    filtering per entry: the squad view runs this for every athlete)."""
+    filtering per entry: the squad view runs this for every athlete).
+
+    The context's own entries are judged once per context (issue #27: the pain rule, the pain
+    status and the injury rules each asked for them), a fresh list each call."""
+    if pain is ctx.pain:
+        return list(ctx.memo(PAIN_DAYS_MEMO, lambda: tuple(judged_pain_days(pain, ctx))))
+    return judged_pain_days(pain, ctx)
+
+
+def judged_pain_days(pain: pd.DataFrame, ctx: RuleContext) -> list[PainDay]:
+    """`pain_days` computed afresh (no memo)."""
     if pain.empty:
         return []
     t = ctx.thresholds

@@ -6,10 +6,10 @@ import math
 import secrets
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine, select
@@ -24,14 +24,19 @@ from loadwatch.db.models import Coach, SquadMember, User
 from loadwatch.db.strength import strength_inputs_for
 from loadwatch.domain import SEVERITY_RANK, Alert
 from loadwatch.errors import InputError, NotAllowedError, NotFoundError
-from loadwatch.report import SquadStatus, squad_status
-from loadwatch.rules.batch import AthleteView, squad_contexts
+from loadwatch.report import SquadStatus, headline
+from loadwatch.rules import evaluate
+from loadwatch.rules.batch import AthleteView, quiet_rules, squad_contexts
 from loadwatch.rules.context import RuleContext
 from loadwatch.rules.injury import injury_state, site_name
+from loadwatch.rules.pain import PainStatus, pain_status
 from loadwatch.services._checks import athlete_name, check_day, coach_name
 from loadwatch.services._common import _today
 from loadwatch.services.athletes import settings_view
 from loadwatch.units import DistanceUnit
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,10 +123,42 @@ def squad_overview(
             for a in rows
         }
         contexts = squad_contexts(activities, shoes, pains, as_of, views, injuries, strength)
-        squad = [_squad_row(squad_status(a.name, contexts[a.id])) for a in rows]
+        found = squad_rows(contexts, {a.id: a.name for a in rows}, shoes, pains)
+        squad = [found[a.id] for a in rows]
         if version is not None:
             _remember_rows(engine, key, squad)
     return sorted(squad, key=lambda r: (-r.risk, r.athlete))
+
+
+_NO_RECENT_PAIN = PainStatus(None, "unknown", None, None, None, None)
+
+
+def squad_rows(
+    contexts: Mapping[int, RuleContext],
+    names: Mapping[int, str],
+    shoes: pd.DataFrame,
+    pain: pd.DataFrame,
+) -> dict[int, SquadRow]:
+    """Each athlete's row from `squad_contexts` output: `squad_row(squad_status(...))`, equal to
+    it, but the rules the squad's screen (`quiet_rules`) finds quiet for an athlete are not run
+    (issue #27; tests/services/test_triage_batch.py compares both on random squads).
+
+    Args:
+        contexts: athlete id -> context. names: athlete id -> name.
+        shoes, pain: the frames the contexts were built from (with `athlete_id`).
+    """
+    quiet = quiet_rules(contexts, shoes, pain)
+    rows = {}
+    for athlete_id, ctx in contexts.items():
+        skip = quiet[athlete_id]
+        # No entry in the two weeks pain_status reads: no zone, no trend (its own answer).
+        status = _NO_RECENT_PAIN if "pain" in skip else pain_status(ctx)
+        rows[athlete_id] = squad_row(
+            SquadStatus(
+                names[athlete_id], ctx, evaluate(ctx, skip), status, headline(ctx, None, status)
+            )
+        )
+    return rows
 
 
 # The squad's rows per engine, keyed by the database's change counter (issue #27): any import,
@@ -154,11 +191,11 @@ _SEVERITY_POINTS = {"warning": 100, "caution": 10, "info": 1}
 _SHOE_ORDER = ["replace", "caution", "window", "ok", "retired"]
 
 
-def _squad_row(status: SquadStatus) -> SquadRow:
+def squad_row(status: SquadStatus) -> SquadRow:
+    """The squad table's row for one athlete's status (`report.squad_status`)."""
     ctx, alerts, headline = status.ctx, status.alerts, status.headline
-    recent = ctx.spikes[ctx.spikes["local_date"] > ctx.as_of - timedelta(days=7)]
-    largest = float(recent["spike_ratio"].max()) if not recent.empty else float("nan")
-    statuses = list(ctx.shoes["status"]) if not ctx.shoes.empty else []
+    largest = _largest_recent_spike(ctx)
+    statuses = ctx.shoes["status"].tolist() if not ctx.shoes.empty else []
     risk = sum(_SEVERITY_POINTS[a.severity.value] for a in alerts if a.rule_id != "acwr")
     if status.pain.zone == "red":
         risk += 1000
@@ -178,6 +215,18 @@ def _squad_row(status: SquadStatus) -> SquadRow:
         alerts=tuple(alerts),
         **_injury_fields(ctx),
     )
+
+
+def _largest_recent_spike(ctx: RuleContext) -> float:
+    """The largest spike ratio of the last 7 days' runs (NaN ratios skipped; NaN for none):
+    column arrays, not a filtered frame (issue #27: the squad does this for every athlete)."""
+    if ctx.spikes.empty:
+        return math.nan
+    cutoff = ctx.as_of - timedelta(days=7)
+    days = ctx.spikes["local_date"].tolist()
+    ratios = ctx.spikes["spike_ratio"].tolist()
+    recent = [r for d, r in zip(days, ratios, strict=True) if d > cutoff and not math.isnan(r)]
+    return float(max(recent)) if recent else math.nan
 
 
 def _injury_fields(ctx: RuleContext) -> dict[str, Any]:

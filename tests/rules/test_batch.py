@@ -53,7 +53,7 @@ athlete = st.fixed_dictionaries(
 )
 
 
-def _frames(
+def squad_frames(
     squad: list[dict[str, object]],
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[int, tuple[InjuryPeriod, ...]]]:
     """The squad's frames as the repository returns them (one row per activity, pair, entry,
@@ -130,7 +130,7 @@ def _frames(
     return activities, shoe_frame, pain, injuries
 
 
-def _one(frame: pd.DataFrame, athlete_id: int, columns: tuple[str, ...]) -> pd.DataFrame:
+def athlete_frame(frame: pd.DataFrame, athlete_id: int, columns: tuple[str, ...]) -> pd.DataFrame:
     """The repository's per-athlete frame: that athlete's rows, index 0..n-1."""
     part = frame[frame["athlete_id"] == athlete_id]
     return part[list(columns)].reset_index(drop=True)
@@ -158,7 +158,7 @@ def test_squad_contexts_equal_each_athletes_own_context(
     squad: list[dict[str, object]], shift: int
 ) -> None:
     as_of = AS_OF + timedelta(days=shift)
-    activities, shoes, pain, injuries = _frames(squad)
+    activities, shoes, pain, injuries = squad_frames(squad)
     views = {
         i: AthleteView(s["units"], s["week_start"], Thresholds())  # type: ignore[arg-type]
         for i, s in enumerate(squad, start=1)
@@ -167,9 +167,9 @@ def test_squad_contexts_equal_each_athletes_own_context(
     assert set(batched) == set(views)
     for athlete_id, view in views.items():
         alone = rule_context(
-            _one(activities, athlete_id, ACTIVITY_COLUMNS),
-            _one(shoes, athlete_id, SHOE_COLUMNS),
-            _one(pain, athlete_id, PAIN_COLUMNS),
+            athlete_frame(activities, athlete_id, ACTIVITY_COLUMNS),
+            athlete_frame(shoes, athlete_id, SHOE_COLUMNS),
+            athlete_frame(pain, athlete_id, PAIN_COLUMNS),
             as_of,
             view.units,
             view.week_start,
@@ -182,7 +182,7 @@ def test_squad_contexts_equal_each_athletes_own_context(
 
 
 def test_an_athlete_without_activities_gets_an_empty_log() -> None:
-    activities, shoes, pain, _ = _frames([])
+    activities, shoes, pain, _ = squad_frames([])
     batched = squad_contexts(activities, shoes, pain, AS_OF, {7: AthleteView()})
     assert batched[7].activities.empty
     assert batched[7].weekly.empty
