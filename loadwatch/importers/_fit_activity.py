@@ -1,7 +1,7 @@
 """From the values fitparse decoded to a `ParsedActivity` (no fitparse here: fit.py decodes).
 
-Totals come from a session message (`_from_session`), or, when a file has no session, from its
-record messages (`_from_records`, over `_fit_records.Records`, the timed records fit.py reads when
+Totals come from a session message (`from_session`), or, when a file has no session, from its
+record messages (`from_records`, over `_fit_records.Records`, the timed records fit.py reads when
 needed). The helpers turn untrusted field values into numbers, positions, sports and devices.
 """
 
@@ -36,7 +36,7 @@ from loadwatch.importers._totals import (
 from loadwatch.importers.devices import device_name
 
 _MAX_OFFSET_S = 14 * 3600
-_MAX_MAGNITUDE = 1e9  # no activity value (metres, seconds, bpm) comes near it: see `_number`
+_MAX_MAGNITUDE = 1e9  # no activity value (metres, seconds, bpm) comes near it: see `fit_number`
 _ON_FOOT = frozenset({Sport.RUN, Sport.WALK, Sport.HIKE})
 # ANT+ device types of bike sensors (FIT profile `antplus_device_type`) and their BLE twins.
 _BIKE_SENSORS = frozenset({"bike_power", "bike_speed_cadence", "bike_cadence", "bike_speed"})
@@ -44,14 +44,14 @@ _ANTPLUS_BIKE_CODES = frozenset({11, 121, 122, 123})
 _BLE_BIKE_CODES = frozenset({2, 3, 4, 5})
 
 
-def _as_utc(value: Any) -> datetime | None:
+def as_utc(value: Any) -> datetime | None:
     """fitparse renders date_time as a naive datetime meaning UTC; anything else is unusable."""
     if isinstance(value, datetime):
         return value.replace(tzinfo=UTC)
     return None
 
 
-def _number(value: Any, limit: float = _MAX_MAGNITUDE) -> float | None:
+def fit_number(value: Any, limit: float = _MAX_MAGNITUDE) -> float | None:
     """A finite number within +-`limit`, or None (absent, not a number, NaN, infinite, huge).
 
     A damaged definition can turn any field into a float64, so a value can be anything; the
@@ -72,14 +72,14 @@ def _enum_name(value: Any, codes: dict[int, str]) -> str | None:
     return str(value)
 
 
-def _sport_names(values: dict[str, Any]) -> tuple[str | None, str | None]:
+def sport_names(values: dict[str, Any]) -> tuple[str | None, str | None]:
     return (
         _enum_name(values.get("sport"), FIT_SPORT_CODES),
         _enum_name(values.get("sub_sport"), FIT_SUB_SPORT_CODES),
     )
 
 
-def _bike_sensor(device_infos: list[dict[str, Any]]) -> bool:
+def bike_sensor(device_infos: list[dict[str, Any]]) -> bool:
     """A bike power, speed or cadence sensor among the file's devices (ANT+ or BLE)."""
     for info in device_infos:
         source = info.get("source_type")
@@ -102,14 +102,14 @@ def _cadence_spm(values: dict[str, Any], sport: Sport) -> float | None:
     """FIT stores running cadence as strides (one foot) per minute; steps = 2 x strides."""
     if sport not in _ON_FOOT:
         return None
-    cadence = _number(values.get("avg_running_cadence", values.get("avg_cadence")))
+    cadence = fit_number(values.get("avg_running_cadence", values.get("avg_cadence")))
     if cadence is None:
         return None
-    fraction = _number(values.get("avg_fractional_cadence")) or 0.0
+    fraction = fit_number(values.get("avg_fractional_cadence")) or 0.0
     return (cadence + fraction) * 2.0
 
 
-def _device(file_id: dict[str, Any]) -> str | None:
+def device_of(file_id: dict[str, Any]) -> str | None:
     """The device in words from the FIT profile's names (issue #24), never bare numbers."""
     return device_name(
         file_id.get("manufacturer"),
@@ -118,7 +118,7 @@ def _device(file_id: dict[str, Any]) -> str | None:
     )
 
 
-def _is_device_file(file_id: dict[str, Any]) -> bool:
+def is_device_file(file_id: dict[str, Any]) -> bool:
     """An activity file written by the device that recorded it: a maker and a product named."""
     product = file_id.get("garmin_product", file_id.get("product")) or file_id.get("product_name")
     return (
@@ -128,14 +128,14 @@ def _is_device_file(file_id: dict[str, Any]) -> bool:
     )
 
 
-def _names_virtual_device(file_id: dict[str, Any]) -> bool:
+def names_virtual_device(file_id: dict[str, Any]) -> bool:
     manufacturer = str(file_id.get("manufacturer") or "").lower()
     return manufacturer in VIRTUAL_MANUFACTURERS or names_virtual_world(
         str(file_id.get("product_name") or "")
     )
 
 
-def _utc_offset_s(activity: dict[str, Any]) -> int | None:
+def file_utc_offset_s(activity: dict[str, Any]) -> int | None:
     """Local offset from the activity message: local_timestamp - timestamp, to 15 minutes."""
     local, utc = activity.get("local_timestamp"), activity.get("timestamp")
     if not isinstance(local, datetime) or not isinstance(utc, datetime):
@@ -144,14 +144,14 @@ def _utc_offset_s(activity: dict[str, Any]) -> int | None:
     return offset if abs(offset) <= _MAX_OFFSET_S else None
 
 
-def _from_session(session: dict[str, Any], context: FitContext, skipped: int) -> ParsedActivity:
+def from_session(session: dict[str, Any], context: FitContext, skipped: int) -> ParsedActivity:
     started_at, duration, timer_s, repair = _session_times(session, context)
-    names = _sport_names(session)
+    names = sport_names(session)
     if names == (None, None):
         names = context.file_sport
     virtual = names[1] in FIT_VIRTUAL_SUB_SPORTS or context.virtual_device
-    start = _position(session.get("start_position_lat"), session.get("start_position_long"))
-    distance = _number(session.get("total_distance")) or 0.0
+    start = fit_position(session.get("start_position_lat"), session.get("start_position_long"))
+    distance = fit_number(session.get("total_distance")) or 0.0
     records: Records | None = None
     if (start is None and not virtual) or distance <= 0:
         end = started_at.timestamp() + duration if context.several else None
@@ -178,9 +178,9 @@ def _from_session(session: dict[str, Any], context: FitContext, skipped: int) ->
         distance_m=distance,
         duration_s=duration,
         moving_s=timer_s,
-        ascent_m=_number(session.get("total_ascent")),
-        descent_m=_number(session.get("total_descent")),
-        avg_hr_bpm=_number(session.get("avg_heart_rate")),
+        ascent_m=fit_number(session.get("total_ascent")),
+        descent_m=fit_number(session.get("total_descent")),
+        avg_hr_bpm=fit_number(session.get("avg_heart_rate")),
         avg_cadence_spm=_cadence_spm(session, sport),
         device=context.device,
         source_format=SourceFormat.FIT,
@@ -207,7 +207,7 @@ def _session_times(
     raised to the timer's.
     """
     filename = context.filename
-    started_at = _as_utc(session.get("start_time")) or _as_utc(session.get("timestamp"))
+    started_at = as_utc(session.get("start_time")) or as_utc(session.get("timestamp"))
     if started_at is None:
         raise EmptyActivityError(
             f"{filename!r} has no absolute start time (the device clock was not set); "
@@ -237,7 +237,7 @@ def _session_times(
 
 
 def _duration(value: Any) -> float | None:
-    number = _number(value)
+    number = fit_number(value)
     return number if number is not None and number >= 0 else None
 
 
@@ -267,7 +267,7 @@ def _effort_rpe(session: dict[str, Any]) -> float | None:
     Garmin stores RPE 1-10 as 10-100; the result is 0-10. `workout_feel` (field 192: how the
     athlete felt, weak to strong) is not an effort rating and is not read.
     """
-    value = _number(session.get("workout_rpe", session.get("unknown_193")))
+    value = fit_number(session.get("workout_rpe", session.get("unknown_193")))
     if value is None or not 0 <= value <= 100:
         return None
     return value / 10.0
@@ -280,11 +280,11 @@ def _sub_sport(value: str | None) -> str | None:
 
 
 def _semicircles(value: Any) -> float | None:
-    number = _number(value, limit=2.0**31)
+    number = fit_number(value, limit=2.0**31)
     return None if number is None else number * (180.0 / 2**31)
 
 
-def _position(lat_value: Any, lon_value: Any) -> tuple[float, float] | None:
+def fit_position(lat_value: Any, lon_value: Any) -> tuple[float, float] | None:
     """Latitude and longitude in degrees, or None when either is absent, NaN or out of range.
 
     A damaged file can hold any 32-bit value (up to 180 degrees of latitude) or a float field;
@@ -299,7 +299,7 @@ def _position(lat_value: Any, lon_value: Any) -> tuple[float, float] | None:
     return lat, lon
 
 
-def _from_records(context: FitContext) -> ParsedActivity:
+def from_records(context: FitContext) -> ParsedActivity:
     """Derive totals from record messages when a file has no session summary."""
     records = context.records()
     filename = context.filename

@@ -35,17 +35,17 @@ from loadwatch.errors import (
     UnsupportedFileError,
 )
 from loadwatch.importers._fit_activity import (
-    _as_utc,
-    _bike_sensor,
-    _device,
-    _from_records,
-    _from_session,
-    _is_device_file,
-    _names_virtual_device,
-    _number,
-    _position,
-    _sport_names,
-    _utc_offset_s,
+    as_utc,
+    bike_sensor,
+    device_of,
+    file_utc_offset_s,
+    fit_number,
+    fit_position,
+    from_records,
+    from_session,
+    is_device_file,
+    names_virtual_device,
+    sport_names,
 )
 from loadwatch.importers._fit_records import FitContext, Records
 from loadwatch.importers.samples import Row, TrackSamples, from_rows, number
@@ -454,22 +454,22 @@ def _parse(data: bytes, filename: str, *, raw_records: bool) -> tuple[ParsedActi
     with _decoding(filename):  # our own reading of the values fitparse decoded
         context = FitContext(
             filename=filename,
-            offset=_utc_offset_s(summary.activity),
-            device=_device(summary.file_id),
-            is_device_file=_is_device_file(summary.file_id),
-            virtual_device=_names_virtual_device(summary.file_id),
-            bike_sensor=_bike_sensor(summary.device_infos),
+            offset=file_utc_offset_s(summary.activity),
+            device=device_of(summary.file_id),
+            is_device_file=is_device_file(summary.file_id),
+            virtual_device=names_virtual_device(summary.file_id),
+            bike_sensor=bike_sensor(summary.device_infos),
             has_samples=fit.stream_records >= 2,
-            file_sport=_sport_names(summary.file_sport),
+            file_sport=sport_names(summary.file_sport),
             several=sum(str(s.get("sport")) != "transition" for s in summary.sessions) > 1,
             read_records=_records_reader(data, filename, fit if raw_records else None),
         )
         if not summary.sessions:
-            return (_from_records(context),)
+            return (from_records(context),)
         parsed = [
-            _from_session(s, context, fit.skipped_messages)
+            from_session(s, context, fit.skipped_messages)
             for s in summary.sessions
-            if _sport_names(s)[0] != "transition"
+            if sport_names(s)[0] != "transition"
         ]
     if not parsed:
         raise EmptyActivityError(f"{filename!r} holds only transition sessions, no activity")
@@ -540,14 +540,14 @@ def _read_records(data: bytes, filename: str) -> Records:
     with _decoding(filename):
         for message in FitFile(io.BytesIO(data), check_crc=False).get_messages("record"):
             values = message.get_values()
-            timestamp = _as_utc(values.get("timestamp"))
+            timestamp = as_utc(values.get("timestamp"))
             if timestamp is None:
                 continue
-            position = _position(values.get("position_lat"), values.get("position_long"))
-            distance = _number(values.get("distance"))
-            altitude = _number(values.get("enhanced_altitude", values.get("altitude")))
-            heart_rate = _number(values.get("heart_rate"))
-            if heart_rate or _number(values.get("cadence")):
+            position = fit_position(values.get("position_lat"), values.get("position_long"))
+            distance = fit_number(values.get("distance"))
+            altitude = fit_number(values.get("enhanced_altitude", values.get("altitude")))
+            heart_rate = fit_number(values.get("heart_rate"))
+            if heart_rate or fit_number(values.get("cadence")):
                 streams += 1
             rows.append(
                 (
@@ -598,10 +598,10 @@ def samples(data: bytes, filename: str) -> TrackSamples:
     with _decoding(filename):
         for message in FitFile(io.BytesIO(data), check_crc=False).get_messages("record"):
             values = message.get_values()
-            timestamp = _as_utc(values.get("timestamp"))
+            timestamp = as_utc(values.get("timestamp"))
             if timestamp is None:
                 continue
-            position = _position(values.get("position_lat"), values.get("position_long"))
+            position = fit_position(values.get("position_lat"), values.get("position_long"))
             altitude = values.get("enhanced_altitude", values.get("altitude"))
             cadence = number(values.get("cadence")) + (
                 number(values.get("fractional_cadence")) if values.get("fractional_cadence") else 0

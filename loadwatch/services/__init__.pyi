@@ -168,6 +168,18 @@ from loadwatch.services.calendar import (
 from loadwatch.services.changes import (
     data_version as data_version,
 )
+from loadwatch.services.coach_notes import (
+    FlagNote as FlagNote,
+)
+from loadwatch.services.coach_notes import (
+    LastVisit as LastVisit,
+)
+from loadwatch.services.coach_notes import (
+    note_flag as note_flag,
+)
+from loadwatch.services.coach_notes import (
+    set_squad_units as set_squad_units,
+)
 from loadwatch.services.demo import (
     database_path as database_path,
 )
@@ -315,6 +327,30 @@ from loadwatch.services.maintenance import (
 from loadwatch.services.maintenance import (
     storage_fault as storage_fault,
 )
+from loadwatch.services.membership import (
+    SquadView as SquadView,
+)
+from loadwatch.services.membership import (
+    add_to_squad as add_to_squad,
+)
+from loadwatch.services.membership import (
+    create_squad as create_squad,
+)
+from loadwatch.services.membership import (
+    join_squad as join_squad,
+)
+from loadwatch.services.membership import (
+    leave_squad as leave_squad,
+)
+from loadwatch.services.membership import (
+    list_coaches as list_coaches,
+)
+from loadwatch.services.membership import (
+    list_squads as list_squads,
+)
+from loadwatch.services.membership import (
+    squad_invite as squad_invite,
+)
 from loadwatch.services.pain import (
     PainEntryView as PainEntryView,
 )
@@ -451,30 +487,6 @@ from loadwatch.services.squads import (
     SquadRow as SquadRow,
 )
 from loadwatch.services.squads import (
-    SquadView as SquadView,
-)
-from loadwatch.services.squads import (
-    add_to_squad as add_to_squad,
-)
-from loadwatch.services.squads import (
-    create_squad as create_squad,
-)
-from loadwatch.services.squads import (
-    join_squad as join_squad,
-)
-from loadwatch.services.squads import (
-    leave_squad as leave_squad,
-)
-from loadwatch.services.squads import (
-    list_coaches as list_coaches,
-)
-from loadwatch.services.squads import (
-    list_squads as list_squads,
-)
-from loadwatch.services.squads import (
-    squad_invite as squad_invite,
-)
-from loadwatch.services.squads import (
     squad_overview as squad_overview,
 )
 from loadwatch.services.store import (
@@ -523,12 +535,6 @@ from loadwatch.services.strength import (
     strength_exercises as strength_exercises,
 )
 from loadwatch.services.triage import (
-    FlagNote as FlagNote,
-)
-from loadwatch.services.triage import (
-    LastVisit as LastVisit,
-)
-from loadwatch.services.triage import (
     Triage as Triage,
 )
 from loadwatch.services.triage import (
@@ -538,13 +544,7 @@ from loadwatch.services.triage import (
     coach_wording as coach_wording,
 )
 from loadwatch.services.triage import (
-    note_flag as note_flag,
-)
-from loadwatch.services.triage import (
     record_squad_visit as record_squad_visit,
-)
-from loadwatch.services.triage import (
-    set_squad_units as set_squad_units,
 )
 from loadwatch.services.triage import (
     squad_triage as squad_triage,

@@ -24,11 +24,6 @@ def today() -> date:
     return date.fromisoformat(pinned) if pinned else date.today()  # noqa: DTZ011 - local day
 
 
-def _today() -> date:
-    """The default for library callers that pass no `today`: the same clock."""
-    return today()
-
-
 LOG_ENV = "LOADWATCH_LOG_DIR"  # where the log goes (default: the user's log directory)
 
 

@@ -19,7 +19,7 @@ from loadwatch.report import build_report
 from loadwatch.rules.context import RuleContext, rule_context
 from loadwatch.rules.pain import AMBER, GREEN, RED, pain_days
 from loadwatch.services._checks import athlete_name, check_not_too_early
-from loadwatch.services._common import _today
+from loadwatch.services._common import today as local_today
 from loadwatch.services.athletes import settings_view
 from loadwatch.units import DistanceUnit
 
@@ -87,7 +87,7 @@ def calendar_month(
         NotFoundError: unknown athlete. NotAllowedError: `actor` may not read the athlete.
         InputError: a month before 1990, or a bad athlete name.
     """
-    today = today or _today()
+    today = today or local_today()
     first = month.replace(day=1)
     check_not_too_early(first, "month")
     athlete = athlete_name(athlete)

@@ -22,9 +22,9 @@ from loadwatch.services._common import today as local_today
 from loadwatch.services._localtime import local_day
 from loadwatch.services.athletes import list_activities, list_athletes
 from loadwatch.services.imports import import_uploads
+from loadwatch.services.membership import add_to_squad
 from loadwatch.services.pain import log_morning_pain, log_pain
 from loadwatch.services.shoes import add_shoe, assign_shoes, retire_shoe, set_default_shoe
-from loadwatch.services.squads import add_to_squad
 from loadwatch.units import METRES_PER_MILE
 
 

@@ -17,7 +17,7 @@ from loadwatch.rules.citations import CITATIONS, Citation
 from loadwatch.rules.season import SEASON_WEEKS
 from loadwatch.rules.thresholds import THRESHOLDS, ThresholdSpec
 from loadwatch.services._checks import athlete_name, check_day
-from loadwatch.services._common import _today
+from loadwatch.services._common import today as local_today
 from loadwatch.services.athletes import athlete_context
 
 MAX_SEASON_WEEKS = 26  # the season shown ahead: half a year at most
@@ -56,7 +56,7 @@ def report(
     """
     if not 1 <= weeks <= MAX_SEASON_WEEKS:
         raise InputError(f"weeks must be 1-{MAX_SEASON_WEEKS}, got {weeks}")
-    today = today or _today()
+    today = today or local_today()
     as_of = as_of or today
     check_day(as_of, today, "as-of date")
     athlete = athlete_name(athlete)

@@ -1,5 +1,6 @@
-"""The coach's triage of a squad (issue #12): each row's status and "why", the coach's notes,
-acknowledgements and snoozes on flags, the coach's units, and what is new since the last visit.
+"""The coach's triage of a squad (issue #12): each row's status and "why" (`squad_triage`), with
+the coach's notes in force and what is new since the last visit (`record_squad_visit`). The
+notes and the coach's units: services/coach_notes.py.
 
 Notes and visits belong to the coach: in club mode the logged-in coach account, in personal
 mode the squad (the `coaches` row, whose name is the squad's name). A coach writes only these,
@@ -11,28 +12,34 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 
-from sqlalchemy import ColumnElement, Engine, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from loadwatch import auth
-from loadwatch.auth import LOCAL, Actor, Role
+from loadwatch.auth import LOCAL, Actor
 from loadwatch.db import repository
 from loadwatch.db.engine import writer
-from loadwatch.db.models import CoachNote, CoachVisit
+from loadwatch.db.models import CoachVisit
 from loadwatch.domain import SEVERITY_RANK, Alert, Severity
-from loadwatch.errors import InputError, NotAllowedError
-from loadwatch.rules import RULE_IDS
-from loadwatch.services._checks import NOTE_MAX_LENGTH, athlete_name, coach_name, optional_text
-from loadwatch.services._common import _today
+from loadwatch.services._checks import coach_name
+from loadwatch.services._common import today as local_today
+from loadwatch.services.coach_notes import (
+    ACKNOWLEDGED,
+    SNOOZED,
+    FlagNote,
+    LastVisit,
+    checked_units,
+    coach_owner,
+    last_visit_of,
+    note_flag,
+    notes_for,
+    owned_by,
+    set_squad_units,
+)
 from loadwatch.services.squads import SquadRow, squad_overview
 from loadwatch.units import DistanceUnit
 
-ACKNOWLEDGED = "acknowledged"
-SNOOZED = "snoozed"
-ACKNOWLEDGE_DAYS = 7  # an acknowledgement covers a week (the rules' horizon), then asks again
-MAX_SNOOZE_DAYS = 28
 _QUIET_RULES = frozenset({"acwr"})  # shown, never counted in a row's status (as `risk` does)
 
 
@@ -52,30 +59,6 @@ def coach_wording(message: str, athlete: str) -> str:
         # Split and join, not a replacement string: a name may hold a backslash.
         message = replacement.format(name=athlete).join(pattern.split(message))
     return message
-
-
-@dataclass(frozen=True, slots=True)
-class FlagNote:
-    """A coach's note on one athlete's flag: acknowledged, or snoozed until a local day."""
-
-    athlete: str
-    rule_id: str
-    action: str  # ACKNOWLEDGED | SNOOZED
-    severity: str  # the flag's severity when noted: a worse one is open again
-    noted_on: date  # the coach's local day
-    quiet_until: date  # the last local day the note covers
-    note: str | None
-    author: str
-    created_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class LastVisit:
-    """The coach's previous look at the squad: when (None: never) and the flags seen then, as
-    (athlete, rule id) pairs."""
-
-    at: datetime | None
-    seen: frozenset[tuple[str, str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,24 +90,6 @@ class Triage:
     can_note: bool  # False without a squad in personal mode: notes are kept per squad
 
 
-def _owner(session: Session, actor: Actor, squad: str | None) -> dict[str, int] | None:
-    """The key notes and visits are kept under: the coach account, or (LOCAL) the squad."""
-    user = auth.account(session, actor)
-    if user is not None:
-        if actor.role == Role.RUNNER:
-            return None
-        return {"user_id": user.id}
-    if squad is None:
-        return None
-    return {"squad_id": repository.get_coach(session, squad).id}
-
-
-def _where(model: type[CoachNote] | type[CoachVisit], owner: dict[str, int]) -> ColumnElement[bool]:
-    if "user_id" in owner:
-        return model.user_id == owner["user_id"]
-    return model.squad_id == owner["squad_id"]
-
-
 def _severity(alert: Alert) -> int:
     return SEVERITY_RANK[alert.severity]
 
@@ -135,20 +100,6 @@ def _in_force(note: FlagNote, alert: Alert, as_of: date) -> bool:
     if SEVERITY_RANK[Severity(note.severity)] < _severity(alert):
         return False
     return note.noted_on <= as_of <= note.quiet_until
-
-
-def _view(note: CoachNote, athlete: str) -> FlagNote:
-    return FlagNote(
-        athlete=athlete,
-        rule_id=note.rule_id,
-        action=note.action,
-        severity=note.severity,
-        noted_on=note.noted_on,
-        quiet_until=note.quiet_until,
-        note=note.note,
-        author=note.author,
-        created_at=note.created_at,
-    )
 
 
 def _triage_row(row: SquadRow, notes: list[FlagNote], as_of: date, last: LastVisit) -> TriageRow:
@@ -227,60 +178,24 @@ def squad_triage(
         NotFoundError: no such squad. InputError: a bad date or unit.
         NotAllowedError: a disabled account.
     """
-    today = today or _today()
+    today = today or local_today()
     as_of = as_of or today
     squad = coach_name(squad) if squad else None
     with Session(engine) as session:
-        owner = _owner(session, actor, squad)
+        owner = coach_owner(session, actor, squad)
         visit = (
-            session.scalar(select(CoachVisit).where(_where(CoachVisit, owner))) if owner else None
+            session.scalar(select(CoachVisit).where(owned_by(CoachVisit, owner))) if owner else None
         )
-        chosen = _units(units) or (
+        chosen = checked_units(units) or (
             DistanceUnit(visit.units) if visit and visit.units else DistanceUnit.KM
         )
         if last_visit is None:
-            last_visit = _last_visit(session, visit)
+            last_visit = last_visit_of(session, visit)
     rows = squad_overview(engine, as_of, today=today, coach=squad, actor=actor, units=chosen)
-    notes = _notes(engine, owner, [r.athlete for r in rows]) if owner else {}
+    notes = notes_for(engine, owner, [r.athlete for r in rows]) if owner else {}
     triaged = [_triage_row(r, notes.get(r.athlete, []), as_of, last_visit) for r in rows]
     triaged.sort(key=lambda t: (_STATUS_ORDER[t.status], -t.row.risk, t.row.athlete))
     return Triage(squad, as_of, chosen, triaged, last_visit, owner is not None)
-
-
-def _units(value: DistanceUnit | str | None) -> DistanceUnit | None:
-    if value is None:
-        return None
-    try:
-        return DistanceUnit(value)
-    except ValueError:
-        raise InputError(f"units must be 'km' or 'mi', got {value!r}") from None
-
-
-def _last_visit(session: Session, visit: CoachVisit | None) -> LastVisit:
-    if visit is None:
-        return LastVisit(None, frozenset())
-    names = {a.id: a.name for a in repository.athletes(session)}
-    seen = set()
-    for item in json.loads(visit.seen_flags_json or "[]"):
-        athlete_id, _, rule_id = str(item).partition(":")
-        if athlete_id.isdigit() and int(athlete_id) in names:
-            seen.add((names[int(athlete_id)], rule_id))
-    return LastVisit(visit.visited_at, frozenset(seen))
-
-
-def _notes(engine: Engine, owner: dict[str, int], athletes: list[str]) -> dict[str, list[FlagNote]]:
-    with Session(engine) as session:
-        ids = {a.id: a.name for a in repository.athletes(session) if a.name in set(athletes)}
-        found: dict[str, list[FlagNote]] = {}
-        query = (
-            select(CoachNote)
-            .where(_where(CoachNote, owner), CoachNote.athlete_id.in_(ids))
-            .order_by(CoachNote.created_at.desc(), CoachNote.id.desc())
-        )
-        for note in session.scalars(query):
-            name = ids[note.athlete_id]
-            found.setdefault(name, []).append(_view(note, name))
-        return found
 
 
 def record_squad_visit(
@@ -294,14 +209,14 @@ def record_squad_visit(
     is new) and the units (`units`, else the triage's). Flags of athletes not in this view are
     kept as they were. Does nothing when the view has no coach to keep it for.
     """
-    chosen = _units(units) or triage.units
+    chosen = checked_units(units) or triage.units
     with Session(writer(engine)) as session, session.begin():
-        owner = _owner(session, actor, triage.squad)
+        owner = coach_owner(session, actor, triage.squad)
         if owner is None:
             return
         ids = {a.name: a.id for a in repository.athletes(session)}
         shown = {ids[t.row.athlete] for t in triage.rows if t.row.athlete in ids}
-        visit = session.scalar(select(CoachVisit).where(_where(CoachVisit, owner)))
+        visit = session.scalar(select(CoachVisit).where(owned_by(CoachVisit, owner)))
         if visit is None:
             visit = CoachVisit(**owner, seen_flags_json="[]")
             session.add(visit)
@@ -321,105 +236,6 @@ def record_squad_visit(
         visit.seen_flags_json = json.dumps(sorted(set(kept) | set(now)))
         visit.visited_at = repository.now_utc()
         visit.units = chosen.value
-
-
-def set_squad_units(
-    engine: Engine, squad: str | None, units: DistanceUnit | str, *, actor: Actor = LOCAL
-) -> DistanceUnit:
-    """Save the coach's units for the squad page (km or mi); returns them.
-
-    Raises:
-        InputError: not km or mi. NotFoundError: no such squad.
-    """
-    chosen = _units(units) or DistanceUnit.KM
-    squad = coach_name(squad) if squad else None
-    with Session(writer(engine)) as session, session.begin():
-        owner = _owner(session, actor, squad)
-        if owner is None:
-            return chosen
-        visit = session.scalar(select(CoachVisit).where(_where(CoachVisit, owner)))
-        if visit is None:
-            session.add(
-                CoachVisit(
-                    **owner, visited_at=repository.now_utc(), seen_flags_json="[]", units=chosen
-                )
-            )
-        else:
-            visit.units = chosen.value
-    return chosen
-
-
-def note_flag(
-    engine: Engine,
-    squad: str | None,
-    athlete: str,
-    rule_id: str,
-    *,
-    severity: Severity | str,
-    note: str | None = None,
-    snooze_days: int | None = None,
-    today: date | None = None,
-    actor: Actor = LOCAL,
-) -> FlagNote:
-    """Acknowledge an athlete's flag, or snooze it for `snooze_days`, with an optional note
-    ("spoke to Dev, easy week"). The note is the coach's own and is kept; the newest note on a
-    flag is the one in force. A snooze covers today and the next `snooze_days` days, an
-    acknowledgement today and the next `ACKNOWLEDGE_DAYS`; either ends early
-    when the flag becomes more severe than `severity` (its severity now).
-
-    Raises:
-        InputError: an unknown rule or severity, a snooze outside 1-28 days, a bad note.
-        NotAllowedError: a runner account, or an athlete the coach may not read.
-        NotFoundError: no such squad or athlete, or (personal mode) an athlete not in it.
-    """
-    today = today or _today()
-    if rule_id not in RULE_IDS:
-        raise InputError(f"unknown rule {rule_id!r}; known rules: {', '.join(RULE_IDS)}")
-    try:
-        level = Severity(severity)
-    except ValueError:
-        raise InputError(f"unknown severity {severity!r}") from None
-    if snooze_days is not None and not 1 <= snooze_days <= MAX_SNOOZE_DAYS:
-        raise InputError(f"snooze for 1-{MAX_SNOOZE_DAYS} days, got {snooze_days!r}")
-    text = optional_text(note, "note", NOTE_MAX_LENGTH, multiline=True)
-    athlete = athlete_name(athlete)
-    squad = coach_name(squad) if squad else None
-    with Session(writer(engine)) as session, session.begin():
-        owner = _owner(session, actor, squad)
-        if owner is None:
-            raise NotAllowedError(
-                "not allowed: notes on flags belong to a coach and a squad; choose a squad"
-                if actor.is_local
-                else f"not allowed: {actor.name} is not a coach"
-            )
-        row = auth.athlete_for(session, actor, athlete)
-        if "squad_id" in owner and row.id not in repository.squad_athlete_ids(
-            session, owner["squad_id"]
-        ):
-            raise InputError(f"{row.name!r} is not in the squad {squad!r}")
-        stored = CoachNote(
-            **owner,
-            athlete_id=row.id,
-            rule_id=rule_id,
-            action=SNOOZED if snooze_days else ACKNOWLEDGED,
-            severity=level.value,
-            noted_on=today,
-            quiet_until=today + timedelta(days=snooze_days or ACKNOWLEDGE_DAYS),
-            note=text,
-            author=_author(session, actor, squad),
-            created_at=repository.now_utc(),
-        )
-        session.add(stored)
-        session.flush()
-        view = _view(stored, row.name)
-    auth.audit(engine, actor, "coach-note", [view.athlete], f"{view.action} {rule_id}")
-    return view
-
-
-def _author(session: Session, actor: Actor, squad: str | None) -> str:
-    if not actor.is_local:
-        return actor.name
-    return squad or "local"
 
 
 __all__ = [

@@ -256,9 +256,9 @@ def test_fit_start_position_in_range_is_kept() -> None:
     [(math.nan, 0), (0, math.nan), (math.inf, 0), (0, -math.inf), (None, 0), (2**31 * 1.0, 0)],
 )
 def test_non_finite_fit_positions_are_absent(lat: float | None, lon: float | None) -> None:
-    assert fit._position(lat, lon) is None
+    assert fit.fit_position(lat, lon) is None
 
 
 @pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf, 1e300, True, "12", None])
 def test_non_finite_or_absurd_fit_numbers_are_absent(value: object) -> None:
-    assert fit._number(value) is None
+    assert fit.fit_number(value) is None
