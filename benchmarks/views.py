@@ -250,6 +250,16 @@ def _runner(engine: Engine, line: Callable[[str, Callable[[], object]], None]) -
     )
     line("activity_table (10-year runner)", lambda: services.activity_table(engine, RUNNER))
     line(
+        "activity_page (Activities page, 10-year runner, page 1)",
+        lambda: services.activity_page(engine, RUNNER),
+    )
+    line(
+        "activity_page (page 40, runs, one year)",
+        lambda: services.activity_page(
+            engine, RUNNER, 40, sports=["run"], first=date(2019, 1, 1), last=date(2019, 12, 31)
+        ),
+    )
+    line(
         "calendar_month (10-year runner)",
         lambda: services.calendar_month(engine, RUNNER, AS_OF.replace(day=1), today=AS_OF),
     )
