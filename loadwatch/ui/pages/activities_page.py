@@ -36,6 +36,7 @@ CHOSEN = "activities_page.chosen"
 SPORTS = "activities_page.sports"
 DATES = "activities_page.dates"
 PAGE = "activities_page.page"
+LINKED = "activities_page.linked"  # the ?activity= value this page wrote last
 TABLE = "activities_page.table"
 TABLE_PICK = "activities_page.table_pick"  # the table row last acted on
 QUERY = "activity"  # ?activity=ID opens one activity (links from the calendar)
@@ -77,11 +78,16 @@ engine = get_engine()
 actor = current_actor()
 units = services.athlete_settings(engine, athlete, actor=actor).units
 # --- the list: one page of it, read with its filters and totals in SQL (issue #27) ---
-# A link's ?activity= (from the calendar) opens the page that holds it.
+# A link's ?activity= (from the calendar) opens the page that holds it; the page writes the
+# open activity back to ?activity=, so only a value it did not write itself is a link (else a
+# choice in the picker was undone by the previous run's value).
 wanted = st.query_params.get(QUERY)
 jump = (
     int(wanted)
-    if wanted and wanted.isdigit() and int(wanted) != st.session_state.get(CHOSEN)
+    if wanted
+    and wanted.isdigit()
+    and wanted != st.session_state.get(LINKED)
+    and int(wanted) != st.session_state.get(CHOSEN)
     else None
 )
 chosen_sports = list(st.session_state.get(SPORTS, []))
@@ -200,7 +206,7 @@ labels = {
     )
 }
 chosen = int(st.selectbox("Open an activity", ids, format_func=labels.__getitem__, key=CHOSEN))
-st.query_params[QUERY] = str(chosen)
+st.query_params[QUERY] = st.session_state[LINKED] = str(chosen)
 
 # --- one activity ---
 detail = services.activity_detail(engine, chosen, actor=actor)

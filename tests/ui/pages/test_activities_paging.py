@@ -79,3 +79,17 @@ def test_a_link_to_an_old_activity_opens_the_page_that_holds_it(long_log: str) -
     assert int(at.selectbox(key="activities_page.chosen").value) == old
     assert at.number_input(key="activities_page.page").value == 2
     assert list(at.dataframe[0].value["date"]) == list(table["local_start"][50:100])
+
+
+def test_an_activity_picked_in_the_list_stays_open(long_log: str) -> None:
+    table = services.activity_table(services.open_database(long_log), "Ana")
+    at = open_page("activities", athlete="Ana")
+    at.number_input(key="activities_page.page").set_value(2).run()
+    picked = int(table["activity_id"][63])
+    at.selectbox(key="activities_page.chosen").set_value(picked).run()
+    assert not at.exception, at.exception
+    assert int(at.selectbox(key="activities_page.chosen").value) == picked
+    assert at.query_params["activity"] in ([str(picked)], str(picked))
+    at.run()  # a rerun (a click elsewhere) keeps it
+    assert int(at.selectbox(key="activities_page.chosen").value) == picked
+    assert at.number_input(key="activities_page.page").value == 2
