@@ -1,6 +1,6 @@
-"""Activities: every activity in a sortable, filterable table; open one to see its route,
-its pace, heart rate, cadence and elevation over time, its pain entries and the files it was
-merged from, and to correct its name, sport and shoe (issues #10, #12)."""
+"""Activities: every activity in a filterable table, 50 to a page (issue #27); open one to see
+its route, its pace, heart rate, cadence and elevation over time, its pain entries and the files
+it was merged from, and to correct its name, sport and shoe (issues #10, #12)."""
 
 from __future__ import annotations
 
