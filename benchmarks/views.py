@@ -196,7 +196,9 @@ def _time(call: Callable[[], object], repeat: int) -> tuple[float, float, float]
     )
 
 
-def measure(engine: Engine, repeat: int, *, squad_only: bool = False) -> None:
+def measure(
+    engine: Engine, repeat: int, *, squad_only: bool = False, runner_only: bool = False
+) -> None:
     def line(label: str, call: Callable[[], object], times: int = repeat) -> None:
         median, best, cpu = _time(call, times)
         print(
@@ -210,6 +212,9 @@ def measure(engine: Engine, repeat: int, *, squad_only: bool = False) -> None:
         services.squad_triage(engine, SQUAD, as_of=AS_OF, today=AS_OF)
         return time.perf_counter() - start, time.process_time() - cpu
 
+    if runner_only:
+        _runner(engine, line)
+        return
     timings = [changed_then_triage() for _ in range(repeat)]
     wall = [w * 1000 for w, _ in timings]
     cpu = [c * 1000 for _, c in timings]
@@ -225,6 +230,11 @@ def measure(engine: Engine, repeat: int, *, squad_only: bool = False) -> None:
     )
     if squad_only:
         return
+    _runner(engine, line)
+
+
+def _runner(engine: Engine, line: Callable[[str, Callable[[], object]], None]) -> None:
+    """The ten-year runner's pages: This week, Activities, Calendar and one track."""
     with Session(engine) as session:
         latest = session.scalar(
             select(Activity.id)
@@ -239,6 +249,16 @@ def measure(engine: Engine, repeat: int, *, squad_only: bool = False) -> None:
         lambda: services.report(engine, RUNNER, AS_OF, today=AS_OF),
     )
     line("activity_table (10-year runner)", lambda: services.activity_table(engine, RUNNER))
+    line(
+        "activity_page (Activities page, 10-year runner, page 1)",
+        lambda: services.activity_page(engine, RUNNER),
+    )
+    line(
+        "activity_page (page 40, runs, one year)",
+        lambda: services.activity_page(
+            engine, RUNNER, 40, sports=["run"], first=date(2019, 1, 1), last=date(2019, 12, 31)
+        ),
+    )
     line(
         "calendar_month (10-year runner)",
         lambda: services.calendar_month(engine, RUNNER, AS_OF.replace(day=1), today=AS_OF),
@@ -270,6 +290,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--keep", metavar="PATH", help="SQLite file to keep (default: temporary)")
     parser.add_argument("--squad-only", action="store_true", help="time the squad calls only")
+    parser.add_argument(
+        "--runner-only", action="store_true", help="time the 10-year runner's pages only"
+    )
     parser.add_argument("--use", metavar="URL", help="a database this script seeded: time only")
     args = parser.parse_args()
     print(
@@ -279,7 +302,7 @@ def main() -> None:
     if args.use:
         engine = services.open_database(args.use)
         print(f"{engine.url.get_backend_name()}: {args.use}, {_load()}", flush=True)
-        measure(engine, args.repeat, squad_only=args.squad_only)
+        measure(engine, args.repeat, squad_only=args.squad_only, runner_only=args.runner_only)
         engine.dispose()
         return
     with tempfile.TemporaryDirectory() as folder:
@@ -296,7 +319,7 @@ def main() -> None:
             f", {_load()}",
             flush=True,
         )
-        measure(engine, args.repeat, squad_only=args.squad_only)
+        measure(engine, args.repeat, squad_only=args.squad_only, runner_only=args.runner_only)
         engine.dispose()
 
 

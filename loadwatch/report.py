@@ -88,6 +88,16 @@ def headline(ctx: RuleContext, plan: list[PlanDay] | None, pain: PainStatus) -> 
     )
 
 
+def build_plan(ctx: RuleContext) -> tuple[PlanDay, ...]:
+    """The report's plan alone (`build_report(...).plan`), without the rest of the report:
+    what the calendar shows ahead (issue #27)."""
+    return tuple(_plan(ctx, evaluate(ctx), SEASON_WEEKS))
+
+
+def _plan(ctx: RuleContext, alerts: list[Alert], weeks: int) -> list[PlanDay]:
+    return weekly_plan(ctx, alerts, season(ctx, weeks))
+
+
 @dataclass(frozen=True)
 class Report:
     """One athlete's status as of a local day: the numbers every view shows."""
@@ -141,8 +151,7 @@ def build_report(
     monotony, strain = monotony_and_strain(
         with_logged_strength(ctx.daily, ctx.activities, ctx.strength_dates)
     )
-    the_season = season(ctx, weeks)
-    plan = weekly_plan(ctx, alerts, the_season)
+    plan = _plan(ctx, alerts, weeks)
     # the weeks ahead as the plan's own week 1 leads into them (what the plan itself used)
     the_season = season(ctx, weeks, current_week_m=current_week_m(ctx, plan))
     pain = pain_status(ctx)

@@ -70,7 +70,9 @@ EXPORTS: dict[str, tuple[str, ...]] = {
         "split_source",
     ),
     "loadwatch.services.activity_log": (
+        "ActivityPage",
         "ActivityTrack",
+        "activity_page",
         "activity_pain",
         "activity_table",
         "activity_track",

@@ -109,7 +109,13 @@ from loadwatch.services.activities import (
     split_source as split_source,
 )
 from loadwatch.services.activity_log import (
+    ActivityPage as ActivityPage,
+)
+from loadwatch.services.activity_log import (
     ActivityTrack as ActivityTrack,
+)
+from loadwatch.services.activity_log import (
+    activity_page as activity_page,
 )
 from loadwatch.services.activity_log import (
     activity_pain as activity_pain,
@@ -569,6 +575,7 @@ __all__ = [
     "TEST_RESULTS",
     "WEEKDAYS",
     "ActivityDetail",
+    "ActivityPage",
     "ActivityTrack",
     "Actor",
     "AthleteSettings",
@@ -614,6 +621,7 @@ __all__ = [
     "UserView",
     "account_email",
     "activity_detail",
+    "activity_page",
     "activity_pain",
     "activity_table",
     "activity_track",

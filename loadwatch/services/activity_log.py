@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import math
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -20,7 +21,7 @@ from loadwatch.db import repository
 from loadwatch.db.engine import writer
 from loadwatch.db.models import Athlete, OriginalFile, PainEntry
 from loadwatch.domain import ActivityRow, Sport
-from loadwatch.errors import LoadwatchError
+from loadwatch.errors import InputError, LoadwatchError
 from loadwatch.importers import parse_samples
 from loadwatch.importers.samples import TrackSamples
 from loadwatch.services._checks import athlete_name, check_id, clean_text
@@ -78,12 +79,16 @@ def activity_table(engine: Engine, athlete: str, *, actor: Actor = LOCAL) -> pd.
     with Session(engine) as session:
         row = auth.athlete_for(session, actor, athlete)
         rows = repository.activity_table_rows(session, row.id)
-        pain = session.execute(
-            select(PainEntry.activity_id, PainEntry.during, PainEntry.after).where(
-                PainEntry.athlete_id == row.id, PainEntry.activity_id.is_not(None)
-            )
-        ).all()
+        pain = _pain_scores(session, row.id)
     auth.audit(engine, actor, "activities-view", [row.name], is_read=True)
+    return _table_frame(rows, pain)
+
+
+def _table_frame(
+    rows: list[tuple[object, ...]], pain: Sequence[tuple[int | None, int | None, int | None]]
+) -> pd.DataFrame:
+    """`TABLE_COLUMNS` from `repository.activity_table_rows` and the (activity_id, during,
+    after) scores of their pain entries."""
     worst: dict[int, int] = {}
     for activity_id, during, after in pain:
         scores = [s for s in (during, after) if s is not None]
@@ -120,6 +125,101 @@ def activity_table(engine: Engine, athlete: str, *, actor: Actor = LOCAL) -> pd.
         },
         columns=list(TABLE_COLUMNS),
     )
+
+
+PAGE_ROWS = 50  # the Activities page's rows per page (issue #27)
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityPage:
+    """One page of the activity log, newest first, and what the page's header shows.
+
+    `frame` holds the page's rows (columns `TABLE_COLUMNS`); `count`, `distance_m` and
+    `moving_s` are over every activity the filters keep (all pages); `log_count`, `sports`,
+    `first_day` and `last_day` describe the whole log (for the filters' choices). `page` is
+    1-based and within 1..`pages`.
+    """
+
+    frame: pd.DataFrame
+    page: int
+    pages: int
+    per_page: int
+    count: int
+    distance_m: float
+    moving_s: float
+    log_count: int
+    sports: tuple[str, ...]
+    first_day: date | None
+    last_day: date | None
+
+
+def activity_page(
+    engine: Engine,
+    athlete: str,
+    page: int = 1,
+    *,
+    per_page: int = PAGE_ROWS,
+    sports: Sequence[str] = (),
+    first: date | None = None,
+    last: date | None = None,
+    containing: int | None = None,
+    actor: Actor = LOCAL,
+) -> ActivityPage:
+    """One page of `activity_table`: the activities of `sports` (empty: every sport) from
+    local day `first` to `last` (both included), newest first, `per_page` a page; read with
+    SQL through the (athlete_id, started_at) index, the totals as SQL sums, so the cost does
+    not grow with the log (issue #27). A page past the last gives the last; `containing` (an
+    activity id the filters keep) gives the page that holds it instead.
+
+    Raises:
+        NotFoundError: unknown athlete. NotAllowedError: `actor` may not read the athlete.
+        InputError: `per_page` below 1.
+    """
+    athlete = athlete_name(athlete)
+    if per_page < 1:
+        raise InputError(f"rows per page must be 1 or more, not {per_page}")
+    log = repository.LogFilter(tuple(sports), first, last)
+    with Session(engine) as session:
+        row = auth.athlete_for(session, actor, athlete)
+        log_count, log_sports, first_day, last_day = repository.activity_log_span(session, row.id)
+        count, metres, seconds = repository.activity_log_totals(session, row.id, log)
+        pages = max(1, -(-count // per_page))
+        if containing is not None:
+            position = repository.activity_log_position(session, row.id, containing, log)
+            if position is not None:
+                page = position // per_page + 1
+        page = min(max(page, 1), pages)
+        rows = repository.activity_table_rows(
+            session, row.id, log, limit=per_page, offset=(page - 1) * per_page
+        )
+        pain = _pain_scores(session, row.id, [r[0] for r in rows])
+    auth.audit(engine, actor, "activities-view", [row.name], is_read=True)
+    return ActivityPage(
+        frame=_table_frame(rows, pain),
+        page=page,
+        pages=pages,
+        per_page=per_page,
+        count=count,
+        distance_m=metres,
+        moving_s=seconds,
+        log_count=log_count,
+        sports=log_sports,
+        first_day=first_day,
+        last_day=last_day,
+    )
+
+
+def _pain_scores(
+    session: Session, athlete_id: int, activity_ids: Sequence[object] | None = None
+) -> Sequence[tuple[int | None, int | None, int | None]]:
+    """(activity_id, during, after) of the athlete's pain entries linked to an activity (to
+    `activity_ids` only, when given)."""
+    query = select(PainEntry.activity_id, PainEntry.during, PainEntry.after).where(
+        PainEntry.athlete_id == athlete_id, PainEntry.activity_id.is_not(None)
+    )
+    if activity_ids is not None:
+        query = query.where(PainEntry.activity_id.in_(activity_ids))
+    return [tuple(r) for r in session.execute(query)]  # type: ignore[misc]
 
 
 def _table_row(row: ActivityRow, pain_max: int | None) -> tuple[object, ...]:

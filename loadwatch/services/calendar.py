@@ -15,7 +15,7 @@ from loadwatch.db import repository
 from loadwatch.db.models import Setting
 from loadwatch.db.strength import strength_inputs_for
 from loadwatch.domain import PlanDay, Sport
-from loadwatch.report import build_report
+from loadwatch.report import build_plan
 from loadwatch.rules.context import RuleContext, rule_context
 from loadwatch.rules.pain import AMBER, GREEN, RED, pain_days
 from loadwatch.services._checks import athlete_name, check_not_too_early
@@ -127,11 +127,9 @@ def calendar_month(
         strength_dates=strength[0],
         strength_target_per_week=strength[1],
     )
-    plan = (
-        {p.date: p for p in build_report(row.name, ctx).plan if p.date >= today}
-        if shows_plan
-        else {}
-    )
+    # The plan alone (issue #27): not the rest of the report, nor what changed since
+    # yesterday (that recomputes yesterday's plan: 40 % of a current month's time).
+    plan = {p.date: p for p in build_plan(ctx) if p.date >= today} if shows_plan else {}
     by_day: dict[date, list[CalendarActivity]] = {}
     for activity_id, sport, name, distance_m, duration_s, started_at, offset_s in month_rows:
         day = (started_at + timedelta(seconds=offset_s)).date()

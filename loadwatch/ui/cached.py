@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
@@ -69,15 +68,55 @@ def calendar_month(
     return _calendar_month(engine, str(engine.url), version, athlete, month, today)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _activity_table(_engine: Engine, url: str, version: int, athlete: str) -> pd.DataFrame:
+@st.cache_data(show_spinner=False, max_entries=32)
+def _activity_page(
+    _engine: Engine,
+    url: str,
+    version: int,
+    athlete: str,
+    page: int,
+    sports: tuple[str, ...],
+    first: date | None,
+    last: date | None,
+    containing: int | None,
+) -> services.ActivityPage:
     del url, version  # cache key only
-    return services.activity_table(_engine, athlete, actor=services.LOCAL)
+    return services.activity_page(
+        _engine,
+        athlete,
+        page,
+        sports=sports,
+        first=first,
+        last=last,
+        containing=containing,
+        actor=services.LOCAL,
+    )
 
 
-def activity_table(engine: Engine, athlete: str, *, actor: services.Actor) -> pd.DataFrame:
-    """`services.activity_table`, cached per database change (local user only)."""
+def activity_page(
+    engine: Engine,
+    athlete: str,
+    page: int,
+    *,
+    sports: tuple[str, ...],
+    first: date | None,
+    last: date | None,
+    containing: int | None,
+    actor: services.Actor,
+) -> services.ActivityPage:
+    """`services.activity_page`, cached per database change (local user only)."""
     version = _version(engine, actor)
     if version is None:
-        return services.activity_table(engine, athlete, actor=actor)
-    return _activity_table(engine, str(engine.url), version, athlete)
+        return services.activity_page(
+            engine,
+            athlete,
+            page,
+            sports=sports,
+            first=first,
+            last=last,
+            containing=containing,
+            actor=actor,
+        )
+    return _activity_page(
+        engine, str(engine.url), version, athlete, page, sports, first, last, containing
+    )

@@ -136,6 +136,7 @@ READS: dict[str, Call] = {
     ),
     "activity_detail": lambda c, a, who, act, pain: _f("activity_detail")(c.engine, act, actor=a),
     "activity_table": lambda c, a, who, act, pain: _f("activity_table")(c.engine, who, actor=a),
+    "activity_page": lambda c, a, who, act, pain: _f("activity_page")(c.engine, who, actor=a),
     "activity_track": lambda c, a, who, act, pain: _f("activity_track")(c.engine, act, actor=a),
     "activity_pain": lambda c, a, who, act, pain: _f("activity_pain")(c.engine, act, actor=a),
     "calendar_month": lambda c, a, who, act, pain: _f("calendar_month")(

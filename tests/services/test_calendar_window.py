@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Engine
 
 from loadwatch import services
 from loadwatch.synth import fit_bytes, make_track
+from tests.conftest import DEMO_TODAY
 
 TODAY = date(2026, 4, 20)
 # (UTC start, local offset hours): runs near midnight on month edges, east and west of UTC
@@ -55,3 +56,28 @@ def test_a_past_month_shows_every_activity_of_its_local_days(engine: Engine) -> 
     first_april = next(d for week in april.weeks for d in week if d.date == date(2026, 4, 1))
     assert {a.id for a in first_april.activities} == by_day[date(2026, 4, 1)]
     assert any(d.plan is not None for week in april.weeks for d in week)
+
+
+def test_the_current_month_shows_the_reports_plan_on_the_demo(sample_url: str) -> None:
+    """The calendar computes the plan alone (report.build_plan, issue #27): the same days as
+    This week's report, for every demo athlete, on several days."""
+    engine = services.open_database(sample_url)
+    try:
+        names = [a.name for a in services.list_athletes(engine)]
+        assert names
+        for today in (
+            date.fromisoformat(DEMO_TODAY),
+            date.fromisoformat(DEMO_TODAY) - timedelta(days=9),
+        ):
+            for name in names:
+                month = services.calendar_month(engine, name, today, today=today)
+                shown = {d.date: d.plan for week in month.weeks for d in week if d.plan}
+                report = services.report(engine, name, today, today=today)
+                first, last = month.weeks[0][0].date, month.weeks[-1][-1].date
+                wanted = {
+                    p.date: p for p in report.plan if today <= p.date <= last and p.date >= first
+                }
+                assert shown == wanted, (name, today)
+                assert shown, (name, today)
+    finally:
+        engine.dispose()

@@ -1,6 +1,6 @@
-"""Activities: every activity in a sortable, filterable table; open one to see its route,
-its pace, heart rate, cadence and elevation over time, its pain entries and the files it was
-merged from, and to correct its name, sport and shoe (issues #10, #12)."""
+"""Activities: every activity in a filterable table, 50 to a page (issue #27); open one to see
+its route, its pace, heart rate, cadence and elevation over time, its pain entries and the files
+it was merged from, and to correct its name, sport and shoe (issues #10, #12)."""
 
 from __future__ import annotations
 
@@ -33,6 +33,10 @@ HOW_KNOWN = {
     "default": "your default sport",
 }
 CHOSEN = "activities_page.chosen"
+SPORTS = "activities_page.sports"
+DATES = "activities_page.dates"
+PAGE = "activities_page.page"
+LINKED = "activities_page.linked"  # the ?activity= value this page wrote last
 TABLE = "activities_page.table"
 TABLE_PICK = "activities_page.table_pick"  # the table row last acted on
 QUERY = "activity"  # ?activity=ID opens one activity (links from the calendar)
@@ -73,41 +77,67 @@ if athlete is None:
 engine = get_engine()
 actor = current_actor()
 units = services.athlete_settings(engine, athlete, actor=actor).units
-table = cached.activity_table(engine, athlete, actor=actor)
-if table.empty:
+# --- the list: one page of it, read with its filters and totals in SQL (issue #27) ---
+# A link's ?activity= (from the calendar) opens the page that holds it; the page writes the
+# open activity back to ?activity=, so only a value it did not write itself is a link (else a
+# choice in the picker was undone by the previous run's value).
+wanted = st.query_params.get(QUERY)
+jump = (
+    int(wanted)
+    if wanted
+    and wanted.isdigit()
+    and wanted != st.session_state.get(LINKED)
+    and int(wanted) != st.session_state.get(CHOSEN)
+    else None
+)
+chosen_sports = list(st.session_state.get(SPORTS, []))
+span = st.session_state.get(DATES)
+first_day, last_day = span if isinstance(span, tuple) and len(span) == 2 else (None, None)
+log = cached.activity_page(
+    engine,
+    athlete,
+    int(st.session_state.get(PAGE, 1)),
+    sports=tuple(chosen_sports),
+    first=first_day,
+    last=last_day,
+    containing=jump,
+    actor=actor,
+)
+if log.log_count == 0 or log.first_day is None or log.last_day is None:
     st.info("No activities yet: import a .fit, .gpx or .tcx file on the Import page.")
     st.stop()
-
-# --- the list ---
-sports = sorted(set(table["sport"]))
-days = table["local_start"].dt.date
-left, right = st.columns([2, 2])
-chosen_sports = left.multiselect(
-    "Sport", sports, placeholder="every sport", key="activities_page.sports"
-)
-span = right.date_input(
+shown = log.frame
+if jump is not None and jump in set(shown["activity_id"]):
+    st.session_state[CHOSEN] = jump
+if st.session_state.get(PAGE, 1) != log.page:  # a link's page, or past the last after a filter
+    st.session_state[PAGE] = log.page
+left, middle, right = st.columns([2, 2, 1])
+left.multiselect("Sport", list(log.sports), placeholder="every sport", key=SPORTS)
+middle.date_input(
     "Dates",
-    value=(min(days), max(days)),
-    min_value=min(days),
-    max_value=max(days),
-    key="activities_page.dates",
+    value=(log.first_day, log.last_day),
+    min_value=log.first_day,
+    max_value=log.last_day,
+    key=DATES,
     format="YYYY-MM-DD",
 )
-shown = table
-if chosen_sports:
-    shown = shown[shown["sport"].isin(chosen_sports)]
-if isinstance(span, tuple) and len(span) == 2:
-    shown = shown[
-        (shown["local_start"].dt.date >= span[0]) & (shown["local_start"].dt.date <= span[1])
-    ]
-shown = shown.reset_index(drop=True)
-total_m = float(shown["distance_m"].sum())
-st.caption(
-    f"{len(shown):,} of {count_noun(len(table), 'activity', 'activities')} · "
-    f"{format_distance(total_m, units)} · "
-    f"{_clock(float(shown['moving_s'].sum()))} moving. Click a row to open it; click a column "
-    "heading to sort."
+right.number_input(
+    "Page",
+    min_value=1,
+    max_value=log.pages,
+    step=1,
+    key=PAGE,
+    help=f"{log.per_page} activities a page, newest first",
 )
+st.caption(
+    f"{log.count:,} of {count_noun(log.log_count, 'activity', 'activities')} · "
+    f"{format_distance(log.distance_m, units)} · "
+    f"{_clock(log.moving_s)} moving · page {log.page} of {log.pages}. Click a row to open "
+    "it; click a column heading to sort the page."
+)
+if shown.empty:
+    st.info("No activity matches these filters: widen the dates or clear the sports.")
+    st.stop()
 per_unit = to_unit(1000.0, units)
 speed = speed_unit(units)
 display = pd.DataFrame(
@@ -155,36 +185,28 @@ event = st.dataframe(
     },
 )
 
-# --- which activity is open: a row clicked, else a link's ?activity=, else the last one ---
-ids = [int(i) for i in table["activity_id"]]
+# --- which activity is open: a row clicked, else a link's ?activity=, else the page's first ---
+ids = [int(i) for i in shown["activity_id"]]
 rows = event.selection.rows if event is not None else []
 picked = int(shown["activity_id"].iloc[rows[0]]) if rows and rows[0] < len(shown) else None
-wanted = st.query_params.get(QUERY)
 if picked is not None and picked != st.session_state.get(TABLE_PICK):
     st.session_state[CHOSEN] = picked
-elif (
-    wanted
-    and wanted.isdigit()
-    and int(wanted) in ids
-    and int(wanted) != st.session_state.get(CHOSEN)
-):
-    st.session_state[CHOSEN] = int(wanted)
 st.session_state[TABLE_PICK] = picked
 if st.session_state.get(CHOSEN) not in ids:
     st.session_state[CHOSEN] = ids[0]
 labels = {
     int(i): f"{start:%a %d %b %Y, %H:%M} · {name or sport} · {format_distance(float(m), units)}"
     for i, start, sport, m, name in zip(
-        table["activity_id"],
-        table["local_start"],
-        table["sport"],
-        table["distance_m"],
-        table["name"],
+        shown["activity_id"],
+        shown["local_start"],
+        shown["sport"],
+        shown["distance_m"],
+        shown["name"],
         strict=True,
     )
 }
 chosen = int(st.selectbox("Open an activity", ids, format_func=labels.__getitem__, key=CHOSEN))
-st.query_params[QUERY] = str(chosen)
+st.query_params[QUERY] = st.session_state[LINKED] = str(chosen)
 
 # --- one activity ---
 detail = services.activity_detail(engine, chosen, actor=actor)
@@ -202,7 +224,7 @@ st.caption(
 )
 if SAVED in st.session_state:
     st.success(st.session_state.pop(SAVED), icon=":material/check:")
-row = table[table["activity_id"] == chosen].iloc[0]
+row = shown[shown["activity_id"] == chosen].iloc[0]
 numbers = st.columns(6)
 numbers[0].metric(f"Distance ({units.value})", f"{to_unit(activity.distance_m, units):.2f}")
 numbers[1].metric(
