@@ -19,7 +19,6 @@ KNOWN_LARGE: dict[str, tuple[int, str]] = {
     "loadwatch/importers/fit.py": (630, "fitparse may be imported here only: the fast reader"),
     "loadwatch/importers/gpx.py": (570, "to split: parse and samples"),
     "loadwatch/importers/tcx.py": (520, "to split: parse and samples"),
-    "loadwatch/db/repository.py": (570, "to split: frames and rows"),
     "loadwatch/db/models.py": (510, "one declarative schema"),
     "loadwatch/rules/plan.py": (810, "to split (issue #19)"),
     "loadwatch/rules/batch.py": (580, "the squad's contexts at once (issue #27); to split"),

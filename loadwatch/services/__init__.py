@@ -64,20 +64,18 @@ EXPORTS: dict[str, tuple[str, ...]] = {
         "ActivityDetail",
         "SourceView",
         "activity_detail",
+        "activity_pain",
         "delete_activity",
         "move_activity",
+        "rename_activity",
+        "set_activity_shoe",
         "set_sport",
         "split_source",
     ),
-    "loadwatch.services.activity_log": (
+    "loadwatch.services.activity_list": (
         "ActivityPage",
-        "ActivityTrack",
         "activity_page",
-        "activity_pain",
         "activity_table",
-        "activity_track",
-        "rename_activity",
-        "set_activity_shoe",
     ),
     "loadwatch.services.athletes": (
         "AthleteSettings",
@@ -262,6 +260,10 @@ EXPORTS: dict[str, tuple[str, ...]] = {
         "log_strength_session",
         "strength_exercise",
         "strength_exercises",
+    ),
+    "loadwatch.services.tracks": (
+        "ActivityTrack",
+        "activity_track",
     ),
     "loadwatch.services.triage": (
         "Triage",

@@ -97,10 +97,19 @@ from loadwatch.services.activities import (
     activity_detail as activity_detail,
 )
 from loadwatch.services.activities import (
+    activity_pain as activity_pain,
+)
+from loadwatch.services.activities import (
     delete_activity as delete_activity,
 )
 from loadwatch.services.activities import (
     move_activity as move_activity,
+)
+from loadwatch.services.activities import (
+    rename_activity as rename_activity,
+)
+from loadwatch.services.activities import (
+    set_activity_shoe as set_activity_shoe,
 )
 from loadwatch.services.activities import (
     set_sport as set_sport,
@@ -108,29 +117,14 @@ from loadwatch.services.activities import (
 from loadwatch.services.activities import (
     split_source as split_source,
 )
-from loadwatch.services.activity_log import (
+from loadwatch.services.activity_list import (
     ActivityPage as ActivityPage,
 )
-from loadwatch.services.activity_log import (
-    ActivityTrack as ActivityTrack,
-)
-from loadwatch.services.activity_log import (
+from loadwatch.services.activity_list import (
     activity_page as activity_page,
 )
-from loadwatch.services.activity_log import (
-    activity_pain as activity_pain,
-)
-from loadwatch.services.activity_log import (
+from loadwatch.services.activity_list import (
     activity_table as activity_table,
-)
-from loadwatch.services.activity_log import (
-    activity_track as activity_track,
-)
-from loadwatch.services.activity_log import (
-    rename_activity as rename_activity,
-)
-from loadwatch.services.activity_log import (
-    set_activity_shoe as set_activity_shoe,
 )
 from loadwatch.services.athletes import (
     AthleteSettings as AthleteSettings,
@@ -539,6 +533,12 @@ from loadwatch.services.strength import (
 )
 from loadwatch.services.strength import (
     strength_exercises as strength_exercises,
+)
+from loadwatch.services.tracks import (
+    ActivityTrack as ActivityTrack,
+)
+from loadwatch.services.tracks import (
+    activity_track as activity_track,
 )
 from loadwatch.services.triage import (
     Triage as Triage,

@@ -16,6 +16,9 @@ from loadwatch.errors import InputError, NotFoundError
 EARLIEST_DATE = date(1990, 1, 1)  # no GPS watch log starts earlier; date arithmetic stays safe
 
 
+ACTIVITY_HINT = "; `loadwatch activities` lists them"  # after "no activity N"
+
+
 def check_day(day: date, today: date, what: str) -> None:
     """Refuse a day after `today`, or before EARLIEST_DATE (`date.min` overflows arithmetic).
 

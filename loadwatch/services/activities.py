@@ -1,5 +1,6 @@
-"""Managing activities (issue #10): show one with its sources, split a source out, correct the
-sport, delete, move to another athlete (an activity's fields are kept the merge of its sources by
+"""Managing activities (issue #10, #12): show one with its sources and its pain entries, split a
+source out, correct the sport, rename it, put it on a pair, delete it, move it to another
+athlete (an activity's fields are kept the merge of its sources by
 services/store.py, `recompute`).
 
 An activity is made of one or more file sessions (`activity_sources`); `merge.merge_sources`
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import PurePath
 
 from sqlalchemy import Engine, delete, select, update
@@ -29,7 +30,7 @@ from loadwatch.domain import (
     SportSource,
 )
 from loadwatch.errors import InputError, NotFoundError
-from loadwatch.services._checks import athlete_name, check_id
+from loadwatch.services._checks import ACTIVITY_HINT, athlete_name, check_id, clean_text
 from loadwatch.services.merge import (
     SourceRecord,
     candidate_window,
@@ -37,10 +38,9 @@ from loadwatch.services.merge import (
     primary_order,
     same_activity,
 )
+from loadwatch.services.pain import PainEntryView, pain_view
+from loadwatch.services.shoes import assign_shoes
 from loadwatch.services.store import absorb, apply_merged, recompute, record_of, user_sport
-
-_NOT_FOUND_HINT = "; `loadwatch activities` lists them"
-
 
 # --- use cases ---
 
@@ -81,7 +81,7 @@ def activity_detail(engine: Engine, activity_id: int, *, actor: Actor = LOCAL) -
     Raises:
         NotFoundError: unknown or out-of-range id.
     """
-    check_id(activity_id, "activity", _NOT_FOUND_HINT)
+    check_id(activity_id, "activity", ACTIVITY_HINT)
     with Session(engine) as session:
         activity = auth.activity_for(session, actor, activity_id)
         (row,) = repository.activity_rows(session, activity_id=activity.id)
@@ -150,7 +150,7 @@ def split_source(
         NotFoundError: unknown activity or no such source. InputError: the activity's only
             source, or a name that matches several sources.
     """
-    check_id(activity_id, "activity", _NOT_FOUND_HINT)
+    check_id(activity_id, "activity", ACTIVITY_HINT)
     with Session(writer(engine)) as session, session.begin():
         activity = auth.activity_for(session, actor, activity_id, write=True)
         auth.record(
@@ -181,7 +181,7 @@ def set_sport(engine: Engine, activity_id: int, sport: str, *, actor: Actor = LO
     Raises:
         InputError: an unknown sport. NotFoundError: unknown activity.
     """
-    check_id(activity_id, "activity", _NOT_FOUND_HINT)
+    check_id(activity_id, "activity", ACTIVITY_HINT)
     chosen = _sport(sport)
     with Session(writer(engine)) as session, session.begin():
         activity = auth.activity_for(session, actor, activity_id, write=True)
@@ -219,7 +219,7 @@ def delete_activity(engine: Engine, activity_id: int, *, actor: Actor = LOCAL) -
     Raises:
         NotFoundError: unknown activity.
     """
-    check_id(activity_id, "activity", _NOT_FOUND_HINT)
+    check_id(activity_id, "activity", ACTIVITY_HINT)
     with Session(writer(engine)) as session, session.begin():
         activity = auth.activity_for(session, actor, activity_id, write=True)
         (row,) = repository.activity_rows(session, activity_id=activity.id)
@@ -248,7 +248,7 @@ def move_activity(
     Raises:
         NotFoundError: unknown activity or athlete. InputError: a bad athlete name.
     """
-    check_id(activity_id, "activity", _NOT_FOUND_HINT)
+    check_id(activity_id, "activity", ACTIVITY_HINT)
     name = athlete_name(athlete)
     with Session(writer(engine)) as session, session.begin():
         activity = auth.activity_for(session, actor, activity_id, write=True)
@@ -295,3 +295,76 @@ def move_activity(
             recompute(session, session.get_one(Activity, keep_id))
         (row,) = repository.activity_rows(session, activity_id=keep_id)
         return row
+
+
+NAME_MAX_LENGTH = 200  # activities.name column
+
+
+def activity_pain(engine: Engine, activity_id: int, *, actor: Actor = LOCAL) -> list[PainEntryView]:
+    """The pain entries of an activity: those logged for it, and the next morning's check-in
+    (the morning after its local day), oldest first.
+
+    Raises:
+        NotFoundError: unknown activity. NotAllowedError: `actor` may not read it.
+    """
+    check_id(activity_id, "activity", ACTIVITY_HINT)
+    with Session(engine) as session:
+        activity = repository.get_activity(session, activity_id)
+        auth.require_read(session, actor, activity.athlete_id)
+        day = (activity.started_at + timedelta(seconds=activity.utc_offset_s)).date()
+        entries = session.scalars(
+            select(PainEntry)
+            .where(
+                PainEntry.athlete_id == activity.athlete_id,
+                (PainEntry.activity_id == activity.id)
+                | (
+                    (PainEntry.entry_date == day + timedelta(days=1))
+                    & PainEntry.morning.is_not(None)
+                    & PainEntry.during.is_(None)
+                    & PainEntry.after.is_(None)
+                ),
+            )
+            .order_by(PainEntry.entry_date, PainEntry.id)
+        ).all()
+        views = [pain_view(e) for e in entries]
+        athlete = auth.athlete_name_of(session, activity.athlete_id)
+    auth.audit(engine, actor, "activity-pain-view", [athlete], is_read=True)
+    return views
+
+
+def rename_activity(
+    engine: Engine, activity_id: int, name: str, *, actor: Actor = LOCAL
+) -> ActivityRow:
+    """The runner's name for an activity; it survives re-imports and later merges (a name no
+    file gave and no default rule makes is the runner's, see `activities.recompute`).
+
+    Raises:
+        InputError: a blank or overlong name. NotFoundError: unknown activity.
+        NotAllowedError: `actor` may not change it.
+    """
+    check_id(activity_id, "activity", ACTIVITY_HINT)
+    text = clean_text(name, "activity name", NAME_MAX_LENGTH)
+    with Session(writer(engine)) as session, session.begin():
+        activity = repository.get_activity(session, activity_id)
+        auth.require_write(session, actor, activity.athlete_id)
+        activity.name = text
+        session.flush()
+        (row,) = repository.activity_rows(session, activity_id=activity.id)
+    auth.audit(engine, actor, "activity-rename", [row.athlete], text)
+    return row
+
+
+def set_activity_shoe(
+    engine: Engine, activity_id: int, shoe: str | None, *, actor: Actor = LOCAL
+) -> ActivityRow:
+    """Put a run on one of its athlete's pairs, or take it off every pair (`shoe=None`), as
+    `shoes.assign_shoes` does; the activity's row as it now is.
+
+    Raises:
+        InputError: not a run, or a retired pair. NotFoundError: unknown activity or pair.
+        NotAllowedError: `actor` may not change it.
+    """
+    assign_shoes(engine, {activity_id: shoe}, actor=actor)
+    with Session(engine) as session:
+        (row,) = repository.activity_rows(session, activity_id=activity_id)
+    return row

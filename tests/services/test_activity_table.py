@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine
 
 from loadwatch import services
-from loadwatch.services.activity_log import TABLE_COLUMNS
+from loadwatch.services.activity_list import TABLE_COLUMNS
 from tests.services.conftest import TODAY, import_runs
 
 

@@ -1,0 +1,197 @@
+"""The rules' inputs as DataFrames (activities, shoes, pain), for one athlete or a whole squad
+in one query per table (issue #27). Like repository.py: take a session first, never commit.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import String, select, type_coerce
+from sqlalchemy.orm import Session
+
+from loadwatch.db.changes import data_version as data_version
+from loadwatch.db.models import (
+    Activity,
+    PainEntry,
+    Shoe,
+)
+from loadwatch.db.sources import activities_starting_between as activities_starting_between
+from loadwatch.db.sources import activity_ids_for_hash as activity_ids_for_hash
+from loadwatch.db.sources import apply_parsed as apply_parsed
+from loadwatch.db.sources import orphan_originals as orphan_originals
+from loadwatch.db.sources import sources_for_hash as sources_for_hash
+from loadwatch.db.sources import sources_of as sources_of
+from loadwatch.load.frames import (
+    ACTIVITY_COLUMNS,
+    ACTIVITY_ID,
+    PAIN_COLUMNS,
+    SHOE_COLUMNS,
+    SPORT,
+    STARTED_AT,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def activities_frame(
+    session: Session, athlete_id: int, since: datetime | None = None
+) -> pd.DataFrame:
+    """Columns of load/frames.py's ACTIVITY_COLUMNS for one athlete, oldest first."""
+    return activities_frames_for(session, [athlete_id], since)[athlete_id]
+
+
+def _split(
+    frame: pd.DataFrame, athlete_ids: list[int], columns: list[str]
+) -> dict[int, pd.DataFrame]:
+    """One frame per athlete from a frame with `athlete_id`; athletes without rows share an
+    empty frame (building fifty empty DataFrames costs more than the squad's rules)."""
+    empty = frame.iloc[0:0][columns]
+    parts: dict[int, pd.DataFrame] = {}
+    for athlete_id, part in frame.groupby("athlete_id"):
+        parts[int(str(athlete_id))] = part[columns].reset_index(drop=True)
+    return {a: parts.get(a, empty) for a in athlete_ids}
+
+
+def shoes_frame_for_all(session: Session, athlete_ids: list[int]) -> pd.DataFrame:
+    """load/frames.py SHOE_COLUMNS plus `athlete_id` for many athletes, in one query (columns,
+    not ORM objects: a squad holds hundreds of pairs)."""
+    import pandas as pd  # here, not at the top: `loadwatch athletes` needs no pandas (#13)
+
+    query = (
+        select(
+            Shoe.athlete_id,
+            Shoe.id,
+            Shoe.name,
+            Shoe.starting_distance_m,
+            Shoe.window_start_m,
+            Shoe.window_end_m,
+            Shoe.retired_on.is_not(None),
+            Shoe.is_default,
+        )
+        .where(Shoe.athlete_id.in_(athlete_ids))
+        .order_by(Shoe.created_at, Shoe.id)
+    )
+    rows = [tuple(r) for r in session.execute(query)]
+    frame = pd.DataFrame(rows, columns=["athlete_id", *list(SHOE_COLUMNS)])
+    if rows:  # booleans as Python bools, as the ORM gave them (SQLite returns 0/1)
+        frame["retired"] = [bool(v) for v in frame["retired"]]
+        frame["is_default"] = [bool(v) for v in frame["is_default"]]
+    floats = {
+        "starting_distance_m": "float64",
+        "window_start_m": "float64",
+        "window_end_m": "float64",
+    }
+    return frame.astype(floats)
+
+
+def shoes_frames_for(session: Session, athlete_ids: list[int]) -> dict[int, pd.DataFrame]:
+    """load/frames.py SHOE_COLUMNS per athlete, in one query."""
+    return _split(shoes_frame_for_all(session, athlete_ids), athlete_ids, list(SHOE_COLUMNS))
+
+
+def shoes_frame(session: Session, athlete_id: int) -> pd.DataFrame:
+    return shoes_frames_for(session, [athlete_id])[athlete_id]
+
+
+def pain_frame_for_all(
+    session: Session, athlete_ids: list[int], first: date | None = None, last: date | None = None
+) -> pd.DataFrame:
+    """load/frames.py PAIN_COLUMNS plus `athlete_id` for many athletes, oldest first, in one
+    query; `first`/`last` bound the entry dates (both included) through the index."""
+    import pandas as pd  # here, not at the top: `loadwatch athletes` needs no pandas (#13)
+
+    query = (
+        select(
+            PainEntry.athlete_id,
+            PainEntry.entry_date,
+            PainEntry.during,
+            PainEntry.after,
+            PainEntry.morning,
+            PainEntry.location,
+            PainEntry.activity_id,
+        )
+        .where(PainEntry.athlete_id.in_(athlete_ids))
+        .order_by(PainEntry.entry_date, PainEntry.id)
+    )
+    if first is not None:
+        query = query.where(PainEntry.entry_date >= first)
+    if last is not None:
+        query = query.where(PainEntry.entry_date <= last)
+    rows = [tuple(r) for r in session.execute(query)]
+    frame = pd.DataFrame(rows, columns=["athlete_id", *list(PAIN_COLUMNS)])
+    return frame.astype({"during": "float64", "after": "float64", "morning": "float64"})
+
+
+def pain_frames_for(session: Session, athlete_ids: list[int]) -> dict[int, pd.DataFrame]:
+    """load/frames.py PAIN_COLUMNS per athlete, oldest first, in one query."""
+    return _split(pain_frame_for_all(session, athlete_ids), athlete_ids, list(PAIN_COLUMNS))
+
+
+def pain_frame(
+    session: Session, athlete_id: int, first: date | None = None, last: date | None = None
+) -> pd.DataFrame:
+    """load/frames.py PAIN_COLUMNS for one athlete, entry dates from `first` to `last`."""
+    frame = pain_frame_for_all(session, [athlete_id], first, last)
+    return _split(frame, [athlete_id], list(PAIN_COLUMNS))[athlete_id]
+
+
+def activities_frame_for_all(
+    session: Session,
+    athlete_ids: list[int],
+    since: datetime | None,
+    until: datetime | None = None,
+) -> pd.DataFrame:
+    """ACTIVITY_COLUMNS plus `athlete_id` for many athletes in one query, each athlete's
+    oldest first; `since`/`until` bound the UTC start (`until` excluded) through the
+    (athlete_id, started_at) index."""
+    import pandas as pd  # here, not at the top: `loadwatch athletes` needs no pandas (#13)
+
+    columns = list(ACTIVITY_COLUMNS)
+    # SQLite stores the UTC start as ISO text: read the text and parse the column at once
+    # (issue #27: parsing, then tagging, each row's datetime was most of a squad's read).
+    is_text = session.get_bind().dialect.name == "sqlite"
+    start = type_coerce(Activity.started_at, String) if is_text else Activity.started_at
+    selected = [
+        start.label(c) if c == STARTED_AT else getattr(Activity, _activity_field(c)).label(c)
+        for c in columns
+    ]
+    query = select(
+        Activity.athlete_id,
+        *selected,
+    ).where(Activity.athlete_id.in_(athlete_ids))
+    if since is not None:
+        query = query.where(Activity.started_at >= since)
+    if until is not None:
+        query = query.where(Activity.started_at < until)
+    # Core rows (no ORM result processing), turned into columns once; flushed first, as the
+    # session's own execute would (autoflush), so pending changes are read too.
+    if session.autoflush:
+        session.flush()
+    rows = session.connection().execute(query.order_by(Activity.started_at, Activity.id)).all()
+    names = ["athlete_id", *columns]
+    frame = pd.DataFrame(
+        dict(zip(names, map(list, zip(*rows, strict=True)), strict=True)) if rows else [],
+        columns=names,
+    )
+    if is_text:
+        frame["started_at"] = pd.to_datetime(frame["started_at"], format="ISO8601").dt.tz_localize(
+            "UTC"
+        )
+    else:
+        frame["started_at"] = pd.to_datetime(frame["started_at"], utc=True)
+    floats = [c for c in columns if c not in (ACTIVITY_ID, SPORT, STARTED_AT)]
+    return frame.astype(dict.fromkeys(floats, "float64"))
+
+
+def _activity_field(column: str) -> str:
+    return "id" if column == ACTIVITY_ID else column
+
+
+def activities_frames_for(
+    session: Session, athlete_ids: list[int], since: datetime | None
+) -> dict[int, pd.DataFrame]:
+    """activities_frame for many athletes in one query (the squad view)."""
+    frame = activities_frame_for_all(session, athlete_ids, since)
+    return _split(frame, athlete_ids, list(ACTIVITY_COLUMNS))
