@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from loadwatch.domain import InjuryPeriod, PlanDay, PlanKind
 from loadwatch.load.frames import LOCAL_DATE
-from loadwatch.rules.injury import site_name, sparing
+from loadwatch.rules.injury_sites import site_name, sparing
 from loadwatch.rules.measures import REFERENCE_PERIODS
 from loadwatch.rules.pain import AMBER, RED
 from loadwatch.rules.plan_caps import run_cap_m

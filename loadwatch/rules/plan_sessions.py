@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from loadwatch.domain import PlanDay, PlanKind
 from loadwatch.load.daily import CROSS_TRAINING_SESSION_S
-from loadwatch.rules.injury import site_name, sparing
+from loadwatch.rules.injury_sites import site_name, sparing
 from loadwatch.rules.planner import PLAN_DAYS, Planner
 
 MAX_CROSS_TRAINING_DAYS = 3  # the seeds say 2-3 a week

@@ -27,7 +27,8 @@ from loadwatch.errors import InputError, NotAllowedError, NotFoundError
 from loadwatch.report import SquadStatus, squad_status
 from loadwatch.rules.batch import AthleteView, squad_contexts
 from loadwatch.rules.context import RuleContext
-from loadwatch.rules.injury import injury_state, site_name
+from loadwatch.rules.injury import injury_state
+from loadwatch.rules.injury_sites import site_name
 from loadwatch.services._checks import athlete_name, check_day, coach_name
 from loadwatch.services._common import _today
 from loadwatch.services.athletes import settings_view
