@@ -61,7 +61,7 @@ def runnable_days(planner: Planner) -> list[date]:
         else:
             runnable.append(day)
     trigger = planner.trigger
-    if trigger is not None and runnable:
+    if trigger is not None and runnable and not _swap_done(planner, trigger.date):
         planner.cross(
             runnable[0],
             f"replaces your next run with {low_impact} of similar duration "
@@ -70,6 +70,18 @@ def runnable_days(planner: Planner) -> list[date]:
         )
         runnable = runnable[1:]
     return runnable
+
+
+def _swap_done(planner: Planner, alert_day: date) -> bool:
+    """The warning's swap was already done: since the alert's day a run day passed with
+    cross-training recorded and no run. It replaces ONE run (R7); the next mornings, while the
+    warning lasts, do not withdraw the following run again (issue #20, item 7)."""
+    ctx = planner.ctx
+    ran = set(ctx.spikes[LOCAL_DATE])
+    return any(
+        alert_day < d <= ctx.as_of and d.weekday() in planner.habit.weekdays and d not in ran
+        for d in planner.cross_days()
+    )
 
 
 def _injured(planner: Planner, period: InjuryPeriod) -> None:
