@@ -73,13 +73,13 @@ def runnable_days(planner: Planner) -> list[date]:
 
 
 def _swap_done(planner: Planner, alert_day: date) -> bool:
-    """The warning's swap was already done: since the alert's day a run day passed with
-    cross-training recorded and no run. It replaces ONE run (R7); the next mornings, while the
-    warning lasts, do not withdraw the following run again (issue #20, item 7)."""
+    """The warning's swap was already done: since the alert's day, a run day before today passed
+    with cross-training recorded and no run. It replaces ONE run (R7); the next mornings, while
+    the warning lasts, do not withdraw the following run again (issue #20, item 7)."""
     ctx = planner.ctx
     ran = set(ctx.spikes[LOCAL_DATE])
     return any(
-        alert_day < d <= ctx.as_of and d.weekday() in planner.habit.weekdays and d not in ran
+        alert_day < d < ctx.as_of and d.weekday() in planner.habit.weekdays and d not in ran
         for d in planner.cross_days()
     )
 
