@@ -26,7 +26,8 @@ from loadwatch.rules.context import RuleContext
 from loadwatch.rules.injury import InjuryState, injury_state
 from loadwatch.rules.mileage import four_weeks_to_date_mean_m, week_to_date
 from loadwatch.rules.pain import PainStatus, pain_status
-from loadwatch.rules.plan import current_week_m, headline_cap_m, weekly_plan
+from loadwatch.rules.plan import weekly_plan
+from loadwatch.rules.plan_caps import current_week_m, headline_cap_m
 from loadwatch.rules.plan_changes import PlanChange, plan_changes
 from loadwatch.rules.season import SEASON_WEEKS, Season, season
 from loadwatch.rules.strength import StrengthCount, strength_count

@@ -84,7 +84,13 @@ ALLOWED: dict[str, Layer] = {
     # Documents for the user (the printable lead-up page): from a service's view, for both
     # front ends; no database (issue #19: rendering out of the services).
     "loadwatch.documents": Layer(
-        ("loadwatch.services", *_PURE, "loadwatch.rules.citations", "loadwatch.rules.injury")
+        (
+            "loadwatch.services",
+            *_PURE,
+            "loadwatch.rules.citations",
+            "loadwatch.rules.injury_sites",
+            "loadwatch.rules.lead_up",
+        )
     ),
     "loadwatch.cli": Layer(
         (*_FRONT_END, "loadwatch.documents", "loadwatch.cli", "loadwatch.__version__"),

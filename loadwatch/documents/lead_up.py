@@ -9,7 +9,8 @@ from collections.abc import Iterable, Sequence
 from html import escape
 
 from loadwatch.rules.citations import CITATIONS
-from loadwatch.rules.injury import LeadUpWindow, site_name
+from loadwatch.rules.injury_sites import site_name
+from loadwatch.rules.lead_up import LeadUpWindow
 from loadwatch.services.lead_up import LeadUpView
 from loadwatch.units import format_distance
 

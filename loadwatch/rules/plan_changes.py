@@ -5,7 +5,9 @@ or cut unless something new happened since yesterday morning: yesterday's sessio
 longer or shorter than planned, or a session was added; a pain entry was saved; an injury period
 started or ended. This module recomputes yesterday morning's plan from the data as it stood
 then (pure: the context is filtered, nothing is stored), compares it with today's day by day
-and names, for each changed day, what happened in between.
+and names, for each changed day, what happened in between. A week that ended may also move the
+season (the usual run days, the level it holds), and a week's runs may be spread again over the
+days left with the week's distance kept: those are named too.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import pandas as pd
 
 from loadwatch.domain import CROSS_TRAINING_SPORTS, PlanDay, PlanKind, Sport
 from loadwatch.load.frames import DISTANCE_M, LOCAL_DATE, SPORT
+from loadwatch.load.weekly import week_start_of
 from loadwatch.rules import evaluate
 from loadwatch.rules.context import RuleContext, rule_context
 from loadwatch.rules.injury import PASSED, injury_state
@@ -149,6 +152,58 @@ def _events(ctx: RuleContext, yesterday: PlanDay) -> list[str]:
     return events
 
 
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _season_moves(ctx: RuleContext, yesterday: date) -> list[str]:
+    """What moved in the season from yesterday morning to this morning without a new entry: a
+    week that ended can change the runner's usual run days (the habit is read from complete
+    weeks) and the level the season holds (a new log's first complete week becomes the
+    reference). Both are named, so a changed day never says only "recomputed"."""
+    before, now = season(morning_context(ctx, yesterday)), season(ctx)
+    moves = []
+    if before.habit.weekdays != now.habit.weekdays:
+        names = ", ".join(WEEKDAYS[w] for w in now.habit.weekdays) or "none"
+        was = ", ".join(WEEKDAYS[w] for w in before.habit.weekdays) or "none"
+        moves.append(
+            f"a week ended: your run days are now {names} (were {was}; {now.habit.source})"
+        )
+    if abs(now.level_m - before.level_m) > SAME_CAP_M:
+        moves.append(
+            f"a week ended: the season now holds {ctx.distance(now.level_m)} a week "
+            f"(was {ctx.distance(before.level_m)}): {now.level_note}"
+        )
+    return moves
+
+
+def _week_m(ctx: RuleContext, plan: Sequence[PlanDay], start: date, first: date) -> float:
+    """The calendar week from `start` as `plan` sees it: runs recorded before `first` (the
+    plan's first day) and the plan's runs in the week at their caps (metres)."""
+    end = start + timedelta(days=6)
+    recorded = ctx.run_log.total(start, first - timedelta(days=1)) if first > start else 0.0
+    return recorded + sum(
+        p.max_distance_m or 0.0
+        for p in plan
+        if p.kind is PlanKind.RUN and not p.done and start <= p.date <= end
+    )
+
+
+def _respread(
+    ctx: RuleContext, before: Sequence[PlanDay], today: Sequence[PlanDay], day: date
+) -> str | None:
+    """A run cut while its week as planned keeps its distance: the week's runs were spread
+    again over the days left, each within its own day's load caps."""
+    start = week_start_of(day, ctx.week_start)
+    was = _week_m(ctx, before, start, before[0].date)
+    now = _week_m(ctx, today, start, today[0].date)
+    if now < was - max(SAME_CAP_M, SAME_CAP_FRACTION * was):
+        return None
+    return (
+        f"the week as planned keeps its distance ({ctx.distance(now)}): its runs are spread "
+        "again over the days left, each within its own day's load caps (R1, R2)"
+    )
+
+
 def _same(before: PlanDay, after: PlanDay) -> bool:
     if before.kind is not after.kind or before.strength != after.strength:
         return False
@@ -178,6 +233,7 @@ def plan_changes(
     earlier = list(before) if before is not None else morning_plan(ctx, yesterday)
     by_day = {p.date: p for p in earlier}
     events = _events(ctx, by_day[yesterday]) if yesterday in by_day else []
+    moves: list[str] | None = None  # computed once, when a day changed
     changes = []
     for now in today:
         was = by_day.get(now.date)
@@ -188,12 +244,18 @@ def plan_changes(
             now.kind is not PlanKind.RUN
             or new_cap < old_cap - max(SAME_CAP_M, SAME_CAP_FRACTION * old_cap)
         )
+        if moves is None:
+            moves = _season_moves(ctx, yesterday)
+        why = list(events + moves)
+        if withdrawn and now.kind is PlanKind.RUN and earlier:
+            spread = _respread(ctx, earlier, today, now.date)
+            why += [spread] if spread is not None else []
         changes.append(
             PlanChange(
                 now.date,
                 _describe(was, ctx),
                 _describe(now, ctx),
-                tuple(events) or (WINDOW_NOTE,),
+                tuple(why) or (WINDOW_NOTE,),
                 withdrawn,
                 bool(events),
             )

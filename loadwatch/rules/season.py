@@ -324,6 +324,14 @@ def season(
     current = week_start_of(ctx.as_of, ctx.week_start)
     gap = last_break(ctx)
     level, note = _level(ctx, history, gap.before_m if gap else 0.0)
+    # The weeks ahead read the current week as it will stand when it ends as planned, as the
+    # next mornings will: a complete week (a log's first partial week counts as none) joins
+    # the history, so it can become the reference the season holds (a new log's first full
+    # week) without cutting, next Monday, a run promised today.
+    ahead_level, counted = level, 0.0
+    if current_week_m is not None:
+        counted = current_week_m if current >= _first_full_week(ctx) else 0.0
+        ahead_level, _ = _level(ctx, [*history, counted], gap.before_m if gap else 0.0)
     goal = active_goal(ctx)
     race_week = (
         week_start_of(goal.race_date, ctx.week_start)
@@ -338,8 +346,9 @@ def season(
     returning_week = None
     for k in range(max(1, weeks)):
         start = current + timedelta(days=7 * k)
+        week_level = level if k == 0 else ahead_level
         back_to = return_level_m(ctx.injuries, ctx.run_log, start, ctx.week_start, t)
-        target, kind, reason = next_target(projected, level, t, back_to)
+        target, kind, reason = next_target(projected, week_level, t, back_to)
         if back_to > 0 and kind in (BUILD, HOLD) and target <= back_to + EPSILON:
             reason = (
                 f"back to your week before the injury ({ctx.distance(back_to)}): a return to "
@@ -375,7 +384,7 @@ def season(
             elif start == race_week - timedelta(days=7):
                 target = peak * (1 - t.taper_cut)
                 kind, reason = TAPER, f"taper: {t.taper_cut:.0%} below your peak week (convention)"
-        if level <= 0 and gap is None:
+        if week_level <= 0 and gap is None:
             target, kind, reason = (
                 math.inf,
                 START,
@@ -383,5 +392,5 @@ def season(
             )
         done = ctx.run_log.total(start, ctx.as_of) if k == 0 else 0.0
         out.append(SeasonWeek(start, target, kind, reason, done))
-        projected.append(current_week_m if k == 0 and current_week_m is not None else target)
+        projected.append(counted if k == 0 and current_week_m is not None else target)
     return Season(tuple(out), level, note, goal, hab, returning_week)

@@ -15,12 +15,8 @@ from loadwatch import auth
 from loadwatch.auth import LOCAL, Actor
 from loadwatch.db.injuries import period
 from loadwatch.domain import InjuryPeriod
-from loadwatch.rules.injury import (
-    LeadUp,
-    OwnPattern,
-    lead_up,
-    own_pattern,
-)
+from loadwatch.rules.lead_up import LeadUp, lead_up
+from loadwatch.rules.own_pattern import OwnPattern, own_pattern
 from loadwatch.services._checks import (
     athlete_name,
 )
@@ -55,7 +51,7 @@ def injury_lead_up(
 ) -> LeadUpView:
     """The 14 and 30 days before an injury: spikes with their ratios, weekly growth, the shoes
     and their distance, pain entries and their trend, descent, cadence, cross-training and
-    strength (`rules.injury.lead_up`), with the runner's own pattern.
+    strength (`rules.lead_up.lead_up`), with the runner's own pattern.
 
     Raises:
         NotFoundError: unknown athlete or injury (or another athlete's).

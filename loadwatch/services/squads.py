@@ -27,7 +27,8 @@ from loadwatch.report import SquadStatus, headline
 from loadwatch.rules import evaluate
 from loadwatch.rules.batch import AthleteView, quiet_rules, squad_contexts
 from loadwatch.rules.context import RuleContext
-from loadwatch.rules.injury import injury_state, site_name
+from loadwatch.rules.injury import injury_state
+from loadwatch.rules.injury_sites import site_name
 from loadwatch.rules.pain import PainStatus, pain_status
 from loadwatch.services._checks import check_day, coach_name
 from loadwatch.services._common import today as local_today

@@ -16,13 +16,12 @@ from loadwatch.rules.injury import (
     PASSED,
     STEPPED_BACK,
     WAITING,
-    episodes,
     injury_state,
     ladder_steps,
-    lead_up,
-    own_pattern,
 )
+from loadwatch.rules.lead_up import lead_up
 from loadwatch.rules.mileage import ctx_return_level_m
+from loadwatch.rules.own_pattern import episodes, own_pattern
 from loadwatch.rules.thresholds import Thresholds
 from tests.factories import at, make_pain, make_runs, make_shoes, report_for, rule
 
