@@ -93,6 +93,9 @@ def test_the_coach_sees_the_squad_and_not_an_athlete_outside_it(
     wait_idle(page)
     _log_in(page, "kim", "kim-password")
     page.get_by_text("Logged in as").wait_for(timeout=30_000)
+    # The sidebar says so first; the squad table comes with the same run, once it has finished.
+    page.locator("[data-testid=stMain]").get_by_text("Ana").first.wait_for(timeout=30_000)
+    wait_idle(page)
     body = page.locator("[data-testid=stMain]").inner_text()
     assert "Ana" in body and "Ben" not in body, body
     assert page.locator("[data-testid=stException]").count() == 0
