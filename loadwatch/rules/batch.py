@@ -44,8 +44,8 @@ from loadwatch.load.shoes import shoe_mileage, shoe_status
 from loadwatch.load.spikes import WINDOW_DAYS
 from loadwatch.load.weekly import RUN_SPORT
 from loadwatch.rules.context import RuleContext
-from loadwatch.rules.pain import AMBER, GREEN, PAIN_DAYS_MEMO, RED, PainDay
 from loadwatch.rules.pain import LOOKBACK_DAYS as PAIN_LOOKBACK_DAYS
+from loadwatch.rules.pain import PAIN_DAYS_MEMO, PainDay, judge_entry
 from loadwatch.rules.strength import KNEE_LOCATIONS
 from loadwatch.rules.thresholds import Thresholds
 from loadwatch.units import DistanceUnit
@@ -254,26 +254,14 @@ def _judge(
         if entry_date > as_of:
             continue
         score = max(during or 0, after or 0)
-        baseline = mornings.get(entry_date)
-        limit = max(float(t.pain_safe_max), baseline if baseline is not None else 0.0)
-        next_day = entry_date + timedelta(days=1)
-        next_morning = mornings.get(next_day) if next_day <= as_of else None
-        settled = None if next_morning is None else next_morning <= limit
-        if score > t.pain_acceptable_max or settled is False:
-            zone = RED
-        elif score > t.pain_safe_max:
-            zone = AMBER
-        else:
-            zone = GREEN
         location = columns["location"][i]
         days.append(
-            PainDay(
+            judge_entry(
                 entry_date,
                 score,
-                zone,
-                settled,
-                next_morning,
-                baseline,
+                mornings,
+                as_of,
+                t,
                 location if isinstance(location, str) else None,
                 columns["activity_id"][i],
             )

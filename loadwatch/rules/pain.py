@@ -8,7 +8,7 @@ the latest saved wins, so saving twice never counts twice. Pain at a possible bo
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -19,6 +19,7 @@ from loadwatch.domain import Alert, Severity
 from loadwatch.load.frames import AVG_CADENCE_SPM, DESCENT_M
 from loadwatch.load.weekly import week_start_of
 from loadwatch.rules.context import RuleContext
+from loadwatch.rules.thresholds import Thresholds
 
 GREEN, AMBER, RED = "green", "amber", "red"
 LOOKBACK_DAYS = 7
@@ -109,6 +110,33 @@ def pain_days(pain: pd.DataFrame, ctx: RuleContext) -> list[PainDay]:
     return judged_pain_days(pain, ctx)
 
 
+def judge_entry(
+    entry_date: date,
+    score: int,
+    mornings: Mapping[date, float],
+    as_of: date,
+    t: Thresholds,
+    location: str | None,
+    activity_id: int | None,
+) -> PainDay:
+    """One post-run entry's zone, judged with the next morning's score (R3). The one judgement
+    behind `judged_pain_days` and the squad's `rules.batch` (issue #27)."""
+    # "Settled": the next morning is back in the safe band (0-2) or at or below that day's
+    # pre-run morning score (RULES.md R3): a 0 -> 1 morning is settled (issue #20).
+    baseline = mornings.get(entry_date)
+    limit = max(float(t.pain_safe_max), baseline if baseline is not None else 0.0)
+    next_day = entry_date + timedelta(days=1)
+    next_morning = mornings.get(next_day) if next_day <= as_of else None
+    settled = None if next_morning is None else next_morning <= limit
+    if score > t.pain_acceptable_max or settled is False:
+        zone = RED
+    elif score > t.pain_safe_max:
+        zone = AMBER
+    else:
+        zone = GREEN
+    return PainDay(entry_date, score, zone, settled, next_morning, baseline, location, activity_id)
+
+
 def judged_pain_days(pain: pd.DataFrame, ctx: RuleContext) -> list[PainDay]:
     """`pain_days` computed afresh (no memo)."""
     if pain.empty:
@@ -122,30 +150,10 @@ def judged_pain_days(pain: pd.DataFrame, ctx: RuleContext) -> list[PainDay]:
         if (during is None and after is None) or entry_date > ctx.as_of:
             continue
         score = max(during or 0, after or 0)
-        # "Settled": the next morning is back in the safe band (0-2) or at or below that day's
-        # pre-run morning score (RULES.md R3): a 0 -> 1 morning is settled (issue #20).
-        baseline = mornings.get(entry_date)
-        limit = max(float(t.pain_safe_max), baseline if baseline is not None else 0.0)
-        next_day = entry_date + timedelta(days=1)
-        next_morning = mornings.get(next_day) if next_day <= ctx.as_of else None
-        settled = None if next_morning is None else next_morning <= limit
-        if score > t.pain_acceptable_max or settled is False:
-            zone = RED
-        elif score > t.pain_safe_max:
-            zone = AMBER
-        else:
-            zone = GREEN
         location = row["location"] if isinstance(row["location"], str) else None
         days.append(
-            PainDay(
-                entry_date,
-                score,
-                zone,
-                settled,
-                next_morning,
-                baseline,
-                location,
-                _int(row["activity_id"]),
+            judge_entry(
+                entry_date, score, mornings, ctx.as_of, t, location, _int(row["activity_id"])
             )
         )
     return days
