@@ -138,7 +138,17 @@ def _watch(line: str, clone: Path, env: dict[str, str]) -> str:
         if text.startswith("Watching "):
             break
     os.killpg(process.pid, signal.SIGINT)
-    rest, _ = process.communicate(timeout=60)
+    try:
+        rest, _ = process.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        tree = subprocess.run(
+            ["ps", "-o", "pid,stat,wchan:24,args", "-g", str(process.pid)],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout
+        os.killpg(process.pid, signal.SIGKILL)
+        pytest.fail(f"watch did not stop 120 s after Ctrl-C; its processes:\n{tree}")
     output = "".join(seen) + rest
     # 130 is how a shell reports a command stopped by Ctrl-C (128 + SIGINT); the command
     # itself said goodbye properly, which is what a user sees.
