@@ -165,6 +165,15 @@ def spike_cap_m(spikes: pd.DataFrame, day: date, t: Thresholds) -> float | None:
     return float(base[DISTANCE_M].max()) * t.small_spike_ratio
 
 
+def has_settled_run(spikes: pd.DataFrame, day: date, t: Thresholds) -> bool:
+    """Whether the 30 days before `day` hold a run that was not itself a spike (R1 reads its cap
+    from those; a window of spikes only falls back to the spikes)."""
+    first = day - timedelta(days=SPIKE_WINDOW_DAYS)
+    window = spikes[(spikes[LOCAL_DATE] >= first) & (spikes[LOCAL_DATE] < day)]
+    ratios = window[SPIKE_RATIO]
+    return bool((ratios.isna() | (ratios <= t.small_spike_ratio + EPSILON)).any())
+
+
 @dataclass(frozen=True, slots=True)
 class Break:
     """The last gap of more than 30 days without running, before `day`."""

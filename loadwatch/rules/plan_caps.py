@@ -16,6 +16,7 @@ from loadwatch.rules.context import RuleContext
 from loadwatch.rules.measures import SPIKE_WINDOW_DAYS
 from loadwatch.rules.mileage import (
     ctx_return_level_m,
+    has_settled_run,
     progression_limit_m,
     return_cap_m,
     spike_cap_m,
@@ -103,6 +104,10 @@ def run_cap_m(ctx: RuleContext, day: date, log: RunLog, pain: PlanPain) -> float
         # No recorded run in the window, but the plan's own runs are: R1 compares with those,
         # and a return is not stepped up inside one plan (each step waits for its pain score).
         caps[0] = max(planned)
+    elif caps[0] is not None and planned and not has_settled_run(ctx.spikes, day, t):
+        # The window holds only spikes, which R1 falls back to; once the plan's own earlier run
+        # is done it is the window's settled run and the cap is read from it: promise no more.
+        caps[0] = min(caps[0], max(planned) * spike_ratio)
     # With runs in the log, a day without a run in its window always follows a break.
     caps.append(return_cap_m(ctx.spikes, day, t, held=_held_days(ctx)))
     caps.append(_pain_cap_m(pain, ctx))

@@ -25,6 +25,7 @@ from loadwatch.rules import evaluate
 from loadwatch.rules.context import RuleContext, rule_context
 from loadwatch.rules.injury import PASSED, injury_state
 from loadwatch.rules.plan import weekly_plan
+from loadwatch.rules.plan_monotony import MONOTONY
 from loadwatch.rules.season import season
 
 # A run cap that moves by less than this (a fraction of the earlier cap, or 100 m) is the same
@@ -191,8 +192,8 @@ def _week_m(ctx: RuleContext, plan: Sequence[PlanDay], start: date, first: date)
 def _respread(
     ctx: RuleContext, before: Sequence[PlanDay], today: Sequence[PlanDay], day: date
 ) -> str | None:
-    """A run cut while its week as planned keeps its distance: the week's runs were spread
-    again over the days left, each within its own day's load caps."""
+    """A run cut or withdrawn while its week as planned keeps its distance: the week's runs
+    were spread again over the days left, each within its own day's load caps."""
     start = week_start_of(day, ctx.week_start)
     was = _week_m(ctx, before, start, before[0].date)
     now = _week_m(ctx, today, start, today[0].date)
@@ -201,6 +202,33 @@ def _respread(
     return (
         f"the week as planned keeps its distance ({ctx.distance(now)}): its runs are spread "
         "again over the days left, each within its own day's load caps (R1, R2)"
+    )
+
+
+def _sessions_moved(
+    ctx: RuleContext, before: dict[date, PlanDay], today: Sequence[PlanDay], day: date
+) -> str:
+    """Why a run gave way to the week's monotony (R5): the week's other sessions as the plan
+    now stands (a day that came into view, a session placed or moved)."""
+    start = week_start_of(day, ctx.week_start)
+    moved = [
+        f"{p.date:%a} {_describe(p, ctx)}"
+        + (f" (was {_describe(before[p.date], ctx)})" if p.date in before else " (new)")
+        for p in today
+        if p.date != day
+        and start <= p.date <= start + timedelta(days=6)
+        and not p.done
+        and (p.date not in before or not _same(before[p.date], p))
+    ]
+    caution = f"the monotony caution (R5, {ctx.thresholds.monotony_caution:g})"
+    if not moved:
+        return (
+            f"the plan's 7 days moved on by a day, and following the whole plan would reach "
+            f"{caution}: an easy run gives way"
+        )
+    return (
+        f"the week's other sessions as planned now ({'; '.join(moved)}) would take following "
+        f"the whole plan to {caution}: an easy run gives way"
     )
 
 
@@ -247,9 +275,11 @@ def plan_changes(
         if moves is None:
             moves = _season_moves(ctx, yesterday)
         why = list(events + moves)
-        if withdrawn and now.kind is PlanKind.RUN and earlier:
+        if withdrawn and earlier:
             spread = _respread(ctx, earlier, today, now.date)
             why += [spread] if spread is not None else []
+        if withdrawn and now.caused_by == MONOTONY:
+            why.append(_sessions_moved(ctx, by_day, today, now.date))
         changes.append(
             PlanChange(
                 now.date,

@@ -25,6 +25,7 @@ from loadwatch.rules.planner import PLAN_DAYS, Planner
 
 MONOTONY_MARGIN = 0.95  # the plan keeps its projected monotony under 95 % of the caution level
 PACE_DAYS = 56  # the runner's pace for planned load: the runs of the last 8 weeks
+MONOTONY = "monotony"  # the rule id (R5) a run that gives way names as its cause
 
 
 def _pace_s_per_m(ctx: RuleContext) -> float:
@@ -78,8 +79,10 @@ def _lighter(planner: Planner, day: date, what: str) -> PlanDay:
         f"{planner.ctx.thresholds.monotony_caution:g} when you follow the whole plan"
     )
     if p.strength:
-        return PlanDay(day, PlanKind.STRENGTH, reason + "; " + STRENGTH, strength=True)
-    return PlanDay(day, PlanKind.REST, reason)
+        return PlanDay(
+            day, PlanKind.STRENGTH, reason + "; " + STRENGTH, caused_by=MONOTONY, strength=True
+        )
+    return PlanDay(day, PlanKind.REST, reason, caused_by=MONOTONY)
 
 
 def _strength_to_run(planner: Planner, day: date) -> date | None:
@@ -136,11 +139,24 @@ def _options(planner: Planner, near: list[date]) -> list[list[tuple[date, PlanDa
     return options
 
 
+def _scored(
+    planner: Planner, options: list[list[tuple[date, PlanDay]]], pace: float, past: pd.Series
+) -> list[tuple[float, date, list[tuple[date, PlanDay]]]]:
+    """Each option's projected worst monotony, the plan left as it was."""
+    scored = []
+    for change in options:
+        kept = {d: planner.plan[d] for d, _ in change}
+        planner.plan.update(dict(change))
+        scored.append((_worst_monotony(planner, pace, past)[0], change[0][0], change))
+        planner.plan.update(kept)
+    return scored
+
+
 def keep_monotony(planner: Planner) -> None:
     """Following the whole plan must not reach the monotony caution (R5, R8): where the
     projected 7-day monotony would come near it, the change that lowers it most is made (a
     cross-training day becomes rest, a strength session joins an easy run; else an easy run
-    becomes rest), and the day says why."""
+    becomes rest, its `caused_by` "monotony"), and the day says why."""
     ctx = planner.ctx
     limit = ctx.thresholds.monotony_caution * MONOTONY_MARGIN
     pace = _pace_s_per_m(ctx)
@@ -157,12 +173,7 @@ def keep_monotony(planner: Planner) -> None:
                 for d in near
                 if planner.plan[d].kind is PlanKind.RUN and d not in planner.long_days
             ]
-        scored = []
-        for change in options:
-            kept = {d: planner.plan[d] for d, _ in change}
-            planner.plan.update(dict(change))
-            scored.append((_worst_monotony(planner, pace, past)[0], change[0][0], change))
-            planner.plan.update(kept)
+        scored = _scored(planner, options, pace, past)
         if not scored:
             return
         best = min(scored, key=lambda x: (x[0], x[1]))

@@ -101,8 +101,9 @@ def _runs_per_day(ctx: RuleContext) -> dict[date, float]:
 
 
 def habit(ctx: RuleContext) -> Habit:
-    """The runner's run days: their settings, else the habit over the last 12 calendar weeks that
-    had running (before the current week when there are any), else the default days."""
+    """The runner's run days: their settings, else the habit over the last 12 complete calendar
+    weeks that had running (else the weeks before the current one, else the current week), else
+    the default days."""
     settings = ctx.plan_settings
     per_day = _runs_per_day(ctx)
     current = week_start_of(ctx.as_of, ctx.week_start)
@@ -110,7 +111,14 @@ def habit(ctx: RuleContext) -> Habit:
     for day in per_day:
         weeks.setdefault(week_start_of(day, ctx.week_start), []).append(day)
     first = _first_full_week(ctx)
-    past = sorted(w for w in weeks if first <= w < current) or sorted(weeks)
+    # complete weeks first; a new log's partial first week before the current one; the
+    # current week only when the log holds nothing before it (following today's plan must not
+    # reshape the habit the plan is spread by)
+    past = (
+        sorted(w for w in weeks if first <= w < current)
+        or sorted(w for w in weeks if w < current)
+        or sorted(weeks)
+    )
     # weeks of an injury and its return ladder are not the runner's week (its runs are the
     # ladder's), so they neither erase the habit nor reshape it
     hurt = _injury_weeks(ctx)
