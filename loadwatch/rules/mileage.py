@@ -12,6 +12,7 @@ from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 
 from loadwatch.domain import Alert, InjuryPeriod, Severity
@@ -148,6 +149,43 @@ def spike_level(ratio: float, ctx: RuleContext) -> tuple[str, Severity] | None:
     return name, Severity.CAUTION if name == "small spike" else Severity.WARNING
 
 
+@dataclass(frozen=True, slots=True)
+class SpikeWindow:
+    """The recorded runs R1 reads, as arrays: built once per context, read for each planned day
+    (the plan asks for every day's cap; a pandas filter per day cost a tenth of a report)."""
+
+    days: np.ndarray  # proleptic ordinals of the runs' local days
+    distances: np.ndarray  # metres
+    settled: np.ndarray  # the run was not itself a spike
+
+    @classmethod
+    def of(cls, spikes: pd.DataFrame, t: Thresholds) -> SpikeWindow:
+        ratios = spikes[SPIKE_RATIO].to_numpy(dtype=float)
+        return cls(
+            np.fromiter((d.toordinal() for d in spikes[LOCAL_DATE]), dtype=np.int64),
+            spikes[DISTANCE_M].to_numpy(dtype=float),
+            np.isnan(ratios) | (ratios <= t.small_spike_ratio + EPSILON),
+        )
+
+    def _window(self, day: date) -> np.ndarray:
+        last = day.toordinal()
+        return (self.days >= last - SPIKE_WINDOW_DAYS) & (self.days < last)
+
+    def cap_m(self, day: date, t: Thresholds) -> float | None:
+        """`spike_cap_m` for `day`."""
+        window = self._window(day)
+        if not window.any():
+            return None
+        settled = window & self.settled
+        base = settled if settled.any() else window
+        return float(self.distances[base].max()) * t.small_spike_ratio
+
+    def has_settled_run(self, day: date) -> bool:
+        """Whether the 30 days before `day` hold a run that was not itself a spike (R1 reads
+        its cap from those; a window of spikes only falls back to the spikes)."""
+        return bool((self._window(day) & self.settled).any())
+
+
 def spike_cap_m(spikes: pd.DataFrame, day: date, t: Thresholds) -> float | None:
     """R1 before a run on `day`: 1.1x the longest run (metres) of the 30 days before it.
 
@@ -155,23 +193,7 @@ def spike_cap_m(spikes: pd.DataFrame, day: date, t: Thresholds) -> float | None:
     at 1.1x the longest run before it, not 1.1x the spike. Only recorded runs count: a planned
     run never raises a later day's cap. None when no run lies in the window.
     """
-    first = day - timedelta(days=SPIKE_WINDOW_DAYS)
-    window = spikes[(spikes[LOCAL_DATE] >= first) & (spikes[LOCAL_DATE] < day)]
-    if window.empty:
-        return None
-    ratios = window[SPIKE_RATIO]
-    settled = window[ratios.isna() | (ratios <= t.small_spike_ratio + EPSILON)]
-    base = settled if not settled.empty else window
-    return float(base[DISTANCE_M].max()) * t.small_spike_ratio
-
-
-def has_settled_run(spikes: pd.DataFrame, day: date, t: Thresholds) -> bool:
-    """Whether the 30 days before `day` hold a run that was not itself a spike (R1 reads its cap
-    from those; a window of spikes only falls back to the spikes)."""
-    first = day - timedelta(days=SPIKE_WINDOW_DAYS)
-    window = spikes[(spikes[LOCAL_DATE] >= first) & (spikes[LOCAL_DATE] < day)]
-    ratios = window[SPIKE_RATIO]
-    return bool((ratios.isna() | (ratios <= t.small_spike_ratio + EPSILON)).any())
+    return SpikeWindow.of(spikes, t).cap_m(day, t)
 
 
 @dataclass(frozen=True, slots=True)

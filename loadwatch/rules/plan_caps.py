@@ -15,11 +15,10 @@ from loadwatch.load.weekly import week_start_of
 from loadwatch.rules.context import RuleContext
 from loadwatch.rules.measures import SPIKE_WINDOW_DAYS
 from loadwatch.rules.mileage import (
+    SpikeWindow,
     ctx_return_level_m,
-    has_settled_run,
     progression_limit_m,
     return_cap_m,
-    spike_cap_m,
     weekly_limit_m,
 )
 from loadwatch.rules.pain import AMBER, RED, PainDay, must_stop, pain_days, red_episode
@@ -95,7 +94,8 @@ def run_cap_m(ctx: RuleContext, day: date, log: RunLog, pain: PlanPain) -> float
     given `log` (recorded runs plus the plan's earlier runs). 0 when no run fits."""
     t = ctx.thresholds
     spike_ratio, _ = _growth(pain, ctx)
-    recorded = spike_cap_m(ctx.spikes, day, t)
+    spikes = ctx.memo("spike_window", lambda: SpikeWindow.of(ctx.spikes, t))
+    recorded = spikes.cap_m(day, t)
     caps = [None if recorded is None else recorded / t.small_spike_ratio * spike_ratio]
     planned = [
         m for d, m in log.extra.items() if day - timedelta(days=SPIKE_WINDOW_DAYS) <= d < day
@@ -104,7 +104,7 @@ def run_cap_m(ctx: RuleContext, day: date, log: RunLog, pain: PlanPain) -> float
         # No recorded run in the window, but the plan's own runs are: R1 compares with those,
         # and a return is not stepped up inside one plan (each step waits for its pain score).
         caps[0] = max(planned)
-    elif caps[0] is not None and planned and not has_settled_run(ctx.spikes, day, t):
+    elif caps[0] is not None and planned and not spikes.has_settled_run(day):
         # The window holds only spikes, which R1 falls back to; once the plan's own earlier run
         # is done it is the window's settled run and the cap is read from it: promise no more.
         caps[0] = min(caps[0], max(planned) * spike_ratio)
