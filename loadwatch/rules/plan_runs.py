@@ -5,10 +5,12 @@ rules/plan.py (issue #19).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from loadwatch.domain import InjuryPeriod, PlanDay, PlanKind
 from loadwatch.load.frames import LOCAL_DATE
+from loadwatch.load.runlog import RunLog
 from loadwatch.rules.injury_sites import site_name, sparing
 from loadwatch.rules.measures import REFERENCE_PERIODS
 from loadwatch.rules.pain import AMBER, RED
@@ -131,6 +133,56 @@ def _target_m(planner: Planner, day: date) -> float | None:
     return target
 
 
+def _room_from_earlier(
+    planner: Planner, day: date, log: RunLog, cap: float
+) -> tuple[RunLog, float] | None:
+    """A run squeezed under the shortest planned run by the week's earlier planned runs (they
+    share R2's week limit): the earlier runs, easy runs first and longest first, give up what it
+    needs, each kept at least as long as the shortest run, so the week keeps its run days and
+    its distance. None when they cannot (or a limit other than the week's binds)."""
+    t = planner.ctx.thresholds
+    need = t.min_planned_run_m - cap
+    week = planner.week(day)
+    earlier = sorted(
+        (
+            d
+            for d, p in planner.plan.items()
+            if d < day
+            and planner.week(d) == week
+            and p.kind is PlanKind.RUN
+            and not p.done
+            and (p.max_distance_m or 0.0) > t.min_planned_run_m
+        ),
+        key=lambda d: (d in planner.long_days, -(planner.plan[d].max_distance_m or 0.0)),
+    )
+    cuts: dict[date, float] = {}
+    for d in earlier:
+        if need <= 0:
+            break
+        take = min(need, (planner.plan[d].max_distance_m or 0.0) - t.min_planned_run_m)
+        cuts[d] = take
+        need -= take
+    if need > 0:
+        return None
+    trial = log
+    for d, take in cuts.items():
+        trial = trial.with_run(d, -take)
+    new_cap = run_cap_m(planner.ctx, day, trial, planner.pain)
+    if new_cap < t.min_planned_run_m:
+        return None
+    for d, take in cuts.items():
+        p = planner.plan[d]
+        metres = (p.max_distance_m or 0.0) - take
+        base = p.reason.split("; keep it under ", 1)[0]
+        planner.plan[d] = replace(
+            p,
+            max_distance_m=metres,
+            reason=f"{base}; keep it under {planner.ctx.distance(metres)} (it leaves room in "
+            f"the week's limit, R2, for {day:%a}'s run)",
+        )
+    return trial, t.min_planned_run_m
+
+
 def place_runs(planner: Planner, runnable: list[date]) -> None:
     """Caps day by day, counting the plan's own earlier runs (`run_cap_m`), each at most
     its share of what is left of the week's target."""
@@ -172,6 +224,10 @@ def place_runs(planner: Planner, runnable: list[date]) -> None:
             continue
         cap = run_cap_m(ctx, day, log, planner.pain)
         why = "the week's longest run" if day in planner.long_days else "easy run"
+        if cap < t.min_planned_run_m and ladder is None:
+            room = _room_from_earlier(planner, day, log, cap)
+            if room is not None:
+                log, cap = room
         target = _target_m(planner, day)
         if target is not None and ladder is None:
             start = planner.week(day)
