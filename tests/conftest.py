@@ -272,7 +272,10 @@ DATABASE_FIXTURES = frozenset(
 
 def _uses_the_database(item: pytest.Item) -> bool:
     """True for a test that reads or writes a database the engine choice decides, or names
-    the PostgreSQL server itself ($LOADWATCH_TEST_PG_URL)."""
+    the PostgreSQL server itself ($LOADWATCH_TEST_PG_URL); not for one marked `one_engine` (a
+    long computation through services whose reads and writes other tests run on PostgreSQL)."""
+    if item.get_closest_marker("one_engine"):
+        return False
     fixtures = set(getattr(item, "fixturenames", ()))
     return bool(fixtures & DATABASE_FIXTURES) or hasattr(
         getattr(item, "module", None), "PG_URL_ENV"

@@ -67,6 +67,10 @@ class Diary:
 
 
 HOURS = {"run": 7, "ride": 12, "strength": 18}  # apart, so no two are one activity
+# Each profile is minutes of rule computation over 112 reports; the imports, pain entries,
+# strength log and reports it goes through are the same on either engine, and the profile that
+# does every session runs on PostgreSQL too (issue #19: the check's time).
+ENGINE_ONCE = pytest.mark.one_engine
 
 
 def _file(kind: str, day: date, amount: float, seed: int) -> tuple[str, bytes]:
@@ -245,6 +249,7 @@ def assert_items(diary: Diary) -> None:
 STEADY = {1: 5.0, 3: 5.0, 5: 6.0, 6: 9.0}  # 25 km a week, long run on Sunday
 
 
+@ENGINE_ONCE
 def test_a_steady_builder_with_a_goal_builds_with_lighter_weeks_and_stops_at_the_goal(
     engine: Engine,
 ) -> None:
@@ -276,6 +281,7 @@ def test_a_runner_who_does_every_session_keeps_running_and_trips_no_rule(
     assert diary.season[START]["level_note"].startswith("no goal set")
 
 
+@ENGINE_ONCE
 def test_one_long_run_and_two_short_keeps_the_long_run_share(engine: Engine) -> None:
     diary = follow(
         engine,
@@ -288,6 +294,7 @@ def test_one_long_run_and_two_short_keeps_the_long_run_share(engine: Engine) -> 
     assert max(weeks) <= 32.0 * 1.01
 
 
+@ENGINE_ONCE
 def test_back_after_six_weeks_off(engine: Engine) -> None:
     week = {1: 12.0, 3: 12.0, 5: 18.0, 6: 18.0}  # 60 km a week before the break
     diary = follow(engine, Profile("break", week, off_weeks=6, follows_all=False))
@@ -304,6 +311,7 @@ def test_back_after_six_weeks_off(engine: Engine) -> None:
     assert later["run_weekdays"] == ["tuesday", "thursday", "saturday", "sunday"]
 
 
+@ENGINE_ONCE
 def test_mornings_that_move_from_0_to_1_stay_safe(engine: Engine) -> None:
     def pain(index: int, km: float) -> tuple[int | None, int | None]:
         return 1, (0 if index < 20 else 1)
@@ -314,6 +322,7 @@ def test_mornings_that_move_from_0_to_1_stay_safe(engine: Engine) -> None:
     assert min(weeks_of(diary)) >= 0.75 * 25.0
 
 
+@ENGINE_ONCE
 def test_one_red_day_caps_until_a_settled_morning_then_lets_go(engine: Engine) -> None:
     red = 29  # a Tuesday, a run day
 
@@ -338,6 +347,7 @@ def test_one_red_day_caps_until_a_settled_morning_then_lets_go(engine: Engine) -
     assert min(weeks_of(diary)[6:]) >= 0.6 * 25.0
 
 
+@ENGINE_ONCE
 def test_amber_pain_that_settles_holds_caps_and_fires_nothing(engine: Engine) -> None:
     def pain(index: int, km: float) -> tuple[int | None, int | None]:
         return (4, 1) if index in (15, 16, 17, 18, 19, 20) else (1, 0)
@@ -347,6 +357,7 @@ def test_amber_pain_that_settles_holds_caps_and_fires_nothing(engine: Engine) ->
     assert min(weeks_of(diary)) >= 0.75 * 25.0
 
 
+@ENGINE_ONCE
 def test_a_ten_day_injury_and_its_ladder(engine: Engine) -> None:
     def pain(index: int, km: float) -> tuple[int | None, int | None]:
         return 0, 0
