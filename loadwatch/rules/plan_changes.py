@@ -177,6 +177,27 @@ def _season_moves(ctx: RuleContext, yesterday: date) -> list[str]:
     return moves
 
 
+def _lapsed_warnings(
+    earlier: Sequence[PlanDay], today: Sequence[PlanDay], as_of: date
+) -> list[str]:
+    """Warnings that shaped yesterday morning's plan and shape none of today's days: a warning
+    lapses when its run leaves the rule's window, and the days it held are planned again."""
+    shaped = {p.caused_by for p in today if p.caused_by}
+    lapsed = sorted(
+        {
+            p.caused_by
+            for p in earlier
+            if p.caused_by and p.caused_by != MONOTONY and p.date >= as_of
+        }
+        - shaped
+    )
+    return [
+        f"the {rule} warning that shaped yesterday's plan no longer applies this morning, so "
+        "the days it held are planned again"
+        for rule in lapsed
+    ]
+
+
 def _week_m(ctx: RuleContext, plan: Sequence[PlanDay], start: date, first: date) -> float:
     """The calendar week from `start` as `plan` sees it: runs recorded before `first` (the
     plan's first day) and the plan's runs in the week at their caps (metres)."""
@@ -273,7 +294,7 @@ def plan_changes(
             or new_cap < old_cap - max(SAME_CAP_M, SAME_CAP_FRACTION * old_cap)
         )
         if moves is None:
-            moves = _season_moves(ctx, yesterday)
+            moves = _season_moves(ctx, yesterday) + _lapsed_warnings(earlier, today, ctx.as_of)
         why = list(events + moves)
         if withdrawn and earlier:
             spread = _respread(ctx, earlier, today, now.date)
