@@ -5,7 +5,7 @@ in one query per table (issue #27). Like repository.py: take a session first, ne
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
@@ -102,10 +102,13 @@ def pain_frame_for_all(
     query; `first`/`last` bound the entry dates (both included) through the index."""
     import pandas as pd  # here, not at the top: `loadwatch athletes` needs no pandas (#13)
 
+    # SQLite stores the day as ISO text: read the text and parse the column at once (#27)
+    is_text = session.get_bind().dialect.name == "sqlite"
+    day = type_coerce(PainEntry.entry_date, String) if is_text else PainEntry.entry_date
     query = (
         select(
             PainEntry.athlete_id,
-            PainEntry.entry_date,
+            day.label("entry_date"),
             PainEntry.during,
             PainEntry.after,
             PainEntry.morning,
@@ -119,9 +122,32 @@ def pain_frame_for_all(
         query = query.where(PainEntry.entry_date >= first)
     if last is not None:
         query = query.where(PainEntry.entry_date <= last)
-    rows = [tuple(r) for r in session.execute(query)]
-    frame = pd.DataFrame(rows, columns=["athlete_id", *list(PAIN_COLUMNS)])
-    return frame.astype({"during": "float64", "after": "float64", "morning": "float64"})
+    if session.autoflush:  # as the session's own execute would
+        session.flush()
+    rows = session.connection().execute(query).all()
+    names = ["athlete_id", *list(PAIN_COLUMNS)]
+    scores = {"during": "float64", "after": "float64", "morning": "float64"}
+    if not rows:
+        return pd.DataFrame([], columns=names).astype(scores)
+    import numpy as np  # with pandas, here (#13)
+
+    values = dict(zip(names, zip(*rows, strict=True), strict=True))
+    # the columns pandas would infer from objects (a run id may be NULL) keep that inference
+    frame = pd.DataFrame(
+        list(zip(values["location"], values["activity_id"], strict=True)),
+        columns=["location", "activity_id"],
+    )
+    dates = values["entry_date"]
+    data: dict[str, Any] = {
+        "athlete_id": np.array(values["athlete_id"], dtype=np.int64),
+        "entry_date": np.array(dates, dtype="datetime64[D]").astype(object)
+        if is_text
+        else np.array(dates, dtype=object),
+        **{c: np.array(values[c], dtype=np.float64) for c in scores},
+        "location": frame["location"].to_numpy(),
+        "activity_id": frame["activity_id"].to_numpy(),
+    }
+    return pd.DataFrame({name: data[name] for name in names})
 
 
 def pain_frames_for(session: Session, athlete_ids: list[int]) -> dict[int, pd.DataFrame]:
@@ -171,18 +197,30 @@ def activities_frame_for_all(
         session.flush()
     rows = session.connection().execute(query.order_by(Activity.started_at, Activity.id)).all()
     names = ["athlete_id", *columns]
-    frame = pd.DataFrame(
-        dict(zip(names, map(list, zip(*rows, strict=True)), strict=True)) if rows else [],
-        columns=names,
-    )
-    if is_text:
-        frame["started_at"] = pd.to_datetime(frame["started_at"], format="ISO8601").dt.tz_localize(
-            "UTC"
-        )
-    else:
-        frame["started_at"] = pd.to_datetime(frame["started_at"], utc=True)
     floats = [c for c in columns if c not in (ACTIVITY_ID, SPORT, STARTED_AT)]
-    return frame.astype(dict.fromkeys(floats, "float64"))
+    if not rows:
+        frame = pd.DataFrame([], columns=names)
+        frame["started_at"] = pd.to_datetime(frame["started_at"], utc=True)
+        return frame.astype(dict.fromkeys(floats, "float64"))
+    import numpy as np  # with pandas, here (#13)
+
+    values = dict(zip(names, zip(*rows, strict=True), strict=True))
+    # each column straight into its NumPy type (NULL: NaN), not through pandas' inference of
+    # lists of objects (issue #27: most of a squad's read was building the frame)
+    data: dict[str, Any] = {
+        "athlete_id": np.array(values["athlete_id"], dtype=np.int64),
+        ACTIVITY_ID: np.array(values[ACTIVITY_ID], dtype=np.int64),
+        SPORT: np.array(values[SPORT], dtype=object),
+    }
+    if is_text:
+        data[STARTED_AT] = pd.to_datetime(
+            pd.Series(values[STARTED_AT], dtype=object), format="ISO8601"
+        ).dt.tz_localize("UTC")
+    else:
+        data[STARTED_AT] = pd.to_datetime(pd.Series(values[STARTED_AT], dtype=object), utc=True)
+    for column in floats:
+        data[column] = np.array(values[column], dtype=np.float64)
+    return pd.DataFrame({name: data[name] for name in names})
 
 
 def _activity_field(column: str) -> str:

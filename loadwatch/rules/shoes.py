@@ -10,15 +10,24 @@ from loadwatch.rules.context import RuleContext
 
 
 def shoe_mileage(ctx: RuleContext) -> Iterator[Alert]:
-    for _, row in ctx.shoes.iterrows():
-        status = str(row["status"])
+    # column lists, not `iterrows`: a squad runs this for every athlete (issue #27)
+    shoes = ctx.shoes
+    for status_value, name_value, distance_value, start, end_value in zip(
+        shoes["status"].tolist(),
+        shoes["name"].tolist(),
+        shoes["distance_m"].tolist(),
+        shoes["window_start_m"].tolist(),
+        shoes["window_end_m"].tolist(),
+        strict=True,
+    ):
+        status = str(status_value)
         if status in (OK, RETIRED):
             continue
-        distance, end = float(row["distance_m"]), float(row["window_end_m"])
-        name = str(row["name"])
+        distance, end = float(distance_value), float(end_value)
+        name = str(name_value)
         evidence = {
             "distance_m": distance,
-            "window_start_m": float(row["window_start_m"]),
+            "window_start_m": float(start),
             "window_end_m": end,
         }
         if status == REPLACE:
@@ -49,12 +58,19 @@ def shoe_mileage(ctx: RuleContext) -> Iterator[Alert]:
 def shoe_rotation(ctx: RuleContext) -> Iterator[Alert]:
     if ctx.shoes.empty:
         return
-    active = ctx.shoes[~ctx.shoes["retired"].astype(bool)]
+    # column lists, not a filtered frame: a squad runs this for every athlete (issue #27)
+    active = [
+        name
+        for name, retired in zip(
+            ctx.shoes["name"].tolist(), ctx.shoes["retired"].tolist(), strict=True
+        )
+        if not bool(retired)
+    ]
     if len(active) == 1:
         yield Alert(
             "shoe-rotation",
             Severity.INFO,
-            f"You run in one pair ('{active['name'].iloc[0]}'); runners who rotated more than one "
+            f"You run in one pair ('{active[0]}'); runners who rotated more than one "
             "pair had fewer injuries (hazard ratio 0.61).",
             {"active_pairs": 1.0, "hazard_ratio": 0.614},
             ("malisoux2015",),

@@ -23,12 +23,14 @@ from loadwatch.db import repository
 from loadwatch.db.injuries import injury_periods_for
 from loadwatch.db.strength import strength_inputs_for
 from loadwatch.domain import SEVERITY_RANK, Alert
-from loadwatch.report import SquadStatus, headline
+from loadwatch.load.frames import LOCAL_DATE
+from loadwatch.report import SquadStatus
 from loadwatch.rules import evaluate
 from loadwatch.rules.batch import AthleteView, quiet_rules, squad_contexts
 from loadwatch.rules.context import RuleContext
 from loadwatch.rules.injury import injury_state
 from loadwatch.rules.injury_sites import site_name
+from loadwatch.rules.mileage import week_to_date
 from loadwatch.rules.pain import PainStatus, pain_status
 from loadwatch.services._checks import check_day, coach_name
 from loadwatch.services._common import today as local_today
@@ -153,10 +155,16 @@ def squad_rows(
         skip = quiet[athlete_id]
         # No entry in the two weeks pain_status reads: no zone, no trend (its own answer).
         status = _NO_RECENT_PAIN if "pain" in skip else pain_status(ctx)
-        rows[athlete_id] = squad_row(
-            SquadStatus(
-                names[athlete_id], ctx, evaluate(ctx, skip), status, headline(ctx, None, status)
-            )
+        # the headline's week to date and last run only: the row shows nothing else of it
+        week = week_to_date(ctx.run_log, ctx.as_of, ctx.week_start)
+        last_run = ctx.spikes[LOCAL_DATE].iat[-1] if not ctx.spikes.empty else None
+        rows[athlete_id] = _row(
+            names[athlete_id],
+            ctx,
+            evaluate(ctx, skip),
+            status,
+            (week.this_m, week.previous_m, None if week.previous_m <= 0 else week.ratio),
+            last_run,
         )
     return rows
 
@@ -199,25 +207,45 @@ _SHOE_ORDER = ["replace", "caution", "window", "ok", "retired"]
 
 def squad_row(status: SquadStatus) -> SquadRow:
     """The squad table's row for one athlete's status (`report.squad_status`)."""
-    ctx, alerts, headline = status.ctx, status.alerts, status.headline
+    top = status.headline
+    return _row(
+        status.athlete,
+        status.ctx,
+        status.alerts,
+        status.pain,
+        (top.this_week_m, top.last_week_to_date_m, top.growth_to_date_ratio),
+        top.last_run_date,
+    )
+
+
+def _row(
+    athlete: str,
+    ctx: RuleContext,
+    alerts: list[Alert],
+    pain: PainStatus,
+    week: tuple[float, float, float | None],
+    last_run: date | None,
+) -> SquadRow:
+    """The row from its parts: `week` is (this week to date, last week to the same weekday,
+    growth ratio or None), metres, as the headline gives them."""
     largest = _largest_recent_spike(ctx)
     statuses = ctx.shoes["status"].tolist() if not ctx.shoes.empty else []
     risk = sum(_SEVERITY_POINTS[a.severity.value] for a in alerts if a.rule_id != "acwr")
-    if status.pain.zone == "red":
+    if pain.zone == "red":
         risk += 1000
     top = max((a.severity for a in alerts), key=lambda s: SEVERITY_RANK[s], default=None)
     return SquadRow(
-        athlete=status.athlete,
-        this_week_m=headline.this_week_m,
-        last_week_to_date_m=headline.last_week_to_date_m,
-        growth_ratio=headline.growth_to_date_ratio,
+        athlete=athlete,
+        this_week_m=week[0],
+        last_week_to_date_m=week[1],
+        growth_ratio=week[2],
         largest_spike_ratio=_finite(largest),
-        pain_zone=status.pain.zone,
+        pain_zone=pain.zone,
         shoe_status=min(statuses, key=_SHOE_ORDER.index) if statuses else None,
         flags=tuple(dict.fromkeys(a.rule_id for a in alerts if a.severity.value != "info")),
         top_severity=top.value if top else None,
         risk=risk,
-        last_run_date=headline.last_run_date,
+        last_run_date=last_run,
         alerts=tuple(alerts),
         **_injury_fields(ctx),
     )
