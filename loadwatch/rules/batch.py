@@ -21,11 +21,12 @@ import numpy as np
 import pandas as pd
 
 from loadwatch.domain import InjuryPeriod
-from loadwatch.load.daily import ACUTE_DAYS, CHRONIC_DAYS, MONOTONY_CAP, session_load
+from loadwatch.load.daily import session_load
 from loadwatch.load.frames import (
     AVG_CADENCE_SPM,
     DESCENT_M,
     DISTANCE_M,
+    EFFORT_RPE,
     LOAD,
     LOCAL_DATE,
     MOVING_S,
@@ -43,7 +44,15 @@ from loadwatch.load.frames import (
 from loadwatch.load.shoes import shoe_mileage, shoe_status
 from loadwatch.load.spikes import WINDOW_DAYS
 from loadwatch.load.weekly import RUN_SPORT
+from loadwatch.rules.batch_measures import WEEK_DAYS, squad_daily_measures
 from loadwatch.rules.context import RuleContext
+from loadwatch.rules.monotony import (
+    ACWR_MEMO,
+    MONOTONY_MEMO,
+    WeekMonotony,
+    context_acwr,
+    week_monotony,
+)
 from loadwatch.rules.pain import LOOKBACK_DAYS as PAIN_LOOKBACK_DAYS
 from loadwatch.rules.pain import PAIN_DAYS_MEMO, PainDay, judge_entry
 from loadwatch.rules.strength import KNEE_LOCATIONS
@@ -191,7 +200,39 @@ def squad_contexts(
         )
         # the pain rule, the pain status and the injury rules read these through `pain_days`
         contexts[athlete_id].prepare(PAIN_DAYS_MEMO, judged[athlete_id])
+    _prepare_daily_measures(contexts, daily, local, days, act_bounds, as_of_day)
     return contexts
+
+
+def _given(value: object) -> object:
+    return value
+
+
+def _prepare_daily_measures(
+    contexts: Mapping[int, RuleContext],
+    daily: Mapping[int, pd.Series],
+    local: pd.DataFrame,
+    days: np.ndarray,
+    bounds: Mapping[int, tuple[int, int]],
+    as_of_day: int,
+) -> None:
+    """R5 and R6's measures of every athlete in one pass (rules/batch_measures.py), handed to
+    each context for the monotony and ACWR rules and the screen. An athlete with a logged
+    strength session in the last 7 days keeps the rule's own computation (it adds to the week)."""
+    weeks, ratios = squad_daily_measures(daily)
+    in_week = days > as_of_day - WEEK_DAYS
+    rated = in_week & ~np.isnan(local[EFFORT_RPE].to_numpy(dtype=float))
+    sessions = np.concatenate([[0], np.cumsum(in_week)])
+    logged = np.concatenate([[0], np.cumsum(rated)])
+    for athlete_id, ctx in contexts.items():
+        ctx.prepare(ACWR_MEMO, partial(_given, ratios[athlete_id]))
+        week = ctx.as_of - timedelta(days=WEEK_DAYS)
+        if any(d > week for d in ctx.strength_dates):
+            continue
+        a, b = bounds[athlete_id]
+        value, strain, load = weeks[athlete_id]
+        counts = int(sessions[b] - sessions[a]), int(logged[b] - logged[a])
+        ctx.prepare(MONOTONY_MEMO, partial(_given, WeekMonotony(value, strain, load, *counts)))
 
 
 def _part(frame: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
@@ -460,11 +501,9 @@ def _no_shoes(shoes: pd.DataFrame) -> pd.DataFrame:
 
 # The squad's screen (issue #27): which rules cannot say anything for an athlete, read from
 # measures computed for the whole squad at once, so the triage runs only the rules that may.
-# A screen is conservative: it names a rule quiet only when the rule's own test would fail with
-# a margin, and a rule it is unsure of runs as usual; so the alerts are the per-athlete rules'
-# own (tests/rules/test_batch_triage.py checks this on random squads).
-_MARGIN = 1e-6  # NumPy sums in another order than pandas: ratios agree far inside this
-_WEEK_DAYS = 7  # monotony_and_strain's week
+# A screen is conservative: it names a rule quiet only when the rule's own test fails (monotony
+# and ACWR: on the rule's own measures), and a rule it is unsure of runs as usual; so the alerts
+# are the per-athlete rules' own (tests/services/test_triage_batch.py, on random squads).
 _TREND_DAYS = 2 * PAIN_LOOKBACK_DAYS  # the pain trend compares this week's mornings with last
 
 
@@ -505,8 +544,7 @@ def quiet_rules(
     # shoe rotation: the active pairs
     active = (~shoes["retired"].astype(bool)).astype("int64")
     pairs = active.groupby(shoes[ATHLETE_ID].to_numpy()).sum().to_dict()
-    monotony, ratio = _daily_measures(contexts)
-    for index, (athlete_id, ctx) in enumerate(contexts.items()):
+    for athlete_id, ctx in contexts.items():
         t, kept = ctx.thresholds, quiet[athlete_id]
         if athlete_id not in with_pain:
             kept.add("pain")
@@ -514,46 +552,10 @@ def quiet_rules(
             kept.add("strength")
         if pairs.get(athlete_id, 0) != 1:
             kept.add("shoe-rotation")
-        week = as_of - timedelta(days=_WEEK_DAYS)
-        if monotony[index] + _MARGIN < t.monotony_info and not any(
-            d > week for d in ctx.strength_dates
-        ):
+        # the rules' own measures (prepared for the squad, rules/batch_measures.py)
+        if week_monotony(ctx).monotony < t.monotony_info:
             kept.add("monotony")
-        value = ratio[index]
-        if np.isnan(value) or t.acwr_low + _MARGIN <= value < t.acwr_high - _MARGIN:
+        value = context_acwr(ctx)
+        if value is None or t.acwr_low <= value < t.acwr_high:
             kept.add("acwr")
     return {a: frozenset(q) for a, q in quiet.items()}
-
-
-def _daily_measures(contexts: Mapping[int, RuleContext]) -> tuple[np.ndarray, np.ndarray]:
-    """Every athlete's monotony over the last 7 days (without logged strength) and ACWR (NaN
-    where `acwr` gives None), as `monotony_and_strain` and `acwr` compute them, in one pass."""
-    series = [ctx.daily.to_numpy(dtype=float) for ctx in contexts.values()]
-    n, longest = len(series), max(len(s) for s in series)
-    loads = np.zeros((n, longest))
-    lengths = np.array([len(s) for s in series], dtype=np.int64)
-    for row, values in enumerate(series):
-        loads[row, longest - len(values) :] = values
-    week = loads[:, -_WEEK_DAYS:]
-    total = week.sum(axis=1)
-    sd = week.std(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        monotony = np.where(sd > 0, np.minimum(week.mean(axis=1) / sd, MONOTONY_CAP), MONOTONY_CAP)
-    monotony = np.where((lengths < _WEEK_DAYS) | (total <= 0), 0.0, monotony)
-    # EWMA from each athlete's first day (pandas' adjust=False recursion)
-    first = longest - lengths
-    acute, chronic = np.zeros(n), np.zeros(n)
-    fast, slow = 2 / (ACUTE_DAYS + 1), 2 / (CHRONIC_DAYS + 1)
-    for column in range(longest):
-        x = loads[:, column]
-        started = column > first
-        acute = np.where(started, (1 - fast) * acute + fast * x, np.where(column == first, x, 0.0))
-        chronic = np.where(
-            started, (1 - slow) * chronic + slow * x, np.where(column == first, x, 0.0)
-        )
-    recent = (loads[:, -CHRONIC_DAYS:] > 0).any(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(
-            (lengths >= CHRONIC_DAYS) & recent & (chronic > 0), acute / chronic, np.nan
-        )
-    return monotony, ratio

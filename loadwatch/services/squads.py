@@ -157,7 +157,7 @@ def squad_rows(
         status = _NO_RECENT_PAIN if "pain" in skip else pain_status(ctx)
         # the headline's week to date and last run only: the row shows nothing else of it
         week = week_to_date(ctx.run_log, ctx.as_of, ctx.week_start)
-        last_run = ctx.spikes[LOCAL_DATE].iat[-1] if not ctx.spikes.empty else None
+        last_run = ctx.spikes[LOCAL_DATE].iloc[-1] if not ctx.spikes.empty else None
         rows[athlete_id] = _row(
             names[athlete_id],
             ctx,
