@@ -26,7 +26,8 @@ class RunLog:
     @classmethod
     def from_spikes(cls, spikes: pd.DataFrame, until: date) -> RunLog:
         totals: dict[int, float] = {}
-        for day, distance in zip(spikes[LOCAL_DATE], spikes[DISTANCE_M], strict=True):
+        days, distances = spikes[LOCAL_DATE].tolist(), spikes[DISTANCE_M].tolist()
+        for day, distance in zip(days, distances, strict=True):
             if day <= until:
                 totals[day.toordinal()] = totals.get(day.toordinal(), 0.0) + float(distance)
         ordinals = tuple(sorted(totals))

@@ -54,7 +54,13 @@ from loadwatch.rules.monotony import (
     week_monotony,
 )
 from loadwatch.rules.pain import LOOKBACK_DAYS as PAIN_LOOKBACK_DAYS
-from loadwatch.rules.pain import PAIN_DAYS_MEMO, PainDay, judge_entry
+from loadwatch.rules.pain import (
+    MORNINGS_MEMO,
+    PAIN_DAYS_MEMO,
+    RECENT_PAIN_DAYS_MEMO,
+    PainDay,
+    judge_entry,
+)
 from loadwatch.rules.strength import KNEE_LOCATIONS
 from loadwatch.rules.thresholds import Thresholds
 from loadwatch.units import DistanceUnit
@@ -163,7 +169,11 @@ def squad_contexts(
         pain_keys = pain_keys[kept]
     pain_bounds = _bounds(pain_keys, ids)
     empty_pain = pain.drop(columns=[ATHLETE_ID]).iloc[0:0]
-    judged = _judged_pain(pains, pain_bounds, athletes, as_of)
+    judged_columns = _pain_columns(pains)
+    judged = _judged_pain(judged_columns, pain_bounds, athletes, as_of)
+    recent = _judged_pain(
+        judged_columns, pain_bounds, athletes, as_of, as_of - timedelta(days=PAIN_LOOKBACK_DAYS)
+    )
 
     contexts = {}
     for athlete_id in ids:
@@ -200,6 +210,8 @@ def squad_contexts(
         )
         # the pain rule, the pain status and the injury rules read these through `pain_days`
         contexts[athlete_id].prepare(PAIN_DAYS_MEMO, judged[athlete_id])
+        contexts[athlete_id].prepare(MORNINGS_MEMO, partial(_mornings_of, judged_columns, p, q))
+        contexts[athlete_id].prepare(RECENT_PAIN_DAYS_MEMO, recent[athlete_id])
     _prepare_daily_measures(contexts, daily, local, days, act_bounds, as_of_day)
     return contexts
 
@@ -250,14 +262,9 @@ def _whole(value: object) -> int | None:
     return None
 
 
-def _judged_pain(
-    pains: pd.DataFrame,
-    bounds: Mapping[int, tuple[int, int]],
-    athletes: Mapping[int, AthleteView],
-    as_of: date,
-) -> dict[int, Callable[[], tuple[PainDay, ...]]]:
-    """`judged_pain_days` for every athlete, each computed when first asked for, from the
-    squad's column lists read once (no pandas per athlete)."""
+def _pain_columns(pains: pd.DataFrame) -> dict[str, list[Any]]:
+    """The squad's pain columns as lists, read once (scores and run ids as `_whole` reads
+    them: an int or None)."""
     # scores are float64 columns (NaN: none): read each once, as `_whole` reads them
     columns: dict[str, list[Any]] = {
         c: [None if v != v else int(v) for v in pains[c].to_numpy(dtype=float).tolist()]
@@ -267,21 +274,47 @@ def _judged_pain(
     columns["morning"] = pains["morning"].tolist()
     columns["location"] = pains["location"].tolist()
     columns["activity_id"] = [_whole(v) for v in pains["activity_id"].tolist()]
+    return columns
+
+
+def _mornings_of(columns: Mapping[str, list[Any]], a: int, b: int) -> dict[date, float]:
+    """`context_mornings` of rows [a, b) of the squad's pain columns."""
+    entry, morning = columns["entry_date"], columns["morning"]
+    return {entry[i]: float(morning[i]) for i in range(a, b) if morning[i] == morning[i]}
+
+
+def _judged_pain(
+    columns: Mapping[str, list[Any]],
+    bounds: Mapping[int, tuple[int, int]],
+    athletes: Mapping[int, AthleteView],
+    as_of: date,
+    since: date | None = None,
+) -> dict[int, Callable[[], tuple[PainDay, ...]]]:
+    """`judged_pain_days` for every athlete (only the days after `since` if given), each
+    computed when first asked for, from the squad's column lists read once (no pandas per
+    athlete)."""
     return {
         athlete_id: partial(
-            _judge, columns, a, b, athletes[athlete_id].thresholds or Thresholds(), as_of
+            _judge, columns, a, b, athletes[athlete_id].thresholds or Thresholds(), as_of, since
         )
         for athlete_id, (a, b) in bounds.items()
     }
 
 
 def _judge(
-    columns: Mapping[str, list[Any]], a: int, b: int, t: Thresholds, as_of: date
+    columns: Mapping[str, list[Any]],
+    a: int,
+    b: int,
+    t: Thresholds,
+    as_of: date,
+    since: date | None = None,
 ) -> tuple[PainDay, ...]:
     """`judged_pain_days` of rows [a, b) of the squad's pain columns: the latest post-run entry
-    per run (per day without a run), placed where its run was first seen, by date."""
-    entry, morning = columns["entry_date"], columns["morning"]
-    mornings = {entry[i]: float(morning[i]) for i in range(a, b) if morning[i] == morning[i]}
+    per run (per day without a run), placed where its run was first seen, by date; only those
+    after `since` when given (the whole history still decides which entry is a run's latest
+    and the order of a day's entries)."""
+    entry = columns["entry_date"]
+    mornings = _mornings_of(columns, a, b)
     latest: dict[tuple[str, object], int] = {}
     for i in range(a, b):
         if columns["during"][i] is None and columns["after"][i] is None:
@@ -292,7 +325,7 @@ def _judge(
     for i in sorted(latest.values(), key=lambda i: entry[i]):
         entry_date: date = entry[i]
         during, after = columns["during"][i], columns["after"][i]
-        if entry_date > as_of:
+        if entry_date > as_of or (since is not None and entry_date <= since):
             continue
         score = max(during or 0, after or 0)
         location = columns["location"][i]
@@ -484,6 +517,7 @@ def _shoes(
             strict=True,
         )
     ]
+    frame = frame.copy()  # one block per dtype: each athlete's slice needs no consolidation
     bounds = _bounds(keys, ids)
     none = _no_shoes(shoes)
     return {a: _part(frame, s, e) if e > s else none for a, (s, e) in bounds.items()}

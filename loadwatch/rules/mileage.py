@@ -280,12 +280,13 @@ def run_spike(ctx: RuleContext) -> Iterator[Alert]:
     a first run after more than 30 days off is checked against the return cap instead."""
     first = ctx.as_of - timedelta(days=SPIKE_LOOKBACK_DAYS)
     spikes = ctx.spikes
+    # column lists, not pandas Series: a squad runs this for every athlete (issue #27)
     for run_date, ratio, previous, distance, run_id in zip(
-        spikes[LOCAL_DATE],
-        spikes[SPIKE_RATIO],
-        spikes[PREVIOUS_MAX_M],
-        spikes[DISTANCE_M],
-        spikes[ACTIVITY_ID],
+        spikes[LOCAL_DATE].tolist(),
+        spikes[SPIKE_RATIO].tolist(),
+        spikes[PREVIOUS_MAX_M].tolist(),
+        spikes[DISTANCE_M].tolist(),
+        spikes[ACTIVITY_ID].tolist(),
         strict=True,
     ):
         if not first < run_date <= ctx.as_of:
@@ -395,7 +396,9 @@ def two_week_growth(ctx: RuleContext) -> Iterator[Alert]:
     t = ctx.thresholds
     log = ctx.run_log
     first = ctx.as_of - timedelta(days=SPIKE_LOOKBACK_DAYS)
-    days = sorted({d for d in ctx.spikes[LOCAL_DATE] if first < d <= ctx.as_of}, reverse=True)
+    days = sorted(
+        {d for d in ctx.spikes[LOCAL_DATE].tolist() if first < d <= ctx.as_of}, reverse=True
+    )
     for day in days:
         period = seven_day_progression(log, day, ctx_return_level_m(ctx, day))
         this, base = period.this_m, period.previous_m

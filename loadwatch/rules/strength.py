@@ -33,7 +33,9 @@ def strength_days(ctx: RuleContext) -> set[date]:
     acts = ctx.activities
     if not acts.empty:
         days |= {
-            d for d, s in zip(acts[LOCAL_DATE], acts[SPORT], strict=True) if s == Sport.STRENGTH
+            d
+            for d, s in zip(acts[LOCAL_DATE].tolist(), acts[SPORT].tolist(), strict=True)
+            if s == Sport.STRENGTH
         }
     return {d for d in days if d <= ctx.as_of}
 
@@ -85,11 +87,18 @@ def knee_pain_days(pain: pd.DataFrame, since: date, until: date) -> list[date]:
     if pain.empty:
         return []
     days = set()
+    # column lists, not pandas Series: a squad runs this for every athlete (issue #27)
     for day, location, during, after in zip(
-        pain["entry_date"], pain["location"], pain["during"], pain["after"], strict=True
+        pain["entry_date"].tolist(),
+        pain["location"].tolist(),
+        pain["during"].tolist(),
+        pain["after"].tolist(),
+        strict=True,
     ):
+        if not since < day <= until or location not in KNEE_LOCATIONS:
+            continue
         scores = [s for s in (during, after) if s is not None and s == s]
-        if location in KNEE_LOCATIONS and since < day <= until and any(s > 0 for s in scores):
+        if any(s > 0 for s in scores):
             days.add(day)
     return sorted(days)
 
