@@ -4,6 +4,7 @@ in one query per table (issue #27). Like repository.py: take a session first, ne
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -129,8 +130,6 @@ def pain_frame_for_all(
     scores = {"during": "float64", "after": "float64", "morning": "float64"}
     if not rows:
         return pd.DataFrame([], columns=names).astype(scores)
-    import numpy as np  # with pandas, here (#13)
-
     values = dict(zip(names, zip(*rows, strict=True), strict=True))
     # the columns pandas would infer from objects (a run id may be NULL) keep that inference
     frame = pd.DataFrame(
@@ -139,15 +138,19 @@ def pain_frame_for_all(
     )
     dates = values["entry_date"]
     data: dict[str, Any] = {
-        "athlete_id": np.array(values["athlete_id"], dtype=np.int64),
-        "entry_date": np.array(dates, dtype="datetime64[D]").astype(object)
-        if is_text
-        else np.array(dates, dtype=object),
-        **{c: np.array(values[c], dtype=np.float64) for c in scores},
+        "athlete_id": pd.Series(values["athlete_id"], dtype="int64"),
+        "entry_date": pd.Series(_days(dates) if is_text else dates, dtype=object),
+        **{c: pd.Series(values[c], dtype="float64") for c in scores},
         "location": frame["location"].to_numpy(),
         "activity_id": frame["activity_id"].to_numpy(),
     }
     return pd.DataFrame({name: data[name] for name in names})
+
+
+def _days(texts: Sequence[str]) -> list[date]:
+    """ISO days (SQLite's text) as dates, each distinct day parsed once."""
+    parsed = {text: date.fromisoformat(text) for text in set(texts)}
+    return [parsed[text] for text in texts]
 
 
 def pain_frames_for(session: Session, athlete_ids: list[int]) -> dict[int, pd.DataFrame]:
@@ -202,15 +205,13 @@ def activities_frame_for_all(
         frame = pd.DataFrame([], columns=names)
         frame["started_at"] = pd.to_datetime(frame["started_at"], utc=True)
         return frame.astype(dict.fromkeys(floats, "float64"))
-    import numpy as np  # with pandas, here (#13)
-
     values = dict(zip(names, zip(*rows, strict=True), strict=True))
-    # each column straight into its NumPy type (NULL: NaN), not through pandas' inference of
+    # each column straight into its type (NULL: NaN), not through pandas' inference of
     # lists of objects (issue #27: most of a squad's read was building the frame)
     data: dict[str, Any] = {
-        "athlete_id": np.array(values["athlete_id"], dtype=np.int64),
-        ACTIVITY_ID: np.array(values[ACTIVITY_ID], dtype=np.int64),
-        SPORT: np.array(values[SPORT], dtype=object),
+        "athlete_id": pd.Series(values["athlete_id"], dtype="int64"),
+        ACTIVITY_ID: pd.Series(values[ACTIVITY_ID], dtype="int64"),
+        SPORT: pd.Series(values[SPORT], dtype=object),
     }
     if is_text:
         data[STARTED_AT] = pd.to_datetime(
@@ -219,7 +220,7 @@ def activities_frame_for_all(
     else:
         data[STARTED_AT] = pd.to_datetime(pd.Series(values[STARTED_AT], dtype=object), utc=True)
     for column in floats:
-        data[column] = np.array(values[column], dtype=np.float64)
+        data[column] = pd.Series(values[column], dtype="float64")
     return pd.DataFrame({name: data[name] for name in names})
 
 
