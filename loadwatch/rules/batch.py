@@ -10,12 +10,10 @@ each measure is one NumPy pass over the squad and each athlete costs a few slice
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import partial
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -45,6 +43,7 @@ from loadwatch.load.shoes import shoe_mileage, shoe_status
 from loadwatch.load.spikes import WINDOW_DAYS
 from loadwatch.load.weekly import RUN_SPORT
 from loadwatch.rules.batch_measures import WEEK_DAYS, squad_daily_measures
+from loadwatch.rules.batch_pain import judged_pain, mornings_of, pain_columns
 from loadwatch.rules.context import RuleContext
 from loadwatch.rules.monotony import (
     ACWR_MEMO,
@@ -54,13 +53,7 @@ from loadwatch.rules.monotony import (
     week_monotony,
 )
 from loadwatch.rules.pain import LOOKBACK_DAYS as PAIN_LOOKBACK_DAYS
-from loadwatch.rules.pain import (
-    MORNINGS_MEMO,
-    PAIN_DAYS_MEMO,
-    RECENT_PAIN_DAYS_MEMO,
-    PainDay,
-    judge_entry,
-)
+from loadwatch.rules.pain import MORNINGS_MEMO, PAIN_DAYS_MEMO, RECENT_PAIN_DAYS_MEMO
 from loadwatch.rules.strength import KNEE_LOCATIONS
 from loadwatch.rules.thresholds import Thresholds
 from loadwatch.units import DistanceUnit
@@ -169,10 +162,11 @@ def squad_contexts(
         pain_keys = pain_keys[kept]
     pain_bounds = _bounds(pain_keys, ids)
     empty_pain = pain.drop(columns=[ATHLETE_ID]).iloc[0:0]
-    judged_columns = _pain_columns(pains)
-    judged = _judged_pain(judged_columns, pain_bounds, athletes, as_of)
-    recent = _judged_pain(
-        judged_columns, pain_bounds, athletes, as_of, as_of - timedelta(days=PAIN_LOOKBACK_DAYS)
+    judged_columns = pain_columns(pains)
+    limits = {a: view.thresholds or Thresholds() for a, view in athletes.items()}
+    judged = judged_pain(judged_columns, pain_bounds, limits, as_of)
+    recent = judged_pain(
+        judged_columns, pain_bounds, limits, as_of, as_of - timedelta(days=PAIN_LOOKBACK_DAYS)
     )
 
     contexts = {}
@@ -210,7 +204,7 @@ def squad_contexts(
         )
         # the pain rule, the pain status and the injury rules read these through `pain_days`
         contexts[athlete_id].prepare(PAIN_DAYS_MEMO, judged[athlete_id])
-        contexts[athlete_id].prepare(MORNINGS_MEMO, partial(_mornings_of, judged_columns, p, q))
+        contexts[athlete_id].prepare(MORNINGS_MEMO, partial(mornings_of, judged_columns, p, q))
         contexts[athlete_id].prepare(RECENT_PAIN_DAYS_MEMO, recent[athlete_id])
     _prepare_daily_measures(contexts, daily, local, days, act_bounds, as_of_day)
     return contexts
@@ -253,94 +247,6 @@ def _part(frame: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
     part = frame.iloc[start:end]
     part.index = pd.RangeIndex(end - start)
     return part
-
-
-def _whole(value: object) -> int | None:
-    """pain.py's reading of a score or run id: a number (not NaN) as an int, else None."""
-    if isinstance(value, int | float) and not math.isnan(value):
-        return int(value)
-    return None
-
-
-def _pain_columns(pains: pd.DataFrame) -> dict[str, list[Any]]:
-    """The squad's pain columns as lists, read once (scores and run ids as `_whole` reads
-    them: an int or None)."""
-    # scores are float64 columns (NaN: none): read each once, as `_whole` reads them
-    columns: dict[str, list[Any]] = {
-        c: [None if v != v else int(v) for v in pains[c].to_numpy(dtype=float).tolist()]
-        for c in ("during", "after")
-    }
-    columns["entry_date"] = pains["entry_date"].tolist()
-    columns["morning"] = pains["morning"].tolist()
-    columns["location"] = pains["location"].tolist()
-    columns["activity_id"] = [_whole(v) for v in pains["activity_id"].tolist()]
-    return columns
-
-
-def _mornings_of(columns: Mapping[str, list[Any]], a: int, b: int) -> dict[date, float]:
-    """`context_mornings` of rows [a, b) of the squad's pain columns."""
-    entry, morning = columns["entry_date"], columns["morning"]
-    return {entry[i]: float(morning[i]) for i in range(a, b) if morning[i] == morning[i]}
-
-
-def _judged_pain(
-    columns: Mapping[str, list[Any]],
-    bounds: Mapping[int, tuple[int, int]],
-    athletes: Mapping[int, AthleteView],
-    as_of: date,
-    since: date | None = None,
-) -> dict[int, Callable[[], tuple[PainDay, ...]]]:
-    """`judged_pain_days` for every athlete (only the days after `since` if given), each
-    computed when first asked for, from the squad's column lists read once (no pandas per
-    athlete)."""
-    return {
-        athlete_id: partial(
-            _judge, columns, a, b, athletes[athlete_id].thresholds or Thresholds(), as_of, since
-        )
-        for athlete_id, (a, b) in bounds.items()
-    }
-
-
-def _judge(
-    columns: Mapping[str, list[Any]],
-    a: int,
-    b: int,
-    t: Thresholds,
-    as_of: date,
-    since: date | None = None,
-) -> tuple[PainDay, ...]:
-    """`judged_pain_days` of rows [a, b) of the squad's pain columns: the latest post-run entry
-    per run (per day without a run), placed where its run was first seen, by date; only those
-    after `since` when given (the whole history still decides which entry is a run's latest
-    and the order of a day's entries)."""
-    entry = columns["entry_date"]
-    mornings = _mornings_of(columns, a, b)
-    latest: dict[tuple[str, object], int] = {}
-    for i in range(a, b):
-        if columns["during"][i] is None and columns["after"][i] is None:
-            continue
-        run = columns["activity_id"][i]
-        latest[("run", run) if run is not None else ("day", entry[i])] = i
-    days = []
-    for i in sorted(latest.values(), key=lambda i: entry[i]):
-        entry_date: date = entry[i]
-        during, after = columns["during"][i], columns["after"][i]
-        if entry_date > as_of or (since is not None and entry_date <= since):
-            continue
-        score = max(during or 0, after or 0)
-        location = columns["location"][i]
-        days.append(
-            judge_entry(
-                entry_date,
-                score,
-                mornings,
-                as_of,
-                t,
-                location if isinstance(location, str) else None,
-                columns["activity_id"][i],
-            )
-        )
-    return tuple(days)
 
 
 def _spikes(
