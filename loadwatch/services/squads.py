@@ -23,11 +23,10 @@ from loadwatch.db import repository
 from loadwatch.db.injuries import injury_periods_for
 from loadwatch.db.strength import strength_inputs_for
 from loadwatch.domain import SEVERITY_RANK, Alert
-from loadwatch.load.frames import LOCAL_DATE
 from loadwatch.report import SquadStatus
 from loadwatch.rules import evaluate
 from loadwatch.rules.batch import AthleteView, quiet_rules, squad_contexts
-from loadwatch.rules.context import RuleContext
+from loadwatch.rules.context import RuleContext, spike_columns
 from loadwatch.rules.injury import injury_state
 from loadwatch.rules.injury_sites import site_name
 from loadwatch.rules.mileage import week_to_date
@@ -157,7 +156,8 @@ def squad_rows(
         status = _NO_RECENT_PAIN if "pain" in skip else pain_status(ctx)
         # the headline's week to date and last run only: the row shows nothing else of it
         week = week_to_date(ctx.run_log, ctx.as_of, ctx.week_start)
-        last_run = ctx.spikes[LOCAL_DATE].iloc[-1] if not ctx.spikes.empty else None
+        run_days = spike_columns(ctx).local_date
+        last_run = run_days[-1] if run_days else None
         rows[athlete_id] = _row(
             names[athlete_id],
             ctx,
@@ -254,11 +254,11 @@ def _row(
 def _largest_recent_spike(ctx: RuleContext) -> float:
     """The largest spike ratio of the last 7 days' runs (NaN ratios skipped; NaN for none):
     column arrays, not a filtered frame (issue #27: the squad does this for every athlete)."""
-    if ctx.spikes.empty:
+    runs = spike_columns(ctx)
+    if not runs.local_date:
         return math.nan
     cutoff = ctx.as_of - timedelta(days=7)
-    days = ctx.spikes["local_date"].tolist()
-    ratios = ctx.spikes["spike_ratio"].tolist()
+    days, ratios = runs.local_date, runs.spike_ratio
     recent = [r for d, r in zip(days, ratios, strict=True) if d > cutoff and not math.isnan(r)]
     return float(max(recent)) if recent else math.nan
 
