@@ -99,8 +99,9 @@ def shoes_frame(session: Session, athlete_id: int) -> pd.DataFrame:
 def pain_frame_for_all(
     session: Session, athlete_ids: list[int], first: date | None = None, last: date | None = None
 ) -> pd.DataFrame:
-    """load/frames.py PAIN_COLUMNS plus `athlete_id` for many athletes, oldest first, in one
-    query; `first`/`last` bound the entry dates (both included) through the index."""
+    """load/frames.py PAIN_COLUMNS plus `athlete_id` for many athletes, by athlete, each
+    athlete's oldest first, in one query; `first`/`last` bound the entry dates (both
+    included) through the index."""
     import pandas as pd  # here, not at the top: `loadwatch athletes` needs no pandas (#13)
 
     # SQLite stores the day as ISO text: read the text and parse the column at once (#27)
@@ -117,7 +118,8 @@ def pain_frame_for_all(
             PainEntry.activity_id,
         )
         .where(PainEntry.athlete_id.in_(athlete_ids))
-        .order_by(PainEntry.entry_date, PainEntry.id)
+        # athlete first: the (athlete_id, entry_date) index gives this order without a sort
+        .order_by(PainEntry.athlete_id, PainEntry.entry_date, PainEntry.id)
     )
     if first is not None:
         query = query.where(PainEntry.entry_date >= first)
@@ -172,8 +174,8 @@ def activities_frame_for_all(
     since: datetime | None,
     until: datetime | None = None,
 ) -> pd.DataFrame:
-    """ACTIVITY_COLUMNS plus `athlete_id` for many athletes in one query, each athlete's
-    oldest first; `since`/`until` bound the UTC start (`until` excluded) through the
+    """ACTIVITY_COLUMNS plus `athlete_id` for many athletes in one query, by athlete, each
+    athlete's oldest first; `since`/`until` bound the UTC start (`until` excluded) through the
     (athlete_id, started_at) index."""
     import pandas as pd  # here, not at the top: `loadwatch athletes` needs no pandas (#13)
 
@@ -198,7 +200,9 @@ def activities_frame_for_all(
     # session's own execute would (autoflush), so pending changes are read too.
     if session.autoflush:
         session.flush()
-    rows = session.connection().execute(query.order_by(Activity.started_at, Activity.id)).all()
+    # athlete first: the (athlete_id, started_at) index gives this order without a sort
+    order = (Activity.athlete_id, Activity.started_at, Activity.id)
+    rows = session.connection().execute(query.order_by(*order)).all()
     names = ["athlete_id", *columns]
     floats = [c for c in columns if c not in (ACTIVITY_ID, SPORT, STARTED_AT)]
     if not rows:
