@@ -10,7 +10,7 @@ each measure is one NumPy pass over the squad and each athlete costs a few slice
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import partial
@@ -56,6 +56,7 @@ from loadwatch.rules.monotony import (
 )
 from loadwatch.rules.pain import LOOKBACK_DAYS as PAIN_LOOKBACK_DAYS
 from loadwatch.rules.pain import MORNINGS_MEMO, PAIN_DAYS_MEMO, RECENT_PAIN_DAYS_MEMO
+from loadwatch.rules.shoes import SHOE_LIST_COLUMNS, SHOE_LISTS_MEMO, ShoeLists
 from loadwatch.rules.strength import KNEE_LOCATIONS
 from loadwatch.rules.thresholds import Thresholds
 from loadwatch.units import DistanceUnit
@@ -199,7 +200,7 @@ def squad_contexts(
             activities=local.iloc[a:b],
             weekly=weekly[athlete_id],
             spikes=_part(spikes, s, t),
-            shoes=shoe_parts[athlete_id],
+            shoes=shoe_parts[athlete_id][0],
             pain=pains.iloc[p:q] if q > p else empty_pain,
             daily=daily[athlete_id],
             injuries=periods,
@@ -213,6 +214,7 @@ def squad_contexts(
         contexts[athlete_id].prepare(MORNINGS_MEMO, partial(mornings_of, judged_columns, p, q))
         contexts[athlete_id].prepare(RECENT_PAIN_DAYS_MEMO, recent[athlete_id])
         contexts[athlete_id].prepare(SPIKE_COLUMNS_MEMO, partial(_spike_columns, spike_lists, s, t))
+        contexts[athlete_id].prepare(SHOE_LISTS_MEMO, shoe_parts[athlete_id][1])
     _prepare_daily_measures(contexts, daily, local, days, act_bounds, as_of_day)
     return contexts
 
@@ -410,8 +412,8 @@ def _daily(
 
 def _shoes(
     local: pd.DataFrame, is_run: np.ndarray, shoes: pd.DataFrame, ids: Sequence[int]
-) -> dict[int, pd.DataFrame]:
-    """`shoe_mileage` with its `status` column for every athlete's pairs."""
+) -> dict[int, tuple[pd.DataFrame, Callable[[], ShoeLists]]]:
+    """`shoe_mileage` with its `status` column for every athlete's pairs, and its lists."""
     shoe_ids = local[SHOE_ID].to_numpy(dtype=float)[is_run]
     distances = local[DISTANCE_M].to_numpy(dtype=float)[is_run]
     on_pair = ~np.isnan(shoe_ids)
@@ -438,7 +440,19 @@ def _shoes(
     frame = frame.copy()  # one block per dtype: each athlete's slice needs no consolidation
     bounds = _bounds(keys, ids)
     none = _no_shoes(shoes)
-    return {a: _part(frame, s, e) if e > s else none for a, (s, e) in bounds.items()}
+    lists = [frame[c].tolist() for c in SHOE_LIST_COLUMNS] if len(frame) else []
+    return {
+        a: (
+            _part(frame, s, e) if e > s else none,
+            partial(_shoe_lists, lists, s, e) if e > s else partial(ShoeLists.of, none),
+        )
+        for a, (s, e) in bounds.items()
+    }
+
+
+def _shoe_lists(lists: Sequence[list[Any]], start: int, end: int) -> ShoeLists:
+    """An athlete's `shoe_lists`: rows [start, end) of the squad's shoe column lists."""
+    return ShoeLists(*(column[start:end] for column in lists))
 
 
 def _no_shoes(shoes: pd.DataFrame) -> pd.DataFrame:

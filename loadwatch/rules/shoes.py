@@ -3,21 +3,50 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
 
 from loadwatch.domain import Alert, Severity
 from loadwatch.load.shoes import CAUTION, OK, REPLACE, RETIRED
 from loadwatch.rules.context import RuleContext
 
+SHOE_LISTS_MEMO = "shoe_lists"
+SHOE_LIST_COLUMNS = ("name", "retired", "status", "distance_m", "window_start_m", "window_end_m")
+
+
+@dataclass(frozen=True, slots=True)
+class ShoeLists:
+    """`ctx.shoes` as column lists (SHOE_LIST_COLUMNS: metres, the `shoe_status` of each pair),
+    in its order: what the shoe rules and the squad row walk through pair by pair."""
+
+    name: list[Any]
+    retired: list[Any]
+    status: list[Any]
+    distance_m: list[float]
+    window_start_m: list[float]
+    window_end_m: list[float]
+
+    @classmethod
+    def of(cls, shoes: pd.DataFrame) -> ShoeLists:
+        return cls(*(shoes[c].tolist() for c in SHOE_LIST_COLUMNS))
+
+
+def shoe_lists(ctx: RuleContext) -> ShoeLists:
+    """`ctx.shoes` as column lists, read once per context (issue #27: a squad runs the shoe
+    rules for every athlete; it prepares these from its own lists)."""
+    return ctx.memo(SHOE_LISTS_MEMO, lambda: ShoeLists.of(ctx.shoes))
+
 
 def shoe_mileage(ctx: RuleContext) -> Iterator[Alert]:
-    # column lists, not `iterrows`: a squad runs this for every athlete (issue #27)
-    shoes = ctx.shoes
+    shoes = shoe_lists(ctx)
     for status_value, name_value, distance_value, start, end_value in zip(
-        shoes["status"].tolist(),
-        shoes["name"].tolist(),
-        shoes["distance_m"].tolist(),
-        shoes["window_start_m"].tolist(),
-        shoes["window_end_m"].tolist(),
+        shoes.status,
+        shoes.name,
+        shoes.distance_m,
+        shoes.window_start_m,
+        shoes.window_end_m,
         strict=True,
     ):
         status = str(status_value)
@@ -56,15 +85,11 @@ def shoe_mileage(ctx: RuleContext) -> Iterator[Alert]:
 
 
 def shoe_rotation(ctx: RuleContext) -> Iterator[Alert]:
-    if ctx.shoes.empty:
+    shoes = shoe_lists(ctx)
+    if not shoes.name:
         return
-    # column lists, not a filtered frame: a squad runs this for every athlete (issue #27)
     active = [
-        name
-        for name, retired in zip(
-            ctx.shoes["name"].tolist(), ctx.shoes["retired"].tolist(), strict=True
-        )
-        if not bool(retired)
+        name for name, retired in zip(shoes.name, shoes.retired, strict=True) if not bool(retired)
     ]
     if len(active) == 1:
         yield Alert(

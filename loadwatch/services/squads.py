@@ -31,6 +31,7 @@ from loadwatch.rules.injury import injury_state
 from loadwatch.rules.injury_sites import site_name
 from loadwatch.rules.mileage import week_to_date
 from loadwatch.rules.pain import PainStatus, pain_status
+from loadwatch.rules.shoes import shoe_lists
 from loadwatch.services._checks import check_day, coach_name
 from loadwatch.services._common import collector_paused
 from loadwatch.services._common import today as local_today
@@ -233,7 +234,7 @@ def _row(
     """The row from its parts: `week` is (this week to date, last week to the same weekday,
     growth ratio or None), metres, as the headline gives them."""
     largest = _largest_recent_spike(ctx)
-    statuses = ctx.shoes["status"].tolist() if not ctx.shoes.empty else []
+    statuses = shoe_lists(ctx).status
     risk = sum(_SEVERITY_POINTS[a.severity.value] for a in alerts if a.rule_id != "acwr")
     if pain.zone == "red":
         risk += 1000
