@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -26,7 +26,6 @@ from loadwatch.load.frames import (
     AVG_CADENCE_SPM,
     DESCENT_M,
     DISTANCE_M,
-    EFFORT_RPE,
     LOAD,
     LOCAL_DATE,
     MOVING_S,
@@ -44,18 +43,22 @@ from loadwatch.load.frames import (
 from loadwatch.load.shoes import shoe_mileage, shoe_status
 from loadwatch.load.spikes import WINDOW_DAYS
 from loadwatch.load.weekly import RUN_SPORT
-from loadwatch.rules.batch_measures import WEEK_DAYS, squad_daily_measures
+from loadwatch.rules.batch_measures import prepare_daily_measures
 from loadwatch.rules.batch_pain import judged_pain, mornings_of, pain_columns
 from loadwatch.rules.context import SPIKE_COLUMNS_MEMO, RuleContext, SpikeColumns
 from loadwatch.rules.monotony import (
-    ACWR_MEMO,
-    MONOTONY_MEMO,
-    WeekMonotony,
     context_acwr,
     week_monotony,
 )
 from loadwatch.rules.pain import LOOKBACK_DAYS as PAIN_LOOKBACK_DAYS
-from loadwatch.rules.pain import MORNINGS_MEMO, PAIN_DAYS_MEMO, RECENT_PAIN_DAYS_MEMO
+from loadwatch.rules.pain import (
+    MORNINGS_MEMO,
+    PAIN_DAYS_MEMO,
+    PAIN_LIST_COLUMNS,
+    PAIN_LISTS_MEMO,
+    RECENT_PAIN_DAYS_MEMO,
+    PainLists,
+)
 from loadwatch.rules.shoes import SHOE_LIST_COLUMNS, SHOE_LISTS_MEMO, ShoeLists
 from loadwatch.rules.strength import KNEE_LOCATIONS
 from loadwatch.rules.thresholds import Thresholds
@@ -63,6 +66,7 @@ from loadwatch.units import DistanceUnit
 
 ATHLETE_ID = "athlete_id"
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_L = TypeVar("_L")
 _STRIDE_DAYS = 10_000_000  # athlete rank x stride + day: one sorted key, windows never cross
 
 
@@ -170,6 +174,7 @@ def squad_contexts(
     pain_bounds = _bounds(pain_keys, ids)
     empty_pain = pain.drop(columns=[ATHLETE_ID]).iloc[0:0]
     judged_columns = pain_columns(pains)
+    pain_lists = [pains[c].tolist() for c in PAIN_LIST_COLUMNS]
     limits = {a: view.thresholds or Thresholds() for a, view in athletes.items()}
     judged = judged_pain(judged_columns, pain_bounds, limits, as_of)
     recent = judged_pain(
@@ -213,46 +218,21 @@ def squad_contexts(
         contexts[athlete_id].prepare(PAIN_DAYS_MEMO, judged[athlete_id])
         contexts[athlete_id].prepare(MORNINGS_MEMO, partial(mornings_of, judged_columns, p, q))
         contexts[athlete_id].prepare(RECENT_PAIN_DAYS_MEMO, recent[athlete_id])
-        contexts[athlete_id].prepare(SPIKE_COLUMNS_MEMO, partial(_spike_columns, spike_lists, s, t))
+        contexts[athlete_id].prepare(
+            SPIKE_COLUMNS_MEMO, partial(_rows_of, SpikeColumns, spike_lists, s, t)
+        )
         contexts[athlete_id].prepare(SHOE_LISTS_MEMO, shoe_parts[athlete_id][1])
-    _prepare_daily_measures(contexts, daily, local, days, act_bounds, as_of_day)
+        contexts[athlete_id].prepare(
+            PAIN_LISTS_MEMO, partial(_rows_of, PainLists, pain_lists, p, q)
+        )
+    prepare_daily_measures(contexts, daily, local, days, act_bounds, as_of_day)
     return contexts
 
 
-def _spike_columns(lists: Sequence[list[Any]], start: int, end: int) -> SpikeColumns:
-    """An athlete's `spike_columns`: rows [start, end) of the squad's spike column lists."""
-    return SpikeColumns(*(column[start:end] for column in lists))
-
-
-def _given(value: object) -> object:
-    return value
-
-
-def _prepare_daily_measures(
-    contexts: Mapping[int, RuleContext],
-    daily: Mapping[int, pd.Series],
-    local: pd.DataFrame,
-    days: np.ndarray,
-    bounds: Mapping[int, tuple[int, int]],
-    as_of_day: int,
-) -> None:
-    """R5 and R6's measures of every athlete in one pass (rules/batch_measures.py), handed to
-    each context for the monotony and ACWR rules and the screen. An athlete with a logged
-    strength session in the last 7 days keeps the rule's own computation (it adds to the week)."""
-    weeks, ratios = squad_daily_measures(daily)
-    in_week = days > as_of_day - WEEK_DAYS
-    rated = in_week & ~np.isnan(local[EFFORT_RPE].to_numpy(dtype=float))
-    sessions = np.concatenate([[0], np.cumsum(in_week)])
-    logged = np.concatenate([[0], np.cumsum(rated)])
-    for athlete_id, ctx in contexts.items():
-        ctx.prepare(ACWR_MEMO, partial(_given, ratios[athlete_id]))
-        week = ctx.as_of - timedelta(days=WEEK_DAYS)
-        if any(d > week for d in ctx.strength_dates):
-            continue
-        a, b = bounds[athlete_id]
-        value, strain, load = weeks[athlete_id]
-        counts = int(sessions[b] - sessions[a]), int(logged[b] - logged[a])
-        ctx.prepare(MONOTONY_MEMO, partial(_given, WeekMonotony(value, strain, load, *counts)))
+def _rows_of(kind: Callable[..., _L], lists: Sequence[list[Any]], start: int, end: int) -> _L:
+    """An athlete's column lists (`spike_columns`, `shoe_lists`, `pain_lists`): rows
+    [start, end) of the squad's lists."""
+    return kind(*(column[start:end] for column in lists))
 
 
 def _part(frame: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
@@ -444,15 +424,10 @@ def _shoes(
     return {
         a: (
             _part(frame, s, e) if e > s else none,
-            partial(_shoe_lists, lists, s, e) if e > s else partial(ShoeLists.of, none),
+            partial(_rows_of, ShoeLists, lists, s, e) if e > s else partial(ShoeLists.of, none),
         )
         for a, (s, e) in bounds.items()
     }
-
-
-def _shoe_lists(lists: Sequence[list[Any]], start: int, end: int) -> ShoeLists:
-    """An athlete's `shoe_lists`: rows [start, end) of the squad's shoe column lists."""
-    return ShoeLists(*(column[start:end] for column in lists))
 
 
 def _no_shoes(shoes: pd.DataFrame) -> pd.DataFrame:

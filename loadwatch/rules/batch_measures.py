@@ -11,11 +11,16 @@ operations per athlete.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
 from loadwatch.load.daily import ACUTE_DAYS, CHRONIC_DAYS, MONOTONY_CAP
+from loadwatch.load.frames import EFFORT_RPE
+from loadwatch.rules.context import RuleContext
+from loadwatch.rules.monotony import ACWR_MEMO, MONOTONY_MEMO, WeekMonotony
 
 WEEK_DAYS = 7  # monotony_and_strain's week
 
@@ -83,3 +88,34 @@ def squad_daily_measures(
         weeks[athlete_id] = (value, strain, float(total[row]))
         ratios[athlete_id] = float(acute[row] / chronic[row]) if has_ratio[row] else None
     return weeks, ratios
+
+
+def _given(value: object) -> object:
+    return value
+
+
+def prepare_daily_measures(
+    contexts: Mapping[int, RuleContext],
+    daily: Mapping[int, pd.Series],
+    local: pd.DataFrame,
+    days: np.ndarray,
+    bounds: Mapping[int, tuple[int, int]],
+    as_of_day: int,
+) -> None:
+    """R5 and R6's measures of every athlete in one pass (rules/batch_measures.py), handed to
+    each context for the monotony and ACWR rules and the screen. An athlete with a logged
+    strength session in the last 7 days keeps the rule's own computation (it adds to the week)."""
+    weeks, ratios = squad_daily_measures(daily)
+    in_week = days > as_of_day - WEEK_DAYS
+    rated = in_week & ~np.isnan(local[EFFORT_RPE].to_numpy(dtype=float))
+    sessions = np.concatenate([[0], np.cumsum(in_week)])
+    logged = np.concatenate([[0], np.cumsum(rated)])
+    for athlete_id, ctx in contexts.items():
+        ctx.prepare(ACWR_MEMO, partial(_given, ratios[athlete_id]))
+        week = ctx.as_of - timedelta(days=WEEK_DAYS)
+        if any(d > week for d in ctx.strength_dates):
+            continue
+        a, b = bounds[athlete_id]
+        value, strain, load = weeks[athlete_id]
+        counts = int(sessions[b] - sessions[a]), int(logged[b] - logged[a])
+        ctx.prepare(MONOTONY_MEMO, partial(_given, WeekMonotony(value, strain, load, *counts)))

@@ -26,6 +26,30 @@ LOOKBACK_DAYS = 7
 PAIN_DAYS_MEMO = "pain_days"  # RuleContext.memo key of the context's judged days
 MORNINGS_MEMO = "pain_mornings"  # ... and of its morning scores (`context_mornings`)
 RECENT_PAIN_DAYS_MEMO = "recent_pain_days"  # ... and of the last LOOKBACK_DAYS' judged days
+PAIN_LISTS_MEMO = "pain_lists"  # ... and of its entries as column lists (`pain_lists`)
+PAIN_LIST_COLUMNS = ("entry_date", "location", "during", "after")
+
+
+@dataclass(frozen=True, slots=True)
+class PainLists:
+    """`ctx.pain` as column lists (PAIN_LIST_COLUMNS: scores as floats, NaN for none), in its
+    order: what the strength rule walks through entry by entry."""
+
+    entry_date: list[date]
+    location: list[Any]
+    during: list[float]
+    after: list[float]
+
+    @classmethod
+    def of(cls, pain: pd.DataFrame) -> PainLists:
+        return cls(*(pain[c].tolist() for c in PAIN_LIST_COLUMNS))
+
+
+def pain_lists(ctx: RuleContext) -> PainLists:
+    """`ctx.pain` as column lists, read once per context (issue #27: the squad prepares them)."""
+    return ctx.memo(PAIN_LISTS_MEMO, lambda: PainLists.of(ctx.pain))
+
+
 TREND_MIN_READINGS = 2  # morning scores in each of the two weeks before a trend is named
 KNEE_FRONT = "knee front"
 BONE_STRESS_SITES = ("shin", "foot")  # [warden2014]

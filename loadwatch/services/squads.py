@@ -91,49 +91,64 @@ def squad_overview(
     check_day(as_of, today, "as-of date")
     coach = coach_name(coach) if coach else None
     since = datetime.combine(recent_history_start(as_of), time(), tzinfo=UTC)
-    with collector_paused():  # see there: ~15 % of the view's CPU
-        with Session(engine) as session:
-            version = repository.data_version(session)  # first: the data read below is as new
-            members = (
-                repository.squad_athlete_ids(session, repository.get_coach(session, coach).id)
-                if coach
-                else None
-            )
-            readable = auth.readable_athlete_ids(session, actor)
-            rows = [
-                a
-                for a in repository.athletes(session)
-                if (athletes is None or a.name in athletes)
-                and (members is None or a.id in members)
-                and (readable is None or a.id in readable)
-            ]
-            ids = [a.id for a in rows]
-            key = (version, as_of, tuple(ids), units)
-            squad = _cached_rows(engine, key) if version is not None else None
-            if squad is None:
-                activities = repository.activities_frame_for_all(session, ids, since)
-                shoes = repository.shoes_frame_for_all(session, ids)
-                pains = repository.pain_frame_for_all(session, ids)
-                injuries = injury_periods_for(session, ids)
-                strength = strength_inputs_for(session, ids)
-                stored = repository.settings_for(session, ids)
-                settings = {a.id: settings_view(a, stored.get(a.id)) for a in rows}
-        auth.audit(engine, actor, "squad-view", [a.name for a in rows], is_read=True)
+    # the collector resumes once `_overview`'s frames and contexts are freed (see there: ~15 %
+    # of the view's CPU)
+    with collector_paused():
+        return _overview(engine, as_of, athletes, coach, actor, units, since)
+
+
+def _overview(
+    engine: Engine,
+    as_of: date,
+    athletes: Sequence[str] | None,
+    coach: str | None,
+    actor: Actor,
+    units: DistanceUnit | None,
+    since: datetime,
+) -> list[SquadRow]:
+    """`squad_overview` once its arguments are checked."""
+    with Session(engine) as session:
+        version = repository.data_version(session)  # first: the data read below is as new
+        members = (
+            repository.squad_athlete_ids(session, repository.get_coach(session, coach).id)
+            if coach
+            else None
+        )
+        readable = auth.readable_athlete_ids(session, actor)
+        rows = [
+            a
+            for a in repository.athletes(session)
+            if (athletes is None or a.name in athletes)
+            and (members is None or a.id in members)
+            and (readable is None or a.id in readable)
+        ]
+        ids = [a.id for a in rows]
+        key = (version, as_of, tuple(ids), units)
+        squad = _cached_rows(engine, key) if version is not None else None
         if squad is None:
-            views = {
-                a.id: AthleteView(
-                    units or settings[a.id].units,
-                    settings[a.id].week_start,
-                    settings[a.id].thresholds,
-                )
-                for a in rows
-            }
-            contexts = squad_contexts(activities, shoes, pains, as_of, views, injuries, strength)
-            found = squad_rows(contexts, {a.id: a.name for a in rows}, shoes, pains)
-            squad = [found[a.id] for a in rows]
-            if version is not None:
-                _remember_rows(engine, key, squad)
-        return sorted(squad, key=lambda r: (-r.risk, r.athlete))
+            activities = repository.activities_frame_for_all(session, ids, since)
+            shoes = repository.shoes_frame_for_all(session, ids)
+            pains = repository.pain_frame_for_all(session, ids)
+            injuries = injury_periods_for(session, ids)
+            strength = strength_inputs_for(session, ids)
+            stored = repository.settings_for(session, ids)
+            settings = {a.id: settings_view(a, stored.get(a.id)) for a in rows}
+    auth.audit(engine, actor, "squad-view", [a.name for a in rows], is_read=True)
+    if squad is None:
+        views = {
+            a.id: AthleteView(
+                units or settings[a.id].units,
+                settings[a.id].week_start,
+                settings[a.id].thresholds,
+            )
+            for a in rows
+        }
+        contexts = squad_contexts(activities, shoes, pains, as_of, views, injuries, strength)
+        found = squad_rows(contexts, {a.id: a.name for a in rows}, shoes, pains)
+        squad = [found[a.id] for a in rows]
+        if version is not None:
+            _remember_rows(engine, key, squad)
+    return sorted(squad, key=lambda r: (-r.risk, r.athlete))
 
 
 _NO_RECENT_PAIN = PainStatus(None, "unknown", None, None, None, None)

@@ -14,7 +14,7 @@ from loadwatch.report import squad_status
 from loadwatch.rules.batch import AthleteView, squad_contexts
 from loadwatch.rules.context import RuleContext, rule_context, spike_columns
 from loadwatch.rules.monotony import context_acwr, week_monotony
-from loadwatch.rules.pain import recent_pain_days
+from loadwatch.rules.pain import pain_lists, recent_pain_days
 from loadwatch.rules.shoes import shoe_lists
 from loadwatch.rules.thresholds import Thresholds
 from loadwatch.units import DistanceUnit
@@ -156,6 +156,7 @@ def _assert_same(batched: RuleContext, alone: RuleContext) -> None:
     # the measures the squad prepares for the rules (issue #27), to the last digit
     assert repr(spike_columns(batched)) == repr(spike_columns(alone))
     assert repr(shoe_lists(batched)) == repr(shoe_lists(alone))
+    assert repr(pain_lists(batched)) == repr(pain_lists(alone))
     assert repr(week_monotony(batched)) == repr(week_monotony(alone))
     assert repr(context_acwr(batched)) == repr(context_acwr(alone))
     assert repr(recent_pain_days(batched)) == repr(recent_pain_days(alone))
