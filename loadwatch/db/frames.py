@@ -140,7 +140,7 @@ def pain_frame_for_all(
     )
     dates = values["entry_date"]
     data: dict[str, Any] = {
-        "athlete_id": pd.Series(values["athlete_id"], dtype="int64"),
+        "athlete_id": pd.Series(values["athlete_id"]),  # ints: inferred int64, no cast check
         "entry_date": pd.Series(_days(dates) if is_text else dates, dtype=object),
         **{c: pd.Series(values[c], dtype="float64") for c in scores},
         "location": frame["location"].to_numpy(),
@@ -213,8 +213,8 @@ def activities_frame_for_all(
     # each column straight into its type (NULL: NaN), not through pandas' inference of
     # lists of objects (issue #27: most of a squad's read was building the frame)
     data: dict[str, Any] = {
-        "athlete_id": pd.Series(values["athlete_id"], dtype="int64"),
-        ACTIVITY_ID: pd.Series(values[ACTIVITY_ID], dtype="int64"),
+        "athlete_id": pd.Series(values["athlete_id"]),  # ints: inferred int64, no cast check
+        ACTIVITY_ID: pd.Series(values[ACTIVITY_ID]),
         SPORT: pd.Series(values[SPORT], dtype=object),
     }
     if is_text:

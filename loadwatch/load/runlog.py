@@ -44,7 +44,7 @@ class RunLog:
         """Metres run from `first` to `last`, both included."""
         lo = bisect_left(self.ordinals, first.toordinal())
         hi = bisect_right(self.ordinals, last.toordinal())
-        planned = sum(m for d, m in self.extra.items() if first <= d <= last)
+        planned = sum(m for d, m in self.extra.items() if first <= d <= last) if self.extra else 0
         return self.prefix[hi] - self.prefix[lo] + planned
 
     def with_run(self, day: date, distance_m: float) -> RunLog:
