@@ -4,8 +4,9 @@ in one query per table (issue #27). Like repository.py: take a session first, ne
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
@@ -98,14 +99,18 @@ def shoes_frame(session: Session, athlete_id: int) -> pd.DataFrame:
 def pain_frame_for_all(
     session: Session, athlete_ids: list[int], first: date | None = None, last: date | None = None
 ) -> pd.DataFrame:
-    """load/frames.py PAIN_COLUMNS plus `athlete_id` for many athletes, oldest first, in one
-    query; `first`/`last` bound the entry dates (both included) through the index."""
+    """load/frames.py PAIN_COLUMNS plus `athlete_id` for many athletes, by athlete, each
+    athlete's oldest first, in one query; `first`/`last` bound the entry dates (both
+    included) through the index."""
     import pandas as pd  # here, not at the top: `loadwatch athletes` needs no pandas (#13)
 
+    # SQLite stores the day as ISO text: read the text and parse the column at once (#27)
+    is_text = session.get_bind().dialect.name == "sqlite"
+    day = type_coerce(PainEntry.entry_date, String) if is_text else PainEntry.entry_date
     query = (
         select(
             PainEntry.athlete_id,
-            PainEntry.entry_date,
+            day.label("entry_date"),
             PainEntry.during,
             PainEntry.after,
             PainEntry.morning,
@@ -113,15 +118,41 @@ def pain_frame_for_all(
             PainEntry.activity_id,
         )
         .where(PainEntry.athlete_id.in_(athlete_ids))
-        .order_by(PainEntry.entry_date, PainEntry.id)
+        # athlete first: the (athlete_id, entry_date) index gives this order without a sort
+        .order_by(PainEntry.athlete_id, PainEntry.entry_date, PainEntry.id)
     )
     if first is not None:
         query = query.where(PainEntry.entry_date >= first)
     if last is not None:
         query = query.where(PainEntry.entry_date <= last)
-    rows = [tuple(r) for r in session.execute(query)]
-    frame = pd.DataFrame(rows, columns=["athlete_id", *list(PAIN_COLUMNS)])
-    return frame.astype({"during": "float64", "after": "float64", "morning": "float64"})
+    if session.autoflush:  # as the session's own execute would
+        session.flush()
+    rows = session.connection().execute(query).all()
+    names = ["athlete_id", *list(PAIN_COLUMNS)]
+    scores = {"during": "float64", "after": "float64", "morning": "float64"}
+    if not rows:
+        return pd.DataFrame([], columns=names).astype(scores)
+    values = dict(zip(names, zip(*rows, strict=True), strict=True))
+    # the columns pandas would infer from objects (a run id may be NULL) keep that inference
+    frame = pd.DataFrame(
+        list(zip(values["location"], values["activity_id"], strict=True)),
+        columns=["location", "activity_id"],
+    )
+    dates = values["entry_date"]
+    data: dict[str, Any] = {
+        "athlete_id": pd.Series(values["athlete_id"]),  # ints: inferred int64, no cast check
+        "entry_date": pd.Series(_days(dates) if is_text else dates, dtype=object),
+        **{c: pd.Series(values[c], dtype="float64") for c in scores},
+        "location": frame["location"].to_numpy(),
+        "activity_id": frame["activity_id"].to_numpy(),
+    }
+    return pd.DataFrame({name: data[name] for name in names})
+
+
+def _days(texts: Sequence[str]) -> list[date]:
+    """ISO days (SQLite's text) as dates, each distinct day parsed once."""
+    parsed = {text: date.fromisoformat(text) for text in set(texts)}
+    return [parsed[text] for text in texts]
 
 
 def pain_frames_for(session: Session, athlete_ids: list[int]) -> dict[int, pd.DataFrame]:
@@ -143,8 +174,8 @@ def activities_frame_for_all(
     since: datetime | None,
     until: datetime | None = None,
 ) -> pd.DataFrame:
-    """ACTIVITY_COLUMNS plus `athlete_id` for many athletes in one query, each athlete's
-    oldest first; `since`/`until` bound the UTC start (`until` excluded) through the
+    """ACTIVITY_COLUMNS plus `athlete_id` for many athletes in one query, by athlete, each
+    athlete's oldest first; `since`/`until` bound the UTC start (`until` excluded) through the
     (athlete_id, started_at) index."""
     import pandas as pd  # here, not at the top: `loadwatch athletes` needs no pandas (#13)
 
@@ -169,20 +200,32 @@ def activities_frame_for_all(
     # session's own execute would (autoflush), so pending changes are read too.
     if session.autoflush:
         session.flush()
-    rows = session.connection().execute(query.order_by(Activity.started_at, Activity.id)).all()
+    # athlete first: the (athlete_id, started_at) index gives this order without a sort
+    order = (Activity.athlete_id, Activity.started_at, Activity.id)
+    rows = session.connection().execute(query.order_by(*order)).all()
     names = ["athlete_id", *columns]
-    frame = pd.DataFrame(
-        dict(zip(names, map(list, zip(*rows, strict=True)), strict=True)) if rows else [],
-        columns=names,
-    )
-    if is_text:
-        frame["started_at"] = pd.to_datetime(frame["started_at"], format="ISO8601").dt.tz_localize(
-            "UTC"
-        )
-    else:
-        frame["started_at"] = pd.to_datetime(frame["started_at"], utc=True)
     floats = [c for c in columns if c not in (ACTIVITY_ID, SPORT, STARTED_AT)]
-    return frame.astype(dict.fromkeys(floats, "float64"))
+    if not rows:
+        frame = pd.DataFrame([], columns=names)
+        frame["started_at"] = pd.to_datetime(frame["started_at"], utc=True)
+        return frame.astype(dict.fromkeys(floats, "float64"))
+    values = dict(zip(names, zip(*rows, strict=True), strict=True))
+    # each column straight into its type (NULL: NaN), not through pandas' inference of
+    # lists of objects (issue #27: most of a squad's read was building the frame)
+    data: dict[str, Any] = {
+        "athlete_id": pd.Series(values["athlete_id"]),  # ints: inferred int64, no cast check
+        ACTIVITY_ID: pd.Series(values[ACTIVITY_ID]),
+        SPORT: pd.Series(values[SPORT], dtype=object),
+    }
+    if is_text:
+        data[STARTED_AT] = pd.to_datetime(
+            pd.Series(values[STARTED_AT], dtype=object), format="ISO8601"
+        ).dt.tz_localize("UTC")
+    else:
+        data[STARTED_AT] = pd.to_datetime(pd.Series(values[STARTED_AT], dtype=object), utc=True)
+    for column in floats:
+        data[column] = pd.Series(values[column], dtype="float64")
+    return pd.DataFrame({name: data[name] for name in names})
 
 
 def _activity_field(column: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -25,8 +25,13 @@ class RunLog:
 
     @classmethod
     def from_spikes(cls, spikes: pd.DataFrame, until: date) -> RunLog:
+        return cls.from_columns(spikes[LOCAL_DATE].tolist(), spikes[DISTANCE_M].tolist(), until)
+
+    @classmethod
+    def from_columns(cls, days: Sequence[date], distances: Sequence[float], until: date) -> RunLog:
+        """From the runs' local days and distances (metres), as `from_spikes` reads them."""
         totals: dict[int, float] = {}
-        for day, distance in zip(spikes[LOCAL_DATE], spikes[DISTANCE_M], strict=True):
+        for day, distance in zip(days, distances, strict=True):
             if day <= until:
                 totals[day.toordinal()] = totals.get(day.toordinal(), 0.0) + float(distance)
         ordinals = tuple(sorted(totals))
@@ -39,7 +44,7 @@ class RunLog:
         """Metres run from `first` to `last`, both included."""
         lo = bisect_left(self.ordinals, first.toordinal())
         hi = bisect_right(self.ordinals, last.toordinal())
-        planned = sum(m for d, m in self.extra.items() if first <= d <= last)
+        planned = sum(m for d, m in self.extra.items() if first <= d <= last) if self.extra else 0
         return self.prefix[hi] - self.prefix[lo] + planned
 
     def with_run(self, day: date, distance_m: float) -> RunLog:

@@ -10,19 +10,19 @@ each measure is one NumPy pass over the squad and each athlete costs a few slice
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
 from loadwatch.domain import InjuryPeriod
-from loadwatch.load.daily import ACUTE_DAYS, CHRONIC_DAYS, MONOTONY_CAP, session_load
+from loadwatch.load.daily import session_load
 from loadwatch.load.frames import (
+    ACTIVITY_ID,
     AVG_CADENCE_SPM,
     DESCENT_M,
     DISTANCE_M,
@@ -43,15 +43,30 @@ from loadwatch.load.frames import (
 from loadwatch.load.shoes import shoe_mileage, shoe_status
 from loadwatch.load.spikes import WINDOW_DAYS
 from loadwatch.load.weekly import RUN_SPORT
-from loadwatch.rules.context import RuleContext
+from loadwatch.rules.batch_measures import prepare_daily_measures
+from loadwatch.rules.batch_pain import judged_pain, mornings_of, pain_columns
+from loadwatch.rules.context import SPIKE_COLUMNS_MEMO, RuleContext, SpikeColumns
+from loadwatch.rules.monotony import (
+    context_acwr,
+    week_monotony,
+)
 from loadwatch.rules.pain import LOOKBACK_DAYS as PAIN_LOOKBACK_DAYS
-from loadwatch.rules.pain import PAIN_DAYS_MEMO, PainDay, judge_entry
+from loadwatch.rules.pain import (
+    MORNINGS_MEMO,
+    PAIN_DAYS_MEMO,
+    PAIN_LIST_COLUMNS,
+    PAIN_LISTS_MEMO,
+    RECENT_PAIN_DAYS_MEMO,
+    PainLists,
+)
+from loadwatch.rules.shoes import SHOE_LIST_COLUMNS, SHOE_LISTS_MEMO, ShoeLists
 from loadwatch.rules.strength import KNEE_LOCATIONS
 from loadwatch.rules.thresholds import Thresholds
 from loadwatch.units import DistanceUnit
 
 ATHLETE_ID = "athlete_id"
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_L = TypeVar("_L")
 _STRIDE_DAYS = 10_000_000  # athlete rank x stride + day: one sorted key, windows never cross
 
 
@@ -141,6 +156,10 @@ def squad_contexts(
 
     is_run = (local[SPORT] == RUN_SPORT).to_numpy()
     spikes, spike_bounds = _spikes(local, keys, days, is_run, ids)
+    spike_lists = [
+        spikes[c].tolist()
+        for c in (LOCAL_DATE, DISTANCE_M, SPIKE_RATIO, PREVIOUS_MAX_M, ACTIVITY_ID)
+    ]
     weekly = _weekly(local, keys, days, is_run, athletes, as_of)
     daily = _daily(local, keys, days, act_bounds, as_of_day)
     shoe_parts = _shoes(local, is_run, shoes, ids)
@@ -154,7 +173,13 @@ def squad_contexts(
         pain_keys = pain_keys[kept]
     pain_bounds = _bounds(pain_keys, ids)
     empty_pain = pain.drop(columns=[ATHLETE_ID]).iloc[0:0]
-    judged = _judged_pain(pains, pain_bounds, athletes, as_of)
+    judged_columns = pain_columns(pains)
+    pain_lists = [pains[c].tolist() for c in PAIN_LIST_COLUMNS]
+    limits = {a: view.thresholds or Thresholds() for a, view in athletes.items()}
+    judged = judged_pain(judged_columns, pain_bounds, limits, as_of)
+    recent = judged_pain(
+        judged_columns, pain_bounds, limits, as_of, as_of - timedelta(days=PAIN_LOOKBACK_DAYS)
+    )
 
     contexts = {}
     for athlete_id in ids:
@@ -180,7 +205,7 @@ def squad_contexts(
             activities=local.iloc[a:b],
             weekly=weekly[athlete_id],
             spikes=_part(spikes, s, t),
-            shoes=shoe_parts[athlete_id],
+            shoes=shoe_parts[athlete_id][0],
             pain=pains.iloc[p:q] if q > p else empty_pain,
             daily=daily[athlete_id],
             injuries=periods,
@@ -191,7 +216,23 @@ def squad_contexts(
         )
         # the pain rule, the pain status and the injury rules read these through `pain_days`
         contexts[athlete_id].prepare(PAIN_DAYS_MEMO, judged[athlete_id])
+        contexts[athlete_id].prepare(MORNINGS_MEMO, partial(mornings_of, judged_columns, p, q))
+        contexts[athlete_id].prepare(RECENT_PAIN_DAYS_MEMO, recent[athlete_id])
+        contexts[athlete_id].prepare(
+            SPIKE_COLUMNS_MEMO, partial(_rows_of, SpikeColumns, spike_lists, s, t)
+        )
+        contexts[athlete_id].prepare(SHOE_LISTS_MEMO, shoe_parts[athlete_id][1])
+        contexts[athlete_id].prepare(
+            PAIN_LISTS_MEMO, partial(_rows_of, PainLists, pain_lists, p, q)
+        )
+    prepare_daily_measures(contexts, daily, local, days, act_bounds, as_of_day)
     return contexts
+
+
+def _rows_of(kind: Callable[..., _L], lists: Sequence[list[Any]], start: int, end: int) -> _L:
+    """An athlete's column lists (`spike_columns`, `shoe_lists`, `pain_lists`): rows
+    [start, end) of the squad's lists."""
+    return kind(*(column[start:end] for column in lists))
 
 
 def _part(frame: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
@@ -200,73 +241,6 @@ def _part(frame: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
     part = frame.iloc[start:end]
     part.index = pd.RangeIndex(end - start)
     return part
-
-
-def _whole(value: object) -> int | None:
-    """pain.py's reading of a score or run id: a number (not NaN) as an int, else None."""
-    if isinstance(value, int | float) and not math.isnan(value):
-        return int(value)
-    return None
-
-
-def _judged_pain(
-    pains: pd.DataFrame,
-    bounds: Mapping[int, tuple[int, int]],
-    athletes: Mapping[int, AthleteView],
-    as_of: date,
-) -> dict[int, Callable[[], tuple[PainDay, ...]]]:
-    """`judged_pain_days` for every athlete, each computed when first asked for, from the
-    squad's column lists read once (no pandas per athlete)."""
-    # scores are float64 columns (NaN: none): read each once, as `_whole` reads them
-    columns: dict[str, list[Any]] = {
-        c: [None if v != v else int(v) for v in pains[c].to_numpy(dtype=float).tolist()]
-        for c in ("during", "after")
-    }
-    columns["entry_date"] = pains["entry_date"].tolist()
-    columns["morning"] = pains["morning"].tolist()
-    columns["location"] = pains["location"].tolist()
-    columns["activity_id"] = [_whole(v) for v in pains["activity_id"].tolist()]
-    return {
-        athlete_id: partial(
-            _judge, columns, a, b, athletes[athlete_id].thresholds or Thresholds(), as_of
-        )
-        for athlete_id, (a, b) in bounds.items()
-    }
-
-
-def _judge(
-    columns: Mapping[str, list[Any]], a: int, b: int, t: Thresholds, as_of: date
-) -> tuple[PainDay, ...]:
-    """`judged_pain_days` of rows [a, b) of the squad's pain columns: the latest post-run entry
-    per run (per day without a run), placed where its run was first seen, by date."""
-    entry, morning = columns["entry_date"], columns["morning"]
-    mornings = {entry[i]: float(morning[i]) for i in range(a, b) if morning[i] == morning[i]}
-    latest: dict[tuple[str, object], int] = {}
-    for i in range(a, b):
-        if columns["during"][i] is None and columns["after"][i] is None:
-            continue
-        run = columns["activity_id"][i]
-        latest[("run", run) if run is not None else ("day", entry[i])] = i
-    days = []
-    for i in sorted(latest.values(), key=lambda i: entry[i]):
-        entry_date: date = entry[i]
-        during, after = columns["during"][i], columns["after"][i]
-        if entry_date > as_of:
-            continue
-        score = max(during or 0, after or 0)
-        location = columns["location"][i]
-        days.append(
-            judge_entry(
-                entry_date,
-                score,
-                mornings,
-                as_of,
-                t,
-                location if isinstance(location, str) else None,
-                columns["activity_id"][i],
-            )
-        )
-    return tuple(days)
 
 
 def _spikes(
@@ -418,8 +392,8 @@ def _daily(
 
 def _shoes(
     local: pd.DataFrame, is_run: np.ndarray, shoes: pd.DataFrame, ids: Sequence[int]
-) -> dict[int, pd.DataFrame]:
-    """`shoe_mileage` with its `status` column for every athlete's pairs."""
+) -> dict[int, tuple[pd.DataFrame, Callable[[], ShoeLists]]]:
+    """`shoe_mileage` with its `status` column for every athlete's pairs, and its lists."""
     shoe_ids = local[SHOE_ID].to_numpy(dtype=float)[is_run]
     distances = local[DISTANCE_M].to_numpy(dtype=float)[is_run]
     on_pair = ~np.isnan(shoe_ids)
@@ -443,9 +417,17 @@ def _shoes(
             strict=True,
         )
     ]
+    frame = frame.copy()  # one block per dtype: each athlete's slice needs no consolidation
     bounds = _bounds(keys, ids)
     none = _no_shoes(shoes)
-    return {a: _part(frame, s, e) if e > s else none for a, (s, e) in bounds.items()}
+    lists = [frame[c].tolist() for c in SHOE_LIST_COLUMNS] if len(frame) else []
+    return {
+        a: (
+            _part(frame, s, e) if e > s else none,
+            partial(_rows_of, ShoeLists, lists, s, e) if e > s else partial(ShoeLists.of, none),
+        )
+        for a, (s, e) in bounds.items()
+    }
 
 
 def _no_shoes(shoes: pd.DataFrame) -> pd.DataFrame:
@@ -460,11 +442,9 @@ def _no_shoes(shoes: pd.DataFrame) -> pd.DataFrame:
 
 # The squad's screen (issue #27): which rules cannot say anything for an athlete, read from
 # measures computed for the whole squad at once, so the triage runs only the rules that may.
-# A screen is conservative: it names a rule quiet only when the rule's own test would fail with
-# a margin, and a rule it is unsure of runs as usual; so the alerts are the per-athlete rules'
-# own (tests/rules/test_batch_triage.py checks this on random squads).
-_MARGIN = 1e-6  # NumPy sums in another order than pandas: ratios agree far inside this
-_WEEK_DAYS = 7  # monotony_and_strain's week
+# A screen is conservative: it names a rule quiet only when the rule's own test fails (monotony
+# and ACWR: on the rule's own measures), and a rule it is unsure of runs as usual; so the alerts
+# are the per-athlete rules' own (tests/services/test_triage_batch.py, on random squads).
 _TREND_DAYS = 2 * PAIN_LOOKBACK_DAYS  # the pain trend compares this week's mornings with last
 
 
@@ -491,11 +471,11 @@ def quiet_rules(
     as_of_day = as_of.toordinal() - _EPOCH_ORDINAL
     # pain and strength: the entries in each rule's window
     owners = pain[ATHLETE_ID].to_numpy(dtype=np.int64)
-    days = (
-        np.array(list(pain["entry_date"]), dtype="datetime64[D]").astype(np.int64)
-        if len(pain)
-        else np.zeros(0, dtype=np.int64)
+    # days since 1970 from the ordinals (NumPy's date-object conversion is ~50x slower)
+    days = np.fromiter(
+        (d.toordinal() for d in pain["entry_date"].tolist()), dtype=np.int64, count=len(pain)
     )
+    days -= _EPOCH_ORDINAL
     upto = days <= as_of_day
     with_pain = set(owners[upto & (days > as_of_day - _TREND_DAYS)].tolist())
     knee = upto & pain["location"].isin(KNEE_LOCATIONS).to_numpy()
@@ -505,8 +485,7 @@ def quiet_rules(
     # shoe rotation: the active pairs
     active = (~shoes["retired"].astype(bool)).astype("int64")
     pairs = active.groupby(shoes[ATHLETE_ID].to_numpy()).sum().to_dict()
-    monotony, ratio = _daily_measures(contexts)
-    for index, (athlete_id, ctx) in enumerate(contexts.items()):
+    for athlete_id, ctx in contexts.items():
         t, kept = ctx.thresholds, quiet[athlete_id]
         if athlete_id not in with_pain:
             kept.add("pain")
@@ -514,46 +493,10 @@ def quiet_rules(
             kept.add("strength")
         if pairs.get(athlete_id, 0) != 1:
             kept.add("shoe-rotation")
-        week = as_of - timedelta(days=_WEEK_DAYS)
-        if monotony[index] + _MARGIN < t.monotony_info and not any(
-            d > week for d in ctx.strength_dates
-        ):
+        # the rules' own measures (prepared for the squad, rules/batch_measures.py)
+        if week_monotony(ctx).monotony < t.monotony_info:
             kept.add("monotony")
-        value = ratio[index]
-        if np.isnan(value) or t.acwr_low + _MARGIN <= value < t.acwr_high - _MARGIN:
+        value = context_acwr(ctx)
+        if value is None or t.acwr_low <= value < t.acwr_high:
             kept.add("acwr")
     return {a: frozenset(q) for a, q in quiet.items()}
-
-
-def _daily_measures(contexts: Mapping[int, RuleContext]) -> tuple[np.ndarray, np.ndarray]:
-    """Every athlete's monotony over the last 7 days (without logged strength) and ACWR (NaN
-    where `acwr` gives None), as `monotony_and_strain` and `acwr` compute them, in one pass."""
-    series = [ctx.daily.to_numpy(dtype=float) for ctx in contexts.values()]
-    n, longest = len(series), max(len(s) for s in series)
-    loads = np.zeros((n, longest))
-    lengths = np.array([len(s) for s in series], dtype=np.int64)
-    for row, values in enumerate(series):
-        loads[row, longest - len(values) :] = values
-    week = loads[:, -_WEEK_DAYS:]
-    total = week.sum(axis=1)
-    sd = week.std(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        monotony = np.where(sd > 0, np.minimum(week.mean(axis=1) / sd, MONOTONY_CAP), MONOTONY_CAP)
-    monotony = np.where((lengths < _WEEK_DAYS) | (total <= 0), 0.0, monotony)
-    # EWMA from each athlete's first day (pandas' adjust=False recursion)
-    first = longest - lengths
-    acute, chronic = np.zeros(n), np.zeros(n)
-    fast, slow = 2 / (ACUTE_DAYS + 1), 2 / (CHRONIC_DAYS + 1)
-    for column in range(longest):
-        x = loads[:, column]
-        started = column > first
-        acute = np.where(started, (1 - fast) * acute + fast * x, np.where(column == first, x, 0.0))
-        chronic = np.where(
-            started, (1 - slow) * chronic + slow * x, np.where(column == first, x, 0.0)
-        )
-    recent = (loads[:, -CHRONIC_DAYS:] > 0).any(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(
-            (lengths >= CHRONIC_DAYS) & recent & (chronic > 0), acute / chronic, np.nan
-        )
-    return monotony, ratio

@@ -12,7 +12,14 @@ import pandas as pd
 
 from loadwatch.domain import InjuryPeriod, PlanSettings
 from loadwatch.load.daily import daily_load
-from loadwatch.load.frames import DISTANCE_M, LOCAL_DATE, SHOE_ID
+from loadwatch.load.frames import (
+    ACTIVITY_ID,
+    DISTANCE_M,
+    LOCAL_DATE,
+    PREVIOUS_MAX_M,
+    SHOE_ID,
+    SPIKE_RATIO,
+)
 from loadwatch.load.runlog import RunLog
 from loadwatch.load.shoes import shoe_mileage, shoe_status
 from loadwatch.load.spikes import run_spikes
@@ -59,7 +66,8 @@ class RuleContext:
     def run_log(self) -> RunLog:
         """Running metres per local day up to `as_of`: built once, read by R2, the plan and the
         headline (a frozen dataclass without slots, so the cache can live on the instance)."""
-        return RunLog.from_spikes(self.spikes, self.as_of)
+        runs = spike_columns(self)
+        return RunLog.from_columns(runs.local_date, runs.distance_m, self.as_of)
 
     def memo(self, name: str, compute: Callable[[], _T]) -> _T:
         """`compute()` once per context under `name` (issue #27: measures several rules read,
@@ -80,6 +88,37 @@ class RuleContext:
 
     def distance(self, metres: float, digits: int = 1) -> str:
         return format_distance(metres, self.units, digits)
+
+
+SPIKE_COLUMNS_MEMO = "spike_columns"
+
+
+@dataclass(frozen=True, slots=True)
+class SpikeColumns:
+    """`ctx.spikes` as column lists (local day, metres, spike ratio, previous 30 days' longest
+    run in metres, activity id), in its order: what the rules walk through run by run."""
+
+    local_date: list[date]
+    distance_m: list[float]
+    spike_ratio: list[float]
+    previous_max_m: list[float]
+    activity_id: list[int]
+
+    @classmethod
+    def of(cls, spikes: pd.DataFrame) -> SpikeColumns:
+        return cls(
+            spikes[LOCAL_DATE].tolist(),
+            spikes[DISTANCE_M].tolist(),
+            spikes[SPIKE_RATIO].tolist(),
+            spikes[PREVIOUS_MAX_M].tolist(),
+            spikes[ACTIVITY_ID].tolist(),
+        )
+
+
+def spike_columns(ctx: RuleContext) -> SpikeColumns:
+    """`ctx.spikes` as column lists, read once per context (issue #27: the spike and growth
+    rules, the run log and the squad row each read them; the squad prepares them)."""
+    return ctx.memo(SPIKE_COLUMNS_MEMO, lambda: SpikeColumns.of(ctx.spikes))
 
 
 def rule_context(

@@ -17,15 +17,13 @@ import pandas as pd
 
 from loadwatch.domain import Alert, InjuryPeriod, Severity
 from loadwatch.load.frames import (
-    ACTIVITY_ID,
     DISTANCE_M,
     LOCAL_DATE,
-    PREVIOUS_MAX_M,
     SPIKE_RATIO,
 )
 from loadwatch.load.runlog import RunLog
 from loadwatch.load.weekly import week_start_of
-from loadwatch.rules.context import RuleContext
+from loadwatch.rules.context import RuleContext, spike_columns
 from loadwatch.rules.injury import in_injury_or_return
 from loadwatch.rules.measures import (
     EPSILON,
@@ -310,13 +308,13 @@ def run_spike(ctx: RuleContext) -> Iterator[Alert]:
     """R1: runs of the last 7 days longer than 1.1x the longest run of their previous 30 days;
     a first run after more than 30 days off is checked against the return cap instead."""
     first = ctx.as_of - timedelta(days=SPIKE_LOOKBACK_DAYS)
-    spikes = ctx.spikes
+    runs = spike_columns(ctx)  # column lists: a squad runs this for every athlete (issue #27)
     for run_date, ratio, previous, distance, run_id in zip(
-        spikes[LOCAL_DATE],
-        spikes[SPIKE_RATIO],
-        spikes[PREVIOUS_MAX_M],
-        spikes[DISTANCE_M],
-        spikes[ACTIVITY_ID],
+        runs.local_date,
+        runs.spike_ratio,
+        runs.previous_max_m,
+        runs.distance_m,
+        runs.activity_id,
         strict=True,
     ):
         if not first < run_date <= ctx.as_of:
@@ -364,7 +362,8 @@ def weekly_growth(ctx: RuleContext) -> Iterator[Alert]:
     t = ctx.thresholds
     log = ctx.run_log
     current = week_start_of(ctx.as_of, ctx.week_start)
-    first_run = ctx.spikes[LOCAL_DATE].iloc[0] if not ctx.spikes.empty else ctx.as_of
+    run_days = spike_columns(ctx).local_date
+    first_run = run_days[0] if run_days else ctx.as_of
     for start in (current, current - timedelta(days=7)):
         day = min(_week_end(start), ctx.as_of)
         if first_run >= start:  # the log's first week: no week before it to grow from
@@ -426,7 +425,9 @@ def two_week_growth(ctx: RuleContext) -> Iterator[Alert]:
     t = ctx.thresholds
     log = ctx.run_log
     first = ctx.as_of - timedelta(days=SPIKE_LOOKBACK_DAYS)
-    days = sorted({d for d in ctx.spikes[LOCAL_DATE] if first < d <= ctx.as_of}, reverse=True)
+    days = sorted(
+        {d for d in spike_columns(ctx).local_date if first < d <= ctx.as_of}, reverse=True
+    )
     for day in days:
         period = seven_day_progression(log, day, ctx_return_level_m(ctx, day))
         this, base = period.this_m, period.previous_m

@@ -24,6 +24,32 @@ from loadwatch.rules.thresholds import Thresholds
 GREEN, AMBER, RED = "green", "amber", "red"
 LOOKBACK_DAYS = 7
 PAIN_DAYS_MEMO = "pain_days"  # RuleContext.memo key of the context's judged days
+MORNINGS_MEMO = "pain_mornings"  # ... and of its morning scores (`context_mornings`)
+RECENT_PAIN_DAYS_MEMO = "recent_pain_days"  # ... and of the last LOOKBACK_DAYS' judged days
+PAIN_LISTS_MEMO = "pain_lists"  # ... and of its entries as column lists (`pain_lists`)
+PAIN_LIST_COLUMNS = ("entry_date", "location", "during", "after")
+
+
+@dataclass(frozen=True, slots=True)
+class PainLists:
+    """`ctx.pain` as column lists (PAIN_LIST_COLUMNS: scores as floats, NaN for none), in its
+    order: what the strength rule walks through entry by entry."""
+
+    entry_date: list[date]
+    location: list[Any]
+    during: list[float]
+    after: list[float]
+
+    @classmethod
+    def of(cls, pain: pd.DataFrame) -> PainLists:
+        return cls(*(pain[c].tolist() for c in PAIN_LIST_COLUMNS))
+
+
+def pain_lists(ctx: RuleContext) -> PainLists:
+    """`ctx.pain` as column lists, read once per context (issue #27: the squad prepares them)."""
+    return ctx.memo(PAIN_LISTS_MEMO, lambda: PainLists.of(ctx.pain))
+
+
 TREND_MIN_READINGS = 2  # morning scores in each of the two weeks before a trend is named
 KNEE_FRONT = "knee front"
 BONE_STRESS_SITES = ("shin", "foot")  # [warden2014]
@@ -94,9 +120,15 @@ def _mornings(pain: pd.DataFrame) -> dict[date, float]:
     """Morning score per day (the last one logged that day)."""
     return {
         day: float(score)
-        for day, score in zip(pain["entry_date"], pain["morning"], strict=True)
+        for day, score in zip(pain["entry_date"].tolist(), pain["morning"].tolist(), strict=True)
         if score == score  # NaN != NaN: not a morning entry
     }
+
+
+def context_mornings(ctx: RuleContext) -> Mapping[date, float]:
+    """`ctx.pain`'s morning score per day, read once per context (issue #27: the pain rule,
+    its status and the red episode each asked; the squad prepares them from its columns)."""
+    return ctx.memo(MORNINGS_MEMO, lambda: _mornings(ctx.pain) if not ctx.pain.empty else {})
 
 
 def pain_days(pain: pd.DataFrame, ctx: RuleContext) -> list[PainDay]:
@@ -108,6 +140,18 @@ def pain_days(pain: pd.DataFrame, ctx: RuleContext) -> list[PainDay]:
     if pain is ctx.pain:
         return list(ctx.memo(PAIN_DAYS_MEMO, lambda: tuple(judged_pain_days(pain, ctx))))
     return judged_pain_days(pain, ctx)
+
+
+def recent_pain_days(ctx: RuleContext) -> list[PainDay]:
+    """`pain_days` of the last LOOKBACK_DAYS days (all the pain rule and `pain_status` read),
+    once per context: the squad (rules/batch.py) judges only these (issue #27)."""
+    since = ctx.as_of - timedelta(days=LOOKBACK_DAYS)
+    return list(
+        ctx.memo(
+            RECENT_PAIN_DAYS_MEMO,
+            lambda: tuple(d for d in pain_days(ctx.pain, ctx) if d.entry_date > since),
+        )
+    )
 
 
 def judge_entry(
@@ -142,7 +186,7 @@ def judged_pain_days(pain: pd.DataFrame, ctx: RuleContext) -> list[PainDay]:
     if pain.empty:
         return []
     t = ctx.thresholds
-    mornings = _mornings(pain)
+    mornings = context_mornings(ctx) if pain is ctx.pain else _mornings(pain)
     days = []
     for row in _latest_per_run(pain):
         entry_date: date = row["entry_date"]
@@ -159,9 +203,9 @@ def judged_pain_days(pain: pd.DataFrame, ctx: RuleContext) -> list[PainDay]:
     return days
 
 
-def _weekly_mornings(pain: pd.DataFrame, week_start: date) -> tuple[list[float], list[float]]:
-    mornings = _mornings(pain) if not pain.empty else {}
-
+def _weekly_mornings(
+    mornings: Mapping[date, float], week_start: date
+) -> tuple[list[float], list[float]]:
     def scores(start: date) -> list[float]:
         return [v for d, v in mornings.items() if start <= d < start + timedelta(days=7)]
 
@@ -175,8 +219,10 @@ def _mean(scores: list[float]) -> float | None:
 def pain_status(ctx: RuleContext, days: list[PainDay] | None = None) -> PainStatus:
     """The latest post-run entry's zone (of the last 7 days) and the morning trend, which is
     named only with at least two morning scores in each of the two weeks compared."""
-    days = pain_days(ctx.pain, ctx) if days is None else days
-    this_week, last_week = _weekly_mornings(ctx.pain, week_start_of(ctx.as_of, ctx.week_start))
+    days = recent_pain_days(ctx) if days is None else days  # only the recent ones are read
+    this_week, last_week = _weekly_mornings(
+        context_mornings(ctx), week_start_of(ctx.as_of, ctx.week_start)
+    )
     this_mean, last_mean = _mean(this_week), _mean(last_week)
     if (
         this_mean is None
@@ -374,9 +420,8 @@ def _latest_alert(latest: PainDay, ctx: RuleContext) -> Alert | None:
 
 def pain(ctx: RuleContext) -> Iterator[Alert]:
     """R3: the latest post-run entry's zone, rising morning pain, and red on two days in 7."""
-    all_days = pain_days(ctx.pain, ctx)
-    days = [d for d in all_days if d.entry_date > ctx.as_of - timedelta(LOOKBACK_DAYS)]
-    status = pain_status(ctx, all_days)
+    days = recent_pain_days(ctx)
+    status = pain_status(ctx, days)
     if days:
         alert = _latest_alert(days[-1], ctx)
         if alert is not None:
@@ -427,7 +472,7 @@ def red_episode(ctx: RuleContext, days: list[PainDay] | None = None) -> RedEpiso
     """
     days = pain_days(ctx.pain, ctx) if days is None else days
     t = ctx.thresholds
-    mornings = _mornings(ctx.pain) if not ctx.pain.empty else {}
+    mornings = context_mornings(ctx)
     red = [d for d in days if d.zone == RED]
     if red:
         latest = red[-1]

@@ -3,22 +3,60 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
 
 from loadwatch.domain import Alert, Severity
 from loadwatch.load.shoes import CAUTION, OK, REPLACE, RETIRED
 from loadwatch.rules.context import RuleContext
 
+SHOE_LISTS_MEMO = "shoe_lists"
+SHOE_LIST_COLUMNS = ("name", "retired", "status", "distance_m", "window_start_m", "window_end_m")
+
+
+@dataclass(frozen=True, slots=True)
+class ShoeLists:
+    """`ctx.shoes` as column lists (SHOE_LIST_COLUMNS: metres, the `shoe_status` of each pair),
+    in its order: what the shoe rules and the squad row walk through pair by pair."""
+
+    name: list[Any]
+    retired: list[Any]
+    status: list[Any]
+    distance_m: list[float]
+    window_start_m: list[float]
+    window_end_m: list[float]
+
+    @classmethod
+    def of(cls, shoes: pd.DataFrame) -> ShoeLists:
+        return cls(*(shoes[c].tolist() for c in SHOE_LIST_COLUMNS))
+
+
+def shoe_lists(ctx: RuleContext) -> ShoeLists:
+    """`ctx.shoes` as column lists, read once per context (issue #27: a squad runs the shoe
+    rules for every athlete; it prepares these from its own lists)."""
+    return ctx.memo(SHOE_LISTS_MEMO, lambda: ShoeLists.of(ctx.shoes))
+
 
 def shoe_mileage(ctx: RuleContext) -> Iterator[Alert]:
-    for _, row in ctx.shoes.iterrows():
-        status = str(row["status"])
+    shoes = shoe_lists(ctx)
+    for status_value, name_value, distance_value, start, end_value in zip(
+        shoes.status,
+        shoes.name,
+        shoes.distance_m,
+        shoes.window_start_m,
+        shoes.window_end_m,
+        strict=True,
+    ):
+        status = str(status_value)
         if status in (OK, RETIRED):
             continue
-        distance, end = float(row["distance_m"]), float(row["window_end_m"])
-        name = str(row["name"])
+        distance, end = float(distance_value), float(end_value)
+        name = str(name_value)
         evidence = {
             "distance_m": distance,
-            "window_start_m": float(row["window_start_m"]),
+            "window_start_m": float(start),
             "window_end_m": end,
         }
         if status == REPLACE:
@@ -47,14 +85,17 @@ def shoe_mileage(ctx: RuleContext) -> Iterator[Alert]:
 
 
 def shoe_rotation(ctx: RuleContext) -> Iterator[Alert]:
-    if ctx.shoes.empty:
+    shoes = shoe_lists(ctx)
+    if not shoes.name:
         return
-    active = ctx.shoes[~ctx.shoes["retired"].astype(bool)]
+    active = [
+        name for name, retired in zip(shoes.name, shoes.retired, strict=True) if not bool(retired)
+    ]
     if len(active) == 1:
         yield Alert(
             "shoe-rotation",
             Severity.INFO,
-            f"You run in one pair ('{active['name'].iloc[0]}'); runners who rotated more than one "
+            f"You run in one pair ('{active[0]}'); runners who rotated more than one "
             "pair had fewer injuries (hazard ratio 0.61).",
             {"active_pairs": 1.0, "hazard_ratio": 0.614},
             ("malisoux2015",),

@@ -19,6 +19,7 @@ from loadwatch.load.frames import LOCAL_DATE, SPORT
 from loadwatch.load.weekly import week_start_of
 from loadwatch.rules.context import RuleContext
 from loadwatch.rules.exercises import Exercise, Measure, exercise
+from loadwatch.rules.pain import PainLists, pain_lists
 from loadwatch.rules.thresholds import Thresholds
 
 KNEE_LOCATIONS = (PainLocation.KNEE_FRONT.value, PainLocation.KNEE_SIDE.value)
@@ -33,7 +34,9 @@ def strength_days(ctx: RuleContext) -> set[date]:
     acts = ctx.activities
     if not acts.empty:
         days |= {
-            d for d, s in zip(acts[LOCAL_DATE], acts[SPORT], strict=True) if s == Sport.STRENGTH
+            d
+            for d, s in zip(acts[LOCAL_DATE].tolist(), acts[SPORT].tolist(), strict=True)
+            if s == Sport.STRENGTH
         }
     return {d for d in days if d <= ctx.as_of}
 
@@ -84,12 +87,19 @@ def knee_pain_days(pain: pd.DataFrame, since: date, until: date) -> list[date]:
     """
     if pain.empty:
         return []
+    return _knee_days(PainLists.of(pain), since, until)
+
+
+def _knee_days(pain: PainLists, since: date, until: date) -> list[date]:
+    """`knee_pain_days` of column lists (issue #27: a squad runs this for every athlete)."""
     days = set()
     for day, location, during, after in zip(
-        pain["entry_date"], pain["location"], pain["during"], pain["after"], strict=True
+        pain.entry_date, pain.location, pain.during, pain.after, strict=True
     ):
+        if not since < day <= until or location not in KNEE_LOCATIONS:
+            continue
         scores = [s for s in (during, after) if s is not None and s == s]
-        if location in KNEE_LOCATIONS and since < day <= until and any(s > 0 for s in scores):
+        if any(s > 0 for s in scores):
             days.add(day)
     return sorted(days)
 
@@ -99,12 +109,13 @@ def strength(ctx: RuleContext) -> Iterator[Alert]:
     default): say so, once. Only when the log reaches back that far (a new log cannot tell)."""
     gap = ctx.thresholds.strength_gap_days
     since = ctx.as_of - timedelta(days=gap)
-    knee = knee_pain_days(ctx.pain, since, ctx.as_of)
+    entries = pain_lists(ctx)
+    knee = _knee_days(entries, since, ctx.as_of)
     if not knee:
         return
     if any(d > since for d in strength_days(ctx)):
         return
-    firsts = [min(ctx.pain["entry_date"])]
+    firsts = [min(entries.entry_date)]
     if not ctx.activities.empty:
         firsts.append(min(ctx.activities[LOCAL_DATE]))
     if min(firsts) > since:
@@ -126,7 +137,7 @@ def self_test_due(ctx: RuleContext, last_test: date | None) -> bool:
     """The single-leg squat self-test is suggested while knee pain is logged (the last 28 days)
     and the last test is `strength_self_test_days` old or more (the seeds: every 2-4 weeks)."""
     window = ctx.as_of - timedelta(days=7 * ADHERENCE_WEEKS)
-    if not knee_pain_days(ctx.pain, window, ctx.as_of):
+    if not _knee_days(pain_lists(ctx), window, ctx.as_of):
         return False
     return (
         last_test is None or (ctx.as_of - last_test).days >= ctx.thresholds.strength_self_test_days

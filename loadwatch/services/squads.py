@@ -23,14 +23,17 @@ from loadwatch.db import repository
 from loadwatch.db.injuries import injury_periods_for
 from loadwatch.db.strength import strength_inputs_for
 from loadwatch.domain import SEVERITY_RANK, Alert
-from loadwatch.report import SquadStatus, headline
+from loadwatch.report import SquadStatus
 from loadwatch.rules import evaluate
 from loadwatch.rules.batch import AthleteView, quiet_rules, squad_contexts
-from loadwatch.rules.context import RuleContext
+from loadwatch.rules.context import RuleContext, spike_columns
 from loadwatch.rules.injury import injury_state
 from loadwatch.rules.injury_sites import site_name
+from loadwatch.rules.mileage import week_to_date
 from loadwatch.rules.pain import PainStatus, pain_status
+from loadwatch.rules.shoes import shoe_lists
 from loadwatch.services._checks import check_day, coach_name
+from loadwatch.services._common import collector_paused
 from loadwatch.services._common import today as local_today
 from loadwatch.services.athletes import settings_view
 from loadwatch.units import DistanceUnit
@@ -88,6 +91,22 @@ def squad_overview(
     check_day(as_of, today, "as-of date")
     coach = coach_name(coach) if coach else None
     since = datetime.combine(recent_history_start(as_of), time(), tzinfo=UTC)
+    # the collector resumes once `_overview`'s frames and contexts are freed (see there: ~15 %
+    # of the view's CPU)
+    with collector_paused():
+        return _overview(engine, as_of, athletes, coach, actor, units, since)
+
+
+def _overview(
+    engine: Engine,
+    as_of: date,
+    athletes: Sequence[str] | None,
+    coach: str | None,
+    actor: Actor,
+    units: DistanceUnit | None,
+    since: datetime,
+) -> list[SquadRow]:
+    """`squad_overview` once its arguments are checked."""
     with Session(engine) as session:
         version = repository.data_version(session)  # first: the data read below is as new
         members = (
@@ -118,7 +137,9 @@ def squad_overview(
     if squad is None:
         views = {
             a.id: AthleteView(
-                units or settings[a.id].units, settings[a.id].week_start, settings[a.id].thresholds
+                units or settings[a.id].units,
+                settings[a.id].week_start,
+                settings[a.id].thresholds,
             )
             for a in rows
         }
@@ -153,10 +174,17 @@ def squad_rows(
         skip = quiet[athlete_id]
         # No entry in the two weeks pain_status reads: no zone, no trend (its own answer).
         status = _NO_RECENT_PAIN if "pain" in skip else pain_status(ctx)
-        rows[athlete_id] = squad_row(
-            SquadStatus(
-                names[athlete_id], ctx, evaluate(ctx, skip), status, headline(ctx, None, status)
-            )
+        # the headline's week to date and last run only: the row shows nothing else of it
+        week = week_to_date(ctx.run_log, ctx.as_of, ctx.week_start)
+        run_days = spike_columns(ctx).local_date
+        last_run = run_days[-1] if run_days else None
+        rows[athlete_id] = _row(
+            names[athlete_id],
+            ctx,
+            evaluate(ctx, skip),
+            status,
+            (week.this_m, week.previous_m, None if week.previous_m <= 0 else week.ratio),
+            last_run,
         )
     return rows
 
@@ -199,25 +227,45 @@ _SHOE_ORDER = ["replace", "caution", "window", "ok", "retired"]
 
 def squad_row(status: SquadStatus) -> SquadRow:
     """The squad table's row for one athlete's status (`report.squad_status`)."""
-    ctx, alerts, headline = status.ctx, status.alerts, status.headline
+    top = status.headline
+    return _row(
+        status.athlete,
+        status.ctx,
+        status.alerts,
+        status.pain,
+        (top.this_week_m, top.last_week_to_date_m, top.growth_to_date_ratio),
+        top.last_run_date,
+    )
+
+
+def _row(
+    athlete: str,
+    ctx: RuleContext,
+    alerts: list[Alert],
+    pain: PainStatus,
+    week: tuple[float, float, float | None],
+    last_run: date | None,
+) -> SquadRow:
+    """The row from its parts: `week` is (this week to date, last week to the same weekday,
+    growth ratio or None), metres, as the headline gives them."""
     largest = _largest_recent_spike(ctx)
-    statuses = ctx.shoes["status"].tolist() if not ctx.shoes.empty else []
+    statuses = shoe_lists(ctx).status
     risk = sum(_SEVERITY_POINTS[a.severity.value] for a in alerts if a.rule_id != "acwr")
-    if status.pain.zone == "red":
+    if pain.zone == "red":
         risk += 1000
     top = max((a.severity for a in alerts), key=lambda s: SEVERITY_RANK[s], default=None)
     return SquadRow(
-        athlete=status.athlete,
-        this_week_m=headline.this_week_m,
-        last_week_to_date_m=headline.last_week_to_date_m,
-        growth_ratio=headline.growth_to_date_ratio,
+        athlete=athlete,
+        this_week_m=week[0],
+        last_week_to_date_m=week[1],
+        growth_ratio=week[2],
         largest_spike_ratio=_finite(largest),
-        pain_zone=status.pain.zone,
+        pain_zone=pain.zone,
         shoe_status=min(statuses, key=_SHOE_ORDER.index) if statuses else None,
         flags=tuple(dict.fromkeys(a.rule_id for a in alerts if a.severity.value != "info")),
         top_severity=top.value if top else None,
         risk=risk,
-        last_run_date=headline.last_run_date,
+        last_run_date=last_run,
         alerts=tuple(alerts),
         **_injury_fields(ctx),
     )
@@ -226,11 +274,11 @@ def squad_row(status: SquadStatus) -> SquadRow:
 def _largest_recent_spike(ctx: RuleContext) -> float:
     """The largest spike ratio of the last 7 days' runs (NaN ratios skipped; NaN for none):
     column arrays, not a filtered frame (issue #27: the squad does this for every athlete)."""
-    if ctx.spikes.empty:
+    runs = spike_columns(ctx)
+    if not runs.local_date:
         return math.nan
     cutoff = ctx.as_of - timedelta(days=7)
-    days = ctx.spikes["local_date"].tolist()
-    ratios = ctx.spikes["spike_ratio"].tolist()
+    days, ratios = runs.local_date, runs.spike_ratio
     recent = [r for d, r in zip(days, ratios, strict=True) if d > cutoff and not math.isnan(r)]
     return float(max(recent)) if recent else math.nan
 

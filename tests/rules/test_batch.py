@@ -12,7 +12,10 @@ from loadwatch.domain import InjuryPeriod
 from loadwatch.load.frames import ACTIVITY_COLUMNS, PAIN_COLUMNS, SHOE_COLUMNS
 from loadwatch.report import squad_status
 from loadwatch.rules.batch import AthleteView, squad_contexts
-from loadwatch.rules.context import RuleContext, rule_context
+from loadwatch.rules.context import RuleContext, rule_context, spike_columns
+from loadwatch.rules.monotony import context_acwr, week_monotony
+from loadwatch.rules.pain import pain_lists, recent_pain_days
+from loadwatch.rules.shoes import shoe_lists
 from loadwatch.rules.thresholds import Thresholds
 from loadwatch.units import DistanceUnit
 
@@ -150,6 +153,13 @@ def _assert_same(batched: RuleContext, alone: RuleContext) -> None:
     )
     assert batched.injuries == alone.injuries
     assert batched.run_log == alone.run_log
+    # the measures the squad prepares for the rules (issue #27), to the last digit
+    assert repr(spike_columns(batched)) == repr(spike_columns(alone))
+    assert repr(shoe_lists(batched)) == repr(shoe_lists(alone))
+    assert repr(pain_lists(batched)) == repr(pain_lists(alone))
+    assert repr(week_monotony(batched)) == repr(week_monotony(alone))
+    assert repr(context_acwr(batched)) == repr(context_acwr(alone))
+    assert repr(recent_pain_days(batched)) == repr(recent_pain_days(alone))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -3,6 +3,7 @@ rows each athlete's own context gives with every rule run (issue #27)."""
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 
 from hypothesis import HealthCheck, given, settings
@@ -13,7 +14,13 @@ from loadwatch.load.frames import ACTIVITY_COLUMNS, PAIN_COLUMNS, SHOE_COLUMNS
 from loadwatch.report import squad_status
 from loadwatch.rules.batch import AthleteView, quiet_rules, squad_contexts
 from loadwatch.rules.context import rule_context
-from loadwatch.rules.pain import judged_pain_days, pain_days
+from loadwatch.rules.pain import (
+    LOOKBACK_DAYS,
+    context_mornings,
+    judged_pain_days,
+    pain_days,
+    recent_pain_days,
+)
 from loadwatch.rules.thresholds import Thresholds
 from loadwatch.services.squads import squad_row, squad_rows
 from loadwatch.units import DistanceUnit
@@ -143,7 +150,8 @@ def test_the_squads_pain_days_are_each_athletes_own(
     squad: list[dict[str, object]], shift: int, runs: list[int | None]
 ) -> None:
     """Judged once for the squad (issue #27), the pain days equal `judged_pain_days` of each
-    athlete's own entries, in the same order (entries naming a run: the latest per run)."""
+    athlete's own entries, in the same order (entries naming a run: the latest per run); so do
+    the last week's days, judged apart, and the morning scores."""
     as_of = AS_OF + timedelta(days=shift)
     activities, shoes, pain, injuries = squad_frames(squad)
     pain["activity_id"] = [runs[i % len(runs)] for i in range(len(pain))]
@@ -156,3 +164,32 @@ def test_the_squads_pain_days_are_each_athletes_own(
         own = athlete_frame(pain, athlete_id, PAIN_COLUMNS)
         own = own[own["entry_date"] <= as_of]
         assert pain_days(ctx.pain, ctx) == judged_pain_days(own, ctx)
+        # the recent ones, judged apart (the rest of the history still orders a day's entries)
+        since = as_of - timedelta(days=LOOKBACK_DAYS)
+        recent = [d for d in judged_pain_days(own, ctx) if d.entry_date > since]
+        assert recent_pain_days(ctx) == recent
+        assert context_mornings(ctx) == {
+            d: float(m)
+            for d, m in zip(own["entry_date"], own["morning"], strict=True)
+            if not math.isnan(m)
+        }
+
+
+def test_a_runs_older_entry_still_orders_the_recent_days() -> None:
+    """Two entries on one recent day, for runs 1 and 2, and an older entry for run 2: run 2
+    was seen first, so its entry comes first that day and run 1's is the latest (as
+    `judged_pain_days` orders them), though the older entry is outside the recent days."""
+    spec = {
+        "activities": [],
+        "shoes": [],
+        "pain": [(-20, None, 3, None, None), (-2, None, 2, None, None), (-2, None, 6, None, None)],
+        "week_start": 0,
+        "units": DistanceUnit.KM,
+        "injury": None,
+    }
+    activities, shoes, pain, _ = squad_frames([spec])
+    pain["activity_id"] = [2, 1, 2]
+    ctx = squad_contexts(activities, shoes, pain, AS_OF, {1: AthleteView()})[1]
+    recent = recent_pain_days(ctx)
+    assert [(d.activity_id, d.score) for d in recent] == [(2, 6), (1, 2)]
+    assert recent == pain_days(ctx.pain, ctx)[-2:]
