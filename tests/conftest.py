@@ -283,9 +283,9 @@ def _uses_the_database(item: pytest.Item) -> bool:
 
 
 # Scheduling for pytest-xdist (scripts/check.sh runs `-n auto --dist loadgroup`; issue #19).
-# Browser tests run in a pytest run of their own (scripts/check.sh), one module per worker
-# (xdist_group): a worker's Chromium is shared by its modules, each test starts its Streamlit
-# server. Tests marked `slow` start first, so that none of them is left running alone at the end.
+# Browser tests run in a pytest run of their own (scripts/check.sh): a worker's Chromium is shared
+# by its tests, each test starts its Streamlit server. Tests marked `slow` start first, so that
+# none of them is left running alone at the end.
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if os.environ.get(PG_URL_ENV):
@@ -296,7 +296,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if dropped:
             config.hook.pytest_deselected(items=dropped)
             items[:] = [item for item in items if _uses_the_database(item)]
-    for item in items:
-        if item.get_closest_marker("browser"):  # a module's journeys stay on one worker
-            item.add_marker(pytest.mark.xdist_group(f"browser-{item.path.stem}"))
+    # Browser tests are spread one by one (no fixture spans a module; each test starts its own
+    # server), the slow ones first: a module per worker left the longest module running alone.
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: order kept

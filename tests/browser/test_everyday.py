@@ -15,6 +15,7 @@ pytestmark = pytest.mark.browser
 OLD_DAYS = (date(2015, 11, 20), date(2015, 11, 24), date(2015, 11, 27))
 
 
+@pytest.mark.slow  # a history of old runs imported first
 def test_old_runs_say_when_the_last_run_was_and_the_link_opens_that_week(
     serve, browser, db_url: str, tmp_path: Path
 ) -> None:

@@ -65,6 +65,7 @@ def _shot(page, path: Path, size: str) -> None:
     page.set_viewport_size({"width": width, "height": height})
 
 
+@pytest.mark.slow  # every page at one size, with a full-page picture of each
 @pytest.mark.parametrize("size", list(VIEWPORTS))
 def test_every_demo_page_fits_a_laptop_and_a_phone(
     serve, browser, sample_url: str, tmp_path: Path, size: str
@@ -135,6 +136,7 @@ def _strava_export(tmp_path: Path) -> str:
     return str(path)
 
 
+@pytest.mark.slow  # ten years of files imported, then the pages
 @pytest.mark.parametrize("size", list(VIEWPORTS))
 def test_a_ten_year_old_log_opens_where_the_runs_are(
     serve, browser, db_url: str, tmp_path: Path, size: str
