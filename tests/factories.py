@@ -96,7 +96,10 @@ def report_for(
     strength_dates: Sequence[date] = (),
     strength_target_per_week: int | None = None,
     plan_settings: PlanSettings | None = None,
+    with_changes: bool = True,
 ) -> Report:
+    """The report for `runs` as of a day; `with_changes=False` skips "what changed since
+    yesterday" (it recomputes yesterday's plan) for tests that read only today's plan."""
     ctx = rule_context(
         make_runs(runs),
         make_shoes(shoes),
@@ -110,7 +113,7 @@ def report_for(
         strength_target_per_week=strength_target_per_week,
         plan_settings=plan_settings,
     )
-    return build_report("test", ctx)
+    return build_report("test", ctx, with_changes=with_changes)
 
 
 def at(day: date, hour: int = 7, minute: int = 0) -> datetime:

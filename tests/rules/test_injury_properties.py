@@ -46,7 +46,9 @@ def test_while_injured_the_plan_never_holds_a_run(
     start = START + timedelta(days=len(history))
     period = InjuryPeriod(1, start, None, location)
     as_of = start + timedelta(days=days_injured)
-    report = report_for(_history(history), as_of, week_start=week_start, injuries=[period])
+    report = report_for(
+        _history(history), as_of, week_start=week_start, injuries=[period], with_changes=False
+    )
     assert [p for p in report.plan if p.kind is PlanKind.RUN and not p.done] == []
     assert report.next_run_cap_m is None
 
@@ -91,7 +93,9 @@ def test_during_the_return_no_planned_run_exceeds_the_ladders_step(
         injuries=[period],
     )
     state = injury_state(ctx)
-    report = report_for(runs, as_of, pain=pain, week_start=week_start, injuries=[period])
+    report = report_for(
+        runs, as_of, pain=pain, week_start=week_start, injuries=[period], with_changes=False
+    )
     planned = [p for p in report.plan if p.kind is PlanKind.RUN and not p.done]
     if state.is_returning and state.ladder is not None:
         step = state.ladder.step

@@ -53,7 +53,7 @@ def _followed(runs: list, plan: list[PlanDay]) -> list:
 
 
 def _unexplained_cuts(runs: list, as_of: date, week_start: int) -> list[str]:
-    plan = report_for(runs, as_of, week_start=week_start).plan
+    plan = report_for(runs, as_of, week_start=week_start, with_changes=False).plan
     tomorrow = report_for(_followed(runs, plan), as_of + timedelta(days=1), week_start=week_start)
     now = {p.date: p for p in tomorrow.plan}
     changes = {c.date: c for c in tomorrow.changes}

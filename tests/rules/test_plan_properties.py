@@ -43,7 +43,7 @@ def _load_warnings(runs: list, day: date, pain: list, week_start: int) -> set[tu
 def _follow(runs: list, as_of: date, pain: list, week_start: int) -> list[str]:
     """Do every planned session (runs at their caps, cross-training, strength); return what
     the plan's sessions fired, day by day."""
-    plan = report_for(runs, as_of, pain=pain, week_start=week_start).plan
+    plan = report_for(runs, as_of, pain=pain, week_start=week_start, with_changes=False).plan
     planned: list[tuple] = []
     for p in plan:
         if p.done:
