@@ -74,6 +74,7 @@ def test_an_activity_opened_from_the_list_shows_its_route_and_curves(
     page.mouse.click(box["x"] + 15, box["y"] + 35 * 3 + 17)
     wait_idle(page)
     page.wait_for_function("first => location.href !== first", arg=first, timeout=30_000)
+    wait_idle(page)  # the address changes first; the run that draws the activity may follow
     assert "activity=" in page.url
     charts = page.locator("[data-testid=stPlotlyChart]")
     assert charts.count() == 2
