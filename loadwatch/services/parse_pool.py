@@ -86,8 +86,8 @@ def stored_original(data: bytes, deflate: bytes | None) -> bytes:
     """The original file as the store keeps it, zlib data (RFC 1950).
 
     A file that came deflated (a zip member, a .gz file) keeps the deflate stream it came in,
-    wrapped as zlib data: it is checked to inflate to exactly `data` first, which costs a
-    quarter of compressing again (issue #26). Otherwise, or when the check fails (a .gz file
+    wrapped as zlib data: it is checked to inflate to exactly `data` first, which costs about
+    half as much as compressing again (issue #26). Otherwise, or when the check fails (a .gz file
     of several members, bytes after the stream), `data` is compressed at level 1: the same
     size as level 6 on FIT files (0.51 vs 0.50 of the original on 97 KB SDK-written runs) at
     less than half the CPU (issue #13); zlib.decompress reads every level.
