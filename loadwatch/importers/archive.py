@@ -47,6 +47,7 @@ from loadwatch.importers.budget import (
     caused_by,
     read_member,
 )
+from loadwatch.importers.deflate import gzip_deflate, member_deflate
 from loadwatch.importers.strava_csv import read_activities_csv
 
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -92,6 +93,10 @@ class SourceFile:
     data: bytes | None
     error: InputError | None = None
     hints: SourceHints = field(default_factory=SourceHints)
+    # The raw deflate stream `data` came out of (a zip member's, a .gz file's), when it had
+    # one: the import stores it as the original instead of compressing `data` again (issue
+    # #26), once it has checked that it inflates to exactly `data`.
+    deflate: bytes | None = None
 
 
 def _rejected(name: str, error: InputError) -> SourceFile:
@@ -206,11 +211,17 @@ def _too_large(name: str, size: int) -> FileTooLargeError:
 
 
 def _expand(
-    name: str, data: bytes, hints: SourceHints, depth: int, budget: ExpansionBudget | None
+    name: str,
+    data: bytes,
+    hints: SourceHints,
+    depth: int,
+    budget: ExpansionBudget | None,
+    deflate: bytes | None = None,
 ) -> _Files:
     budget = budget or ExpansionBudget()
     if data.startswith(_GZIP_MAGIC):
         try:
+            deflate = gzip_deflate(data)
             data = gunzip(data, name, budget, is_nested=depth > 1)
         except ExpansionLimitError:
             raise
@@ -220,7 +231,7 @@ def _expand(
     if data.startswith(_ZIP_MAGIC):
         yield from _expand_zip(name, io.BytesIO(data), depth, budget)
         return
-    yield SourceFile(name=name, data=data, hints=hints)
+    yield SourceFile(name=name, data=data, hints=hints, deflate=deflate)
 
 
 def _expand_zip(name: str, source: IO[bytes], depth: int, budget: ExpansionBudget) -> _Files:
@@ -269,6 +280,7 @@ def _expand_member(
                 yield from _expand_nested(member, stream, info.compress_size, depth, budget)
                 return
             data = read_member(stream, member, info.compress_size, budget, is_nested=depth > 0)
+        deflate = member_deflate(archive, info)
     except ExpansionLimitError:
         raise
     except InputError as exc:
@@ -277,7 +289,8 @@ def _expand_member(
     except _MEMBER_ERRORS as exc:
         yield _rejected(member, caused_by(_damaged(member, exc), exc))
         return
-    yield from _expand(member, data, strava.get(info.filename, SourceHints()), depth + 1, budget)
+    hints = strava.get(info.filename, SourceHints())
+    yield from _expand(member, data, hints, depth + 1, budget, deflate)
 
 
 def _check_member(info: zipfile.ZipInfo, member: str) -> None:

@@ -146,7 +146,9 @@ def _batches(
 
 
 def _size_bytes(source: SourceFile) -> int:
-    return len(source.data) if source.data is not None else 0
+    """The memory a file takes in flight: its bytes and the deflate stream they came in."""
+    data, deflate = source.data, source.deflate
+    return (len(data) if data is not None else 0) + (len(deflate) if deflate is not None else 0)
 
 
 RERUN_IMPORT = "run the same command again, the rest will be imported"
@@ -280,7 +282,7 @@ def _dedup(
         if source.error is not None or source.data is None:
             message = str(source.error) if source.error else f"{source.name!r} could not be read"
             results.append(ImportResult(source.name, ImportStatus.REJECTED, message))
-        elif not source.data.strip():
+        elif not source.data or source.data.isspace():  # `not data.strip()`, without a copy
             message = f"{source.name!r} is empty; export the activity again"
             results.append(ImportResult(source.name, ImportStatus.REJECTED, message))
         else:

@@ -244,6 +244,7 @@ def store_batch_once(
     with Session(engine) as session, session.begin():
         repository.lock_athlete(session, athlete_id)
         default_shoe = repository.default_shoe(session, athlete_id)
+        gear_shoes: dict[str, int] = {}  # the batch's shoes by gear name, looked up once
         for parsed in parsed_files:
             if parsed.error is not None:
                 if parsed.traceback:
@@ -254,9 +255,12 @@ def store_batch_once(
                 continue
             try:
                 with session.begin_nested():
-                    outcomes.extend(store_file(session, athlete_id, default_shoe, parsed))
+                    outcomes.extend(
+                        store_file(session, athlete_id, default_shoe, parsed, gear_shoes)
+                    )
             except IntegrityError:
                 # Another import stored the same file between our check and our write.
+                gear_shoes.clear()  # a shoe made in the rolled-back savepoint went with it
                 ids = repository.activity_ids_for_hash(session, parsed.sha256)
                 outcomes.append(duplicate_result(parsed.name, ids))
             except OperationalError:
@@ -264,16 +268,22 @@ def store_batch_once(
             except SQLAlchemyError as exc:
                 # A value the database refuses (PostgreSQL: a NUL, a too-long text): this file
                 # is rejected, the savepoint rolled back, the batch goes on.
+                gear_shoes.clear()
                 error = unexpected_error(parsed.name, exc)
                 outcomes.append(ImportResult(parsed.name, ImportStatus.REJECTED, str(error)))
     return outcomes
 
 
 def store_file(
-    session: Session, athlete_id: int, default_shoe: Shoe | None, parsed_file: ParsedFile
+    session: Session,
+    athlete_id: int,
+    default_shoe: Shoe | None,
+    parsed_file: ParsedFile,
+    gear_shoes: dict[str, int] | None = None,
 ) -> list[ImportResult]:
     """Store one file's original, then each of its sessions as a source: of the activity it is
-    another recording of (merged field by field), or of a new activity."""
+    another recording of (merged field by field), or of a new activity. `gear_shoes` keeps the
+    shoes found or made by gear name across a batch (one query per name, not per file)."""
     hints = parsed_file.hints
     name = stored_name(parsed_file.name)
     repository.add_original(
@@ -296,7 +306,7 @@ def store_file(
         activity, previous = attach(session, athlete_id, source, name, hints.name)
         if activity.sport == Sport.RUN.value and activity.shoe_id is None:
             day = (activity.started_at + timedelta(seconds=activity.utc_offset_s)).date()
-            activity.shoe_id = _shoe_for(session, athlete_id, hints, default_shoe, day)
+            activity.shoe_id = _shoe_for(session, athlete_id, hints, default_shoe, day, gear_shoes)
         session.flush()
         status, message = ImportStatus.IMPORTED, ""
         if previous is not None:
@@ -356,15 +366,21 @@ def _shoe_for(
     hints: SourceHints,
     default_shoe: Shoe | None,
     day: date,
+    gear_shoes: dict[str, int] | None = None,
 ) -> int | None:
     """A Strava export's gear column names the pair; else the athlete's default pair, if the
     run's local `day` is not before the pair's first day of use (issue #24)."""
     if hints.gear:
+        known = gear_shoes.get(hints.gear) if gear_shoes is not None else None
+        if known is not None:
+            return known
         shoe = repository.shoe_by_name(session, athlete_id, hints.gear)
         if shoe is None:
             athlete = session.get_one(Athlete, athlete_id)
             window = shoe_window_m(session, athlete)
             shoe = repository.create_shoe(session, athlete_id, hints.gear, None, 0.0, window)
+        if gear_shoes is not None:
+            gear_shoes[hints.gear] = shoe.id
         return shoe.id
     if default_shoe is None:
         return None
