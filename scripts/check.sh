@@ -9,9 +9,8 @@ run ruff format --check .
 run ruff check .
 run mypy
 # Tests in parallel, one pytest-xdist worker per core (issue #19); slow ones start first. Then the
-# browser tests and the PostgreSQL run side by side: each leaves about half of the two cores idle
-# (a browser test waits for its page, a PostgreSQL test for its server), while the SQLite run
-# keeps both busy, so it runs alone first.
+# browser tests in a run of their own, a module per worker (a real Chromium and a Streamlit
+# server per test time out when they share the cores with CPU-bound workers).
 # Hypothesis: the CI profile (tests/conftest.py).
 export HYPOTHESIS_PROFILE=ci
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
@@ -20,25 +19,15 @@ status=0
 run pytest -q -p no:cacheprovider -n auto --dist loadgroup -m "not browser" || status=$?
 [ "$status" = 5 ] && { echo "pytest collected no tests"; exit 1; }
 [ "$status" = 0 ] || exit "$status"
+run pytest -q -p no:cacheprovider -n auto --dist loadgroup -m browser
 # PostgreSQL: every database-backed test again against a real throwaway server (pg_virtualenv
 # exports PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE). Tests that touch no database fixture
 # (rules, parsers, pages on the demo's SQLite file), corpus and browser tests give the same
 # answer on either engine, so they run once, above (tests/conftest.py deselects them). The server
 # is thrown away afterwards, so it need not survive a crash: no fsync (issue #19: each test
-# creates a database from a template). Its output is shown when the browser run has finished.
+# creates a database from a template).
 pg_virtualenv -o fsync=off -o synchronous_commit=off -o full_page_writes=off bash -c 'export LOADWATCH_TEST_PG_URL="postgresql+psycopg://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$PGDATABASE";
-  uv run --locked pytest -q -p no:cacheprovider -n auto --dist loadgroup -m "not browser and not corpus" --basetemp="$0/pytest-postgres"' "$tmp" \
-  >"$tmp/postgres.log" 2>&1 &
-postgres=$!
-browser_status=0
-run pytest -q -p no:cacheprovider -n auto --dist loadgroup -m browser --basetemp="$tmp/pytest-browser" \
-  || browser_status=$?
-postgres_status=0
-wait "$postgres" || postgres_status=$?
-echo "PostgreSQL run:"
-cat "$tmp/postgres.log"
-[ "$browser_status" = 0 ] || exit "$browser_status"
-[ "$postgres_status" = 0 ] || exit "$postgres_status"
+  uv run --locked pytest -q -p no:cacheprovider -n auto --dist loadgroup -m "not browser and not corpus"'
 # The fault test that stops a server mid-import (issue #23), alone on a durable one of its own:
 # without fsync and synchronous commits, committed batches die with the server, as they should.
 pg_virtualenv bash -c 'export LOADWATCH_TEST_PG_URL="postgresql+psycopg://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$PGDATABASE";
