@@ -9,8 +9,9 @@ run ruff format --check .
 run ruff check .
 run mypy
 # Tests in parallel, one pytest-xdist worker per core (issue #19); slow ones start first. Then the
-# browser tests in a run of their own, a module per worker (a real Chromium and a Streamlit
-# server per test time out when they share the cores with CPU-bound workers).
+# browser tests in a run of their own, test by test, the slow ones first (a real Chromium and a
+# Streamlit server per test time out when they share the cores with CPU-bound workers; run side
+# by side with the PostgreSQL run below, both took as long as one after the other).
 # Hypothesis: the CI profile (tests/conftest.py).
 export HYPOTHESIS_PROFILE=ci
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
