@@ -135,11 +135,13 @@ def _target_m(planner: Planner, day: date) -> float | None:
 
 def _room_from_earlier(
     planner: Planner, day: date, log: RunLog, cap: float
-) -> tuple[RunLog, float] | None:
+) -> tuple[RunLog, float, dict[date, PlanDay]] | None:
     """A run squeezed under the shortest planned run by the week's earlier planned runs (they
     share R2's week limit): the earlier runs, easy runs first and longest first, give up what it
     needs, each kept at least as long as the shortest run, so the week keeps its run days and
-    its distance. None when they cannot (or a limit other than the week's binds)."""
+    its distance. Returns the log with them shorter, the day's cap and the shortened days (for
+    the caller to keep only if the day gets its run); None when they cannot (or a limit other
+    than the week's binds)."""
     t = planner.ctx.thresholds
     need = t.min_planned_run_m - cap
     week = planner.week(day)
@@ -170,17 +172,18 @@ def _room_from_earlier(
     new_cap = run_cap_m(planner.ctx, day, trial, planner.pain)
     if new_cap < t.min_planned_run_m:
         return None
+    shortened: dict[date, PlanDay] = {}
     for d, take in cuts.items():
         p = planner.plan[d]
         metres = (p.max_distance_m or 0.0) - take
         base = p.reason.split("; keep it under ", 1)[0]
-        planner.plan[d] = replace(
+        shortened[d] = replace(
             p,
             max_distance_m=metres,
             reason=f"{base}; keep it under {planner.ctx.distance(metres)} (it leaves room in "
             f"the week's limit, R2, for {day:%a}'s run)",
         )
-    return trial, t.min_planned_run_m
+    return trial, t.min_planned_run_m, shortened
 
 
 def place_runs(planner: Planner, runnable: list[date]) -> None:
@@ -224,10 +227,12 @@ def place_runs(planner: Planner, runnable: list[date]) -> None:
             continue
         cap = run_cap_m(ctx, day, log, planner.pain)
         why = "the week's longest run" if day in planner.long_days else "easy run"
+        before_room = log
+        shortened: dict[date, PlanDay] = {}
         if cap < t.min_planned_run_m and ladder is None:
             room = _room_from_earlier(planner, day, log, cap)
             if room is not None:
-                log, cap = room
+                log, cap, shortened = room
         target = _target_m(planner, day)
         if target is not None and ladder is None:
             start = planner.week(day)
@@ -250,6 +255,7 @@ def place_runs(planner: Planner, runnable: list[date]) -> None:
         if ladder is not None:
             cap = min(cap, ladder.step.distance_m)
         if cap < t.min_planned_run_m:
+            log = before_room  # the week's share still leaves it too short: no run shortened
             least = ctx.distance(t.min_planned_run_m)
             planner.plan[day] = PlanDay(
                 day,
@@ -257,6 +263,7 @@ def place_runs(planner: Planner, runnable: list[date]) -> None:
                 f"no run: the week's target and the load and pain caps leave less than {least}",
             )
             continue
+        planner.plan.update(shortened)
         log = log.with_run(day, cap)
         if ladder is not None:
             step = ladder.step
