@@ -8,7 +8,15 @@ from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 
-from loadwatch.domain import InjuryPeriod, ParsedActivity, PlanSettings, SourceFormat, Sport
+from loadwatch.domain import (
+    InjuryPeriod,
+    ParsedActivity,
+    PlanDay,
+    PlanKind,
+    PlanSettings,
+    SourceFormat,
+    Sport,
+)
 from loadwatch.load.frames import ACTIVITY_COLUMNS, PAIN_COLUMNS, SHOE_COLUMNS
 from loadwatch.report import Report, build_report
 from loadwatch.rules.context import rule_context
@@ -114,6 +122,17 @@ def report_for(
         plan_settings=plan_settings,
     )
     return build_report("test", ctx, with_changes=with_changes)
+
+
+def run_cut(promised: PlanDay, now: PlanDay) -> bool:
+    """A promised run withdrawn, or its cap cut by more than 3 % (100 m at least): the season
+    harness's and the promise property's own measure, independent of `PlanChange.is_withdrawn`."""
+    if promised.kind is not PlanKind.RUN:
+        return False
+    if now.kind is not PlanKind.RUN:
+        return True
+    old, new = promised.max_distance_m or 0.0, now.max_distance_m or 0.0
+    return new < old - max(100.0, 0.03 * old)
 
 
 def at(day: date, hour: int = 7, minute: int = 0) -> datetime:

@@ -3,7 +3,7 @@ day (its run at the cap, its cross-training and strength done) finds no run of y
 withdrawn or cut the next morning without a reason that names what changed: following the plan
 is not news, so "recomputed this morning" alone does not explain a cut.
 
-The tolerance is the season harness's (tests/services/test_season.py `_cut`): a cap that moves by
+The tolerance is the season harness's (tests/factories.py `run_cut`): a cap that moves by
 3 % or 100 m or less is the same promise.
 """
 
@@ -18,21 +18,11 @@ from hypothesis import strategies as st
 from loadwatch.domain import PlanDay, PlanKind
 from loadwatch.load.daily import STRENGTH_SESSION_S
 from loadwatch.rules.plan_changes import WINDOW_NOTE
-from tests.factories import at, report_for
+from tests.factories import at, report_for, run_cut
 
 START = date(2026, 1, 5)  # a Monday; histories run from here
 MIN_PER_KM = 5.5  # make_runs: minutes = km x 5.5
 PLANNED_HOUR = 18  # the planned run happens in the evening
-
-
-def _cut(promised: PlanDay, now: PlanDay) -> bool:
-    """A promised run withdrawn, or its cap cut by more than 3 % (100 m at least)."""
-    if promised.kind is not PlanKind.RUN:
-        return False
-    if now.kind is not PlanKind.RUN:
-        return True
-    old, new = promised.max_distance_m or 0.0, now.max_distance_m or 0.0
-    return new < old - max(100.0, 0.03 * old)
 
 
 def _followed(runs: list, plan: list[PlanDay]) -> list:
@@ -59,7 +49,7 @@ def _unexplained_cuts(runs: list, as_of: date, week_start: int) -> list[str]:
     changes = {c.date: c for c in tomorrow.changes}
     failures = []
     for promised in plan[1:]:
-        if promised.date not in now or not _cut(promised, now[promised.date]):
+        if promised.date not in now or not run_cut(promised, now[promised.date]):
             continue
         change = changes.get(promised.date)
         if change is None or not change.reasons or change.reasons == (WINDOW_NOTE,):

@@ -21,6 +21,7 @@ from loadwatch import services
 from loadwatch.domain import PlanDay, PlanKind, Severity
 from loadwatch.rules.injury import PASSED, ReturnLadder
 from loadwatch.synth import fit_bytes, make_track
+from tests.factories import run_cut
 
 LOAD_RULES = {"run-spike", "weekly-growth", "two-week-growth", "monotony"}
 START = date(2026, 1, 5)  # a Monday: the season starts here
@@ -175,16 +176,6 @@ def assert_rest_every_plan(diary: Diary) -> None:
         assert any(p.kind in (PlanKind.REST, PlanKind.STRENGTH) for p in plan), day
 
 
-def _cut(promised: PlanDay, now: PlanDay) -> bool:
-    """A promised run withdrawn, or its cap cut by more than 3 % (100 m at least)."""
-    if promised.kind is not PlanKind.RUN:
-        return False
-    if now.kind is not PlanKind.RUN:
-        return True
-    old, new = promised.max_distance_m or 0.0, now.max_distance_m or 0.0
-    return new < old - max(100.0, 0.03 * old)
-
-
 def assert_promises_kept(diary: Diary) -> None:
     """Item 7: a run promised for a day is not withdrawn or cut the next morning unless
     something new happened (a pain entry above the safe band, an injury period started or
@@ -207,7 +198,7 @@ def assert_promises_kept(diary: Diary) -> None:
         )
         by_date = {c["date"]: c for c in diary.changes[nxt]}
         for promised, now in zip(plan[1:], tomorrow, strict=False):
-            if _cut(promised, now):
+            if run_cut(promised, now):
                 assert news, (day, promised, now)
                 change = by_date.get(now.date.isoformat())
                 assert change is not None and change["reasons"], (nxt, promised, now)
