@@ -94,9 +94,12 @@ def test_the_coach_sees_the_squad_and_not_an_athlete_outside_it(
     _log_in(page, "kim", "kim-password")
     page.get_by_text("Logged in as").wait_for(timeout=30_000)
     # The sidebar says so first; the squad table comes with the same run, once it has finished.
-    page.locator("[data-testid=stMain]").get_by_text("Ana").first.wait_for(timeout=30_000)
+    # The table is drawn on a canvas; its cells are in the page as an accessible grid, hidden
+    # until the canvas has laid them out, so the name is waited for in the page, not on screen.
+    main = page.locator("[data-testid=stMain]")
+    main.get_by_text("Ana").first.wait_for(state="attached", timeout=30_000)
     wait_idle(page)
-    body = page.locator("[data-testid=stMain]").inner_text()
+    body = main.text_content() or ""
     assert "Ana" in body and "Ben" not in body, body
     assert page.locator("[data-testid=stException]").count() == 0
     page.screenshot(path=str(screenshot_dir(tmp_path) / "club-coach-squad.png"))
