@@ -47,6 +47,21 @@ class RunLog:
         planned = sum(m for d, m in self.extra.items() if first <= d <= last) if self.extra else 0
         return self.prefix[hi] - self.prefix[lo] + planned
 
+    def run_days(self, first: date, last: date) -> list[date]:
+        """The days from `first` to `last` (both included) that hold a run, oldest first."""
+        lo = bisect_left(self.ordinals, first.toordinal())
+        hi = bisect_right(self.ordinals, last.toordinal())
+        days = {date.fromordinal(o) for o in self.ordinals[lo:hi]}
+        days.update(d for d, m in self.extra.items() if first <= d <= last and m > 0)
+        return sorted(days)
+
+    def last_run_before(self, day: date) -> date | None:
+        """The latest day before `day` that holds a run (None if there is none)."""
+        i = bisect_left(self.ordinals, day.toordinal())
+        recorded = date.fromordinal(self.ordinals[i - 1]) if i > 0 else None
+        planned = [d for d, m in self.extra.items() if d < day and m > 0]
+        return max([*planned, *([recorded] if recorded else [])], default=None)
+
     def with_run(self, day: date, distance_m: float) -> RunLog:
         extra = dict(self.extra)
         extra[day] = extra.get(day, 0.0) + distance_m

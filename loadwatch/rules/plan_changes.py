@@ -127,6 +127,8 @@ def _events(ctx: RuleContext, yesterday: PlanDay) -> list[str]:
         events.append(f"the cross-training planned for {when} was not recorded")
     if strength and not yesterday.strength:
         events.append(f"a strength session was added on {when}")
+    if yesterday.strength and not strength and not yesterday.done:
+        events.append(f"the strength session planned for {when} was not recorded")
     pain = ctx.pain
     if not pain.empty:
         after = pain[(pain["entry_date"] == day) & (pain["after"].notna() | pain["during"].notna())]

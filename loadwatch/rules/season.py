@@ -20,7 +20,13 @@ from loadwatch.load.weekly import week_start_of
 from loadwatch.rules.context import RuleContext
 from loadwatch.rules.injury import injury_state
 from loadwatch.rules.measures import EPSILON, REFERENCE_PERIODS
-from loadwatch.rules.mileage import return_level_m
+from loadwatch.rules.mileage import (
+    BreakReturn,
+    injury_return_level_m,
+    latest_break,
+    ramp_weeks,
+    return_ramp_fraction,
+)
 from loadwatch.rules.thresholds import Thresholds
 
 HABIT_WEEKS = 12  # R8: the habit over the last 8-12 weeks that had running
@@ -121,7 +127,7 @@ def habit(ctx: RuleContext) -> Habit:
     )
     # weeks of an injury and its return ladder are not the runner's week (its runs are the
     # ladder's), so they neither erase the habit nor reshape it
-    hurt = _injury_weeks(ctx)
+    hurt = _injury_weeks(ctx) | _return_weeks(ctx)
     past = [w for w in past if w not in hurt] or past
     chosen = past[-HABIT_WEEKS:]
     days = [d for w in chosen for d in weeks[w]]
@@ -172,6 +178,19 @@ def _injury_weeks(ctx: RuleContext) -> set[date]:
     return weeks
 
 
+def _return_weeks(ctx: RuleContext) -> set[date]:
+    """Calendar weeks of the return from the latest break, for `RETURN_MEMORY_WEEKS` weeks from
+    the first run back: their runs are the return's (spaced, on the ladder), not the runner's
+    week, so they neither reshape the habit the plan is spread by nor shrink its run days."""
+    gap = last_break(ctx)
+    if gap is None or gap.first_back is None:
+        return set()
+    first = week_start_of(gap.first_back, ctx.week_start)
+    current = week_start_of(ctx.as_of, ctx.week_start)
+    weeks = min(RETURN_MEMORY_WEEKS, (current - first).days // 7 + 1)
+    return {first + timedelta(days=7 * k) for k in range(weeks)}
+
+
 def week_totals(ctx: RuleContext, weeks: int = HISTORY_WEEKS) -> list[float]:
     """Running metres of the `weeks` complete calendar weeks before the current one, oldest
     first."""
@@ -212,35 +231,16 @@ def growth_streak(totals: list[float], return_m: float = 0.0) -> int:
     return streak
 
 
-@dataclass(frozen=True, slots=True)
-class _Break:
-    last_run: date  # the last run before the break
-    first_back: date | None  # the first run after it (None: still off)
-    before_m: float  # the best complete week of the four before the break
-
-
-def last_break(ctx: RuleContext) -> _Break | None:
-    """The latest stretch of `break_days`+ days without running that ended within the last
-    `RETURN_MEMORY_WEEKS` weeks or is still going on (None otherwise)."""
-    t = ctx.thresholds
-    days = sorted(_runs_per_day(ctx))
-    if not days:
-        return None
-    ends = [*days[1:], None]
-    for last, nxt in reversed(list(zip(days, ends, strict=True))):
-        gap_end = nxt or ctx.as_of
-        if (gap_end - last).days < t.break_days:
-            continue
-        if nxt is not None and (ctx.as_of - nxt).days > 7 * RETURN_MEMORY_WEEKS:
-            return None
-        week = week_start_of(last, ctx.week_start)
-        log = ctx.run_log
-        before = max(
-            log.total(week - timedelta(days=7 * k), week - timedelta(days=7 * k - 6))
-            for k in range(REFERENCE_PERIODS)
-        )
-        return _Break(last, nxt, before)
-    return None
+def last_break(ctx: RuleContext) -> BreakReturn | None:
+    """The latest stretch of `break_days`+ days without running whose first run back lies
+    within the last `RETURN_MEMORY_WEEKS` weeks or is still going on (None otherwise): R2's
+    `latest_break`, remembered longer (its week before is the season's level)."""
+    return ctx.memo(
+        "season_last_break",
+        lambda: latest_break(
+            ctx.run_log, ctx.as_of, ctx.week_start, ctx.thresholds, 7 * RETURN_MEMORY_WEEKS
+        ),
+    )
 
 
 def _level(ctx: RuleContext, history: list[float], pre_break_m: float) -> tuple[float, str]:
@@ -279,17 +279,23 @@ def active_goal(ctx: RuleContext) -> Goal | None:
 
 
 def next_target(
-    history: list[float], level: float, t: Thresholds, return_m: float = 0.0
+    history: list[float],
+    level: float,
+    t: Thresholds,
+    return_m: float = 0.0,
+    streak_return_m: float | None = None,
 ) -> tuple[float, str, str]:
     """(target metres, kind, reason) of the week after `history` (complete weeks, oldest first).
 
     A lighter week after `lighter_week_every - 1` weeks of growth; else growth of at most the
     weekly-growth limit over last week (or back to the highest of the four before, or to the
     pre-injury week `return_m` during a return, which R2 does not count as growth) towards
-    `level`, never above it."""
+    `level`, never above it. `streak_return_m` (default `return_m`) is the level below which a
+    week is not counted towards the lighter week: a return from a break is rebuilt in steps of
+    weeks that rise, and those get their lighter week too."""
     previous = history[-1] if history else 0.0
     reference = max([*history[-REFERENCE_PERIODS:], return_m], default=0.0)
-    streak = growth_streak(history, return_m)
+    streak = growth_streak(history, return_m if streak_return_m is None else streak_return_m)
     cut = t.lighter_week_cut
     if streak >= t.lighter_week_every - 1 and previous > 0:
         return (
@@ -355,13 +361,27 @@ def season(
     for k in range(max(1, weeks)):
         start = current + timedelta(days=7 * k)
         week_level = level if k == 0 else ahead_level
-        back_to = return_level_m(ctx.injuries, ctx.run_log, start, ctx.week_start, t)
-        target, kind, reason = next_target(projected, week_level, t, back_to)
+        back_to = injury_return_level_m(ctx.injuries, ctx.run_log, start, ctx.week_start, t)
+        injury_back_to = back_to
+        if gap is not None and first_back is not None and start >= first_back:
+            n = (start - first_back).days // 7 + 1
+            if n <= ramp_weeks(t):
+                back_to = max(back_to, gap.before_m * return_ramp_fraction(n, t))
+        target, kind, reason = next_target(projected, week_level, t, back_to, injury_back_to)
         if back_to > 0 and kind in (BUILD, HOLD) and target <= back_to + EPSILON:
-            reason = (
-                f"back to your week before the injury ({ctx.distance(back_to)}): a return to "
-                "an established level, not growth (loadwatch default, R2)"
-            )
+            if back_to > injury_back_to:
+                share = back_to / gap.before_m if gap is not None and gap.before_m > 0 else 1.0
+                reason = (
+                    f"back from the break: up to {share:.0%} of your week before it "
+                    f"({ctx.distance(back_to)}), a return to an established level, not growth "
+                    f"(loadwatch default: {t.return_week_step:.0%} more of it each week, R2); "
+                    "each run stays on the return ladder"
+                )
+            else:
+                reason = (
+                    f"back to your week before the injury ({ctx.distance(back_to)}): a return "
+                    "to an established level, not growth (loadwatch default, R2)"
+                )
         if gap is not None and first_back is not None and start >= first_back:
             n = (start - first_back).days // 7 + 1
             if k == 0:

@@ -223,6 +223,16 @@ THRESHOLDS: tuple[ThresholdSpec, ...] = (
         "start at a third to a half; not checked against the book)",
     ),
     ThresholdSpec(
+        "return_week_step",
+        0.05,
+        "fraction",
+        "weekly-growth",
+        f"{LOADWATCH_DEFAULT}: after the first week back from 4+ weeks off, each week may return "
+        "this much more of the week before the break (50 %, 55 %, ... 100 % by week 11) without "
+        "counting as growth; the runs themselves stay on the return ladder (coaching return "
+        "tables rebuild over weeks; not checked against a book)",
+    ),
+    ThresholdSpec(
         "break_days",
         28,
         "count",
@@ -420,6 +430,7 @@ class Thresholds:
     lighter_week_cut: float = _default("lighter_week_cut")
     lighter_week_every: int = _default("lighter_week_every")
     return_first_week_fraction: float = _default("return_first_week_fraction")
+    return_week_step: float = _default("return_week_step")
     break_days: int = _default("break_days")
     taper_cut: float = _default("taper_cut")
     race_peak_multiple: float = _default("race_peak_multiple")

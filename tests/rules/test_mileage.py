@@ -7,6 +7,8 @@ from datetime import date, timedelta
 import pytest
 
 from loadwatch.domain import Severity
+from loadwatch.load.runlog import RunLog
+from loadwatch.rules.mileage import break_return_level_m, latest_break, ramp_weeks
 from loadwatch.rules.thresholds import Thresholds
 from loadwatch.units import DistanceUnit
 from tests.factories import at, report_for, rule
@@ -155,3 +157,61 @@ def test_thresholds_are_configurable() -> None:
     loose = Thresholds(weekly_growth_ratio=0.25)
     report = report_for(_two_weeks(20, 24), MON + timedelta(days=7), thresholds=loose)
     assert rule(report, "weekly-growth") == []
+
+
+# A return from a break (issue #20, item 5): 40 km a week for four weeks, ten weeks off, then
+# 12 km in the first week back. Week n back may return to 50 % + (n - 1) x 5 % of the old week
+# (R2 and the progression rule read it as a return, not growth); above that, growth again.
+BEFORE = [(at(MON + timedelta(days=7 * w + d)), 10.0) for w in range(4) for d in (0, 2, 4, 6)]
+BACK = MON + timedelta(days=7 * 14)  # the first week back (a Monday)
+
+
+def _back(week2_km: float) -> list:
+    first = [(at(BACK), 6.0), (at(BACK + timedelta(days=2)), 6.0)]
+    second = [(at(BACK + timedelta(days=7 + d)), week2_km / 2) for d in (0, 2)]
+    return [*BEFORE, *first, *second]
+
+
+@pytest.mark.parametrize(
+    ("week2_km", "fires"),
+    [(21.9, False), (22.0, False), (24.0, True)],
+    ids=["under 55 %", "at 55 %", "above 55 % and 10 %"],
+)
+def test_the_second_week_back_from_a_break_returns_up_to_its_step(
+    week2_km: float, fires: bool
+) -> None:
+    report = report_for(_back(week2_km), BACK + timedelta(days=9))
+    weekly = [a for a in rule(report, "weekly-growth") if a.severity is Severity.CAUTION]
+    seven = rule(report, "two-week-growth")
+    assert bool(weekly) is fires, weekly
+    assert bool(seven) is fires, seven
+
+
+def test_the_return_from_a_break_steps_up_week_by_week_then_lapses() -> None:
+    t = Thresholds()
+    runs = _back(22.0)
+    days = [r[0].date() for r in runs] + [BACK + timedelta(days=7 * k) for k in range(2, 17)]
+    metres = [r[1] * 1000 for r in runs] + [20_000.0] * 15
+    log = RunLog.from_columns(days, metres, BACK + timedelta(days=400))
+    levels = [break_return_level_m(log, BACK + timedelta(days=7 * k + 3), 0, t) for k in range(17)]
+    assert levels[0] == pytest.approx(20_000.0)  # week 1: half of 40 km
+    assert levels[1] == pytest.approx(22_000.0)  # week 2: 55 %
+    assert levels[10] == pytest.approx(40_000.0)  # the whole week by week 11
+    assert ramp_weeks(t) == 15  # then four weeks more at the whole week
+    assert levels[14] == pytest.approx(40_000.0)
+    assert levels[15] == 0.0  # R2's own four-week reference again
+    # a runner who never stopped is judged as before
+    steady = RunLog.from_columns([r[0].date() for r in BEFORE], [10_000.0] * 16, BACK)
+    assert break_return_level_m(steady, MON + timedelta(days=27), 0, t) == 0.0
+
+
+def test_a_planned_first_run_back_starts_the_return_week() -> None:
+    t = Thresholds()
+    log = RunLog.from_columns([r[0].date() for r in BEFORE], [10_000.0] * 16, BACK)
+    gap = latest_break(
+        log.with_run(BACK + timedelta(days=1), 5_000.0), BACK + timedelta(days=3), 0, t, 105
+    )
+    assert gap is not None and gap.first_back == BACK + timedelta(days=1)
+    assert gap.before_m == pytest.approx(40_000.0)
+    still_off = latest_break(log, BACK + timedelta(days=3), 0, t, 105)
+    assert still_off is not None and still_off.first_back is None
