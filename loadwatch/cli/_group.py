@@ -127,6 +127,15 @@ class LoadwatchGroup(click.Group):
             )
         super().add_command(cmd, name)
 
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        # an older name still runs, but help and the docs show one name per use case (#19)
+        return super().get_command(ctx, ALIASES.get(cmd_name, cmd_name))
+
+
+# Older command names that still work (not listed in --help): `injury` became `injuries`, the
+# name of the service and the page (issue #19).
+ALIASES = {"injury": "injuries"}
+
 
 @click.group(cls=LoadwatchGroup)
 @click.version_option(__version__, prog_name="loadwatch")

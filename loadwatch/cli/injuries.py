@@ -46,7 +46,7 @@ def _jsonable(value: Any) -> Any:
 
 
 def injury_json(view: Any) -> dict[str, Any]:
-    """One period for `injury list --json` (docs/cli.md)."""
+    """One period for `injuries list --json` (docs/cli.md)."""
     return {
         "id": view.id,
         "start": view.start_date.isoformat(),
@@ -61,15 +61,15 @@ def injury_json(view: Any) -> dict[str, Any]:
     }
 
 
-@cli.group()
+@cli.group("injuries")
 def injury() -> None:
     """Injury periods, the return to running gated by pain, and what came before an injury.
 
     \b
     Example:
-        loadwatch injury add --start 2026-11-02 --location shin --side left
-        loadwatch injury end 1 --date 2026-11-21
-        loadwatch injury lead-up 1 --html lead-up.html
+        loadwatch injuries add --start 2026-11-02 --location shin --side left
+        loadwatch injuries end 1 --date 2026-11-21
+        loadwatch injuries lead-up 1 --html lead-up.html
     """
 
 
@@ -100,7 +100,7 @@ def injury_add(
 
     \b
     Example:
-        loadwatch injury add --start 2026-11-02 --location "knee front" --side left \\
+        loadwatch injuries add --start 2026-11-02 --location "knee front" --side left \\
             --note "physio: patellofemoral pain, 2 weeks off running"
     """
     view = services.add_injury(
@@ -117,7 +117,7 @@ def injury_add(
         click.echo(
             f"Added injury {view.id}: {plain_text(view.site)} from {view.start_date} (ongoing, day "
             f"{view.days}, {view.days_without_running} without running). The 7-day plan holds "
-            f"no runs until you end it: `loadwatch injury end {view.id}`."
+            f"no runs until you end it: `loadwatch injuries end {view.id}`."
         )
     else:
         click.echo(
@@ -137,7 +137,7 @@ def injury_end(ctx: click.Context, injury_id: int, athlete: str, end: datetime |
 
     \b
     Example:
-        loadwatch injury end 1 --date 2026-11-21
+        loadwatch injuries end 1 --date 2026-11-21
     """
     view = services.end_injury(
         db_engine(ctx), athlete, injury_id, end=day_of(end), today=local_today()
@@ -153,7 +153,7 @@ def injury_end(ctx: click.Context, injury_id: int, athlete: str, end: datetime |
         click.echo(
             f"Return ladder: step {step.number} of {len(state.ladder.steps)}, {step.pattern}, "
             f"up to {format_distance(step.distance_m, units)}; a step unlocks after a run at "
-            "pain 0-2 that settles by the next morning (`loadwatch injury status`)."
+            "pain 0-2 that settles by the next morning (`loadwatch injuries status`)."
         )
 
 
@@ -167,7 +167,7 @@ def injury_delete(ctx: click.Context, injury_id: int, athlete: str) -> None:
 
     \b
     Example:
-        loadwatch injury delete 1
+        loadwatch injuries delete 1
     """
     services.delete_injury(db_engine(ctx), athlete, injury_id)
     click.echo(f"Deleted injury {injury_id}.")
@@ -183,7 +183,7 @@ def injury_list(ctx: click.Context, athlete: str, as_json: bool) -> None:
 
     \b
     Example:
-        loadwatch injury list --athlete ana --json
+        loadwatch injuries list --athlete ana --json
     """
     views = services.list_injuries(db_engine(ctx), athlete, today=local_today())
     if as_json:
@@ -217,7 +217,7 @@ def injury_status(ctx: click.Context, athlete: str, as_of: datetime | None, as_j
 
     \b
     Example:
-        loadwatch injury status --athlete ana
+        loadwatch injuries status --athlete ana
     """
     state = services.injury_status(
         db_engine(ctx), athlete, as_of=day_of(as_of), today=local_today()
@@ -291,7 +291,7 @@ def injury_lead_up(
 
     \b
     Example:
-        loadwatch injury lead-up 1 --html lead-up.html
+        loadwatch injuries lead-up 1 --html lead-up.html
     """
     view = services.injury_lead_up(db_engine(ctx), athlete, injury_id, today=local_today())
     if html_path is not None:
@@ -337,7 +337,7 @@ def injury_pattern(ctx: click.Context, athlete: str, as_json: bool) -> None:
 
     \b
     Example:
-        loadwatch injury pattern --athlete ana
+        loadwatch injuries pattern --athlete ana
     """
     pattern = services.injury_pattern(db_engine(ctx), athlete, today=local_today())
     if as_json:

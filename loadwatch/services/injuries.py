@@ -43,12 +43,12 @@ from loadwatch.services.pain import pain_location
 INJURY_SIDES = tuple(s.value for s in InjurySide)
 
 
-_LIST_HINT = "; `loadwatch injury list` shows them"
+_LIST_HINT = "; `loadwatch injuries list` shows them"
 
 
 @dataclass(frozen=True, slots=True)
 class InjuryView:
-    """One injury period as the views show it (the `loadwatch injury list --json` contract).
+    """One injury period as the views show it (the `loadwatch injuries list --json` contract).
 
     `days`: days so far while ongoing (its first day counted as 1), else the period's length;
     `days_without_running`: of those days, the ones with no run recorded.

@@ -64,7 +64,7 @@ def ana(run, tmp_path: Path):
     result = run("import", *map(str, files), "--athlete", "ana")
     assert result.exit_code == 0, result.output
     added = run(
-        "injury",
+        "injuries",
         "add",
         "--athlete",
         "ana",
@@ -92,7 +92,9 @@ def test_an_injury_period_empties_the_plan_of_runs(run, tmp_path: Path) -> None:
     files = [_fit(tmp_path, date(2026, 3, 1) + timedelta(days=d), 8, d) for d in range(0, 20, 2)]
     assert run("import", *map(str, files), "--athlete", "ana").exit_code == 0
     assert _plan_runs(run, "2026-03-25")  # a healthy runner's week has runs
-    added = run("injury", "add", "--athlete", "ana", "--start", "2026-03-21", "--location", "shin")
+    added = run(
+        "injuries", "add", "--athlete", "ana", "--start", "2026-03-21", "--location", "shin"
+    )
     assert added.exit_code == 0, added.output
     assert _plan_runs(run, "2026-03-25") == []
     report = json.loads(run("report", "--athlete", "ana", "--as-of", "2026-03-25", "--json").output)
@@ -100,7 +102,7 @@ def test_an_injury_period_empties_the_plan_of_runs(run, tmp_path: Path) -> None:
     injured = [p for p in report["plan"] if p["caused_by"] == "injury"]
     assert injured and all("deep-water running" in p["sport"] for p in injured)
     assert report["alerts"][0]["rule_id"] == "injury"
-    listed = json.loads(run("injury", "list", "--athlete", "ana", "--json").output)
+    listed = json.loads(run("injuries", "list", "--athlete", "ana", "--json").output)
     assert listed == [
         {
             "id": 1,
@@ -121,13 +123,13 @@ def test_the_return_ladder_steps_up_after_pain_free_runs_and_back_after_a_red_da
     ana, tmp_path: Path
 ) -> None:
     run = ana
-    ended = run("injury", "end", "1", "--athlete", "ana", "--date", "2026-03-25")
+    ended = run("injuries", "end", "1", "--athlete", "ana", "--date", "2026-03-25")
     assert ended.exit_code == 0, ended.output
     assert "Return ladder: step 1 of 7, walk-run: run 1 min, walk 2 min" in ended.output
     assert "up to 2.4 km" in ended.output
 
     def step(as_of: str) -> int:
-        out = run("injury", "status", "--athlete", "ana", "--as-of", as_of, "--json")
+        out = run("injuries", "status", "--athlete", "ana", "--as-of", as_of, "--json")
         assert out.exit_code == 0, out.output
         return int(json.loads(out.output)["return"]["step"])
 
@@ -157,7 +159,7 @@ def test_the_return_ladder_steps_up_after_pain_free_runs_and_back_after_a_red_da
     assert caps and max(caps) <= 2400 * 1.25 * 1.25 + 1
     back("2026-03-29", 2.9, after=6, morning=None)
     assert step("2026-03-29") == 2
-    status = run("injury", "status", "--athlete", "ana", "--as-of", "2026-03-29")
+    status = run("injuries", "status", "--athlete", "ana", "--as-of", "2026-03-29")
     assert "2026-03-29 2.8 km at step 3: pain 6/10, stepped back" in status.output
     report = json.loads(run("report", "--athlete", "ana", "--as-of", "2026-03-29", "--json").output)
     assert report["alerts"][0]["rule_id"] == "injury"
@@ -168,7 +170,7 @@ def test_the_return_ladder_steps_up_after_pain_free_runs_and_back_after_a_red_da
 def test_the_lead_up_page_lists_the_spike_and_the_shoe_that_were_there(ana, tmp_path: Path) -> None:
     run = ana
     page = tmp_path / "lead-up.html"
-    written = run("injury", "lead-up", "1", "--athlete", "ana", "--html", str(page))
+    written = run("injuries", "lead-up", "1", "--athlete", "ana", "--html", str(page))
     assert written.exit_code == 0, written.output
     html = page.read_text(encoding="utf-8")
     assert "What came before: left knee front injury from 21 Mar 2026" in html
@@ -176,19 +178,32 @@ def test_the_lead_up_page_lists_the_spike_and_the_shoe_that_were_there(ana, tmp_
     assert "moderate spike" in html
     assert "<td>Pegasus</td>" in html and "792 km" in html and "caution" in html
     assert "physio: patellofemoral pain" in html
-    text = run("injury", "lead-up", "1", "--athlete", "ana")
+    text = run("injuries", "lead-up", "1", "--athlete", "ana")
     assert "spike 2026-03-21: 12.0 km, 1.50x (moderate spike)" in text.output
     assert "shoe Pegasus: 792 km (caution)" in text.output
-    data = json.loads(run("injury", "lead-up", "1", "--athlete", "ana", "--json").output)
+    data = json.loads(run("injuries", "lead-up", "1", "--athlete", "ana", "--json").output)
     assert data["windows"][1]["days"] == 30 and data["shoes"][0]["name"] == "Pegasus"
 
 
 def test_errors_are_one_line_and_exit_one(ana) -> None:
     run = ana
-    late = run("injury", "end", "1", "--athlete", "ana", "--date", "2026-03-20")
+    late = run("injuries", "end", "1", "--athlete", "ana", "--date", "2026-03-20")
     assert late.exit_code == 1
     assert "Error: injury end date 2026-03-20 must be after its start 2026-03-21" in late.output
-    missing = run("injury", "lead-up", "7", "--athlete", "ana")
+    missing = run("injuries", "lead-up", "7", "--athlete", "ana")
     assert missing.exit_code == 1 and "Error: ana has no injury 7" in missing.output
-    pattern = run("injury", "pattern", "--athlete", "ana")
+    pattern = run("injuries", "pattern", "--athlete", "ana")
     assert "1 episode(s)" in pattern.output and "shown from 3" in pattern.output
+
+
+def test_the_command_is_named_injuries_and_the_old_name_still_runs(run, tmp_path: Path) -> None:
+    """One name per use case (issue #19): the service, the page and the command say
+    `injuries`; `injury`, the name before, still runs but is not listed."""
+    first = run("import", str(_fit(tmp_path, date(2026, 3, 1), 8, 1)), "--athlete", "ana")
+    assert first.exit_code == 0, first.output
+    assert "  injuries " in run("--help").output
+    assert "  injury " not in run("--help").output
+    added = run("injury", "add", "--athlete", "ana", "--start", "2026-03-10", "--location", "shin")
+    assert added.exit_code == 0, added.output
+    listed = json.loads(run("injuries", "list", "--athlete", "ana", "--json").output)
+    assert [p["location"] for p in listed] == ["shin"]
