@@ -16,12 +16,12 @@ from loadwatch.rules.context import RuleContext
 from loadwatch.rules.measures import SPIKE_WINDOW_DAYS
 from loadwatch.rules.mileage import (
     SpikeWindow,
-    ctx_return_level_m,
     progression_limit_m,
     return_cap_m,
     weekly_limit_m,
 )
 from loadwatch.rules.pain import AMBER, RED, PainDay, must_stop, pain_days, red_episode
+from loadwatch.rules.return_levels import ctx_return_level_m
 
 
 def plan_pain(ctx: RuleContext) -> PlanPain:

@@ -20,7 +20,7 @@ from loadwatch.load.weekly import week_start_of
 from loadwatch.rules.context import RuleContext
 from loadwatch.rules.injury import injury_state
 from loadwatch.rules.measures import EPSILON, REFERENCE_PERIODS
-from loadwatch.rules.mileage import (
+from loadwatch.rules.return_levels import (
     BreakReturn,
     injury_return_level_m,
     latest_break,

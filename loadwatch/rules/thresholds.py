@@ -227,10 +227,8 @@ THRESHOLDS: tuple[ThresholdSpec, ...] = (
         0.05,
         "fraction",
         "weekly-growth",
-        f"{LOADWATCH_DEFAULT}: after the first week back from 4+ weeks off, each week may return "
-        "this much more of the week before the break (50 %, 55 %, ... 100 % by week 11) without "
-        "counting as growth; the runs themselves stay on the return ladder (coaching return "
-        "tables rebuild over weeks; not checked against a book)",
+        f"{LOADWATCH_DEFAULT}: each week after the first back from 4+ weeks off may return this "
+        "much more of the week before the break (to 100 % by week 11), a return, not growth",
     ),
     ThresholdSpec(
         "break_days",
@@ -325,8 +323,7 @@ THRESHOLDS: tuple[ThresholdSpec, ...] = (
         "shoe-mileage",
         "convention (podiatry and coaching advice), not a trial result: 500 miles",
     ),
-    # R9 strength (issue #22): progression and pain limits during exercise are loadwatch
-    # defaults (RULES.md R9: no checked source sets them).
+    # R9 strength (issue #22): loadwatch defaults (RULES.md R9: no checked source sets them)
     ThresholdSpec(
         "strength_pain_up_max",
         2,

@@ -20,8 +20,8 @@ from loadwatch.rules.injury import (
     ladder_steps,
 )
 from loadwatch.rules.lead_up import lead_up
-from loadwatch.rules.mileage import ctx_return_level_m
 from loadwatch.rules.own_pattern import episodes, own_pattern
+from loadwatch.rules.return_levels import ctx_return_level_m
 from loadwatch.rules.thresholds import Thresholds
 from tests.factories import at, make_pain, make_runs, make_shoes, report_for, rule
 

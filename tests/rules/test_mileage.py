@@ -8,7 +8,7 @@ import pytest
 
 from loadwatch.domain import Severity
 from loadwatch.load.runlog import RunLog
-from loadwatch.rules.mileage import break_return_level_m, latest_break, ramp_weeks
+from loadwatch.rules.return_levels import break_return_level_m, latest_break, ramp_weeks
 from loadwatch.rules.thresholds import Thresholds
 from loadwatch.units import DistanceUnit
 from tests.factories import at, report_for, rule
