@@ -21,10 +21,10 @@ from loadwatch.rules.season import SPACED_WEEKS, season
 
 def _returning_week(planner: Planner, day: date) -> int | None:
     """1 for the first week back after a break (the current week counts from the season)."""
-    current = planner.season.returning_week
-    if current is None:
+    first = planner.season.first_week_back
+    if first is None or planner.week(day) < first:
         return None
-    return current + (planner.week(day) - planner.week(planner.ctx.as_of)).days // 7
+    return (planner.week(day) - first).days // 7 + 1
 
 
 def runnable_days(planner: Planner) -> list[date]:

@@ -82,6 +82,7 @@ class Season:
     goal: Goal | None
     habit: Habit
     returning_week: int | None  # 1 = the first week back after a break, else None
+    first_week_back: date | None = None  # the first week back after a break (may lie ahead)
 
     def week(self, day: date, week_start: int) -> SeasonWeek | None:
         start = week_start_of(day, week_start)
@@ -354,7 +355,7 @@ def season(
     )
     first_back = None
     if gap is not None:
-        first_back = week_start_of(gap.first_back or ctx.as_of, ctx.week_start)
+        first_back = week_start_of(_first_day_back(ctx, gap, hab), ctx.week_start)
     out: list[SeasonWeek] = []
     projected = list(history)
     returning_week = None
@@ -398,6 +399,12 @@ def season(
                 )
             elif n <= SPACED_WEEKS:
                 reason += "; no back-to-back run days yet (back from a break)"
+        elif gap is not None and first_back is not None and start < first_back:
+            target, kind = 0.0, RETURN
+            reason = (
+                "no run day of yours is left this week: the first week back starts on "
+                f"{first_back:%a %d %b}"
+            )
         if race_week is not None and goal is not None and goal.race_m is not None:
             peak = max(projected[-REFERENCE_PERIODS:], default=0.0)
             if start == race_week:
@@ -421,4 +428,16 @@ def season(
         done = ctx.run_log.total(start, ctx.as_of) if k == 0 else 0.0
         out.append(SeasonWeek(start, target, kind, reason, done))
         projected.append(counted if k == 0 and current_week_m is not None else target)
-    return Season(tuple(out), level, note, goal, hab, returning_week)
+    return Season(tuple(out), level, note, goal, hab, returning_week, first_back)
+
+
+def _first_day_back(ctx: RuleContext, gap: BreakReturn, hab: Habit) -> date:
+    """The first run back: recorded, else the next of the runner's run days from today (a
+    week with no run day left is not the first week back: the next morning would move it)."""
+    if gap.first_back is not None:
+        return gap.first_back
+    for i in range(7):
+        day = ctx.as_of + timedelta(days=i)
+        if day.weekday() in hab.weekdays:
+            return day
+    return ctx.as_of

@@ -83,6 +83,9 @@ CASES = [
     # R1 rose after a run and the week's earlier runs took R2's week limit from Sunday's run:
     # they give up what it needs, and the week keeps its distance
     ([None, 3.0, 3.0, None, None, 2.0, 3.0, None], 0, 0),
+    # still off after a break on a Sunday with no run day left: the first week back was this
+    # week, then next week the next morning, and the run promised for Saturday moved to Friday
+    ([None] * 11 + [2.0, 2.0], 28, 0),
     # a spike warning lapsed overnight: the run it had swapped is planned again, and its distance
     # leaves less of the next week's limits for Monday: the lapsed warning is named
     ([7.0, None, 10.0], 5, 0),

@@ -101,6 +101,32 @@ def test_following_the_whole_plan_fires_no_spike_growth_or_monotony_warning(
     assert _follow(runs, as_of, pain, week_start) == []
 
 
+back_runs = st.lists(
+    st.one_of(st.none(), st.floats(min_value=2.0, max_value=20.0)), min_size=0, max_size=70
+)
+
+
+# A return from a break (issue #20, item 5): weeks back may rebuild to the week before the break
+# in steps that R2 reads as a return, not growth; the plan's own steps must fire nothing.
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(
+    before=st.lists(
+        st.one_of(st.none(), st.floats(min_value=2.0, max_value=35.0)), min_size=7, max_size=56
+    ),
+    off=st.integers(min_value=28, max_value=200),
+    back=back_runs,
+    week_start=st.sampled_from([0, 6]),
+)
+def test_following_the_plan_back_from_a_break_fires_no_load_warning(
+    before: list[float | None], off: int, back: list[float | None], week_start: int
+) -> None:
+    runs = [(at(START + timedelta(days=i)), km) for i, km in enumerate(before) if km]
+    first_back = START + timedelta(days=len(before) + off)
+    runs += [(at(first_back + timedelta(days=i)), km) for i, km in enumerate(back) if km]
+    as_of = first_back + timedelta(days=len(back))
+    assert _follow(runs, as_of, [], week_start) == []
+
+
 WEEK_PATTERNS = st.lists(
     st.one_of(st.none(), st.floats(min_value=4.0, max_value=25.0)), min_size=7, max_size=7
 ).filter(lambda week: 2 <= sum(1 for km in week if km) <= 6)
