@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import String, select, type_coerce
+from sqlalchemy import Executable, String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from loadwatch.db.changes import data_version as data_version
@@ -125,9 +125,7 @@ def pain_frame_for_all(
         query = query.where(PainEntry.entry_date >= first)
     if last is not None:
         query = query.where(PainEntry.entry_date <= last)
-    if session.autoflush:  # as the session's own execute would
-        session.flush()
-    rows = session.connection().execute(query).all()
+    rows = _driver_rows(session, query)
     names = ["athlete_id", *list(PAIN_COLUMNS)]
     scores = {"during": "float64", "after": "float64", "morning": "float64"}
     if not rows:
@@ -196,13 +194,9 @@ def activities_frame_for_all(
         query = query.where(Activity.started_at >= since)
     if until is not None:
         query = query.where(Activity.started_at < until)
-    # Core rows (no ORM result processing), turned into columns once; flushed first, as the
-    # session's own execute would (autoflush), so pending changes are read too.
-    if session.autoflush:
-        session.flush()
     # athlete first: the (athlete_id, started_at) index gives this order without a sort
     order = (Activity.athlete_id, Activity.started_at, Activity.id)
-    rows = session.connection().execute(query.order_by(*order)).all()
+    rows = _driver_rows(session, query.order_by(*order))
     names = ["athlete_id", *columns]
     floats = [c for c in columns if c not in (ACTIVITY_ID, SPORT, STARTED_AT)]
     if not rows:
@@ -226,6 +220,23 @@ def activities_frame_for_all(
     for column in floats:
         data[column] = pd.Series(values[column], dtype="float64")
     return pd.DataFrame({name: data[name] for name in names})
+
+
+def _driver_rows(session: Session, query: Executable) -> Sequence[Sequence[Any]]:
+    """The query's rows as the database driver gives them, turned into columns by the caller
+    (issue #27: SQLAlchemy's Row objects were a third of a squad's read). Flushed first, as the
+    session's own execute would (autoflush), so pending changes are read too.
+
+    Only for columns SQLAlchemy would not convert: ints, floats, text, dates, and UTC starts
+    (stored naive: the caller reads them as UTC, as UTCDateTime would)."""
+    if session.autoflush:
+        session.flush()
+    result = session.connection().execute(query)
+    try:
+        rows: Sequence[Sequence[Any]] = result.cursor.fetchall()
+    finally:
+        result.close()
+    return rows
 
 
 def _activity_field(column: str) -> str:

@@ -197,17 +197,20 @@ def squad_contexts(
                 key=lambda i: (i.start_date, i.id),
             )
         )
-        contexts[athlete_id] = RuleContext(
+        # the frames are built when a rule first reads them (most rules read column lists)
+        contexts[athlete_id] = RuleContext.deferred(
+            {
+                "activities": partial(_rows, local, a, b),
+                "weekly": weekly[athlete_id],
+                "spikes": partial(_part, spikes, s, t),
+                "shoes": shoe_parts[athlete_id][0],
+                "pain": partial(_rows, pains, p, q) if q > p else partial(_given, empty_pain),
+                "daily": daily[athlete_id][1],
+            },
             as_of=as_of,
             units=view.units,
             week_start=view.week_start,
             thresholds=view.thresholds or Thresholds(),
-            activities=local.iloc[a:b],
-            weekly=weekly[athlete_id],
-            spikes=_part(spikes, s, t),
-            shoes=shoe_parts[athlete_id][0],
-            pain=pains.iloc[p:q] if q > p else empty_pain,
-            daily=daily[athlete_id],
             injuries=periods,
             strength_dates=tuple(
                 sorted({d for d in strength.get(athlete_id, ((), None))[0] if d <= as_of})
@@ -225,7 +228,8 @@ def squad_contexts(
         contexts[athlete_id].prepare(
             PAIN_LISTS_MEMO, partial(_rows_of, PainLists, pain_lists, p, q)
         )
-    prepare_daily_measures(contexts, daily, local, days, act_bounds, as_of_day)
+    loads = {a: values for a, (values, _) in daily.items()}
+    prepare_daily_measures(contexts, loads, local, days, act_bounds, as_of_day)
     return contexts
 
 
@@ -233,6 +237,15 @@ def _rows_of(kind: Callable[..., _L], lists: Sequence[list[Any]], start: int, en
     """An athlete's column lists (`spike_columns`, `shoe_lists`, `pain_lists`): rows
     [start, end) of the squad's lists."""
     return kind(*(column[start:end] for column in lists))
+
+
+def _rows(frame: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
+    """Rows [start, end) of a squad frame, its index kept."""
+    return frame.iloc[start:end]
+
+
+def _given(value: _L) -> _L:
+    return value
 
 
 def _part(frame: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
@@ -304,8 +317,9 @@ def _weekly(
     is_run: np.ndarray,
     athletes: Mapping[int, AthleteView],
     as_of: date,
-) -> dict[int, pd.DataFrame]:
-    """`weekly_distance` for every athlete (its own week start; empty without runs)."""
+) -> dict[int, Callable[[], pd.DataFrame]]:
+    """`weekly_distance` for every athlete (its own week start; empty without runs), each
+    built when asked."""
     columns = [WEEK_START, RUN_DISTANCE_M, RUN_COUNT, DESCENT_M, AVG_CADENCE_SPM]
     empty = pd.DataFrame({c: pd.Series(dtype="float64") for c in columns})
     run_keys, run_days = keys[is_run], days[is_run] + _EPOCH_ORDINAL
@@ -362,7 +376,11 @@ def _weekly(
         }
     )
     return {
-        a: _part(squad, offsets[a], offsets[a] + lengths[a]) if a in firsts else empty
+        a: (
+            partial(_part, squad, offsets[a], offsets[a] + lengths[a])
+            if a in firsts
+            else partial(_given, empty)
+        )
         for a in athletes
     }
 
@@ -373,27 +391,33 @@ def _daily(
     days: np.ndarray,
     bounds: Mapping[int, tuple[int, int]],
     as_of_day: int,
-) -> dict[int, pd.Series]:
-    """`daily_load` for every athlete, from its first local day (as_of without any) to as_of."""
+) -> dict[int, tuple[np.ndarray, Callable[[], pd.Series]]]:
+    """`daily_load` for every athlete, from its first local day (as_of without any) to as_of:
+    its values, and the Series, built when asked."""
     loads = session_load(local).to_numpy(dtype=float) if len(local) else np.zeros(0)
     firsts = {a: int(days[s:e].min()) if e > s else as_of_day for a, (s, e) in bounds.items()}
     earliest = min(firsts.values(), default=as_of_day)
     # one index of local days for the squad; each athlete's is a slice of it (no copy)
     every_day = pd.Index(_as_dates(np.arange(earliest, as_of_day + 1, dtype=np.int64)))
-    daily: dict[int, pd.Series] = {}
+    daily: dict[int, tuple[np.ndarray, Callable[[], pd.Series]]] = {}
     for athlete_id, (a, b) in bounds.items():
         first = firsts[athlete_id]
         n_days = as_of_day - first + 1
         totals = np.bincount(days[a:b] - first, weights=loads[a:b], minlength=n_days)
-        index = every_day[first - earliest :]
-        daily[athlete_id] = pd.Series(totals, index=index, dtype="float64", name=LOAD, copy=False)
+        daily[athlete_id] = (totals, partial(_daily_series, totals, every_day, first - earliest))
     return daily
+
+
+def _daily_series(totals: np.ndarray, every_day: pd.Index, skip: int) -> pd.Series:
+    """One athlete's `daily_load`: its totals on the squad's index of days, from `skip` on."""
+    return pd.Series(totals, index=every_day[skip:], dtype="float64", name=LOAD, copy=False)
 
 
 def _shoes(
     local: pd.DataFrame, is_run: np.ndarray, shoes: pd.DataFrame, ids: Sequence[int]
-) -> dict[int, tuple[pd.DataFrame, Callable[[], ShoeLists]]]:
-    """`shoe_mileage` with its `status` column for every athlete's pairs, and its lists."""
+) -> dict[int, tuple[Callable[[], pd.DataFrame], Callable[[], ShoeLists]]]:
+    """`shoe_mileage` with its `status` column for every athlete's pairs, and its lists (each
+    built when asked)."""
     shoe_ids = local[SHOE_ID].to_numpy(dtype=float)[is_run]
     distances = local[DISTANCE_M].to_numpy(dtype=float)[is_run]
     on_pair = ~np.isnan(shoe_ids)
@@ -423,7 +447,7 @@ def _shoes(
     lists = [frame[c].tolist() for c in SHOE_LIST_COLUMNS] if len(frame) else []
     return {
         a: (
-            _part(frame, s, e) if e > s else none,
+            partial(_part, frame, s, e) if e > s else partial(_given, none),
             partial(_rows_of, ShoeLists, lists, s, e) if e > s else partial(ShoeLists.of, none),
         )
         for a, (s, e) in bounds.items()

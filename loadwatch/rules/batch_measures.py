@@ -44,13 +44,13 @@ def _ewm_last(loads: np.ndarray, first: np.ndarray, days: int) -> np.ndarray:
 
 
 def squad_daily_measures(
-    daily: Mapping[int, pd.Series],
+    daily: Mapping[int, pd.Series | np.ndarray],
 ) -> tuple[dict[int, tuple[float, float, float]], dict[int, float | None]]:
     """Every athlete's R5 week and R6 ratio from its daily load (`daily_load` output).
 
     Args:
-        daily: athlete id -> daily session load (session-RPE units), every day present, the
-            last one the day evaluated.
+        daily: athlete id -> daily session load (session-RPE units; a Series or its values),
+            every day present, the last one the day evaluated.
 
     Returns:
         (athlete id -> (monotony, strain, the last 7 days' load), as `monotony_and_strain`
@@ -60,7 +60,7 @@ def squad_daily_measures(
     if not daily:
         return {}, {}
     ids = list(daily)
-    series = [daily[a].to_numpy(dtype=float) for a in ids]
+    series = [np.asarray(daily[a], dtype=float) for a in ids]
     lengths = np.array([len(s) for s in series], dtype=np.int64)
     longest = max(int(lengths.max()), WEEK_DAYS)
     # right-aligned (the last day in the last column), zeros before each athlete's first day:
@@ -96,7 +96,7 @@ def _given(value: object) -> object:
 
 def prepare_daily_measures(
     contexts: Mapping[int, RuleContext],
-    daily: Mapping[int, pd.Series],
+    daily: Mapping[int, pd.Series | np.ndarray],
     local: pd.DataFrame,
     days: np.ndarray,
     bounds: Mapping[int, tuple[int, int]],

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
@@ -88,6 +88,30 @@ class RuleContext:
 
     def distance(self, metres: float, digits: int = 1) -> str:
         return format_distance(metres, self.units, digits)
+
+    @classmethod
+    def deferred(cls, frames: Mapping[str, Callable[[], object]], **fields: Any) -> RuleContext:
+        """A context whose `frames` (field name -> how to build it) are built when a rule first
+        reads them (issue #27: a squad's triage reads few of an athlete's frames, and each costs
+        tens of microseconds of pandas; rules/batch.py). Equal to the context built with them."""
+        placeholders: dict[str, Any] = dict.fromkeys(frames)
+        ctx = cls(**fields, **placeholders)
+        for name in frames:  # no class default behind these fields: reads go to __getattr__
+            del ctx.__dict__[name]
+        ctx.__dict__[_DEFERRED] = dict(frames)
+        return ctx
+
+    if not TYPE_CHECKING:  # at run time only: mypy keeps checking every attribute read
+
+        def __getattr__(self, name: str) -> object:
+            deferred = self.__dict__.get(_DEFERRED)
+            if deferred is None or name not in deferred:
+                raise AttributeError(f"'RuleContext' object has no attribute '{name}'")
+            value = self.__dict__[name] = deferred.pop(name)()
+            return value
+
+
+_DEFERRED = "_deferred"
 
 
 SPIKE_COLUMNS_MEMO = "spike_columns"
