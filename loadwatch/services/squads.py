@@ -25,7 +25,8 @@ from loadwatch.db.strength import strength_inputs_for
 from loadwatch.domain import SEVERITY_RANK, Alert
 from loadwatch.report import SquadStatus
 from loadwatch.rules import evaluate
-from loadwatch.rules.batch import AthleteView, quiet_rules, squad_contexts
+from loadwatch.rules.batch import AthleteView, squad_contexts
+from loadwatch.rules.batch_screen import quiet_rules
 from loadwatch.rules.context import RuleContext, spike_columns
 from loadwatch.rules.injury import injury_state
 from loadwatch.rules.injury_sites import site_name

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from loadwatch.domain import PainLocation
 from loadwatch.load.frames import ACTIVITY_COLUMNS, PAIN_COLUMNS, SHOE_COLUMNS
 from loadwatch.report import squad_status
-from loadwatch.rules.batch import AthleteView, quiet_rules, squad_contexts
+from loadwatch.rules.batch import AthleteView, squad_contexts
+from loadwatch.rules.batch_screen import quiet_rules
 from loadwatch.rules.context import rule_context
 from loadwatch.rules.pain import (
     LOOKBACK_DAYS,
