@@ -4,16 +4,17 @@ in one query per table (issue #27). Like repository.py: take a session first, ne
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Executable, String, select, type_coerce
-from sqlalchemy.orm import Session
+from sqlalchemy import Executable, String, func, select, tuple_, type_coerce, union
+from sqlalchemy.orm import Session, aliased
 
 from loadwatch.db.changes import data_version as data_version
 from loadwatch.db.models import (
     Activity,
+    Athlete,
     PainEntry,
     Shoe,
 )
@@ -102,21 +103,9 @@ def pain_frame_for_all(
     """load/frames.py PAIN_COLUMNS plus `athlete_id` for many athletes, by athlete, each
     athlete's oldest first, in one query; `first`/`last` bound the entry dates (both
     included) through the index."""
-    import pandas as pd  # here, not at the top: `loadwatch athletes` needs no pandas (#13)
-
-    # SQLite stores the day as ISO text: read the text and parse the column at once (#27)
-    is_text = session.get_bind().dialect.name == "sqlite"
-    day = type_coerce(PainEntry.entry_date, String) if is_text else PainEntry.entry_date
+    is_text, columns = _pain_columns(session)
     query = (
-        select(
-            PainEntry.athlete_id,
-            day.label("entry_date"),
-            PainEntry.during,
-            PainEntry.after,
-            PainEntry.morning,
-            PainEntry.location,
-            PainEntry.activity_id,
-        )
+        select(*columns)
         .where(PainEntry.athlete_id.in_(athlete_ids))
         # athlete first: the (athlete_id, entry_date) index gives this order without a sort
         .order_by(PainEntry.athlete_id, PainEntry.entry_date, PainEntry.id)
@@ -125,7 +114,75 @@ def pain_frame_for_all(
         query = query.where(PainEntry.entry_date >= first)
     if last is not None:
         query = query.where(PainEntry.entry_date <= last)
-    rows = _driver_rows(session, query)
+    return _pain_frame(_driver_rows(session, query), is_text)
+
+
+def _pain_columns(session: Session) -> tuple[bool, list[Any]]:
+    """Whether the day is read as text (SQLite), and PAIN_COLUMNS plus `athlete_id`."""
+    # SQLite stores the day as ISO text: read the text and parse the column at once (#27)
+    is_text = session.get_bind().dialect.name == "sqlite"
+    day = type_coerce(PainEntry.entry_date, String) if is_text else PainEntry.entry_date
+    return is_text, [
+        PainEntry.athlete_id,
+        day.label("entry_date"),
+        PainEntry.during,
+        PainEntry.after,
+        PainEntry.morning,
+        PainEntry.location,
+        PainEntry.activity_id,
+    ]
+
+
+def squad_pain_frame(
+    session: Session, athlete_ids: list[int], first: date, whole: Collection[int] = ()
+) -> pd.DataFrame:
+    """`pain_frame_for_all`'s frame cut to what the squad's rules read (issue #27): for the
+    athletes in `whole`, every entry; for the others, the entries from `first` on, plus, from
+    before it, each athlete's first entries (the first day's) and every entry naming a run an
+    entry from `first` on names (the run's first entry orders its day's entries: see
+    `rules.batch_pain`). Each athlete's oldest first, as `pain_frame_for_all`.
+
+    Every query goes through an index: (athlete_id, entry_date) or activity_id.
+    """
+    is_text, columns = _pain_columns(session)
+    order = (PainEntry.athlete_id, PainEntry.entry_date, PainEntry.id)
+    whole_ids = [a for a in athlete_ids if a in set(whole)]
+    cut = [a for a in athlete_ids if a not in set(whole)]
+    parts = []
+    if whole_ids:
+        parts.append(select(*columns, PainEntry.id).where(PainEntry.athlete_id.in_(whole_ids)))
+    if cut:
+        recent = PainEntry.athlete_id.in_(cut) & (PainEntry.entry_date >= first)
+        runs = select(PainEntry.activity_id).where(recent, PainEntry.activity_id.is_not(None))
+        earliest = aliased(PainEntry)
+        first_days = select(
+            Athlete.id,
+            select(func.min(earliest.entry_date))
+            .where(earliest.athlete_id == Athlete.id)
+            .scalar_subquery(),
+        ).where(Athlete.id.in_(cut))
+        parts += [
+            select(*columns, PainEntry.id).where(recent),
+            # one index seek per athlete: (athlete_id, entry_date)
+            select(*columns, PainEntry.id).where(
+                tuple_(PainEntry.athlete_id, PainEntry.entry_date).in_(first_days)
+            ),
+            # through the activity_id index; entries of athletes outside the squad dropped below
+            select(*columns, PainEntry.id).where(
+                PainEntry.activity_id.in_(runs), PainEntry.entry_date < first
+            ),
+        ]
+    if not parts:
+        return _pain_frame([], is_text)
+    rows = _driver_rows(session, union(*parts).order_by(*(c.key for c in order)))
+    squad = set(athlete_ids)
+    return _pain_frame([row[:-1] for row in rows if row[0] in squad], is_text)
+
+
+def _pain_frame(rows: Sequence[Sequence[Any]], is_text: bool) -> pd.DataFrame:
+    """PAIN_COLUMNS plus `athlete_id` from rows of `_pain_columns`."""
+    import pandas as pd  # here, not at the top: `loadwatch athletes` needs no pandas (#13)
+
     names = ["athlete_id", *list(PAIN_COLUMNS)]
     scores = {"during": "float64", "after": "float64", "morning": "float64"}
     if not rows:

@@ -114,6 +114,7 @@ def squad_contexts(
     athletes: Mapping[int, AthleteView],
     injuries: Mapping[int, Sequence[InjuryPeriod]] | None = None,
     strength: Mapping[int, tuple[Sequence[date], int | None]] | None = None,
+    pain_from: Mapping[int, date] | None = None,
 ) -> dict[int, RuleContext]:
     """`rule_context` for every athlete of `athletes` at once.
 
@@ -128,6 +129,11 @@ def squad_contexts(
         injuries: athlete id -> injury periods.
         strength: athlete id -> (local days with a logged strength session, the programme's
             sessions a week or None), as `rule_context` takes them (issue #22).
+        pain_from: athlete id -> the day from which `pain` holds every entry, for athletes
+            whose entries were read as `db.frames.squad_pain_frame` cuts them (from
+            `batch_pain.pain_window_start` on, the first entries and the older entries of
+            the window's runs); their whole history of judged days is then refused
+            (LookupError), the last week's is the whole history's.
 
     Returns:
         Athlete id -> the context `rule_context` gives for that athlete's frames.
@@ -171,9 +177,14 @@ def squad_contexts(
     judged_columns = pain_columns(pains)
     pain_lists = [pains[c].tolist() for c in PAIN_LIST_COLUMNS]
     limits = {a: view.thresholds or Thresholds() for a, view in athletes.items()}
-    judged = judged_pain(judged_columns, pain_bounds, limits, as_of)
+    judged = judged_pain(judged_columns, pain_bounds, limits, as_of, pain_from=pain_from)
     recent = judged_pain(
-        judged_columns, pain_bounds, limits, as_of, as_of - timedelta(days=PAIN_LOOKBACK_DAYS)
+        judged_columns,
+        pain_bounds,
+        limits,
+        as_of,
+        as_of - timedelta(days=PAIN_LOOKBACK_DAYS),
+        pain_from,
     )
 
     contexts = {}
