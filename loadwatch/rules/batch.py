@@ -43,7 +43,7 @@ from loadwatch.load.frames import (
 from loadwatch.load.shoes import shoe_mileage, shoe_status
 from loadwatch.load.spikes import WINDOW_DAYS
 from loadwatch.load.weekly import RUN_SPORT
-from loadwatch.rules.batch_measures import prepare_daily_measures
+from loadwatch.rules.batch_measures import prepare_daily_measures, window_max
 from loadwatch.rules.batch_pain import judged_pain, mornings_of, pain_columns
 from loadwatch.rules.context import SPIKE_COLUMNS_MEMO, RuleContext, SpikeColumns
 from loadwatch.rules.pain import LOOKBACK_DAYS as PAIN_LOOKBACK_DAYS
@@ -282,38 +282,11 @@ def _spikes(
     window_keys = rank.astype(np.int64) * _STRIDE_DAYS + run_days
     distances = runs[DISTANCE_M].to_numpy(dtype=float)
     window_starts = np.searchsorted(window_keys, window_keys - WINDOW_DAYS, side="left")
-    previous = _window_max(distances, window_starts)
+    previous = window_max(distances, window_starts)
     runs[PREVIOUS_MAX_M] = previous
     with np.errstate(divide="ignore", invalid="ignore"):
         runs[SPIKE_RATIO] = np.where(previous > 0, distances / previous, np.nan)
     return runs, _bounds(run_keys, ids)
-
-
-def _window_max(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """max(values[starts[i]:i]) for every i (NaN where the window is empty), from a sparse
-    table of maxima over power-of-two blocks: two lookups per row instead of a loop. Maxima are
-    exact, so the answer is the loop's to the last bit (NaN values propagate as in `max`)."""
-    n = len(values)
-    previous = np.full(n, np.nan)
-    ends = np.arange(n, dtype=np.int64)
-    lengths = ends - starts
-    has = lengths > 0
-    if not has.any():
-        return previous
-    table = [values]
-    while 2 ** len(table) <= int(lengths.max()):
-        half = 2 ** (len(table) - 1)
-        last = table[-1]
-        table.append(np.maximum(last[:-half], last[half:]))
-    level = np.zeros(n, dtype=np.int64)
-    level[has] = np.frexp(lengths[has].astype(float))[1] - 1  # floor(log2), exactly
-    for k in np.unique(level[has]):
-        rows = has & (level == k)
-        block = table[int(k)]
-        left = block[starts[rows]]
-        right = block[ends[rows] - 2 ** int(k)]
-        previous[rows] = np.maximum(left, right)
-    return previous
 
 
 def _weekly(
