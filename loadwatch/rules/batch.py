@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
-from loadwatch.domain import InjuryPeriod
+from loadwatch.domain import InjuryPeriod, Sport
 from loadwatch.load.daily import session_load
 from loadwatch.load.frames import (
     ACTIVITY_ID,
@@ -45,7 +45,15 @@ from loadwatch.load.spikes import WINDOW_DAYS
 from loadwatch.load.weekly import RUN_SPORT
 from loadwatch.rules.batch_measures import prepare_daily_measures, window_max
 from loadwatch.rules.batch_pain import judged_pain, mornings_of, pain_columns
-from loadwatch.rules.context import SPIKE_COLUMNS_MEMO, RuleContext, SpikeColumns
+from loadwatch.rules.context import (
+    ACTIVITY_DAYS_MEMO,
+    SPIKE_COLUMNS_MEMO,
+    WEEKLY_COLUMNS_MEMO,
+    ActivityDays,
+    RuleContext,
+    SpikeColumns,
+    WeeklyColumns,
+)
 from loadwatch.rules.pain import LOOKBACK_DAYS as PAIN_LOOKBACK_DAYS
 from loadwatch.rules.pain import (
     MORNINGS_MEMO,
@@ -156,6 +164,7 @@ def squad_contexts(
     act_bounds = _bounds(keys, ids)
 
     is_run = (local[SPORT] == RUN_SPORT).to_numpy()
+    is_strength = (local[SPORT] == Sport.STRENGTH).to_numpy()
     spikes, spike_bounds = _spikes(local, keys, days, is_run, ids)
     spike_lists = [
         spikes[c].tolist()
@@ -207,7 +216,7 @@ def squad_contexts(
         contexts[athlete_id] = RuleContext.deferred(
             {
                 "activities": partial(_rows, local, a, b),
-                "weekly": weekly[athlete_id],
+                "weekly": weekly[athlete_id][0],
                 "spikes": partial(_part, spikes, s, t),
                 "shoes": shoe_parts[athlete_id][0],
                 "pain": partial(_rows, pains, p, q) if q > p else partial(_given, empty_pain),
@@ -231,6 +240,10 @@ def squad_contexts(
             SPIKE_COLUMNS_MEMO, partial(_rows_of, SpikeColumns, spike_lists, s, t)
         )
         contexts[athlete_id].prepare(SHOE_LISTS_MEMO, shoe_parts[athlete_id][1])
+        contexts[athlete_id].prepare(WEEKLY_COLUMNS_MEMO, weekly[athlete_id][1])
+        contexts[athlete_id].prepare(
+            ACTIVITY_DAYS_MEMO, partial(_activity_days, days, is_strength, a, b)
+        )
         contexts[athlete_id].prepare(
             PAIN_LISTS_MEMO, partial(_rows_of, PainLists, pain_lists, p, q)
         )
@@ -296,9 +309,9 @@ def _weekly(
     is_run: np.ndarray,
     athletes: Mapping[int, AthleteView],
     as_of: date,
-) -> dict[int, Callable[[], pd.DataFrame]]:
-    """`weekly_distance` for every athlete (its own week start; empty without runs), each
-    built when asked."""
+) -> dict[int, tuple[Callable[[], pd.DataFrame], Callable[[], WeeklyColumns]]]:
+    """`weekly_distance` for every athlete (its own week start; empty without runs) and its
+    `weekly_columns`, each built when asked."""
     columns = [WEEK_START, RUN_DISTANCE_M, RUN_COUNT, DESCENT_M, AVG_CADENCE_SPM]
     empty = pd.DataFrame({c: pd.Series(dtype="float64") for c in columns})
     run_keys, run_days = keys[is_run], days[is_run] + _EPOCH_ORDINAL
@@ -354,14 +367,38 @@ def _weekly(
             AVG_CADENCE_SPM: mean_cadence,
         }
     )
+    no_weeks = WeeklyColumns([], [])
     return {
         a: (
-            partial(_part, squad, offsets[a], offsets[a] + lengths[a])
+            (
+                partial(_part, squad, offsets[a], offsets[a] + lengths[a]),
+                partial(_weekly_columns, sums[DESCENT_M], mean_cadence, offsets[a], lengths[a]),
+            )
             if a in firsts
-            else partial(_given, empty)
+            else (partial(_given, empty), partial(_given, no_weeks))
         )
         for a in athletes
     }
+
+
+def _weekly_columns(
+    descent_m: np.ndarray, cadence_spm: np.ndarray, start: int, n_weeks: int
+) -> WeeklyColumns:
+    """One athlete's `weekly_columns`: its weeks of the squad's columns."""
+    end = start + n_weeks
+    return WeeklyColumns(descent_m[start:end].tolist(), cadence_spm[start:end].tolist())
+
+
+def _activity_days(days: np.ndarray, is_strength: np.ndarray, start: int, end: int) -> ActivityDays:
+    """One athlete's `activity_days` from rows [start, end) of the squad's local days (days
+    since 1970) and strength flags."""
+    if end == start:
+        return ActivityDays(None, [])
+    own = days[start:end]
+    return ActivityDays(
+        date.fromordinal(int(own.min()) + _EPOCH_ORDINAL),
+        [date.fromordinal(d + _EPOCH_ORDINAL) for d in own[is_strength[start:end]].tolist()],
+    )
 
 
 def _daily(

@@ -10,15 +10,18 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
-from loadwatch.domain import InjuryPeriod, PlanSettings
+from loadwatch.domain import InjuryPeriod, PlanSettings, Sport
 from loadwatch.load.daily import daily_load
 from loadwatch.load.frames import (
     ACTIVITY_ID,
+    AVG_CADENCE_SPM,
+    DESCENT_M,
     DISTANCE_M,
     LOCAL_DATE,
     PREVIOUS_MAX_M,
     SHOE_ID,
     SPIKE_RATIO,
+    SPORT,
 )
 from loadwatch.load.runlog import RunLog
 from loadwatch.load.shoes import shoe_mileage, shoe_status
@@ -143,6 +146,54 @@ def spike_columns(ctx: RuleContext) -> SpikeColumns:
     """`ctx.spikes` as column lists, read once per context (issue #27: the spike and growth
     rules, the run log and the squad row each read them; the squad prepares them)."""
     return ctx.memo(SPIKE_COLUMNS_MEMO, lambda: SpikeColumns.of(ctx.spikes))
+
+
+WEEKLY_COLUMNS_MEMO = "weekly_columns"
+
+
+@dataclass(frozen=True, slots=True)
+class WeeklyColumns:
+    """`ctx.weekly`'s running descent (metres) and mean cadence (steps/min, NaN for none) as
+    lists, oldest week first: what the pain rule's knee evidence reads."""
+
+    descent_m: list[float]
+    avg_cadence_spm: list[float]
+
+    @classmethod
+    def of(cls, weekly: pd.DataFrame) -> WeeklyColumns:
+        return cls(weekly[DESCENT_M].tolist(), weekly[AVG_CADENCE_SPM].tolist())
+
+
+def weekly_columns(ctx: RuleContext) -> WeeklyColumns:
+    """`ctx.weekly`'s descent and cadence as lists, read once per context (issue #27: the
+    squad prepares them from its own weeks, without a frame per athlete)."""
+    return ctx.memo(WEEKLY_COLUMNS_MEMO, lambda: WeeklyColumns.of(ctx.weekly))
+
+
+ACTIVITY_DAYS_MEMO = "activity_days"
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityDays:
+    """The first local day of `ctx.activities` (None without any) and the local days of its
+    strength activities, in log order: what the strength rule reads of the log."""
+
+    first: date | None
+    strength: list[date]
+
+    @classmethod
+    def of(cls, activities: pd.DataFrame) -> ActivityDays:
+        if activities.empty:
+            return cls(None, [])
+        days = activities[LOCAL_DATE].tolist()
+        sports = activities[SPORT].tolist()
+        return cls(min(days), [d for d, s in zip(days, sports, strict=True) if s == Sport.STRENGTH])
+
+
+def activity_days(ctx: RuleContext) -> ActivityDays:
+    """`ctx.activities`' first day and strength days, read once per context (issue #27: the
+    squad prepares them from its arrays, without a frame per athlete)."""
+    return ctx.memo(ACTIVITY_DAYS_MEMO, lambda: ActivityDays.of(ctx.activities))
 
 
 def rule_context(

@@ -13,7 +13,13 @@ from loadwatch.domain import InjuryPeriod
 from loadwatch.load.frames import ACTIVITY_COLUMNS, PAIN_COLUMNS, SHOE_COLUMNS
 from loadwatch.report import squad_status
 from loadwatch.rules.batch import AthleteView, squad_contexts
-from loadwatch.rules.context import RuleContext, rule_context, spike_columns
+from loadwatch.rules.context import (
+    RuleContext,
+    activity_days,
+    rule_context,
+    spike_columns,
+    weekly_columns,
+)
 from loadwatch.rules.monotony import context_acwr, week_monotony
 from loadwatch.rules.pain import pain_lists, recent_pain_days
 from loadwatch.rules.shoes import shoe_lists
@@ -156,6 +162,8 @@ def _assert_same(batched: RuleContext, alone: RuleContext) -> None:
     assert batched.run_log == alone.run_log
     # the measures the squad prepares for the rules (issue #27), to the last digit
     assert repr(spike_columns(batched)) == repr(spike_columns(alone))
+    assert repr(weekly_columns(batched)) == repr(weekly_columns(alone))
+    assert repr(activity_days(batched)) == repr(activity_days(alone))
     assert repr(shoe_lists(batched)) == repr(shoe_lists(alone))
     assert repr(pain_lists(batched)) == repr(pain_lists(alone))
     assert repr(week_monotony(batched)) == repr(week_monotony(alone))
