@@ -96,3 +96,27 @@ def test_the_squads_pain_read_is_its_window_and_its_rows_each_athletes_own(
         assert {r.athlete for r in rows} == set(NAMES)
         for row in rows:
             assert repr(row) == repr(squad_row(squad_status(row.athlete, expected[row.athlete])))
+
+
+def test_the_squads_activity_columns_are_the_orms(engine: Engine) -> None:
+    """The squad's read of activities (driver rows, NumPy's parse of SQLite's start texts)
+    gives each activity's stored values, as the ORM reads them (issue #27)."""
+    _seed(engine, 4)
+    with Session(engine) as session:
+        ids = [a.id for a in repository.athletes(session)]
+        frame = repository.activities_frame_for_all(session, ids, None)
+        orm = session.scalars(
+            select(Activity).order_by(Activity.athlete_id, Activity.started_at, Activity.id)
+        ).all()
+    assert str(frame["started_at"].dtype) == "datetime64[ns, UTC]"
+    assert frame["athlete_id"].dtype == "int64" and frame["activity_id"].dtype == "int64"
+    assert len(frame) == len(orm) > 0
+    for row, activity in zip(frame.itertuples(index=False), orm, strict=True):
+        assert (row.athlete_id, row.activity_id, row.sport) == (
+            activity.athlete_id,
+            activity.id,
+            activity.sport,
+        )
+        assert row.started_at.to_pydatetime() == activity.started_at
+        assert row.distance_m == activity.distance_m
+        assert row.moving_s == activity.moving_s
