@@ -94,9 +94,10 @@ def _sorted_by_athlete(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, n
     """The frame stably sorted by athlete (each athlete's rows keep their order), its athlete
     ids, and each row's position within its athlete's rows (the index `_split` gives)."""
     keys = frame[ATHLETE_ID].to_numpy(dtype=np.int64)
-    order = np.argsort(keys, kind="stable")
-    keys = keys[order]
-    frame = frame.iloc[order]
+    if not (keys[1:] >= keys[:-1]).all():  # the repository's frames come sorted: no copy
+        order = np.argsort(keys, kind="stable")
+        keys = keys[order]
+        frame = frame.iloc[order]
     starts = np.searchsorted(keys, keys, side="left")
     positions = np.arange(len(keys), dtype=np.int64) - starts
     return frame.drop(columns=[ATHLETE_ID]), keys, positions
