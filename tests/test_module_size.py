@@ -20,7 +20,6 @@ KNOWN_LARGE: dict[str, tuple[int, str]] = {
     "loadwatch/importers/gpx.py": (570, "to split: parse and samples"),
     "loadwatch/importers/tcx.py": (520, "to split: parse and samples"),
     "loadwatch/db/models.py": (510, "one declarative schema"),
-    "loadwatch/rules/batch.py": (520, "the squad's contexts at once (issue #27); to split"),
 }
 
 

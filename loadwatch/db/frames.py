@@ -4,16 +4,17 @@ in one query per table (issue #27). Like repository.py: take a session first, ne
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import String, select, type_coerce
-from sqlalchemy.orm import Session
+from sqlalchemy import Executable, String, func, select, tuple_, type_coerce, union
+from sqlalchemy.orm import Session, aliased
 
 from loadwatch.db.changes import data_version as data_version
 from loadwatch.db.models import (
     Activity,
+    Athlete,
     PainEntry,
     Shoe,
 )
@@ -102,21 +103,9 @@ def pain_frame_for_all(
     """load/frames.py PAIN_COLUMNS plus `athlete_id` for many athletes, by athlete, each
     athlete's oldest first, in one query; `first`/`last` bound the entry dates (both
     included) through the index."""
-    import pandas as pd  # here, not at the top: `loadwatch athletes` needs no pandas (#13)
-
-    # SQLite stores the day as ISO text: read the text and parse the column at once (#27)
-    is_text = session.get_bind().dialect.name == "sqlite"
-    day = type_coerce(PainEntry.entry_date, String) if is_text else PainEntry.entry_date
+    is_text, columns = _pain_columns(session)
     query = (
-        select(
-            PainEntry.athlete_id,
-            day.label("entry_date"),
-            PainEntry.during,
-            PainEntry.after,
-            PainEntry.morning,
-            PainEntry.location,
-            PainEntry.activity_id,
-        )
+        select(*columns)
         .where(PainEntry.athlete_id.in_(athlete_ids))
         # athlete first: the (athlete_id, entry_date) index gives this order without a sort
         .order_by(PainEntry.athlete_id, PainEntry.entry_date, PainEntry.id)
@@ -125,9 +114,75 @@ def pain_frame_for_all(
         query = query.where(PainEntry.entry_date >= first)
     if last is not None:
         query = query.where(PainEntry.entry_date <= last)
-    if session.autoflush:  # as the session's own execute would
-        session.flush()
-    rows = session.connection().execute(query).all()
+    return _pain_frame(_driver_rows(session, query), is_text)
+
+
+def _pain_columns(session: Session) -> tuple[bool, list[Any]]:
+    """Whether the day is read as text (SQLite), and PAIN_COLUMNS plus `athlete_id`."""
+    # SQLite stores the day as ISO text: read the text and parse the column at once (#27)
+    is_text = session.get_bind().dialect.name == "sqlite"
+    day = type_coerce(PainEntry.entry_date, String) if is_text else PainEntry.entry_date
+    return is_text, [
+        PainEntry.athlete_id,
+        day.label("entry_date"),
+        PainEntry.during,
+        PainEntry.after,
+        PainEntry.morning,
+        PainEntry.location,
+        PainEntry.activity_id,
+    ]
+
+
+def squad_pain_frame(
+    session: Session, athlete_ids: list[int], first: date, whole: Collection[int] = ()
+) -> pd.DataFrame:
+    """`pain_frame_for_all`'s frame cut to what the squad's rules read (issue #27): for the
+    athletes in `whole`, every entry; for the others, the entries from `first` on, plus, from
+    before it, each athlete's first entries (the first day's) and every entry naming a run an
+    entry from `first` on names (the run's first entry orders its day's entries: see
+    `rules.batch_pain`). Each athlete's oldest first, as `pain_frame_for_all`.
+
+    Every query goes through an index: (athlete_id, entry_date) or activity_id.
+    """
+    is_text, columns = _pain_columns(session)
+    order = (PainEntry.athlete_id, PainEntry.entry_date, PainEntry.id)
+    whole_ids = [a for a in athlete_ids if a in set(whole)]
+    cut = [a for a in athlete_ids if a not in set(whole)]
+    parts = []
+    if whole_ids:
+        parts.append(select(*columns, PainEntry.id).where(PainEntry.athlete_id.in_(whole_ids)))
+    if cut:
+        recent = PainEntry.athlete_id.in_(cut) & (PainEntry.entry_date >= first)
+        runs = select(PainEntry.activity_id).where(recent, PainEntry.activity_id.is_not(None))
+        earliest = aliased(PainEntry)
+        first_days = select(
+            Athlete.id,
+            select(func.min(earliest.entry_date))
+            .where(earliest.athlete_id == Athlete.id)
+            .scalar_subquery(),
+        ).where(Athlete.id.in_(cut))
+        parts += [
+            select(*columns, PainEntry.id).where(recent),
+            # one index seek per athlete: (athlete_id, entry_date)
+            select(*columns, PainEntry.id).where(
+                tuple_(PainEntry.athlete_id, PainEntry.entry_date).in_(first_days)
+            ),
+            # through the activity_id index; entries of athletes outside the squad dropped below
+            select(*columns, PainEntry.id).where(
+                PainEntry.activity_id.in_(runs), PainEntry.entry_date < first
+            ),
+        ]
+    if not parts:
+        return _pain_frame([], is_text)
+    rows = _driver_rows(session, union(*parts).order_by(*(c.key for c in order)))
+    squad = set(athlete_ids)
+    return _pain_frame([row[:-1] for row in rows if row[0] in squad], is_text)
+
+
+def _pain_frame(rows: Sequence[Sequence[Any]], is_text: bool) -> pd.DataFrame:
+    """PAIN_COLUMNS plus `athlete_id` from rows of `_pain_columns`."""
+    import pandas as pd  # here, not at the top: `loadwatch athletes` needs no pandas (#13)
+
     names = ["athlete_id", *list(PAIN_COLUMNS)]
     scores = {"during": "float64", "after": "float64", "morning": "float64"}
     if not rows:
@@ -196,13 +251,9 @@ def activities_frame_for_all(
         query = query.where(Activity.started_at >= since)
     if until is not None:
         query = query.where(Activity.started_at < until)
-    # Core rows (no ORM result processing), turned into columns once; flushed first, as the
-    # session's own execute would (autoflush), so pending changes are read too.
-    if session.autoflush:
-        session.flush()
     # athlete first: the (athlete_id, started_at) index gives this order without a sort
     order = (Activity.athlete_id, Activity.started_at, Activity.id)
-    rows = session.connection().execute(query.order_by(*order)).all()
+    rows = _driver_rows(session, query.order_by(*order))
     names = ["athlete_id", *columns]
     floats = [c for c in columns if c not in (ACTIVITY_ID, SPORT, STARTED_AT)]
     if not rows:
@@ -213,19 +264,57 @@ def activities_frame_for_all(
     # each column straight into its type (NULL: NaN), not through pandas' inference of
     # lists of objects (issue #27: most of a squad's read was building the frame)
     data: dict[str, Any] = {
-        "athlete_id": pd.Series(values["athlete_id"]),  # ints: inferred int64, no cast check
-        ACTIVITY_ID: pd.Series(values[ACTIVITY_ID]),
+        "athlete_id": _ints(values["athlete_id"]),
+        ACTIVITY_ID: _ints(values[ACTIVITY_ID]),
         SPORT: pd.Series(values[SPORT], dtype=object),
     }
     if is_text:
-        data[STARTED_AT] = pd.to_datetime(
-            pd.Series(values[STARTED_AT], dtype=object), format="ISO8601"
-        ).dt.tz_localize("UTC")
+        data[STARTED_AT] = _utc_starts(values[STARTED_AT])
     else:
         data[STARTED_AT] = pd.to_datetime(pd.Series(values[STARTED_AT], dtype=object), utc=True)
     for column in floats:
         data[column] = pd.Series(values[column], dtype="float64")
     return pd.DataFrame({name: data[name] for name in names})
+
+
+def _ints(values: Sequence[int]) -> pd.Series:
+    """A column of ids (never NULL) as int64, without pandas inferring it from objects."""
+    import numpy as np
+    import pandas as pd
+
+    return pd.Series(np.fromiter(values, dtype=np.int64, count=len(values)))
+
+
+def _utc_starts(texts: Sequence[str]) -> pd.Series:
+    """SQLite's UTC start texts ("2026-03-01 07:00:00.000000") as UTC datetimes: NumPy's
+    parser, four times pandas' for this one layout; any other text goes to pandas' ISO 8601."""
+    import numpy as np
+    import pandas as pd
+
+    try:
+        parsed = np.array(texts, dtype="datetime64[ns]")
+    except ValueError:
+        return pd.to_datetime(pd.Series(texts, dtype=object), format="ISO8601").dt.tz_localize(
+            "UTC"
+        )
+    return pd.Series(parsed).dt.tz_localize("UTC")
+
+
+def _driver_rows(session: Session, query: Executable) -> Sequence[Sequence[Any]]:
+    """The query's rows as the database driver gives them, turned into columns by the caller
+    (issue #27: SQLAlchemy's Row objects were a third of a squad's read). Flushed first, as the
+    session's own execute would (autoflush), so pending changes are read too.
+
+    Only for columns SQLAlchemy would not convert: ints, floats, text, dates, and UTC starts
+    (stored naive: the caller reads them as UTC, as UTCDateTime would)."""
+    if session.autoflush:
+        session.flush()
+    result = session.connection().execute(query)
+    try:
+        rows: Sequence[Sequence[Any]] = result.cursor.fetchall()
+    finally:
+        result.close()
+    return rows
 
 
 def _activity_field(column: str) -> str:

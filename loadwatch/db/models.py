@@ -274,7 +274,11 @@ class PainEntry(Base):
     """A post-run entry (during/after) or a next-morning check-in (morning); scores 0-10."""
 
     __tablename__ = "pain_entries"
-    __table_args__ = (Index("ix_pain_entries_athlete_date", "athlete_id", "entry_date"),)
+    __table_args__ = (
+        Index("ix_pain_entries_athlete_date", "athlete_id", "entry_date"),
+        # the squad's window of entries looks up older entries of the same run (issue #27)
+        Index("ix_pain_entries_activity", "activity_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))

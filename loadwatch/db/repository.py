@@ -25,6 +25,7 @@ from loadwatch.db.frames import pain_frames_for as pain_frames_for
 from loadwatch.db.frames import shoes_frame as shoes_frame
 from loadwatch.db.frames import shoes_frame_for_all as shoes_frame_for_all
 from loadwatch.db.frames import shoes_frames_for as shoes_frames_for
+from loadwatch.db.frames import squad_pain_frame as squad_pain_frame
 from loadwatch.db.models import (
     Activity,
     Athlete,

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
-from loadwatch.domain import InjuryPeriod
+from loadwatch.domain import InjuryPeriod, Sport
 from loadwatch.load.daily import session_load
 from loadwatch.load.frames import (
     ACTIVITY_ID,
@@ -43,12 +43,16 @@ from loadwatch.load.frames import (
 from loadwatch.load.shoes import shoe_mileage, shoe_status
 from loadwatch.load.spikes import WINDOW_DAYS
 from loadwatch.load.weekly import RUN_SPORT
-from loadwatch.rules.batch_measures import prepare_daily_measures
+from loadwatch.rules.batch_measures import prepare_daily_measures, window_max
 from loadwatch.rules.batch_pain import judged_pain, mornings_of, pain_columns
-from loadwatch.rules.context import SPIKE_COLUMNS_MEMO, RuleContext, SpikeColumns
-from loadwatch.rules.monotony import (
-    context_acwr,
-    week_monotony,
+from loadwatch.rules.context import (
+    ACTIVITY_DAYS_MEMO,
+    SPIKE_COLUMNS_MEMO,
+    WEEKLY_COLUMNS_MEMO,
+    ActivityDays,
+    RuleContext,
+    SpikeColumns,
+    WeeklyColumns,
 )
 from loadwatch.rules.pain import LOOKBACK_DAYS as PAIN_LOOKBACK_DAYS
 from loadwatch.rules.pain import (
@@ -60,7 +64,6 @@ from loadwatch.rules.pain import (
     PainLists,
 )
 from loadwatch.rules.shoes import SHOE_LIST_COLUMNS, SHOE_LISTS_MEMO, ShoeLists
-from loadwatch.rules.strength import KNEE_LOCATIONS
 from loadwatch.rules.thresholds import Thresholds
 from loadwatch.units import DistanceUnit
 
@@ -91,9 +94,10 @@ def _sorted_by_athlete(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, n
     """The frame stably sorted by athlete (each athlete's rows keep their order), its athlete
     ids, and each row's position within its athlete's rows (the index `_split` gives)."""
     keys = frame[ATHLETE_ID].to_numpy(dtype=np.int64)
-    order = np.argsort(keys, kind="stable")
-    keys = keys[order]
-    frame = frame.iloc[order]
+    if not (keys[1:] >= keys[:-1]).all():  # the repository's frames come sorted: no copy
+        order = np.argsort(keys, kind="stable")
+        keys = keys[order]
+        frame = frame.iloc[order]
     starts = np.searchsorted(keys, keys, side="left")
     positions = np.arange(len(keys), dtype=np.int64) - starts
     return frame.drop(columns=[ATHLETE_ID]), keys, positions
@@ -119,6 +123,7 @@ def squad_contexts(
     athletes: Mapping[int, AthleteView],
     injuries: Mapping[int, Sequence[InjuryPeriod]] | None = None,
     strength: Mapping[int, tuple[Sequence[date], int | None]] | None = None,
+    pain_from: Mapping[int, date] | None = None,
 ) -> dict[int, RuleContext]:
     """`rule_context` for every athlete of `athletes` at once.
 
@@ -133,6 +138,11 @@ def squad_contexts(
         injuries: athlete id -> injury periods.
         strength: athlete id -> (local days with a logged strength session, the programme's
             sessions a week or None), as `rule_context` takes them (issue #22).
+        pain_from: athlete id -> the day from which `pain` holds every entry, for athletes
+            whose entries were read as `db.frames.squad_pain_frame` cuts them (from
+            `batch_pain.pain_window_start` on, the first entries and the older entries of
+            the window's runs); their whole history of judged days is then refused
+            (LookupError), the last week's is the whole history's.
 
     Returns:
         Athlete id -> the context `rule_context` gives for that athlete's frames.
@@ -155,6 +165,7 @@ def squad_contexts(
     act_bounds = _bounds(keys, ids)
 
     is_run = (local[SPORT] == RUN_SPORT).to_numpy()
+    is_strength = (local[SPORT] == Sport.STRENGTH).to_numpy()
     spikes, spike_bounds = _spikes(local, keys, days, is_run, ids)
     spike_lists = [
         spikes[c].tolist()
@@ -176,9 +187,14 @@ def squad_contexts(
     judged_columns = pain_columns(pains)
     pain_lists = [pains[c].tolist() for c in PAIN_LIST_COLUMNS]
     limits = {a: view.thresholds or Thresholds() for a, view in athletes.items()}
-    judged = judged_pain(judged_columns, pain_bounds, limits, as_of)
+    judged = judged_pain(judged_columns, pain_bounds, limits, as_of, pain_from=pain_from)
     recent = judged_pain(
-        judged_columns, pain_bounds, limits, as_of, as_of - timedelta(days=PAIN_LOOKBACK_DAYS)
+        judged_columns,
+        pain_bounds,
+        limits,
+        as_of,
+        as_of - timedelta(days=PAIN_LOOKBACK_DAYS),
+        pain_from,
     )
 
     contexts = {}
@@ -197,17 +213,20 @@ def squad_contexts(
                 key=lambda i: (i.start_date, i.id),
             )
         )
-        contexts[athlete_id] = RuleContext(
+        # the frames are built when a rule first reads them (most rules read column lists)
+        contexts[athlete_id] = RuleContext.deferred(
+            {
+                "activities": partial(_rows, local, a, b),
+                "weekly": weekly[athlete_id][0],
+                "spikes": partial(_part, spikes, s, t),
+                "shoes": shoe_parts[athlete_id][0],
+                "pain": partial(_rows, pains, p, q) if q > p else partial(_given, empty_pain),
+                "daily": daily[athlete_id][1],
+            },
             as_of=as_of,
             units=view.units,
             week_start=view.week_start,
             thresholds=view.thresholds or Thresholds(),
-            activities=local.iloc[a:b],
-            weekly=weekly[athlete_id],
-            spikes=_part(spikes, s, t),
-            shoes=shoe_parts[athlete_id][0],
-            pain=pains.iloc[p:q] if q > p else empty_pain,
-            daily=daily[athlete_id],
             injuries=periods,
             strength_dates=tuple(
                 sorted({d for d in strength.get(athlete_id, ((), None))[0] if d <= as_of})
@@ -222,10 +241,15 @@ def squad_contexts(
             SPIKE_COLUMNS_MEMO, partial(_rows_of, SpikeColumns, spike_lists, s, t)
         )
         contexts[athlete_id].prepare(SHOE_LISTS_MEMO, shoe_parts[athlete_id][1])
+        contexts[athlete_id].prepare(WEEKLY_COLUMNS_MEMO, weekly[athlete_id][1])
+        contexts[athlete_id].prepare(
+            ACTIVITY_DAYS_MEMO, partial(_activity_days, days, is_strength, a, b)
+        )
         contexts[athlete_id].prepare(
             PAIN_LISTS_MEMO, partial(_rows_of, PainLists, pain_lists, p, q)
         )
-    prepare_daily_measures(contexts, daily, local, days, act_bounds, as_of_day)
+    loads = {a: values for a, (values, _) in daily.items()}
+    prepare_daily_measures(contexts, loads, local, days, act_bounds, as_of_day)
     return contexts
 
 
@@ -233,6 +257,15 @@ def _rows_of(kind: Callable[..., _L], lists: Sequence[list[Any]], start: int, en
     """An athlete's column lists (`spike_columns`, `shoe_lists`, `pain_lists`): rows
     [start, end) of the squad's lists."""
     return kind(*(column[start:end] for column in lists))
+
+
+def _rows(frame: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
+    """Rows [start, end) of a squad frame, its index kept."""
+    return frame.iloc[start:end]
+
+
+def _given(value: _L) -> _L:
+    return value
 
 
 def _part(frame: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
@@ -263,38 +296,11 @@ def _spikes(
     window_keys = rank.astype(np.int64) * _STRIDE_DAYS + run_days
     distances = runs[DISTANCE_M].to_numpy(dtype=float)
     window_starts = np.searchsorted(window_keys, window_keys - WINDOW_DAYS, side="left")
-    previous = _window_max(distances, window_starts)
+    previous = window_max(distances, window_starts)
     runs[PREVIOUS_MAX_M] = previous
     with np.errstate(divide="ignore", invalid="ignore"):
         runs[SPIKE_RATIO] = np.where(previous > 0, distances / previous, np.nan)
     return runs, _bounds(run_keys, ids)
-
-
-def _window_max(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """max(values[starts[i]:i]) for every i (NaN where the window is empty), from a sparse
-    table of maxima over power-of-two blocks: two lookups per row instead of a loop. Maxima are
-    exact, so the answer is the loop's to the last bit (NaN values propagate as in `max`)."""
-    n = len(values)
-    previous = np.full(n, np.nan)
-    ends = np.arange(n, dtype=np.int64)
-    lengths = ends - starts
-    has = lengths > 0
-    if not has.any():
-        return previous
-    table = [values]
-    while 2 ** len(table) <= int(lengths.max()):
-        half = 2 ** (len(table) - 1)
-        last = table[-1]
-        table.append(np.maximum(last[:-half], last[half:]))
-    level = np.zeros(n, dtype=np.int64)
-    level[has] = np.frexp(lengths[has].astype(float))[1] - 1  # floor(log2), exactly
-    for k in np.unique(level[has]):
-        rows = has & (level == k)
-        block = table[int(k)]
-        left = block[starts[rows]]
-        right = block[ends[rows] - 2 ** int(k)]
-        previous[rows] = np.maximum(left, right)
-    return previous
 
 
 def _weekly(
@@ -304,8 +310,9 @@ def _weekly(
     is_run: np.ndarray,
     athletes: Mapping[int, AthleteView],
     as_of: date,
-) -> dict[int, pd.DataFrame]:
-    """`weekly_distance` for every athlete (its own week start; empty without runs)."""
+) -> dict[int, tuple[Callable[[], pd.DataFrame], Callable[[], WeeklyColumns]]]:
+    """`weekly_distance` for every athlete (its own week start; empty without runs) and its
+    `weekly_columns`, each built when asked."""
     columns = [WEEK_START, RUN_DISTANCE_M, RUN_COUNT, DESCENT_M, AVG_CADENCE_SPM]
     empty = pd.DataFrame({c: pd.Series(dtype="float64") for c in columns})
     run_keys, run_days = keys[is_run], days[is_run] + _EPOCH_ORDINAL
@@ -361,10 +368,38 @@ def _weekly(
             AVG_CADENCE_SPM: mean_cadence,
         }
     )
+    no_weeks = WeeklyColumns([], [])
     return {
-        a: _part(squad, offsets[a], offsets[a] + lengths[a]) if a in firsts else empty
+        a: (
+            (
+                partial(_part, squad, offsets[a], offsets[a] + lengths[a]),
+                partial(_weekly_columns, sums[DESCENT_M], mean_cadence, offsets[a], lengths[a]),
+            )
+            if a in firsts
+            else (partial(_given, empty), partial(_given, no_weeks))
+        )
         for a in athletes
     }
+
+
+def _weekly_columns(
+    descent_m: np.ndarray, cadence_spm: np.ndarray, start: int, n_weeks: int
+) -> WeeklyColumns:
+    """One athlete's `weekly_columns`: its weeks of the squad's columns."""
+    end = start + n_weeks
+    return WeeklyColumns(descent_m[start:end].tolist(), cadence_spm[start:end].tolist())
+
+
+def _activity_days(days: np.ndarray, is_strength: np.ndarray, start: int, end: int) -> ActivityDays:
+    """One athlete's `activity_days` from rows [start, end) of the squad's local days (days
+    since 1970) and strength flags."""
+    if end == start:
+        return ActivityDays(None, [])
+    own = days[start:end]
+    return ActivityDays(
+        date.fromordinal(int(own.min()) + _EPOCH_ORDINAL),
+        [date.fromordinal(d + _EPOCH_ORDINAL) for d in own[is_strength[start:end]].tolist()],
+    )
 
 
 def _daily(
@@ -373,27 +408,33 @@ def _daily(
     days: np.ndarray,
     bounds: Mapping[int, tuple[int, int]],
     as_of_day: int,
-) -> dict[int, pd.Series]:
-    """`daily_load` for every athlete, from its first local day (as_of without any) to as_of."""
+) -> dict[int, tuple[np.ndarray, Callable[[], pd.Series]]]:
+    """`daily_load` for every athlete, from its first local day (as_of without any) to as_of:
+    its values, and the Series, built when asked."""
     loads = session_load(local).to_numpy(dtype=float) if len(local) else np.zeros(0)
     firsts = {a: int(days[s:e].min()) if e > s else as_of_day for a, (s, e) in bounds.items()}
     earliest = min(firsts.values(), default=as_of_day)
     # one index of local days for the squad; each athlete's is a slice of it (no copy)
     every_day = pd.Index(_as_dates(np.arange(earliest, as_of_day + 1, dtype=np.int64)))
-    daily: dict[int, pd.Series] = {}
+    daily: dict[int, tuple[np.ndarray, Callable[[], pd.Series]]] = {}
     for athlete_id, (a, b) in bounds.items():
         first = firsts[athlete_id]
         n_days = as_of_day - first + 1
         totals = np.bincount(days[a:b] - first, weights=loads[a:b], minlength=n_days)
-        index = every_day[first - earliest :]
-        daily[athlete_id] = pd.Series(totals, index=index, dtype="float64", name=LOAD, copy=False)
+        daily[athlete_id] = (totals, partial(_daily_series, totals, every_day, first - earliest))
     return daily
+
+
+def _daily_series(totals: np.ndarray, every_day: pd.Index, skip: int) -> pd.Series:
+    """One athlete's `daily_load`: its totals on the squad's index of days, from `skip` on."""
+    return pd.Series(totals, index=every_day[skip:], dtype="float64", name=LOAD, copy=False)
 
 
 def _shoes(
     local: pd.DataFrame, is_run: np.ndarray, shoes: pd.DataFrame, ids: Sequence[int]
-) -> dict[int, tuple[pd.DataFrame, Callable[[], ShoeLists]]]:
-    """`shoe_mileage` with its `status` column for every athlete's pairs, and its lists."""
+) -> dict[int, tuple[Callable[[], pd.DataFrame], Callable[[], ShoeLists]]]:
+    """`shoe_mileage` with its `status` column for every athlete's pairs, and its lists (each
+    built when asked)."""
     shoe_ids = local[SHOE_ID].to_numpy(dtype=float)[is_run]
     distances = local[DISTANCE_M].to_numpy(dtype=float)[is_run]
     on_pair = ~np.isnan(shoe_ids)
@@ -423,7 +464,7 @@ def _shoes(
     lists = [frame[c].tolist() for c in SHOE_LIST_COLUMNS] if len(frame) else []
     return {
         a: (
-            _part(frame, s, e) if e > s else none,
+            partial(_part, frame, s, e) if e > s else partial(_given, none),
             partial(_rows_of, ShoeLists, lists, s, e) if e > s else partial(ShoeLists.of, none),
         )
         for a, (s, e) in bounds.items()
@@ -438,65 +479,3 @@ def _no_shoes(shoes: pd.DataFrame) -> pd.DataFrame:
     )
     frame["status"] = []
     return frame
-
-
-# The squad's screen (issue #27): which rules cannot say anything for an athlete, read from
-# measures computed for the whole squad at once, so the triage runs only the rules that may.
-# A screen is conservative: it names a rule quiet only when the rule's own test fails (monotony
-# and ACWR: on the rule's own measures), and a rule it is unsure of runs as usual; so the alerts
-# are the per-athlete rules' own (tests/services/test_triage_batch.py, on random squads).
-_TREND_DAYS = 2 * PAIN_LOOKBACK_DAYS  # the pain trend compares this week's mornings with last
-
-
-def quiet_rules(
-    contexts: Mapping[int, RuleContext], shoes: pd.DataFrame, pain: pd.DataFrame
-) -> dict[int, frozenset[str]]:
-    """Per athlete, the rules that give no alert for its context (a subset of the quiet ones).
-
-    Args:
-        contexts: `squad_contexts` output (one as_of for all).
-        shoes, pain: the frames `squad_contexts` was given (with `athlete_id`).
-
-    Returns:
-        Athlete id -> rule ids to skip: "pain" (no entry in the two weeks the pain rule reads),
-        "strength" (no knee entry in the strength gap), "shoe-rotation" (not exactly one active
-        pair), "monotony" and "acwr" (the measure is clearly inside the quiet band).
-    """
-    require_columns(shoes, {ATHLETE_ID, "retired"})
-    require_columns(pain, {ATHLETE_ID, "entry_date", "location"})
-    quiet: dict[int, set[str]] = {a: set() for a in contexts}
-    if not contexts:
-        return {}
-    as_of = next(iter(contexts.values())).as_of
-    as_of_day = as_of.toordinal() - _EPOCH_ORDINAL
-    # pain and strength: the entries in each rule's window
-    owners = pain[ATHLETE_ID].to_numpy(dtype=np.int64)
-    # days since 1970 from the ordinals (NumPy's date-object conversion is ~50x slower)
-    days = np.fromiter(
-        (d.toordinal() for d in pain["entry_date"].tolist()), dtype=np.int64, count=len(pain)
-    )
-    days -= _EPOCH_ORDINAL
-    upto = days <= as_of_day
-    with_pain = set(owners[upto & (days > as_of_day - _TREND_DAYS)].tolist())
-    knee = upto & pain["location"].isin(KNEE_LOCATIONS).to_numpy()
-    knee_days: dict[int, int] = {}
-    for owner, day in zip(owners[knee].tolist(), days[knee].tolist(), strict=True):
-        knee_days[owner] = max(day, knee_days.get(owner, day))
-    # shoe rotation: the active pairs
-    active = (~shoes["retired"].astype(bool)).astype("int64")
-    pairs = active.groupby(shoes[ATHLETE_ID].to_numpy()).sum().to_dict()
-    for athlete_id, ctx in contexts.items():
-        t, kept = ctx.thresholds, quiet[athlete_id]
-        if athlete_id not in with_pain:
-            kept.add("pain")
-        if knee_days.get(athlete_id, -(10**9)) <= as_of_day - t.strength_gap_days:
-            kept.add("strength")
-        if pairs.get(athlete_id, 0) != 1:
-            kept.add("shoe-rotation")
-        # the rules' own measures (prepared for the squad, rules/batch_measures.py)
-        if week_monotony(ctx).monotony < t.monotony_info:
-            kept.add("monotony")
-        value = context_acwr(ctx)
-        if value is None or t.acwr_low <= value < t.acwr_high:
-            kept.add("acwr")
-    return {a: frozenset(q) for a, q in quiet.items()}

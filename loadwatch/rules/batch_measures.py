@@ -5,7 +5,8 @@ over the squad, each equal to the last bit to what `monotony_and_strain` and `ac
 
 The squad (rules/batch.py) hands them to each athlete's context (`RuleContext.prepare`), so
 the monotony and ACWR rules and the squad's screen read them instead of a dozen small pandas
-operations per athlete.
+operations per athlete. Also `window_max`, the longest run of each run's previous 30 days
+for the whole squad (R1's spikes, rules/batch.py).
 """
 
 from __future__ import annotations
@@ -44,13 +45,13 @@ def _ewm_last(loads: np.ndarray, first: np.ndarray, days: int) -> np.ndarray:
 
 
 def squad_daily_measures(
-    daily: Mapping[int, pd.Series],
+    daily: Mapping[int, pd.Series | np.ndarray],
 ) -> tuple[dict[int, tuple[float, float, float]], dict[int, float | None]]:
     """Every athlete's R5 week and R6 ratio from its daily load (`daily_load` output).
 
     Args:
-        daily: athlete id -> daily session load (session-RPE units), every day present, the
-            last one the day evaluated.
+        daily: athlete id -> daily session load (session-RPE units; a Series or its values),
+            every day present, the last one the day evaluated.
 
     Returns:
         (athlete id -> (monotony, strain, the last 7 days' load), as `monotony_and_strain`
@@ -60,7 +61,7 @@ def squad_daily_measures(
     if not daily:
         return {}, {}
     ids = list(daily)
-    series = [daily[a].to_numpy(dtype=float) for a in ids]
+    series = [np.asarray(daily[a], dtype=float) for a in ids]
     lengths = np.array([len(s) for s in series], dtype=np.int64)
     longest = max(int(lengths.max()), WEEK_DAYS)
     # right-aligned (the last day in the last column), zeros before each athlete's first day:
@@ -96,7 +97,7 @@ def _given(value: object) -> object:
 
 def prepare_daily_measures(
     contexts: Mapping[int, RuleContext],
-    daily: Mapping[int, pd.Series],
+    daily: Mapping[int, pd.Series | np.ndarray],
     local: pd.DataFrame,
     days: np.ndarray,
     bounds: Mapping[int, tuple[int, int]],
@@ -119,3 +120,30 @@ def prepare_daily_measures(
         value, strain, load = weeks[athlete_id]
         counts = int(sessions[b] - sessions[a]), int(logged[b] - logged[a])
         ctx.prepare(MONOTONY_MEMO, partial(_given, WeekMonotony(value, strain, load, *counts)))
+
+
+def window_max(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """max(values[starts[i]:i]) for every i (NaN where the window is empty), from a sparse
+    table of maxima over power-of-two blocks: two lookups per row instead of a loop. Maxima are
+    exact, so the answer is the loop's to the last bit (NaN values propagate as in `max`)."""
+    n = len(values)
+    previous = np.full(n, np.nan)
+    ends = np.arange(n, dtype=np.int64)
+    lengths = ends - starts
+    has = lengths > 0
+    if not has.any():
+        return previous
+    table = [values]
+    while 2 ** len(table) <= int(lengths.max()):
+        half = 2 ** (len(table) - 1)
+        last = table[-1]
+        table.append(np.maximum(last[:-half], last[half:]))
+    level = np.zeros(n, dtype=np.int64)
+    level[has] = np.frexp(lengths[has].astype(float))[1] - 1  # floor(log2), exactly
+    for k in np.unique(level[has]):
+        rows = has & (level == k)
+        block = table[int(k)]
+        left = block[starts[rows]]
+        right = block[ends[rows] - 2 ** int(k)]
+        previous[rows] = np.maximum(left, right)
+    return previous

@@ -7,15 +7,34 @@ tests/services/test_triage_batch.py checks them against the per-athlete function
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
-from datetime import date
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
 import pandas as pd
 
-from loadwatch.rules.pain import PainDay, judge_entry
+from loadwatch.rules.pain import LOOKBACK_DAYS, PainDay, judge_entry
 from loadwatch.rules.thresholds import Thresholds
+
+
+def pain_window_start(as_of: date, thresholds: Iterable[Thresholds]) -> date:
+    """The first day of the pain entries a squad's rows read (issue #27), for athletes without
+    an injury period (whose return ladder reads every entry): the pain rule's last week and its
+    morning trend's two calendar weeks, the screen's two weeks, and the strength rule's knee
+    pain gap (the longest of `thresholds`). From before it, the squad also needs each
+    athlete's first entry (the strength rule asks whether the log reaches back past its gap)
+    and the older entries naming a run the window names (they order a day's entries):
+    `db.frames.squad_pain_frame` reads exactly these."""
+    gap = max((t.strength_gap_days for t in thresholds), default=0)
+    return as_of - timedelta(days=max(2 * LOOKBACK_DAYS, gap))
+
+
+def _cut_history(athlete_id: int, first: date) -> tuple[PainDay, ...]:
+    raise LookupError(
+        f"athlete {athlete_id}'s pain entries were read from {first} only: every judged pain "
+        "day needs the whole history (squad_contexts' pain_from)"
+    )
 
 
 def _whole(value: object) -> int | None:
@@ -52,12 +71,20 @@ def judged_pain(
     thresholds: Mapping[int, Thresholds],
     as_of: date,
     since: date | None = None,
+    pain_from: Mapping[int, date] | None = None,
 ) -> dict[int, Callable[[], tuple[PainDay, ...]]]:
     """`judged_pain_days` for every athlete (only the days after `since` if given), each
     computed when first asked for, from the squad's column lists read once (no pandas per
-    athlete)."""
+    athlete). `pain_from`: athletes whose entries were read from a day on only
+    (`pain_window_start`): without `since`, or with one before that day, asking for their
+    days raises LookupError instead of judging a cut history."""
+    pain_from = pain_from or {}
     return {
-        athlete_id: partial(_judge, columns, a, b, thresholds[athlete_id], as_of, since)
+        athlete_id: (
+            partial(_cut_history, athlete_id, pain_from[athlete_id])
+            if athlete_id in pain_from and (since is None or since < pain_from[athlete_id])
+            else partial(_judge, columns, a, b, thresholds[athlete_id], as_of, since)
+        )
         for athlete_id, (a, b) in bounds.items()
     }
 

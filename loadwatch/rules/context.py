@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
-from loadwatch.domain import InjuryPeriod, PlanSettings
+from loadwatch.domain import InjuryPeriod, PlanSettings, Sport
 from loadwatch.load.daily import daily_load
 from loadwatch.load.frames import (
     ACTIVITY_ID,
+    AVG_CADENCE_SPM,
+    DESCENT_M,
     DISTANCE_M,
     LOCAL_DATE,
     PREVIOUS_MAX_M,
     SHOE_ID,
     SPIKE_RATIO,
+    SPORT,
 )
 from loadwatch.load.runlog import RunLog
 from loadwatch.load.shoes import shoe_mileage, shoe_status
@@ -89,6 +92,30 @@ class RuleContext:
     def distance(self, metres: float, digits: int = 1) -> str:
         return format_distance(metres, self.units, digits)
 
+    @classmethod
+    def deferred(cls, frames: Mapping[str, Callable[[], object]], **fields: Any) -> RuleContext:
+        """A context whose `frames` (field name -> how to build it) are built when a rule first
+        reads them (issue #27: a squad's triage reads few of an athlete's frames, and each costs
+        tens of microseconds of pandas; rules/batch.py). Equal to the context built with them."""
+        placeholders: dict[str, Any] = dict.fromkeys(frames)
+        ctx = cls(**fields, **placeholders)
+        for name in frames:  # no class default behind these fields: reads go to __getattr__
+            del ctx.__dict__[name]
+        ctx.__dict__[_DEFERRED] = dict(frames)
+        return ctx
+
+    if not TYPE_CHECKING:  # at run time only: mypy keeps checking every attribute read
+
+        def __getattr__(self, name: str) -> object:
+            deferred = self.__dict__.get(_DEFERRED)
+            if deferred is None or name not in deferred:
+                raise AttributeError(f"'RuleContext' object has no attribute '{name}'")
+            value = self.__dict__[name] = deferred.pop(name)()
+            return value
+
+
+_DEFERRED = "_deferred"
+
 
 SPIKE_COLUMNS_MEMO = "spike_columns"
 
@@ -119,6 +146,54 @@ def spike_columns(ctx: RuleContext) -> SpikeColumns:
     """`ctx.spikes` as column lists, read once per context (issue #27: the spike and growth
     rules, the run log and the squad row each read them; the squad prepares them)."""
     return ctx.memo(SPIKE_COLUMNS_MEMO, lambda: SpikeColumns.of(ctx.spikes))
+
+
+WEEKLY_COLUMNS_MEMO = "weekly_columns"
+
+
+@dataclass(frozen=True, slots=True)
+class WeeklyColumns:
+    """`ctx.weekly`'s running descent (metres) and mean cadence (steps/min, NaN for none) as
+    lists, oldest week first: what the pain rule's knee evidence reads."""
+
+    descent_m: list[float]
+    avg_cadence_spm: list[float]
+
+    @classmethod
+    def of(cls, weekly: pd.DataFrame) -> WeeklyColumns:
+        return cls(weekly[DESCENT_M].tolist(), weekly[AVG_CADENCE_SPM].tolist())
+
+
+def weekly_columns(ctx: RuleContext) -> WeeklyColumns:
+    """`ctx.weekly`'s descent and cadence as lists, read once per context (issue #27: the
+    squad prepares them from its own weeks, without a frame per athlete)."""
+    return ctx.memo(WEEKLY_COLUMNS_MEMO, lambda: WeeklyColumns.of(ctx.weekly))
+
+
+ACTIVITY_DAYS_MEMO = "activity_days"
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityDays:
+    """The first local day of `ctx.activities` (None without any) and the local days of its
+    strength activities, in log order: what the strength rule reads of the log."""
+
+    first: date | None
+    strength: list[date]
+
+    @classmethod
+    def of(cls, activities: pd.DataFrame) -> ActivityDays:
+        if activities.empty:
+            return cls(None, [])
+        days = activities[LOCAL_DATE].tolist()
+        sports = activities[SPORT].tolist()
+        return cls(min(days), [d for d, s in zip(days, sports, strict=True) if s == Sport.STRENGTH])
+
+
+def activity_days(ctx: RuleContext) -> ActivityDays:
+    """`ctx.activities`' first day and strength days, read once per context (issue #27: the
+    squad prepares them from its arrays, without a frame per athlete)."""
+    return ctx.memo(ACTIVITY_DAYS_MEMO, lambda: ActivityDays.of(ctx.activities))
 
 
 def rule_context(

@@ -16,9 +16,8 @@ from typing import Any
 import pandas as pd
 
 from loadwatch.domain import Alert, Severity
-from loadwatch.load.frames import AVG_CADENCE_SPM, DESCENT_M
 from loadwatch.load.weekly import week_start_of
-from loadwatch.rules.context import RuleContext
+from loadwatch.rules.context import RuleContext, weekly_columns
 from loadwatch.rules.thresholds import Thresholds
 
 GREEN, AMBER, RED = "green", "amber", "red"
@@ -264,13 +263,13 @@ def must_stop(day: PainDay, ctx: RuleContext) -> bool:
 
 def _context_evidence(ctx: RuleContext) -> dict[str, float]:
     """Knee-front context: this week's running descent and mean cadence (RULES.md R3)."""
-    if ctx.weekly.empty:
+    weeks = weekly_columns(ctx)  # lists, not frame rows (issue #27: the squad reads this)
+    if not weeks.descent_m:
         return {}
-    last = ctx.weekly.iloc[-1]
-    evidence = {"week_descent_m": float(last[DESCENT_M])}
-    cadences = [float(c) for c in ctx.weekly[AVG_CADENCE_SPM].tail(4) if not math.isnan(float(c))]
-    if not math.isnan(float(last[AVG_CADENCE_SPM])):
-        evidence["week_avg_cadence_spm"] = float(last[AVG_CADENCE_SPM])
+    evidence = {"week_descent_m": float(weeks.descent_m[-1])}
+    cadences = [float(c) for c in weeks.avg_cadence_spm[-4:] if not math.isnan(float(c))]
+    if not math.isnan(float(weeks.avg_cadence_spm[-1])):
+        evidence["week_avg_cadence_spm"] = float(weeks.avg_cadence_spm[-1])
     if cadences:
         evidence["recent_avg_cadence_spm"] = cadences[-1]
     return evidence

@@ -14,10 +14,9 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from loadwatch.domain import Alert, PainLocation, Severity, Sport
-from loadwatch.load.frames import LOCAL_DATE, SPORT
+from loadwatch.domain import Alert, PainLocation, Severity
 from loadwatch.load.weekly import week_start_of
-from loadwatch.rules.context import RuleContext
+from loadwatch.rules.context import RuleContext, activity_days
 from loadwatch.rules.exercises import Exercise, Measure, exercise
 from loadwatch.rules.pain import PainLists, pain_lists
 from loadwatch.rules.thresholds import Thresholds
@@ -31,13 +30,7 @@ START, UP, HOLD, BACK = "start", "up", "hold", "back"
 def strength_days(ctx: RuleContext) -> set[date]:
     """Local days up to `as_of` with a logged session or a strength activity from a file."""
     days = {d for d in ctx.strength_dates if d <= ctx.as_of}
-    acts = ctx.activities
-    if not acts.empty:
-        days |= {
-            d
-            for d, s in zip(acts[LOCAL_DATE].tolist(), acts[SPORT].tolist(), strict=True)
-            if s == Sport.STRENGTH
-        }
+    days |= set(activity_days(ctx).strength)  # a squad prepares them (issue #27)
     return {d for d in days if d <= ctx.as_of}
 
 
@@ -116,8 +109,9 @@ def strength(ctx: RuleContext) -> Iterator[Alert]:
     if any(d > since for d in strength_days(ctx)):
         return
     firsts = [min(entries.entry_date)]
-    if not ctx.activities.empty:
-        firsts.append(min(ctx.activities[LOCAL_DATE]))
+    first_activity = activity_days(ctx).first
+    if first_activity is not None:
+        firsts.append(first_activity)
     if min(firsts) > since:
         return
     days = "1 day" if len(knee) == 1 else f"{len(knee)} days"

@@ -25,7 +25,9 @@ from loadwatch.db.strength import strength_inputs_for
 from loadwatch.domain import SEVERITY_RANK, Alert
 from loadwatch.report import SquadStatus
 from loadwatch.rules import evaluate
-from loadwatch.rules.batch import AthleteView, quiet_rules, squad_contexts
+from loadwatch.rules.batch import AthleteView, squad_contexts
+from loadwatch.rules.batch_pain import pain_window_start
+from loadwatch.rules.batch_screen import quiet_rules
 from loadwatch.rules.context import RuleContext, spike_columns
 from loadwatch.rules.injury import injury_state
 from loadwatch.rules.injury_sites import site_name
@@ -128,11 +130,16 @@ def _overview(
         if squad is None:
             activities = repository.activities_frame_for_all(session, ids, since)
             shoes = repository.shoes_frame_for_all(session, ids)
-            pains = repository.pain_frame_for_all(session, ids)
             injuries = injury_periods_for(session, ids)
             strength = strength_inputs_for(session, ids)
             stored = repository.settings_for(session, ids)
             settings = {a.id: settings_view(a, stored.get(a.id)) for a in rows}
+            # the entries the rows read, not every entry ever (issue #27): the athletes with
+            # an injury period get theirs all (the return ladder reads them)
+            first = pain_window_start(as_of, (settings[a].thresholds for a in ids))
+            whole = {a for a, periods in injuries.items() if periods}
+            pains = repository.squad_pain_frame(session, ids, first, whole)
+            pain_from = {a: first for a in ids if a not in whole}
     auth.audit(engine, actor, "squad-view", [a.name for a in rows], is_read=True)
     if squad is None:
         views = {
@@ -143,7 +150,9 @@ def _overview(
             )
             for a in rows
         }
-        contexts = squad_contexts(activities, shoes, pains, as_of, views, injuries, strength)
+        contexts = squad_contexts(
+            activities, shoes, pains, as_of, views, injuries, strength, pain_from
+        )
         found = squad_rows(contexts, {a.id: a.name for a in rows}, shoes, pains)
         squad = [found[a.id] for a in rows]
         if version is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -12,7 +13,13 @@ from loadwatch.domain import InjuryPeriod
 from loadwatch.load.frames import ACTIVITY_COLUMNS, PAIN_COLUMNS, SHOE_COLUMNS
 from loadwatch.report import squad_status
 from loadwatch.rules.batch import AthleteView, squad_contexts
-from loadwatch.rules.context import RuleContext, rule_context, spike_columns
+from loadwatch.rules.context import (
+    RuleContext,
+    activity_days,
+    rule_context,
+    spike_columns,
+    weekly_columns,
+)
 from loadwatch.rules.monotony import context_acwr, week_monotony
 from loadwatch.rules.pain import pain_lists, recent_pain_days
 from loadwatch.rules.shoes import shoe_lists
@@ -155,6 +162,8 @@ def _assert_same(batched: RuleContext, alone: RuleContext) -> None:
     assert batched.run_log == alone.run_log
     # the measures the squad prepares for the rules (issue #27), to the last digit
     assert repr(spike_columns(batched)) == repr(spike_columns(alone))
+    assert repr(weekly_columns(batched)) == repr(weekly_columns(alone))
+    assert repr(activity_days(batched)) == repr(activity_days(alone))
     assert repr(shoe_lists(batched)) == repr(shoe_lists(alone))
     assert repr(pain_lists(batched)) == repr(pain_lists(alone))
     assert repr(week_monotony(batched)) == repr(week_monotony(alone))
@@ -197,3 +206,31 @@ def test_an_athlete_without_activities_gets_an_empty_log() -> None:
     assert batched[7].activities.empty
     assert batched[7].weekly.empty
     assert list(batched[7].daily.index) == [AS_OF]
+
+
+def test_a_squad_contexts_frames_are_built_when_first_read() -> None:
+    """The squad leaves each athlete's frames to be built when a rule reads them (issue #27):
+    not built before, built once, equal to `rule_context`'s; other names still fail."""
+    spec = {
+        "activities": [(-3, 7, 0, "run", 8_000.0, 170.0, NAN, 0.0)],
+        "shoes": [(0.0, False, True)],
+        "pain": [(-1, None, 3, None, "knee_front")],
+        "week_start": 0,
+        "units": DistanceUnit.KM,
+        "injury": None,
+    }
+    activities, shoes, pain, _ = squad_frames([spec])
+    ctx = squad_contexts(activities, shoes, pain, AS_OF, {1: AthleteView()})[1]
+    frames = ("activities", "weekly", "spikes", "shoes", "pain", "daily")
+    assert not set(frames) & set(vars(ctx))
+    alone = rule_context(
+        athlete_frame(activities, 1, ACTIVITY_COLUMNS),
+        athlete_frame(shoes, 1, SHOE_COLUMNS),
+        athlete_frame(pain, 1, PAIN_COLUMNS),
+        AS_OF,
+    )
+    _assert_same(ctx, alone)
+    assert set(frames) <= set(vars(ctx))
+    assert ctx.spikes is ctx.spikes  # built once
+    with pytest.raises(AttributeError, match="no_such_frame"):
+        getattr(ctx, "no_such_frame")  # noqa: B009
