@@ -31,6 +31,8 @@ from loadwatch.load.frames import (
     SHOE_COLUMNS,
     SPORT,
     STARTED_AT,
+    int64_column,
+    utc_starts_column,
 )
 
 if TYPE_CHECKING:
@@ -264,40 +266,17 @@ def activities_frame_for_all(
     # each column straight into its type (NULL: NaN), not through pandas' inference of
     # lists of objects (issue #27: most of a squad's read was building the frame)
     data: dict[str, Any] = {
-        "athlete_id": _ints(values["athlete_id"]),
-        ACTIVITY_ID: _ints(values[ACTIVITY_ID]),
+        "athlete_id": int64_column(values["athlete_id"]),
+        ACTIVITY_ID: int64_column(values[ACTIVITY_ID]),
         SPORT: pd.Series(values[SPORT], dtype=object),
     }
     if is_text:
-        data[STARTED_AT] = _utc_starts(values[STARTED_AT])
+        data[STARTED_AT] = utc_starts_column(values[STARTED_AT])
     else:
         data[STARTED_AT] = pd.to_datetime(pd.Series(values[STARTED_AT], dtype=object), utc=True)
     for column in floats:
         data[column] = pd.Series(values[column], dtype="float64")
     return pd.DataFrame({name: data[name] for name in names})
-
-
-def _ints(values: Sequence[int]) -> pd.Series:
-    """A column of ids (never NULL) as int64, without pandas inferring it from objects."""
-    import numpy as np
-    import pandas as pd
-
-    return pd.Series(np.fromiter(values, dtype=np.int64, count=len(values)))
-
-
-def _utc_starts(texts: Sequence[str]) -> pd.Series:
-    """SQLite's UTC start texts ("2026-03-01 07:00:00.000000") as UTC datetimes: NumPy's
-    parser, four times pandas' for this one layout; any other text goes to pandas' ISO 8601."""
-    import numpy as np
-    import pandas as pd
-
-    try:
-        parsed = np.array(texts, dtype="datetime64[ns]")
-    except ValueError:
-        return pd.to_datetime(pd.Series(texts, dtype=object), format="ISO8601").dt.tz_localize(
-            "UTC"
-        )
-    return pd.Series(parsed).dt.tz_localize("UTC")
 
 
 def _driver_rows(session: Session, query: Executable) -> Sequence[Sequence[Any]]:

