@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import os
 import shutil
 import uuid
@@ -65,21 +66,24 @@ def corpus() -> Path:
     return CORPUS
 
 
+@functools.cache
+def _pg_admin(server: str) -> Engine:
+    """One AUTOCOMMIT engine on the server per process, for CREATE and DROP DATABASE (issue #19:
+    a new engine per call connected and authenticated twice for every test)."""
+    return create_engine(server, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
+
+
 def _pg_database(server: str, name: str, template: str | None = None) -> str:
     """CREATE DATABASE `name` (a copy of `template` when given) on the server; its URL."""
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
     copy = f' TEMPLATE "{template}"' if template else ""
-    with admin.connect() as connection:
+    with _pg_admin(server).connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
-    admin.dispose()
     return make_url(server).set(database=name).render_as_string(hide_password=False)
 
 
 def _pg_drop(server: str, name: str) -> None:
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
+    with _pg_admin(server).connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 @pytest.fixture
