@@ -56,7 +56,7 @@ mypy_pid=$!
 bare_machine >"$tmp/bare.log" 2>&1 &
 bare_pid=$!
 status=0
-run pytest -q -p no:cacheprovider -n auto --dist loadgroup -m browser || status=$?
+run pytest -q -p no:cacheprovider -n auto --dist loadgroup -m browser tests/browser || status=$?
 wait "$mypy_pid" || status=1
 cat "$tmp/mypy.log"
 wait "$bare_pid" || status=1

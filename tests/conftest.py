@@ -20,6 +20,7 @@ from loadwatch.db.engine import make_engine, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
+BROWSER_TESTS = ROOT / "tests" / "browser"
 # A worktree beside the main checkout finds the corpus through LOADWATCH_TEST_CORPUS.
 CORPUS = Path(os.environ.get("LOADWATCH_TEST_CORPUS") or ROOT.parent / "shared" / "corpus")
 PG_URL_ENV = "LOADWATCH_TEST_PG_URL"
@@ -292,6 +293,15 @@ def _uses_the_database(item: pytest.Item) -> bool:
 # none of them is left running alone at the end.
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # scripts/check.sh collects only tests/browser for the browser run (collecting the whole
+    # suite there cost each worker seconds): a browser test elsewhere would never run.
+    stray = [
+        item.nodeid
+        for item in items
+        if item.get_closest_marker("browser") and BROWSER_TESTS not in item.path.parents
+    ]
+    if stray:
+        raise pytest.UsageError(f"browser tests belong in tests/browser/: {', '.join(stray)}")
     if os.environ.get(PG_URL_ENV):
         # The PostgreSQL run (scripts/check.sh) repeats only the tests the engine choice can
         # change: a pure rule, a parser or a page on the demo's SQLite file gives the same
