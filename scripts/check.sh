@@ -70,7 +70,7 @@ cat "$tmp/bare.log"
 # creates a database from a template), and its files are in memory (/dev/shm) when there is
 # room: on disk, each CREATE DATABASE (9 MB written) took 60-550 ms on this machine, 20-50 ms
 # in memory. pytest itself keeps the usual temporary folder.
-pg_dir=$(df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 && $4 > 2097152 {print "/dev/shm"}')
+pg_dir=$(df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 && $4 > 2097152 {print "/dev/shm"}') || pg_dir=""
 TMPDIR="${pg_dir:-${TMPDIR:-/tmp}}" pg_virtualenv -t -o fsync=off -o synchronous_commit=off \
   -o full_page_writes=off -o max_wal_size=512MB env TMPDIR="${TMPDIR:-/tmp}" bash -c '
   export LOADWATCH_TEST_PG_URL="postgresql+psycopg://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$PGDATABASE";
