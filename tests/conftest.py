@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import os
 import shutil
 import uuid
@@ -19,6 +20,7 @@ from loadwatch.db.engine import make_engine, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
+BROWSER_TESTS = ROOT / "tests" / "browser"
 # A worktree beside the main checkout finds the corpus through LOADWATCH_TEST_CORPUS.
 CORPUS = Path(os.environ.get("LOADWATCH_TEST_CORPUS") or ROOT.parent / "shared" / "corpus")
 PG_URL_ENV = "LOADWATCH_TEST_PG_URL"
@@ -65,21 +67,24 @@ def corpus() -> Path:
     return CORPUS
 
 
+@functools.cache
+def _pg_admin(server: str) -> Engine:
+    """One AUTOCOMMIT engine on the server per process, for CREATE and DROP DATABASE (issue #19:
+    a new engine per call connected and authenticated twice for every test)."""
+    return create_engine(server, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
+
+
 def _pg_database(server: str, name: str, template: str | None = None) -> str:
     """CREATE DATABASE `name` (a copy of `template` when given) on the server; its URL."""
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
     copy = f' TEMPLATE "{template}"' if template else ""
-    with admin.connect() as connection:
+    with _pg_admin(server).connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
-    admin.dispose()
     return make_url(server).set(database=name).render_as_string(hide_password=False)
 
 
 def _pg_drop(server: str, name: str) -> None:
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
+    with _pg_admin(server).connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 @pytest.fixture
@@ -288,6 +293,15 @@ def _uses_the_database(item: pytest.Item) -> bool:
 # none of them is left running alone at the end.
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # scripts/check.sh collects only tests/browser for the browser run (collecting the whole
+    # suite there cost each worker seconds): a browser test elsewhere would never run.
+    stray = [
+        item.nodeid
+        for item in items
+        if item.get_closest_marker("browser") and BROWSER_TESTS not in item.path.parents
+    ]
+    if stray:
+        raise pytest.UsageError(f"browser tests belong in tests/browser/: {', '.join(stray)}")
     if os.environ.get(PG_URL_ENV):
         # The PostgreSQL run (scripts/check.sh) repeats only the tests the engine choice can
         # change: a pure rule, a parser or a page on the demo's SQLite file gives the same

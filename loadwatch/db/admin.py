@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from loadwatch.db.models import (
@@ -85,8 +86,16 @@ def get_or_create_athlete(session: Session, name: str, home_tz: str = "UTC") -> 
         athlete = Athlete(
             name=name, home_tz=home_tz, default_sport="run", created_at=datetime.now(tz=UTC)
         )
-        session.add(athlete)
-        session.flush()
+        try:
+            # Two first imports for a new name at once (two processes on PostgreSQL): the one
+            # that commits second hits the unique name and takes the athlete the first created.
+            with session.begin_nested():
+                session.add(athlete)
+        except IntegrityError:
+            found = find_athlete(session, name)
+            if found is None:
+                raise
+            athlete = found
     return athlete
 
 

@@ -58,9 +58,9 @@ def test_old_runs_say_when_the_last_run_was_and_the_link_opens_that_week(
 
 
 def test_an_activity_opened_from_the_list_shows_its_route_and_curves(
-    serve, browser, sample_url: str, tmp_path: Path
+    demo_server: str, browser, tmp_path: Path
 ) -> None:
-    base = serve(sample_url)
+    base = demo_server
     page = browser.new_page(viewport={"width": 1300, "height": 2000})
     page.goto(f"{base}/activities")
     wait_idle(page)
@@ -94,8 +94,8 @@ def test_an_activity_opened_from_the_list_shows_its_route_and_curves(
     page.close()
 
 
-def test_the_calendar_opens_an_activity(serve, browser, sample_url: str, tmp_path: Path) -> None:
-    base = serve(sample_url)
+def test_the_calendar_opens_an_activity(demo_server: str, browser, tmp_path: Path) -> None:
+    base = demo_server
     page = browser.new_page(viewport={"width": 1400, "height": 1500})
     page.goto(f"{base}/calendar")
     wait_idle(page)

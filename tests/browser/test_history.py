@@ -68,9 +68,9 @@ def _shot(page, path: Path, size: str) -> None:
 @pytest.mark.slow  # every page at one size, with a full-page picture of each
 @pytest.mark.parametrize("size", list(VIEWPORTS))
 def test_every_demo_page_fits_a_laptop_and_a_phone(
-    serve, browser, sample_url: str, tmp_path: Path, size: str
+    demo_server: str, browser, tmp_path: Path, size: str
 ) -> None:
-    base = serve(sample_url)
+    base = demo_server
     page = _open(browser, size)
     for path in PAGES:
         page.goto(f"{base}/{path}?athlete=Ana")

@@ -75,9 +75,9 @@ def test_runner_logs_knee_pain_of_6_on_a_phone_and_sees_red_and_cross_training(
 
 
 def test_coach_sees_the_riskiest_runner_first_and_opens_her_page(
-    serve, browser, sample_url: str, tmp_path: Path
+    demo_server: str, browser, sample_url: str, tmp_path: Path
 ) -> None:
-    base = serve(sample_url)
+    base = demo_server
     page = browser.new_page(viewport={"width": 1300, "height": 1000})
     page.goto(f"{base}/squad")
     wait_idle(page)
@@ -116,9 +116,9 @@ def test_coach_sees_the_riskiest_runner_first_and_opens_her_page(
     ],
 )
 def test_every_page_renders_in_a_real_browser(
-    serve, browser, sample_url: str, tmp_path: Path, path: str, name: str
+    demo_server: str, browser, tmp_path: Path, path: str, name: str
 ) -> None:
-    base = serve(sample_url)
+    base = demo_server
     page = browser.new_page(viewport={"width": 1300, "height": 2200})
     page.goto(f"{base}/{path}")
     wait_idle(page)

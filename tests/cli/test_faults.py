@@ -98,6 +98,7 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
         _unmount(disk)
 
 
+@pytest.mark.slow  # real loadwatch processes, one after another (issue #19: scheduled first)
 def test_disk_full_during_import_keeps_the_saved_files_and_the_rerun_completes(
     small_disk: Path, tmp_path: Path, env: dict[str, str], log_dir: Path
 ) -> None:
@@ -123,6 +124,7 @@ def test_disk_full_during_import_keeps_the_saved_files_and_the_rerun_completes(
     assert _count(db, "activities") == 400
 
 
+@pytest.mark.slow  # real loadwatch processes, one after another (issue #19: scheduled first)
 def test_pain_log_and_reimport_on_a_full_disk_are_one_line_and_change_nothing(
     small_disk: Path, tmp_path: Path, env: dict[str, str]
 ) -> None:
@@ -228,6 +230,7 @@ def test_a_database_held_by_another_writer_waits_visibly_then_names_the_holder(
     assert _count(db, "pain_entries") == 1
 
 
+@pytest.mark.slow  # real loadwatch processes, one after another (issue #19: scheduled first)
 def test_a_read_only_database_is_one_line_and_reading_still_works(
     tmp_path: Path, env: dict[str, str]
 ) -> None:
@@ -265,6 +268,7 @@ def test_a_database_file_without_write_permission_is_one_line(
     assert _count(db, "activities") == 1
 
 
+@pytest.mark.slow  # real loadwatch processes, one after another (issue #19: scheduled first)
 def test_a_database_from_a_newer_loadwatch_is_refused_but_doctor_and_backup_work(
     tmp_path: Path, env: dict[str, str]
 ) -> None:
@@ -328,6 +332,7 @@ def test_a_damaged_page_is_found_before_reimport_writes_and_by_doctor(
     assert db.read_bytes() == before
 
 
+@pytest.mark.slow  # real loadwatch processes, one after another (issue #19: scheduled first)
 def test_backup_writes_a_consistent_copy_and_never_overwrites(
     tmp_path: Path, env: dict[str, str]
 ) -> None:

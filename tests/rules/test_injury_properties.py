@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -33,6 +34,7 @@ def _history(history: list[float | None]) -> list:
     return [(at(START + timedelta(days=i)), km) for i, km in enumerate(history) if km]
 
 
+@pytest.mark.slow  # many examples through the rules (issue #19: scheduled first)
 @settings(max_examples=150, deadline=None, derandomize=True)
 @given(
     history=day_runs,
@@ -53,6 +55,7 @@ def test_while_injured_the_plan_never_holds_a_run(
     assert report.next_run_cap_m is None
 
 
+@pytest.mark.slow  # many examples through the rules (issue #19: scheduled first)
 @settings(
     max_examples=200,
     deadline=None,

@@ -126,6 +126,7 @@ def test_monday_compares_this_week_with_the_four_weeks_to_monday(engine: Engine)
     assert context["this_week_vs_four_week_mean_to_date_ratio"] is None
 
 
+@pytest.mark.slow  # the whole demo squad imported (issue #19: scheduled first)
 def test_the_demo_logs_pain_only_against_real_runs(engine: Engine) -> None:
     services.load_demo(engine, today=TODAY)
     for athlete in ("Ana", "Dev"):
