@@ -24,6 +24,9 @@ from loadwatch.rules.plan_sessions import STRENGTH
 from loadwatch.rules.planner import PLAN_DAYS, Planner
 
 MONOTONY_MARGIN = 0.95  # the plan keeps its projected monotony under 95 % of the caution level
+# Cross-training and separate strength days give way already at 90 %: the room they leave keeps
+# a promised run from giving way when the next days come into the window (issue #20, item 7).
+GENTLE_MARGIN = 0.92
 PACE_DAYS = 56  # the runner's pace for planned load: the runs of the last 8 weeks
 MONOTONY = "monotony"  # the rule id (R5) a run that gives way names as its cause
 
@@ -152,6 +155,23 @@ def _scored(
     return scored
 
 
+def _gentle_first(planner: Planner, pace: float, past: pd.Series, limit: float) -> None:
+    """Below `limit` already, a cross-training or strength-only day gives way (never a run):
+    the gentlest change that lowers the projected monotony, while one does."""
+    for _ in range(PLAN_DAYS):
+        worst, day = _worst_monotony(planner, pace, past)
+        if day is None or worst < limit:
+            return
+        near = [d for d in planner.open_days if day - timedelta(days=7) < d <= day]
+        scored = _scored(planner, _options(planner, near), pace, past)
+        if not scored:
+            return
+        best = min(scored, key=lambda x: (x[0], x[1]))
+        if best[0] >= worst:
+            return
+        planner.plan.update(dict(best[2]))
+
+
 def keep_monotony(planner: Planner) -> None:
     """Following the whole plan must not reach the monotony caution (R5, R8): where the
     projected 7-day monotony would come near it, the change that lowers it most is made (a
@@ -161,6 +181,7 @@ def keep_monotony(planner: Planner) -> None:
     limit = ctx.thresholds.monotony_caution * MONOTONY_MARGIN
     pace = _pace_s_per_m(ctx)
     past = with_logged_strength(ctx.daily, ctx.activities, ctx.strength_dates)
+    _gentle_first(planner, pace, past, ctx.thresholds.monotony_caution * GENTLE_MARGIN)
     for _ in range(2 * PLAN_DAYS):
         worst, day = _worst_monotony(planner, pace, past)
         if day is None or worst < limit:

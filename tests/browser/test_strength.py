@@ -61,7 +61,8 @@ def test_done_as_planned_from_this_week_on_a_phone(
     text = card.inner_text()
     assert "1 of 2" in text
     assert "25%" in text  # 2 sessions in the last 28 days of 4 x 2
-    assert page.get_by_role("button", name="Done as planned").count() == 0
+    # the run that saved it may still be finishing: Streamlit removes the stale button at its end
+    page.get_by_role("button", name="Done as planned").wait_for(state="detached", timeout=30_000)
     assert page.get_by_text("strength (done)").count() == 1  # the plan's day card
     assert page.locator("[data-testid=stException]").count() == 0
     card.screenshot(path=str(shots / "strength-adherence.png"))
