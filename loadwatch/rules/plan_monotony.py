@@ -24,7 +24,7 @@ from loadwatch.rules.plan_sessions import STRENGTH
 from loadwatch.rules.planner import PLAN_DAYS, Planner
 
 MONOTONY_MARGIN = 0.95  # the plan keeps its projected monotony under 95 % of the caution level
-# Cross-training and separate strength days give way already at 90 %: the room they leave keeps
+# Cross-training and separate strength days give way already at 92 %: the room they leave keeps
 # a promised run from giving way when the next days come into the window (issue #20, item 7).
 GENTLE_MARGIN = 0.92
 PACE_DAYS = 56  # the runner's pace for planned load: the runs of the last 8 weeks

@@ -332,6 +332,20 @@ def test_back_after_twenty_weeks_off_from_a_small_base(engine: Engine) -> None:
 
 
 @ENGINE_ONCE
+def test_five_run_days_and_every_session_back_from_a_break_keep_their_promises(
+    engine: Engine,
+) -> None:
+    """80 km over five run days, a 28 km long run, six weeks off, then every session the plan
+    asks for: when the next week's strength sessions come into the window, the monotony they
+    add is taken by cross-training, not by a run already promised (item 7)."""
+    week = {0: 10.0, 1: 12.0, 3: 12.0, 5: 18.0, 6: 28.0}
+    diary = follow(engine, Profile("five", week, weeks_before=8, off_weeks=6))
+    assert_items(diary)
+    assert_strength_due_is_planned(diary)
+    assert max(weeks_of(diary)[:12]) >= 0.75 * 80.0
+
+
+@ENGINE_ONCE
 def test_mornings_that_move_from_0_to_1_stay_safe(engine: Engine) -> None:
     def pain(index: int, km: float) -> tuple[int | None, int | None]:
         return 1, (0 if index < 20 else 1)
