@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from loadwatch.load.frames import DISTANCE_M, SHOE_COLUMNS, SHOE_ID, require_columns
@@ -20,13 +22,14 @@ def shoe_mileage(runs: pd.DataFrame, shoes: pd.DataFrame) -> pd.DataFrame:
     """
     require_columns(runs, {SHOE_ID, DISTANCE_M})
     require_columns(shoes, set(SHOE_COLUMNS) - {"is_default"})
-    sums: dict[int, float] = {}
-    counts: dict[int, int] = {}
+    distances: dict[int, list[float]] = {}
     for shoe_id, distance in zip(runs[SHOE_ID], runs[DISTANCE_M], strict=True):
         if shoe_id == shoe_id and shoe_id is not None:  # NaN != NaN: runs on no pair
-            key = int(shoe_id)
-            sums[key] = sums.get(key, 0.0) + float(distance)
-            counts[key] = counts.get(key, 0) + 1
+            distances.setdefault(int(shoe_id), []).append(float(distance))
+    # math.fsum: the exactly rounded sum, whatever the runs' order (the squad reads them in
+    # another order than one athlete's view: the same metres to the last digit, issue #27)
+    sums = {key: math.fsum(values) for key, values in distances.items()}
+    counts = {key: len(values) for key, values in distances.items()}
     frame = shoes.copy()
     frame["run_distance_m"] = pd.Series(
         [sums.get(int(i), 0.0) for i in frame["shoe_id"]], dtype="float64"

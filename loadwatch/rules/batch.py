@@ -10,6 +10,7 @@ each measure is one NumPy pass over the squad and each athlete costs a few slice
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -438,7 +439,8 @@ def _shoes(
     shoe_ids = local[SHOE_ID].to_numpy(dtype=float)[is_run]
     distances = local[DISTANCE_M].to_numpy(dtype=float)[is_run]
     on_pair = ~np.isnan(shoe_ids)
-    sums = pd.Series(distances[on_pair]).groupby(shoe_ids[on_pair].astype(np.int64)).sum()
+    # math.fsum, as load/shoes.py: exactly rounded, so equal to one athlete's own sum (#27)
+    sums = pd.Series(distances[on_pair]).groupby(shoe_ids[on_pair].astype(np.int64)).agg(math.fsum)
     counts = pd.Series(distances[on_pair]).groupby(shoe_ids[on_pair].astype(np.int64)).size()
     frame, keys, _ = _sorted_by_athlete(shoes)
     frame = frame.reset_index(drop=True)
