@@ -94,6 +94,14 @@ def ramp_weeks(t: Thresholds) -> int:
     return math.ceil(steps - EPSILON) + 1 + REFERENCE_PERIODS
 
 
+def ramp_level_m(before_m: float, week_back: int, t: Thresholds) -> float:
+    """What week `week_back` (1 = the first week back) may hold as a return from a break whose
+    week before held `before_m` (metres; 0 once the return is over, after `ramp_weeks`)."""
+    if week_back > ramp_weeks(t):
+        return 0.0
+    return before_m * return_ramp_fraction(week_back, t)
+
+
 def break_return_level_m(log: RunLog, day: date, week_start: int, t: Thresholds) -> float:
     """The level a runner back from a break of `break_days`+ returns to in the week of `day`
     (metres; 0 outside a return): the week before the break times `return_ramp_fraction`,
@@ -104,9 +112,7 @@ def break_return_level_m(log: RunLog, day: date, week_start: int, t: Thresholds)
         return 0.0
     first = week_start_of(gap.first_back or day, week_start)
     week_back = (week_start_of(day, week_start) - first).days // 7 + 1
-    if week_back > ramp_weeks(t):
-        return 0.0
-    return gap.before_m * return_ramp_fraction(week_back, t)
+    return ramp_level_m(gap.before_m, week_back, t)
 
 
 def return_level_m(

@@ -24,7 +24,7 @@ from loadwatch.rules.return_levels import (
     BreakReturn,
     injury_return_level_m,
     latest_break,
-    ramp_weeks,
+    ramp_level_m,
     return_ramp_fraction,
 )
 from loadwatch.rules.thresholds import Thresholds
@@ -362,16 +362,17 @@ def season(
     for k in range(max(1, weeks)):
         start = current + timedelta(days=7 * k)
         week_level = level if k == 0 else ahead_level
-        back_to = injury_return_level_m(ctx.injuries, ctx.run_log, start, ctx.week_start, t)
-        injury_back_to = back_to
+        injury_back_to = injury_return_level_m(ctx.injuries, ctx.run_log, start, ctx.week_start, t)
+        # the week's number in the return from the break (1 = the first week back), else None
+        n = None
         if gap is not None and first_back is not None and start >= first_back:
             n = (start - first_back).days // 7 + 1
-            if n <= ramp_weeks(t):
-                back_to = max(back_to, gap.before_m * return_ramp_fraction(n, t))
+        ramp = ramp_level_m(gap.before_m, n, t) if gap is not None and n is not None else 0.0
+        back_to = max(injury_back_to, ramp)
         target, kind, reason = next_target(projected, week_level, t, back_to, injury_back_to)
         if back_to > 0 and kind in (BUILD, HOLD) and target <= back_to + EPSILON:
-            if back_to > injury_back_to:
-                share = back_to / gap.before_m if gap is not None and gap.before_m > 0 else 1.0
+            if n is not None and ramp > injury_back_to:
+                share = return_ramp_fraction(n, t)
                 reason = (
                     f"back from the break: up to {share:.0%} of your week before it "
                     f"({ctx.distance(back_to)}), a return to an established level, not growth "
@@ -383,8 +384,7 @@ def season(
                     f"back to your week before the injury ({ctx.distance(back_to)}): a return "
                     "to an established level, not growth (loadwatch default, R2)"
                 )
-        if gap is not None and first_back is not None and start >= first_back:
-            n = (start - first_back).days // 7 + 1
+        if gap is not None and n is not None:
             if k == 0:
                 returning_week = n
             if n == 1:
