@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -146,6 +148,30 @@ def athlete_frame(frame: pd.DataFrame, athlete_id: int, columns: tuple[str, ...]
     return part[list(columns)].reset_index(drop=True)
 
 
+def own_context(
+    frames: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame],
+    athlete_id: int,
+    as_of: date,
+    view: AthleteView,
+    injuries: Mapping[int, Sequence[InjuryPeriod]],
+    **extra: Any,
+) -> RuleContext:
+    """One athlete's own `rule_context`, from the squad's (activities, shoes, pain) frames: the
+    per-athlete answer the squad's is compared with."""
+    activities, shoes, pain = frames
+    return rule_context(
+        athlete_frame(activities, athlete_id, ACTIVITY_COLUMNS),
+        athlete_frame(shoes, athlete_id, SHOE_COLUMNS),
+        athlete_frame(pain, athlete_id, PAIN_COLUMNS),
+        as_of,
+        view.units,
+        view.week_start,
+        view.thresholds,
+        injuries=injuries.get(athlete_id, ()),
+        **extra,
+    )
+
+
 def _assert_same(batched: RuleContext, alone: RuleContext) -> None:
     for name in ("activities", "weekly", "spikes", "shoes", "pain"):
         pd.testing.assert_frame_equal(
@@ -186,16 +212,7 @@ def test_squad_contexts_equal_each_athletes_own_context(
     batched = squad_contexts(activities, shoes, pain, as_of, views, injuries)
     assert set(batched) == set(views)
     for athlete_id, view in views.items():
-        alone = rule_context(
-            athlete_frame(activities, athlete_id, ACTIVITY_COLUMNS),
-            athlete_frame(shoes, athlete_id, SHOE_COLUMNS),
-            athlete_frame(pain, athlete_id, PAIN_COLUMNS),
-            as_of,
-            view.units,
-            view.week_start,
-            view.thresholds,
-            injuries=injuries.get(athlete_id, ()),
-        )
+        alone = own_context((activities, shoes, pain), athlete_id, as_of, view, injuries)
         _assert_same(batched[athlete_id], alone)
         # and so the rules give the same answer
         assert squad_status("a", batched[athlete_id]).alerts == squad_status("a", alone).alerts

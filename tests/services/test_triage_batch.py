@@ -29,7 +29,7 @@ from loadwatch.rules.pain import (
 from loadwatch.rules.thresholds import Thresholds
 from loadwatch.services.squads import squad_row, squad_rows
 from loadwatch.units import DistanceUnit
-from tests.rules.test_batch import AS_OF, NAN, SPORTS, athlete_frame, squad_frames
+from tests.rules.test_batch import AS_OF, NAN, SPORTS, athlete_frame, own_context, squad_frames
 
 # A dense recent log (daily runs make monotony and ACWR speak), knee and bone-stress pain in the
 # two weeks the pain rule reads, logged strength, one or two pairs: each screen's both sides.
@@ -92,15 +92,12 @@ def test_the_squads_rows_equal_each_athletes_own(
     contexts = squad_contexts(activities, shoes, pain, as_of, views, injuries, strength)
     rows = squad_rows(contexts, names, shoes, pain)
     for athlete_id, view in views.items():
-        alone = rule_context(
-            athlete_frame(activities, athlete_id, ACTIVITY_COLUMNS),
-            athlete_frame(shoes, athlete_id, SHOE_COLUMNS),
-            athlete_frame(pain, athlete_id, PAIN_COLUMNS),
+        alone = own_context(
+            (activities, shoes, pain),
+            athlete_id,
             as_of,
-            view.units,
-            view.week_start,
-            view.thresholds,
-            injuries=injuries.get(athlete_id, ()),
+            view,
+            injuries,
             strength_dates=strength[athlete_id][0],
             strength_target_per_week=strength[athlete_id][1],
         )
@@ -252,16 +249,7 @@ def test_the_squads_rows_from_its_window_of_pain_equal_each_athletes_own(
     contexts = squad_contexts(activities, shoes, cut, as_of, views, injuries, None, pain_from)
     rows = squad_rows(contexts, names, shoes, cut)
     for athlete_id, view in views.items():
-        alone = rule_context(
-            athlete_frame(activities, athlete_id, ACTIVITY_COLUMNS),
-            athlete_frame(shoes, athlete_id, SHOE_COLUMNS),
-            athlete_frame(pain, athlete_id, PAIN_COLUMNS),
-            as_of,
-            view.units,
-            view.week_start,
-            view.thresholds,
-            injuries=injuries.get(athlete_id, ()),
-        )
+        alone = own_context((activities, shoes, pain), athlete_id, as_of, view, injuries)
         assert repr(rows[athlete_id]) == repr(squad_row(squad_status(names[athlete_id], alone)))
         assert recent_pain_days(contexts[athlete_id]) == recent_pain_days(alone)
         if athlete_id in pain_from:  # a cut history is never judged whole
